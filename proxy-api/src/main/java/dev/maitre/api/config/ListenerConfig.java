@@ -1,0 +1,38 @@
+package dev.maitre.api.config;
+
+import dev.maitre.api.HostPort;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One listening socket.
+ *
+ * @param routes for {@code http} listeners: the routes, first match wins; empty for {@code tcp}
+ * @param cluster for {@code tcp} listeners: the one cluster; {@code null} for {@code http}
+ * @param tls {@code null} when the listener speaks plain text
+ */
+public record ListenerConfig(
+        String name,
+        HostPort bind,
+        Protocol protocol,
+        List<RouteConfig> routes,
+        String cluster,
+        TlsConfig tls,
+        ListenerTimeouts timeouts,
+        ListenerLimits limits) {
+
+    public ListenerConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(protocol, "protocol");
+        routes = List.copyOf(routes);
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** An HTTP listener with default timeouts and limits. */
+    public static ListenerConfig http(String name, HostPort bind, List<RouteConfig> routes) {
+        return new ListenerConfig(name, bind, Protocol.HTTP, routes, null, null,
+                ListenerTimeouts.defaults(), ListenerLimits.defaults());
+    }
+}

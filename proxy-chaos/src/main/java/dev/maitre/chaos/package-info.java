@@ -1,0 +1,2 @@
+/** The fault-injection suite: Toxiproxy between maitre and WireMock backends. */
+package dev.maitre.chaos;

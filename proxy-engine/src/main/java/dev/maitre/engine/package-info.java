@@ -1,0 +1,2 @@
+/** The data plane of maitre on Netty. */
+package dev.maitre.engine;

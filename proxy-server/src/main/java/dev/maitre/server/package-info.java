@@ -1,0 +1,2 @@
+/** The deployable maitre proxy. */
+package dev.maitre.server;
