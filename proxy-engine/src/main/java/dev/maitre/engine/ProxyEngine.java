@@ -1,16 +1,66 @@
 package dev.maitre.engine;
 
+import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
+import dev.maitre.engine.balance.Balancers;
+import dev.maitre.engine.http.ClusterRuntime;
+import dev.maitre.engine.http.HttpListenerContext;
+import dev.maitre.engine.http.HttpListenerInitializer;
+import dev.maitre.engine.pool.BackendPools;
+import dev.maitre.engine.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running data plane: event loops, listeners and backend pools for one configuration.
+ *
+ * <p>One boss loop accepts; {@code workers} loops serve. A client connection and every backend
+ * connection that serves it live on the same worker loop.
  */
 public final class ProxyEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyEngine.class);
+
+    private final Transport transport;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup backendChannels = new DefaultChannelGroup("backends", GlobalEventExecutor.INSTANCE);
+    private final BackendPools pools;
+    private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
+    private final List<HttpListenerContext> httpListeners = new ArrayList<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean shuttingDown;
+
+    private ProxyEngine(Transport transport, int workerThreads) {
+        this.transport = transport;
+        this.boss = transport.newGroup(1, "maitre-accept");
+        this.workers = transport.newGroup(workerThreads, "maitre-worker");
+        this.pools = new BackendPools(transport, backendChannels);
+    }
 
     /**
      * Binds every listener of {@code config} and starts serving.
@@ -19,25 +69,161 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public static ProxyEngine start(ProxyConfig config, HealthView health, OutcomeListener outcomes)
             throws EngineStartException {
-        throw new UnsupportedOperationException("not yet written");
+        ProxyEngine engine = new ProxyEngine(Transport.best(), config.workers());
+        try {
+            engine.bindAll(config, health, outcomes);
+        } catch (EngineStartException | RuntimeException e) {
+            engine.shutdown(Duration.ZERO).join();
+            throw e;
+        }
+        return engine;
+    }
+
+    private void bindAll(ProxyConfig config, HealthView health, OutcomeListener outcomes) throws EngineStartException {
+        Map<String, ClusterRuntime> clusters = new HashMap<>();
+        for (ClusterConfig cluster : config.clusters()) {
+            try {
+                clusters.put(cluster.name(), new ClusterRuntime(cluster, Balancers.create(cluster.balancer())));
+            } catch (IllegalArgumentException e) {
+                throw new EngineStartException("cluster " + cluster.name() + ": " + e.getMessage(), e);
+            }
+        }
+        for (ListenerConfig listener : config.listeners()) {
+            if (listener.protocol() != Protocol.HTTP) {
+                throw new EngineStartException("listener " + listener.name()
+                        + ": protocol tcp is not available in this version (expected: http)", null);
+            }
+            HttpListenerContext context = new HttpListenerContext(listener, clusters, health, outcomes, pools,
+                    clientChannels, config.accessLog().enabled());
+            httpListeners.add(context);
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(transport.serverChannelClass())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childHandler(new HttpListenerInitializer(context, sslContext(listener)));
+            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
+            try {
+                Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
+                serverChannels.put(listener.name(), channel);
+                LOG.info("listener {} ({}) on {}", listener.name(), listener.protocol().name().toLowerCase(),
+                        channel.localAddress());
+            } catch (Exception e) {
+                throw new EngineStartException("listener " + listener.name() + ": cannot bind " + listener.bind()
+                        + ": " + rootMessage(e), e);
+            }
+        }
+    }
+
+    private static SslContext sslContext(ListenerConfig listener) throws EngineStartException {
+        if (listener.tls() == null) {
+            return null;
+        }
+        try {
+            return SslContextBuilder.forServer(listener.tls().certFile().toFile(), listener.tls().keyFile().toFile())
+                    .build();
+        } catch (Exception e) {
+            throw new EngineStartException("listener " + listener.name() + ": cannot load TLS certificate "
+                    + listener.tls().certFile() + " and key " + listener.tls().keyFile() + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     /** The address listener {@code name} is bound to (useful when configured with port 0). */
     public InetSocketAddress address(String listenerName) {
-        throw new UnsupportedOperationException("not yet written");
+        Channel channel = serverChannels.get(listenerName);
+        if (channel == null) {
+            throw new IllegalArgumentException("listener: " + listenerName + " (expected one of " + serverChannels.keySet() + ")");
+        }
+        return (InetSocketAddress) channel.localAddress();
     }
 
     /** {@code epoll} or {@code nio}. */
     public String transportName() {
-        throw new UnsupportedOperationException("not yet written");
+        return transport.displayName();
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return clientChannels.size();
+    }
+
+    /**
+     * Bytes the proxy holds in its outbound buffers right now, over all client and backend
+     * connections: what it has read from one side and not yet handed to the other's kernel.
+     */
+    public long bufferedBytes() {
+        long total = 0;
+        for (Channel channel : clientChannels) {
+            total += pending(channel);
+        }
+        for (Channel channel : backendChannels) {
+            total += pending(channel);
+        }
+        return total;
+    }
+
+    private static long pending(Channel channel) {
+        var buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /**
      * Stops accepting, lets in-flight requests finish for up to {@code gracePeriod}, then closes
      * everything. Completes when all event loops have stopped.
      */
-    public CompletableFuture<Void> shutdown(Duration gracePeriod) {
-        throw new UnsupportedOperationException("not yet written");
+    public synchronized CompletableFuture<Void> shutdown(Duration gracePeriod) {
+        if (shuttingDown) {
+            return terminated;
+        }
+        shuttingDown = true;
+        Thread stopper = new Thread(() -> {
+            try {
+                stop(gracePeriod);
+                terminated.complete(null);
+            } catch (Throwable t) {
+                terminated.completeExceptionally(t);
+            }
+        }, "maitre-shutdown");
+        stopper.setDaemon(false);
+        stopper.start();
+        return terminated;
+    }
+
+    private void stop(Duration gracePeriod) throws InterruptedException {
+        for (Channel channel : serverChannels.values()) {
+            channel.close().awaitUninterruptibly();
+        }
+        httpListeners.forEach(HttpListenerContext::startDraining);
+        for (Channel channel : clientChannels) {
+            channel.eventLoop().execute(() -> HttpListenerInitializer.drain(channel));
+        }
+        long deadline = System.nanoTime() + gracePeriod.toNanos();
+        while (!clientChannels.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (!clientChannels.isEmpty()) {
+            LOG.warn("grace period {} over: closing {} connections still open", gracePeriod, clientChannels.size());
+        }
+        clientChannels.close().awaitUninterruptibly();
+        for (EventExecutor loop : workers) {
+            loop.execute(pools::closeIdleOnThisLoop);
+        }
+        backendChannels.close().awaitUninterruptibly();
+        boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        boss.terminationFuture().awaitUninterruptibly();
+        workers.terminationFuture().awaitUninterruptibly();
     }
 
     @Override

@@ -1,0 +1,283 @@
+package dev.maitre.engine.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection of an HTTP listener: reads one request at a time, validates and routes it,
+ * hands it to a {@link ProxyExchange}, and keeps the connection alive or closes it afterwards. Also
+ * owns the client-side timeouts: the time to send a request head and the keep-alive idle time.
+ *
+ * <p>Pipelined requests are answered in order because the next request is only read once the
+ * current exchange has finished.
+ */
+final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
+
+    /** How long a closing connection keeps reading (and discarding) so the client sees the answer, not a reset. */
+    private static final long LINGER_MILLIS = 2000;
+
+    private final HttpListenerContext listener;
+    private final ClientResponseEncoder encoder;
+
+    private ChannelHandlerContext ctx;
+    private ProxyExchange exchange;
+    private ScheduledFuture<?> timer;
+    private boolean awaitingHead = true;
+    private boolean headTimerArmed;
+    private boolean bytesSinceLastRequest;
+    private boolean closing;
+    private boolean inputShutdown;
+    private ChannelFuture lastWrite;
+    private String remoteAddress = "-";
+
+    ClientConnectionHandler(HttpListenerContext listener, ClientResponseEncoder encoder) {
+        this.listener = listener;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
+            remoteAddress = address.getAddress().getHostAddress();
+        }
+        armHeadTimer();
+        ctx.read();
+    }
+
+    /** Called by {@link RequestStartWatcher} when bytes arrive: a request head has begun. */
+    void onBytesReceived() {
+        bytesSinceLastRequest = true;
+        if (awaitingHead && !headTimerArmed) {
+            armHeadTimer();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            ctx.read();
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            onRequest(request);
+            if (msg instanceof HttpContent content) {
+                onContent(content);
+            }
+        } else if (msg instanceof HttpContent content) {
+            onContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onContent(HttpContent content) {
+        if (exchange != null) {
+            exchange.onRequestContent(content);
+        } else {
+            content.release();
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        awaitingHead = false;
+        bytesSinceLastRequest = false;
+        cancelTimer();
+        encoder.answeringHead(request.method().equals(HttpMethod.HEAD));
+        boolean http10 = request.protocolVersion().minorVersion() == 0
+                && request.protocolVersion().majorVersion() == 1;
+        Rejection rejection = RequestValidator.validate(request);
+        if (rejection != null) {
+            respondWithError(rejection, false, http10);
+            return;
+        }
+        if (HttpUtil.getContentLength(request, 0L) > listener.config().limits().maxBodyBytes()) {
+            respondWithError(Rejection.BODY_TOO_LARGE, false, http10);
+            return;
+        }
+        RequestTarget target = RequestTarget.parse(request);
+        String cluster = listener.router().route(RequestTarget.routingHost(target.host(request)), target.path());
+        if (cluster == null) {
+            respondWithError(Rejection.NO_ROUTE, false, http10);
+            return;
+        }
+        exchange = new ProxyExchange(this, ctx, listener, listener.cluster(cluster), request, target, remoteAddress);
+        exchange.start();
+    }
+
+    /** Writes the last part of a response and remembers it, so that a close waits for it. */
+    void writeLast(LastHttpContent last) {
+        lastWrite = ctx.write(last);
+    }
+
+    /** The exchange is over; read the next request or close. */
+    void exchangeFinished(boolean keepAlive) {
+        exchange = null;
+        if (!keepAlive || closing || inputShutdown || listener.draining()) {
+            closeGracefully();
+            return;
+        }
+        awaitingHead = true;
+        headTimerArmed = false;
+        armTimer(listener.config().timeouts().idle().toNanos(), false);
+        ctx.read();
+    }
+
+    /** Sends maitre's own answer, then goes on with the connection or closes it. */
+    void respondWithError(Rejection rejection, boolean keepAlive, boolean http10) {
+        cancelTimer();
+        ByteBuf body = Unpooled.copiedBuffer(rejection.body(), StandardCharsets.US_ASCII);
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, rejection.status(), body);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        boolean stayOpen = keepAlive && !listener.draining() && !inputShutdown;
+        if (!stayOpen) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        lastWrite = ctx.writeAndFlush(response);
+        exchangeFinished(stayOpen);
+    }
+
+    /** Cuts the connection off at once: a response already begun cannot be completed. */
+    void abort() {
+        exchange = null;
+        closing = true;
+        cancelTimer();
+        ctx.close();
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * Closes after the last response is written: half-closes first and keeps discarding input for a
+     * moment, so that unread request bytes do not make the kernel send a reset that could destroy
+     * the response before the client reads it (RFC 9112 §9.6).
+     */
+    private void closeGracefully() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        cancelTimer();
+        ChannelFuture written = lastWrite != null ? lastWrite : ctx.newSucceededFuture();
+        ctx.flush();
+        written.addListener(f -> {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            if (inputShutdown || !(ctx.channel() instanceof DuplexChannel duplex)) {
+                ctx.close();
+                return;
+            }
+            duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            ctx.read();
+        });
+    }
+
+    /** Graceful shutdown of the engine: close now if idle, after the current exchange otherwise. */
+    void drain() {
+        if (exchange == null) {
+            closeGracefully();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            if (closing || exchange == null) {
+                ctx.close();
+            }
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onClientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        if (exchange != null) {
+            exchange.onClientClosed();
+            exchange = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection {} failed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    private void armHeadTimer() {
+        headTimerArmed = true;
+        armTimer(listener.config().timeouts().requestHeader().toNanos(), true);
+    }
+
+    private void armTimer(long nanos, boolean forHead) {
+        cancelTimer();
+        timer = ctx.executor().schedule(() -> onTimer(forHead), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onTimer(boolean forHead) {
+        timer = null;
+        if (!awaitingHead || closing) {
+            return;
+        }
+        if (forHead && bytesSinceLastRequest) {
+            respondWithError(Rejection.REQUEST_HEADER_TIMEOUT, false, false);
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.maitre.engine.http;
+
+import dev.maitre.api.config.ListenerLimits;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * Builds the pipeline of each accepted connection of an HTTP listener:
+ * [TLS] → start watcher → strict decoder / response encoder → flow control → connection handler.
+ * Connections beyond {@code limits.maxConnections} are closed at once.
+ */
+public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
+
+    private final HttpListenerContext listener;
+    private final SslContext ssl;
+
+    public HttpListenerInitializer(HttpListenerContext listener, SslContext ssl) {
+        this.listener = listener;
+        this.ssl = ssl;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ListenerLimits limits = listener.config().limits();
+        if (listener.connections().incrementAndGet() > limits.maxConnections() || listener.draining()) {
+            listener.connections().decrementAndGet();
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> listener.connections().decrementAndGet());
+        listener.clientChannels().add(ch);
+
+        ClientResponseEncoder encoder = new ClientResponseEncoder();
+        ClientConnectionHandler handler = new ClientConnectionHandler(listener, encoder);
+        HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024)
+                .setStrictLineParsing(true)
+                .setValidateHeaders(true)
+                .setAllowDuplicateContentLengths(false)
+                .setUseRfc9112TransferEncoding(true);
+        if (ssl != null) {
+            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        ch.pipeline()
+                .addLast("watch", new RequestStartWatcher(handler))
+                .addLast("decoder", new StrictRequestDecoder(decoderConfig))
+                .addLast("encoder", encoder)
+                .addLast("flow", new FlowControlHandler())
+                .addLast("proxy", handler);
+    }
+
+    /** Asks the connection to close now if idle, or after its current exchange; call on its loop. */
+    public static void drain(Channel ch) {
+        ClientConnectionHandler handler = ch.pipeline().get(ClientConnectionHandler.class);
+        if (handler != null) {
+            handler.drain();
+        } else {
+            ch.close();
+        }
+    }
+}

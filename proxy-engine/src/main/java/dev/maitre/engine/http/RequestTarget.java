@@ -1,0 +1,90 @@
+package dev.maitre.engine.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.Locale;
+
+/**
+ * A request's target split into what routing and forwarding need: the origin-form path sent to the
+ * backend, and the authority from an absolute-form target, which replaces the Host header (RFC 9112
+ * §3.2.2).
+ *
+ * @param originForm what is sent to the backend as the request target ({@code /path?query} or {@code *})
+ * @param path the path alone, for routing
+ * @param authority the host from an absolute-form target, or {@code null}
+ */
+record RequestTarget(String originForm, String path, String authority) {
+
+    /** The parsed target, or {@code null} when it is not a valid request-target. */
+    static RequestTarget parse(HttpRequest request) {
+        String uri = request.uri();
+        if (uri.isEmpty() || !hasOnlyTargetChars(uri)) {
+            return null;
+        }
+        char first = uri.charAt(0);
+        if (first == '/') {
+            return new RequestTarget(uri, pathOf(uri), null);
+        }
+        if (uri.equals("*")) {
+            return request.method().equals(HttpMethod.OPTIONS) ? new RequestTarget(uri, "*", null) : null;
+        }
+        String lower = uri.toLowerCase(Locale.ROOT);
+        int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+        if (schemeEnd < 0) {
+            return null;
+        }
+        int end = schemeEnd;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+            end++;
+        }
+        String authority = uri.substring(schemeEnd, end);
+        if (authority.isEmpty() || authority.indexOf('@') >= 0 || !RequestValidator.isValidHost(authority)) {
+            return null;
+        }
+        String rest = end == uri.length() ? "/" : uri.charAt(end) == '?' ? "/" + uri.substring(end) : uri.substring(end);
+        return new RequestTarget(rest, pathOf(rest), authority);
+    }
+
+    /** The Host the client asked for: the absolute-form authority, else the Host header, else null. */
+    String host(HttpRequest request) {
+        return authority != null ? authority : request.headers().get(HttpHeaderNames.HOST);
+    }
+
+    /** The host name for routing: lower case, without port; {@code null} when there is none. */
+    static String routingHost(String host) {
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        String h = host;
+        if (h.charAt(0) == '[') {
+            int close = h.indexOf(']');
+            h = h.substring(0, close + 1);
+        } else {
+            int colon = h.indexOf(':');
+            if (colon >= 0) {
+                h = h.substring(0, colon);
+            }
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+
+    private static String pathOf(String originForm) {
+        int q = originForm.indexOf('?');
+        return q < 0 ? originForm : originForm.substring(0, q);
+    }
+
+    /** Visible ASCII only: no controls, spaces, DEL, non-ASCII bytes, and no fragment. */
+    private static boolean hasOnlyTargetChars(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '#') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.maitre.engine.http;
+
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.List;
+
+/**
+ * Decides whether a decoded request head may be forwarded. Netty's decoder already enforces the
+ * line and header syntax; this adds what RFC 9112 and RFC 9110 require of a server about framing,
+ * {@code Host} and the request target, choosing rejection wherever the RFCs allow repair instead.
+ */
+final class RequestValidator {
+
+    private static final String CHUNKED = "chunked";
+
+    private RequestValidator() {
+    }
+
+    /** Why {@code request} must be rejected, or {@code null} when it may be forwarded. */
+    static Rejection validate(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            return classifyDecoderFailure(request, result.cause());
+        }
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1) {
+            return Rejection.UNSUPPORTED_VERSION;
+        }
+        if (!isToken(request.method().name())) {
+            return Rejection.MALFORMED;
+        }
+        if (request.method().equals(HttpMethod.CONNECT)) {
+            return Rejection.UNSUPPORTED_METHOD;
+        }
+        Rejection te = checkTransferEncoding(request);
+        if (te != null) {
+            return te;
+        }
+        List<String> lengths = request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
+        if (lengths.size() > 1 || (lengths.size() == 1 && !isDigits(lengths.get(0)))) {
+            return Rejection.BAD_FRAMING;
+        }
+        if (RequestTarget.parse(request) == null) {
+            return Rejection.MALFORMED;
+        }
+        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return Rejection.BAD_HOST;
+        }
+        if (hosts.isEmpty()) {
+            // RFC 9112 §3.2: a 1.1 request without Host is rejected; 1.0 clients may omit it.
+            return version.minorVersion() >= 1 ? Rejection.BAD_HOST : null;
+        }
+        return isValidHost(hosts.get(0)) ? null : Rejection.BAD_HOST;
+    }
+
+    private static Rejection classifyDecoderFailure(HttpRequest request, Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return Rejection.URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Rejection.HEADERS_TOO_LARGE;
+        }
+        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            Rejection te = checkTransferEncoding(request);
+            return te != null ? te : Rejection.BAD_FRAMING;
+        }
+        return Rejection.MALFORMED;
+    }
+
+    /**
+     * Only {@code chunked} is understood. Chunked applied twice, not last, or sent by an HTTP/1.0
+     * client makes the framing unreliable (400, RFC 9112 §6.1 and §6.3); any other coding is 501
+     * (RFC 9112 §6.1). Content-Length beside Transfer-Encoding is rejected, not repaired.
+     */
+    static Rejection checkTransferEncoding(HttpRequest request) {
+        List<String> fields = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (fields.isEmpty()) {
+            return null;
+        }
+        if (request.protocolVersion().minorVersion() == 0) {
+            return Rejection.BAD_FRAMING;
+        }
+        int codings = 0;
+        int chunkedAt = -1;
+        int chunkedCount = 0;
+        boolean unknown = false;
+        for (String field : fields) {
+            for (String part : field.split(",", -1)) {
+                String coding = part.trim();
+                if (coding.isEmpty()) {
+                    continue;
+                }
+                if (coding.equalsIgnoreCase(CHUNKED)) {
+                    chunkedCount++;
+                    chunkedAt = codings;
+                } else {
+                    unknown = true;
+                }
+                codings++;
+            }
+        }
+        if (codings == 0 || chunkedCount > 1 || (chunkedCount == 1 && chunkedAt != codings - 1)) {
+            return Rejection.BAD_FRAMING;
+        }
+        if (unknown) {
+            return Rejection.UNSUPPORTED_TRANSFER_CODING;
+        }
+        if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return Rejection.BAD_FRAMING;
+        }
+        return null;
+    }
+
+    private static boolean isDigits(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 9110 §5.6.2 token. */
+    static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isTchar(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isTchar(char c) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            return true;
+        }
+        return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    /**
+     * RFC 9110 §7.2: {@code uri-host [":" port]}, where uri-host is a bracketed IP literal or a
+     * reg-name / IPv4 address. An empty value is allowed (RFC 9112 §3.2).
+     */
+    static boolean isValidHost(String value) {
+        if (value.isEmpty()) {
+            return true;
+        }
+        int portStart;
+        if (value.charAt(0) == '[') {
+            int close = value.indexOf(']');
+            if (close < 2) {
+                return false;
+            }
+            for (int i = 1; i < close; i++) {
+                char c = value.charAt(i);
+                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            portStart = close + 1;
+            if (portStart < value.length() && value.charAt(portStart) != ':') {
+                return false;
+            }
+        } else {
+            int colon = value.indexOf(':');
+            portStart = colon < 0 ? value.length() : colon;
+            if (portStart == 0) {
+                return false;
+            }
+            for (int i = 0; i < portStart; i++) {
+                char c = value.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || "-._~!$&'()*+,;=%".indexOf(c) >= 0;
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        if (portStart < value.length()) {
+            for (int i = portStart + 1; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < '0' || c > '9') {
+                    return false;
+                }
+            }
+            return value.length() - portStart - 1 <= 5;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.maitre.engine.pool;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The last handler of a backend connection. While an exchange uses the connection it passes every
+ * event on to it; while the connection sits idle in its pool it keeps a read pending, so that a
+ * close by the backend is noticed at once, and closes the connection on any unexpected byte.
+ */
+public final class BackendConnection extends ChannelInboundHandlerAdapter {
+
+    /** What an exchange hears from the backend connection it uses. */
+    public interface Listener {
+        void onBackendRead(Object msg);
+
+        void onBackendReadComplete();
+
+        void onBackendInactive();
+
+        void onBackendException(Throwable cause);
+
+        void onBackendWritabilityChanged();
+    }
+
+    private Channel channel;
+    private Listener listener;
+    private BackendPool idleIn;
+    private int exchanges;
+
+    public static BackendConnection of(Channel channel) {
+        return channel.pipeline().get(BackendConnection.class);
+    }
+
+    /** Hands the connection to an exchange. */
+    public void attach(Listener newListener) {
+        listener = newListener;
+    }
+
+    /** Takes the connection back from its exchange; counts the exchange it served. */
+    public void detach() {
+        listener = null;
+        exchanges++;
+    }
+
+    /** True when this connection already served an exchange (so the backend may have closed it meanwhile). */
+    public boolean isReused() {
+        return exchanges > 0;
+    }
+
+    void enterIdle(BackendPool pool) {
+        listener = null;
+        idleIn = pool;
+        channel.read();
+    }
+
+    void leaveIdle() {
+        idleIn = null;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (listener != null) {
+            listener.onBackendRead(msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (listener != null) {
+            listener.onBackendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (idleIn != null) {
+            idleIn.remove(ctx.channel());
+            idleIn = null;
+        }
+        if (listener != null) {
+            listener.onBackendInactive();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (listener != null) {
+            listener.onBackendException(cause);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (listener != null) {
+            listener.onBackendWritabilityChanged();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.maitre.engine.pool;
+
+import dev.maitre.api.balance.Endpoint;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * The idle keep-alive connections to one backend, owned by one event loop. Every method runs on
+ * that loop, so there is no locking. Connections are reused most-recently-released first, so that
+ * surplus ones age out; one that the backend closed is never handed out.
+ */
+public final class BackendPool {
+
+    private final Endpoint endpoint;
+    private final Bootstrap bootstrap;
+    private final int maxIdle;
+    private final long idleTimeoutNanos;
+    private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    private final ArrayDeque<Long> idleSince = new ArrayDeque<>();
+
+    BackendPool(Endpoint endpoint, Bootstrap bootstrap, int maxIdle, long idleTimeoutNanos) {
+        this.endpoint = endpoint;
+        this.bootstrap = bootstrap;
+        this.maxIdle = maxIdle;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** An idle, still open connection, or {@code null} when there is none. */
+    public Channel pollIdle() {
+        Channel channel;
+        while ((channel = idle.pollFirst()) != null) {
+            idleSince.pollFirst();
+            if (channel.isActive()) {
+                BackendConnection.of(channel).leaveIdle();
+                return channel;
+            }
+            channel.close();
+        }
+        return null;
+    }
+
+    /** Opens a new connection; the future completes on this pool's event loop. */
+    public ChannelFuture connect() {
+        return bootstrap.connect(endpoint.address().host(), endpoint.address().port());
+    }
+
+    /**
+     * Takes back a connection after a clean exchange. It is kept if it is open and there is room,
+     * closed otherwise.
+     */
+    public void release(Channel channel) {
+        if (!channel.isActive() || maxIdle == 0 || draining) {
+            channel.close();
+            return;
+        }
+        if (idle.size() >= maxIdle) {
+            idleSince.pollLast();
+            idle.pollLast().close();
+        }
+        BackendConnection.of(channel).enterIdle(this);
+        idle.addFirst(channel);
+        idleSince.addFirst(System.nanoTime());
+    }
+
+    /** Forgets {@code channel} (closed by the backend while idle). */
+    void remove(Channel channel) {
+        Iterator<Channel> channels = idle.iterator();
+        Iterator<Long> times = idleSince.iterator();
+        while (channels.hasNext()) {
+            times.next();
+            if (channels.next() == channel) {
+                channels.remove();
+                times.remove();
+                return;
+            }
+        }
+    }
+
+    /** Closes connections idle for longer than the idle timeout; they sit at the tail. */
+    void closeExpired(long now) {
+        while (!idleSince.isEmpty() && now - idleSince.peekLast() >= idleTimeoutNanos) {
+            idleSince.pollLast();
+            idle.pollLast().close();
+        }
+    }
+
+    private boolean draining;
+
+    /** Closes every idle connection and keeps none from now on. */
+    void closeAll() {
+        draining = true;
+        idleSince.clear();
+        Channel channel;
+        while ((channel = idle.pollFirst()) != null) {
+            channel.close();
+        }
+    }
+
+    public int idleCount() {
+        return idle.size();
+    }
+}

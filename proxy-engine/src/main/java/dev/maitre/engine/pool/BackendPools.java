@@ -1,0 +1,106 @@
+package dev.maitre.engine.pool;
+
+import dev.maitre.api.BackendId;
+import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.engine.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * All backend pools of an engine: one {@link BackendPool} per event loop and backend, created on
+ * first use. A pool is only ever touched from its own loop, which is what makes it lock-free.
+ */
+public final class BackendPools {
+
+    private static final long SWEEP_MILLIS = 250;
+
+    private final Transport transport;
+    private final ChannelGroup backendChannels;
+    private final FastThreadLocal<LoopPools> perLoop = new FastThreadLocal<>();
+
+    public BackendPools(Transport transport, ChannelGroup backendChannels) {
+        this.transport = transport;
+        this.backendChannels = backendChannels;
+    }
+
+    /** The pool of {@code endpoint} on {@code loop}; must be called on that loop. */
+    public BackendPool pool(EventLoop loop, Endpoint endpoint, ClusterConfig cluster) {
+        LoopPools pools = perLoop.get();
+        if (pools == null) {
+            pools = new LoopPools(loop);
+            perLoop.set(pools);
+        }
+        return pools.pool(endpoint, cluster);
+    }
+
+    /** Closes the idle connections of the calling loop and keeps none from now on. */
+    public void closeIdleOnThisLoop() {
+        LoopPools pools = perLoop.getIfExists();
+        if (pools != null) {
+            pools.pools.values().forEach(BackendPool::closeAll);
+        }
+    }
+
+    private final class LoopPools {
+        private final EventLoop loop;
+        private final Map<BackendId, BackendPool> pools = new HashMap<>();
+
+        LoopPools(EventLoop loop) {
+            this.loop = loop;
+            loop.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        BackendPool pool(Endpoint endpoint, ClusterConfig cluster) {
+            BackendPool pool = pools.get(endpoint.id());
+            if (pool == null) {
+                pool = new BackendPool(endpoint, bootstrap(cluster), cluster.pool().maxIdle(),
+                        cluster.pool().idleTimeout().toNanos());
+                pools.put(endpoint.id(), pool);
+            }
+            return pool;
+        }
+
+        private Bootstrap bootstrap(ClusterConfig cluster) {
+            return new Bootstrap()
+                    .group(loop)
+                    .channel(transport.channelClass())
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                            (int) Math.min(Integer.MAX_VALUE, cluster.timeouts().connect().toMillis()))
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            backendChannels.add(ch);
+                            ch.pipeline().addLast("http", new HttpClientCodec(decoderConfig(), false, false));
+                            ch.pipeline().addLast("backend", new BackendConnection());
+                        }
+                    });
+        }
+
+        private void sweep() {
+            long now = System.nanoTime();
+            for (BackendPool pool : pools.values()) {
+                pool.closeExpired(now);
+            }
+        }
+    }
+
+    private static HttpDecoderConfig decoderConfig() {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.maitre.engine.testing;
+
+import dev.maitre.api.BackendId;
+import dev.maitre.api.HostPort;
+import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.config.AccessLogConfig;
+import dev.maitre.api.config.AdminConfig;
+import dev.maitre.api.config.BackendConfig;
+import dev.maitre.api.config.BalancerKind;
+import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ClusterTimeouts;
+import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.ListenerLimits;
+import dev.maitre.api.config.ListenerTimeouts;
+import dev.maitre.api.config.PoolConfig;
+import dev.maitre.api.config.Protocol;
+import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.RetryConfig;
+import dev.maitre.api.config.RouteConfig;
+import dev.maitre.api.health.HealthView;
+import dev.maitre.api.health.Outcome;
+import dev.maitre.api.health.OutcomeListener;
+import dev.maitre.engine.ProxyEngine;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * Starts a real engine on a free loopback port in front of the given backends, every backend
+ * eligible. Tests adjust the configuration through the builder.
+ */
+public final class ProxyFixture implements AutoCloseable {
+
+    public static final String LISTENER = "web";
+    public static final String CLUSTER = "app";
+
+    private final ProxyEngine engine;
+    private final List<Outcome> outcomes;
+
+    private ProxyFixture(ProxyEngine engine, List<Outcome> outcomes) {
+        this.engine = engine;
+        this.outcomes = outcomes;
+    }
+
+    public static Builder builder(HostPort... backends) {
+        return new Builder(List.of(backends));
+    }
+
+    public static ProxyFixture start(HostPort... backends) throws Exception {
+        return builder(backends).start();
+    }
+
+    public ProxyEngine engine() {
+        return engine;
+    }
+
+    public InetSocketAddress address() {
+        return engine.address(LISTENER);
+    }
+
+    public RawClient client() throws java.io.IOException {
+        return new RawClient(address());
+    }
+
+    /** Every outcome reported so far. */
+    public List<Outcome> outcomes() {
+        return outcomes;
+    }
+
+    @Override
+    public void close() {
+        engine.shutdown(Duration.ZERO).join();
+    }
+
+    /** Configuration knobs tests need; everything else keeps its default. */
+    public static final class Builder {
+        private final List<HostPort> backends;
+        private List<RouteConfig> routes;
+        private final List<ClusterConfig> extraClusters = new ArrayList<>();
+        private ListenerTimeouts listenerTimeouts = ListenerTimeouts.defaults();
+        private ListenerLimits limits = ListenerLimits.defaults();
+        private ClusterTimeouts clusterTimeouts = ClusterTimeouts.defaults();
+        private RetryConfig retries = RetryConfig.defaults();
+        private PoolConfig pool = PoolConfig.defaults();
+        private int workers = 2;
+        private boolean accessLog;
+
+        Builder(List<HostPort> backends) {
+            this.backends = backends;
+        }
+
+        public Builder routes(List<RouteConfig> value) {
+            routes = value;
+            return this;
+        }
+
+        public Builder cluster(String name, HostPort... members) {
+            extraClusters.add(ClusterConfig.of(name, List.of(members).stream().map(BackendConfig::of).toList()));
+            return this;
+        }
+
+        public Builder listenerTimeouts(Duration requestHeader, Duration idle) {
+            listenerTimeouts = new ListenerTimeouts(requestHeader, idle);
+            return this;
+        }
+
+        public Builder limits(ListenerLimits value) {
+            limits = value;
+            return this;
+        }
+
+        public Builder clusterTimeouts(Duration connect, Duration response) {
+            clusterTimeouts = new ClusterTimeouts(connect, response);
+            return this;
+        }
+
+        public Builder retries(int attempts) {
+            retries = new RetryConfig(attempts);
+            return this;
+        }
+
+        public Builder pool(int maxIdle, Duration idleTimeout) {
+            pool = new PoolConfig(maxIdle, idleTimeout);
+            return this;
+        }
+
+        public Builder workers(int value) {
+            workers = value;
+            return this;
+        }
+
+        public Builder accessLog(boolean value) {
+            accessLog = value;
+            return this;
+        }
+
+        public ProxyConfig config() {
+            List<ClusterConfig> clusters = new ArrayList<>();
+            clusters.add(new ClusterConfig(CLUSTER, BalancerKind.ROUND_ROBIN,
+                    backends.stream().map(BackendConfig::of).toList(), null, null, clusterTimeouts, retries, pool, 0));
+            clusters.addAll(extraClusters);
+            ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), Protocol.HTTP,
+                    routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER)), null, null,
+                    listenerTimeouts, limits);
+            return new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(5),
+                    new AccessLogConfig(accessLog), List.of(listener), clusters);
+        }
+
+        public ProxyFixture start() throws Exception {
+            ProxyConfig config = config();
+            Map<String, List<Endpoint>> eligible = config.clusters().stream().collect(Collectors.toMap(
+                    ClusterConfig::name,
+                    c -> c.backends().stream()
+                            .map(b -> new Endpoint(new BackendId(c.name(), b.address()), b.weight()))
+                            .toList()));
+            HealthView health = cluster -> eligible.getOrDefault(cluster, List.of());
+            List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+            OutcomeListener listener = outcomes::add;
+            return new ProxyFixture(ProxyEngine.start(config, health, listener), outcomes);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.maitre.engine.testing;
+
+import dev.maitre.api.HostPort;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A backend on a real loopback socket whose behaviour a test scripts connection by connection, down
+ * to the byte: for what a regular HTTP server would not do (1xx, trailers, slow reads, resets).
+ */
+public final class RawBackend implements AutoCloseable {
+
+    /** What the backend does with one accepted connection. */
+    @FunctionalInterface
+    public interface Script {
+        void serve(Connection connection) throws Exception;
+    }
+
+    /** One accepted connection. */
+    public static final class Connection {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        Connection(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = new BufferedInputStream(socket.getInputStream());
+            this.out = socket.getOutputStream();
+        }
+
+        public HttpMessage readRequest() throws IOException {
+            return HttpMessage.readRequest(in);
+        }
+
+        public void write(String text) throws IOException {
+            write(text.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        public void write(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+        }
+
+        /** A complete 200 answer with a Content-Length body. */
+        public void respond(String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            write("HTTP/1.1 200 OK\r\nContent-Length: " + bytes.length + "\r\n\r\n");
+            write(bytes);
+        }
+
+        public Socket socket() {
+            return socket;
+        }
+
+        public InputStream input() {
+            return in;
+        }
+
+        public OutputStream output() {
+            return out;
+        }
+    }
+
+    private final ServerSocket server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<HttpMessage> requests = new CopyOnWriteArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private volatile Script script;
+
+    private RawBackend(Script script) throws IOException {
+        this.script = script;
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        threads.execute(this::acceptLoop);
+    }
+
+    public static RawBackend start(Script script) throws IOException {
+        return new RawBackend(script);
+    }
+
+    /**
+     * A keep-alive backend that answers every request with 200 and {@code body}, recording requests.
+     */
+    public static RawBackend answering(String body) throws IOException {
+        RawBackend[] self = new RawBackend[1];
+        self[0] = new RawBackend(connection -> {
+            while (true) {
+                HttpMessage request;
+                try {
+                    request = connection.readRequest();
+                } catch (IOException e) {
+                    return;
+                }
+                self[0].requests.add(request);
+                connection.respond(body);
+            }
+        });
+        return self[0];
+    }
+
+    public void script(Script newScript) {
+        script = newScript;
+    }
+
+    /** Requests recorded by {@link #answering} backends and by scripts that call {@link #record}. */
+    public List<HttpMessage> requests() {
+        return requests;
+    }
+
+    public void record(HttpMessage request) {
+        requests.add(request);
+    }
+
+    public int connectionsAccepted() {
+        return connections.get();
+    }
+
+    public List<Throwable> failures() {
+        return failures;
+    }
+
+    public HostPort address() {
+        return new HostPort("127.0.0.1", server.getLocalPort());
+    }
+
+    public InetSocketAddress socketAddress() {
+        return new InetSocketAddress("127.0.0.1", server.getLocalPort());
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                connections.incrementAndGet();
+                threads.execute(() -> {
+                    try (socket) {
+                        script.serve(new Connection(socket));
+                    } catch (Exception e) {
+                        failures.add(e);
+                    }
+                });
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        threads.shutdownNow();
+    }
+}
