@@ -69,7 +69,10 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public static ProxyEngine start(ProxyConfig config, HealthView health, OutcomeListener outcomes)
             throws EngineStartException {
-        ProxyEngine engine = new ProxyEngine(Transport.best(), config.workers());
+        Transport transport = Transport.best();
+        LOG.info("transport {} ({}), {} worker event loops", transport.displayName(),
+                transport == Transport.EPOLL ? "native" : "Java NIO", config.workers());
+        ProxyEngine engine = new ProxyEngine(transport, config.workers());
         try {
             engine.bindAll(config, health, outcomes);
         } catch (EngineStartException | RuntimeException e) {
