@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class DemoBackendsTest {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void eachBackendNamesItselfOnLoopback() throws Exception {
