@@ -1,0 +1,65 @@
+package dev.maitre.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class DemoIT {
+
+    private static final Pattern HELLO = Pattern.compile("hello from demo backend (\\d) \\(127\\.0\\.0\\.1:\\d+\\)\n");
+
+    @Test
+    void theDemoAnswersOn8080FromTheThreeBackendsInTurn() throws Exception {
+        assumeTrue(isFree(8080), "127.0.0.1:8080 is taken on this machine");
+
+        try (MaitreProcess maitre = MaitreProcess.start("--demo")) {
+            maitre.awaitListening(8080, Duration.ofSeconds(30));
+            maitre.awaitStdout("curl http://127.0.0.1:8080/", Duration.ofSeconds(10));
+
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+            List<String> servedBy = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> response = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                Matcher hello = HELLO.matcher(response.body());
+                assertThat(hello.matches()).as(response.body()).isTrue();
+                servedBy.add(hello.group(1));
+            }
+
+            assertThat(servedBy.subList(0, 3)).as("round robin over three backends: %s", servedBy)
+                    .containsExactlyInAnyOrder("1", "2", "3");
+            assertThat(servedBy.subList(3, 6)).as("the same turn again: %s", servedBy)
+                    .isEqualTo(servedBy.subList(0, 3));
+
+            maitre.terminate();
+            assertThat(maitre.awaitExit(Duration.ofSeconds(35))).as(maitre.output()).isZero();
+            maitre.assertNoLeaks();
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

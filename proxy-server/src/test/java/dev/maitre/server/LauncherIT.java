@@ -1,0 +1,60 @@
+package dev.maitre.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** bin/maitre, the script users run. */
+@Timeout(60)
+class LauncherIT {
+
+    private static final Duration EXIT = Duration.ofSeconds(30);
+
+    @Test
+    void runsTheJarWithTheJavaOfJavaHome() throws Exception {
+        ProcessBuilder launcher = new ProcessBuilder(launcher().toString(), "--version");
+        launcher.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        launcher.environment().put("MAITRE_JAR", MaitreProcess.jar().toString());
+
+        try (MaitreProcess maitre = MaitreProcess.start(launcher)) {
+            assertThat(maitre.awaitExit(EXIT)).as(maitre.output()).isZero();
+            assertThat(maitre.stdout()).startsWith("maitre " + System.getProperty("maitre.version") + "\n")
+                    .contains("Java " + Runtime.version().feature());
+            assertThat(maitre.stderr()).as("no JVM warnings").isEmpty();
+        }
+    }
+
+    @Test
+    void passesItsArgumentsOn() throws Exception {
+        ProcessBuilder launcher = new ProcessBuilder(launcher().toString(), "--check");
+        launcher.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        launcher.environment().put("MAITRE_JAR", MaitreProcess.jar().toString());
+
+        try (MaitreProcess maitre = MaitreProcess.start(launcher)) {
+            assertThat(maitre.awaitExit(EXIT)).as(maitre.output()).isEqualTo(2);
+            assertThat(maitre.stderr()).contains("--check needs --config FILE");
+        }
+    }
+
+    @Test
+    void aMissingJarIsSaidInOneLine() throws Exception {
+        ProcessBuilder launcher = new ProcessBuilder(launcher().toString(), "--version");
+        launcher.environment().put("MAITRE_JAR", "/nonexistent/maitre.jar");
+
+        try (MaitreProcess maitre = MaitreProcess.start(launcher)) {
+            assertThat(maitre.awaitExit(EXIT)).as(maitre.output()).isEqualTo(1);
+            assertThat(maitre.stderr()).isEqualTo(
+                    "maitre: no jar at /nonexistent/maitre.jar; build it with ./mvnw -pl proxy-server -am package, "
+                    + "or set MAITRE_JAR\n");
+        }
+    }
+
+    private static Path launcher() {
+        String launcher = System.getProperty("maitre.launcher");
+        assertThat(launcher).as("system property maitre.launcher (set by the failsafe configuration)").isNotNull();
+        return Path.of(launcher);
+    }
+}
