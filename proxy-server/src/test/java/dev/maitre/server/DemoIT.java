@@ -49,6 +49,25 @@ class DemoIT {
             assertThat(servedBy.subList(3, 6)).as("the same turn again: %s", servedBy)
                     .isEqualTo(servedBy.subList(0, 3));
 
+            Matcher stop = Pattern.compile("curl -X POST (http://127\\.0\\.0\\.1:\\d+/demo/stop)").matcher(maitre.output());
+            assertThat(stop.find()).as(maitre.output()).isTrue();
+            HttpResponse<String> stopped = client.send(HttpRequest.newBuilder(URI.create(stop.group(1)))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(stopped.statusCode()).isEqualTo(200);
+            Thread.sleep(500);
+            List<String> afterStop = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> response = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as("a stopped backend costs clients nothing").isEqualTo(200);
+                Matcher hello = HELLO.matcher(response.body());
+                assertThat(hello.matches()).as(response.body()).isTrue();
+                afterStop.add(hello.group(1));
+            }
+            assertThat(afterStop).as("backend 2 stopped: %s", afterStop).doesNotContain("2").contains("1", "3");
+
             maitre.terminate();
             assertThat(maitre.awaitExit(Duration.ofSeconds(35))).as(maitre.output()).isZero();
             maitre.assertNoLeaks();

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Small HTTP servers on loopback that stand in for real backends in {@code maitre --demo}. Each
  * answers {@code /healthz} with 200 and every other request with a line that names it, so a reader
- * can see which backend served a request.
+ * can see which backend served a request. {@code POST /demo/stop}, sent to a backend directly, makes
+ * it stop listening, as a crashed backend would: the tour in the README uses it.
  */
 public final class DemoBackends implements AutoCloseable {
 
@@ -65,6 +66,17 @@ public final class DemoBackends implements AutoCloseable {
         String hello = "hello from demo backend " + number + " (" + hostPort(server.getAddress()) + ")\n";
         server.createContext("/", exchange -> answer(exchange, 200, hello));
         server.createContext("/healthz", exchange -> answer(exchange, 200, "ok\n"));
+        HttpServer self = server;
+        server.createContext("/demo/stop", exchange -> {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                answer(exchange, 405, "use POST to stop this backend\n");
+                return;
+            }
+            answer(exchange, 200, "demo backend " + number + " stops listening\n");
+            Thread stopper = new Thread(() -> self.stop(0), "demo-backend-" + number + "-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+        });
         server.start();
         return server;
     }

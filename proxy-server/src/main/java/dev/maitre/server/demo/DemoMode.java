@@ -72,7 +72,11 @@ public final class DemoMode {
                 .append("  curl ").append(url).append('\n')
                 .append("  for i in 1 2 3 4 5 6; do curl -s ").append(url).append("; done\n")
                 .append('\n')
-                .append("Stop with Ctrl-C; requests in flight are finished first.\n\n");
+                .append("Stop backend 2 as if it crashed; clients keep getting answers from the others:\n")
+                .append("  curl -X POST http://").append(backends.get(Math.min(1, backends.size() - 1)))
+                .append("/demo/stop\n")
+                .append('\n')
+                .append("Stop maitre with Ctrl-C; requests in flight are finished first.\n\n");
         return text.toString();
     }
 }
