@@ -19,7 +19,9 @@ import java.util.Map;
  * (maps in document order, lists, strings, numbers, booleans, nulls), with the line of every key
  * path ({@code clusters[1].healthCheck.timeout}) and of every list element ({@code clusters[1]}).
  *
- * <p>Anchors, aliases and {@code <<} merge keys are resolved. Problems YAML itself lets through are
+ * <p>Anchors on mappings and lists, aliases to them and {@code <<} merge keys are resolved; the
+ * parser does not report anchors on single values, so those cannot be aliased. Problems YAML itself
+ * lets through are
  * kept as errors: a key given twice in one mapping, an alias to no anchor, a second document.
  */
 final class YamlTree {
@@ -179,7 +181,8 @@ final class YamlTree {
         private Object resolveAlias(String path) throws IOException {
             String name = parser.getText();
             if (!anchors.containsKey(name)) {
-                errors.add(new ConfigError(path, line(), "*" + name + " (expected: an alias to an anchor defined above)"));
+                errors.add(new ConfigError(path, line(), "*" + name
+                        + " (expected: an alias to a mapping or list anchored above; single values cannot be anchored)"));
                 return UNRESOLVED;
             }
             return anchors.get(name);

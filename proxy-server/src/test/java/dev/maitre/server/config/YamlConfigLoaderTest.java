@@ -257,7 +257,16 @@ class YamlConfigLoaderTest {
         String yaml = MINIMAL.replace("  - name: web\n    backends:", "  - name: web\n    healthCheck: *check\n    backends:");
 
         assertThat(errors(yaml)).containsExactly(new ConfigError("clusters[0].healthCheck", 9,
-                "*check (expected: an alias to an anchor defined above)"));
+                "*check (expected: an alias to a mapping or list anchored above; single values cannot be anchored)"));
+    }
+
+    @Test
+    void rejectsAnAliasToASingleValue() {
+        String yaml = MINIMAL.replace("    protocol: http\n", "    protocol: &p http\n")
+                + "  - name: api\n    backends:\n      - address: 127.0.0.1:9001\n        weight: *p\n";
+
+        assertThat(errors(yaml)).containsExactly(new ConfigError("clusters[1].backends[0].weight", 14,
+                "*p (expected: an alias to a mapping or list anchored above; single values cannot be anchored)"));
     }
 
     @Test
