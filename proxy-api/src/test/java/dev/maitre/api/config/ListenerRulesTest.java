@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.assertj.core.api.ListAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -276,7 +277,7 @@ class ListenerRulesTest {
                 .containsExactly("listeners[0].tls.keyFile: missing (expected: a readable PEM private key file)");
     }
 
-    private static org.assertj.core.api.ListAssert<String> assertThatErrors(ConfigTree tree, Path baseDir) {
+    private static ListAssert<String> assertThatErrors(ConfigTree tree, Path baseDir) {
         try {
             ConfigBinder.bind(tree.root(), path -> 0, baseDir);
         } catch (ConfigException e) {
