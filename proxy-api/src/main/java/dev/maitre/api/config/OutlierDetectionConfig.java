@@ -19,4 +19,9 @@ public record OutlierDetectionConfig(int consecutiveFailures, Duration ejectionT
     public OutlierDetectionConfig {
         Objects.requireNonNull(ejectionTime, "ejectionTime");
     }
+
+    public static OutlierDetectionConfig defaults() {
+        return new OutlierDetectionConfig(DEFAULT_CONSECUTIVE_FAILURES, DEFAULT_EJECTION_TIME,
+                DEFAULT_MAX_EJECTION_PERCENT);
+    }
 }

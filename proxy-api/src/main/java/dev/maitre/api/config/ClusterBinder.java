@@ -1,0 +1,146 @@
+package dev.maitre.api.config;
+
+import dev.maitre.api.HostPort;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Binds {@code clusters[]}: backends, balancer, health checks, outlier detection, timeouts, retries and pool. */
+final class ClusterBinder {
+
+    private static final List<String> KEYS = List.of("name", "balancer", "backends", "healthCheck",
+            "outlierDetection", "timeouts", "retries", "pool", "panicThreshold");
+    private static final List<String> BACKEND_KEYS = List.of("address", "weight");
+    private static final List<String> OUTLIER_KEYS =
+            List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
+    private static final List<String> TIMEOUT_KEYS = List.of("connect", "response");
+    private static final List<String> RETRY_KEYS = List.of("attempts");
+    private static final List<String> POOL_KEYS = List.of("maxIdle", "idleTimeout");
+
+    private static final Map<String, BalancerKind> BALANCERS = new LinkedHashMap<>();
+
+    static {
+        for (BalancerKind kind : BalancerKind.values()) {
+            BALANCERS.put(kind.configName(), kind);
+        }
+    }
+
+    private static final String ADDRESS = "an address such as 10.0.0.11:8080";
+    static final int MAX_WEIGHT = 1000;
+    static final int MAX_RETRY_ATTEMPTS = 10;
+
+    private final UniqueNames names = new UniqueNames();
+
+    List<ClusterConfig> bindAll(ConfigNode clusters) {
+        List<ClusterConfig> bound = new ArrayList<>();
+        for (ConfigNode node : clusters.nonEmptyElements("at least one cluster")) {
+            ClusterConfig cluster = bind(node);
+            if (cluster != null) {
+                bound.add(cluster);
+            }
+        }
+        return bound;
+    }
+
+    /** The names of the clusters seen, valid or not. */
+    UniqueNames names() {
+        return names;
+    }
+
+    private ClusterConfig bind(ConfigNode node) {
+        if (!node.isMapping(KEYS)) {
+            return null;
+        }
+        String name = names.bind(node.get("name"));
+        BalancerKind balancer = node.get("balancer").choice(BalancerKind.ROUND_ROBIN, BALANCERS);
+        List<BackendConfig> backends = bindBackends(node.get("backends"));
+        HealthCheckConfig healthCheck = HealthCheckBinder.bind(node.get("healthCheck"));
+        OutlierDetectionConfig outlierDetection = bindOutlierDetection(node.get("outlierDetection"));
+        ClusterTimeouts timeouts = bindTimeouts(node.get("timeouts"));
+        RetryConfig retries = bindRetries(node.get("retries"));
+        PoolConfig pool = bindPool(node.get("pool"));
+        double panicThreshold = node.get("panicThreshold").percentage(0, 1.0);
+        if (name == null) {
+            return null;
+        }
+        return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries,
+                pool, panicThreshold);
+    }
+
+    private static List<BackendConfig> bindBackends(ConfigNode node) {
+        List<BackendConfig> backends = new ArrayList<>();
+        Map<HostPort, String> backendByAddress = new HashMap<>();
+        for (ConfigNode backend : node.nonEmptyElements("at least one backend")) {
+            if (!backend.isMapping(BACKEND_KEYS)) {
+                continue;
+            }
+            ConfigNode addressNode = backend.get("address");
+            HostPort address = addressNode.required(ADDRESS).parsed(null, ADDRESS, ClusterBinder::parseAddress);
+            int weight = backend.get("weight").integer(1, 1, MAX_WEIGHT);
+            if (address == null) {
+                continue;
+            }
+            String first = backendByAddress.putIfAbsent(address, backend.path());
+            if (first != null) {
+                addressNode.reject("an address of its own; " + first + " has it too");
+                continue;
+            }
+            backends.add(new BackendConfig(address, weight));
+        }
+        return backends;
+    }
+
+    /** A backend's address: unlike a listener's, its port cannot be 0. */
+    private static HostPort parseAddress(String text) {
+        String expected = " (expected: host:port with a port of 1-65535)";
+        HostPort address;
+        try {
+            address = HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(text + expected, e);
+        }
+        if (address.port() == 0) {
+            throw new IllegalArgumentException(text + expected);
+        }
+        return address;
+    }
+
+    private static OutlierDetectionConfig bindOutlierDetection(ConfigNode node) {
+        if (!node.isMapping(OUTLIER_KEYS)) {
+            return null;
+        }
+        return new OutlierDetectionConfig(
+                node.get("consecutiveFailures").integer(
+                        OutlierDetectionConfig.DEFAULT_CONSECUTIVE_FAILURES, 1, Integer.MAX_VALUE),
+                node.get("ejectionTime").positiveDuration(OutlierDetectionConfig.DEFAULT_EJECTION_TIME),
+                node.get("maxEjectionPercent").integer(OutlierDetectionConfig.DEFAULT_MAX_EJECTION_PERCENT, 0, 100));
+    }
+
+    private static ClusterTimeouts bindTimeouts(ConfigNode node) {
+        if (!node.isMapping(TIMEOUT_KEYS)) {
+            return ClusterTimeouts.defaults();
+        }
+        Duration connect = node.get("connect").positiveDuration(ClusterTimeouts.DEFAULT_CONNECT);
+        Duration response = node.get("response").positiveDuration(ClusterTimeouts.DEFAULT_RESPONSE);
+        return new ClusterTimeouts(connect, response);
+    }
+
+    private static RetryConfig bindRetries(ConfigNode node) {
+        if (!node.isMapping(RETRY_KEYS)) {
+            return RetryConfig.defaults();
+        }
+        return new RetryConfig(node.get("attempts").integer(RetryConfig.DEFAULT_ATTEMPTS, 0, MAX_RETRY_ATTEMPTS));
+    }
+
+    private static PoolConfig bindPool(ConfigNode node) {
+        if (!node.isMapping(POOL_KEYS)) {
+            return PoolConfig.defaults();
+        }
+        return new PoolConfig(
+                node.get("maxIdle").integer(PoolConfig.DEFAULT_MAX_IDLE, 0, Integer.MAX_VALUE),
+                node.get("idleTimeout").positiveDuration(PoolConfig.DEFAULT_IDLE_TIMEOUT));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.maitre.api.config;
+
+import dev.maitre.api.HostPort;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * Turns a parsed configuration document into a validated {@link ProxyConfig}, with every default
+ * applied. The document is the generic tree a YAML or JSON parser produces: {@link Map}s with string
+ * keys in document order, {@link List}s, strings, numbers, booleans and {@code null}.
+ *
+ * <p>Binding does not stop at the first problem: every error of the document is collected and
+ * thrown at once, each naming its key path ({@code clusters[1].healthCheck.timeout}), its line
+ * where known, what was given and what was expected.
+ */
+public final class ConfigBinder {
+
+    private static final List<String> KEYS =
+            List.of("admin", "workers", "shutdownGracePeriod", "accessLog", "listeners", "clusters");
+    private static final String DOCUMENT = "a mapping with listeners and clusters";
+
+    private ConfigBinder() {
+    }
+
+    /**
+     * Binds {@code root}; relative TLS file names are resolved against the working directory.
+     *
+     * @param lineOf the 1-based line of a key path such as {@code clusters[1].healthCheck.timeout} or
+     *     {@code listeners[0]}, or 0 when unknown
+     * @throws ConfigException with every error found
+     */
+    public static ProxyConfig bind(Object root, ToIntFunction<String> lineOf) throws ConfigException {
+        return bind(root, lineOf, Path.of(""));
+    }
+
+    /**
+     * Binds {@code root}, resolving relative TLS file names against {@code baseDir} (usually the
+     * directory of the configuration file).
+     *
+     * @throws ConfigException with every error found
+     */
+    public static ProxyConfig bind(Object root, ToIntFunction<String> lineOf, Path baseDir) throws ConfigException {
+        ConfigErrors errors = new ConfigErrors(lineOf);
+        ConfigNode document = ConfigNode.root(root, errors);
+        if (root == null) {
+            document.error("empty document (expected: " + DOCUMENT + ")");
+        } else if (!(root instanceof Map<?, ?>)) {
+            document.reject(DOCUMENT);
+        }
+        errors.throwIfAny();
+        document.isMapping(KEYS);
+
+        AdminConfig admin = bindAdmin(document.get("admin"));
+        int workers = document.get("workers").integer(ProxyConfig.defaultWorkers(), 1, 1024);
+        Duration shutdownGracePeriod =
+                document.get("shutdownGracePeriod").duration(ProxyConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD);
+        AccessLogConfig accessLog = bindAccessLog(document.get("accessLog"));
+        ClusterBinder clusterBinder = new ClusterBinder();
+        List<ClusterConfig> clusters = clusterBinder.bindAll(document.get("clusters"));
+        List<ListenerConfig> listeners = new ListenerBinder(clusterBinder.names(), admin.bind(), baseDir)
+                .bindAll(document.get("listeners"));
+
+        errors.throwIfAny();
+        return new ProxyConfig(admin, workers, shutdownGracePeriod, accessLog, listeners, clusters);
+    }
+
+    private static AdminConfig bindAdmin(ConfigNode node) {
+        if (!node.isMapping(List.of("bind"))) {
+            return AdminConfig.defaults();
+        }
+        HostPort bind = node.get("bind").parsed(AdminConfig.DEFAULT_BIND, "host:port", HostPort::parse);
+        return new AdminConfig(bind);
+    }
+
+    private static AccessLogConfig bindAccessLog(ConfigNode node) {
+        if (!node.isMapping(List.of("enabled"))) {
+            return AccessLogConfig.defaults();
+        }
+        return new AccessLogConfig(node.get("enabled").bool(false));
+    }
+}

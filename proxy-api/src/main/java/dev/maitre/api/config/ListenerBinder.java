@@ -1,0 +1,227 @@
+package dev.maitre.api.config;
+
+import dev.maitre.api.HostPort;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Binds {@code listeners[]}: addresses, protocols, routes, TLS, timeouts and limits. */
+final class ListenerBinder {
+
+    private static final List<String> KEYS =
+            List.of("name", "bind", "protocol", "routes", "cluster", "tls", "timeouts", "limits");
+    private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
+    private static final List<String> TLS_KEYS = List.of("certFile", "keyFile");
+    private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle");
+    private static final List<String> LIMIT_KEYS =
+            List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections");
+
+    private static final Map<String, Protocol> PROTOCOLS = new LinkedHashMap<>();
+
+    static {
+        PROTOCOLS.put("http", Protocol.HTTP);
+        PROTOCOLS.put("tcp", Protocol.TCP);
+    }
+
+    private static final String ADDRESS = "an address such as 0.0.0.0:8080";
+    private static final String ROUTE_HOST =
+            "a host name such as api.example.com or *.example.com; leave host out to match any";
+    private static final Pattern HOST_PATTERN = Pattern.compile(
+            "(\\*\\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*",
+            Pattern.CASE_INSENSITIVE);
+    private static final long MAX_HEAD_BYTES = 1L << 30;
+
+    private final UniqueNames clusterNames;
+    private final HostPort adminBind;
+    private final Path baseDir;
+    private final UniqueNames names = new UniqueNames();
+    private final Map<HostPort, String> listenerByBind = new HashMap<>();
+
+    ListenerBinder(UniqueNames clusterNames, HostPort adminBind, Path baseDir) {
+        this.clusterNames = clusterNames;
+        this.adminBind = adminBind;
+        this.baseDir = baseDir;
+    }
+
+    List<ListenerConfig> bindAll(ConfigNode listeners) {
+        List<ListenerConfig> bound = new ArrayList<>();
+        for (ConfigNode node : listeners.nonEmptyElements("at least one listener")) {
+            ListenerConfig listener = bind(node);
+            if (listener != null) {
+                bound.add(listener);
+            }
+        }
+        return bound;
+    }
+
+    private ListenerConfig bind(ConfigNode node) {
+        if (!node.isMapping(KEYS)) {
+            return null;
+        }
+        String name = names.bind(node.get("name"));
+        HostPort bind = bindAddress(node.get("bind"));
+        Protocol protocol = node.get("protocol").required("http or tcp").choice(null, PROTOCOLS);
+        List<RouteConfig> routes = bindRoutes(node.get("routes"), protocol);
+        String cluster = bindTcpCluster(node.get("cluster"), protocol);
+        TlsConfig tls = bindTls(node.get("tls"));
+        ListenerTimeouts timeouts = bindTimeouts(node.get("timeouts"));
+        ListenerLimits limits = bindLimits(node.get("limits"));
+        if (name == null || bind == null || protocol == null) {
+            return null;
+        }
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits);
+    }
+
+    private HostPort bindAddress(ConfigNode node) {
+        HostPort bind = node.required(ADDRESS).parsed(null, ADDRESS, HostPort::parse);
+        if (bind == null || bind.port() == 0) {
+            return bind;
+        }
+        if (bind.equals(adminBind)) {
+            node.reject("an address other than admin.bind");
+            return null;
+        }
+        String first = listenerByBind.putIfAbsent(bind, ConfigErrors.parent(node.path()));
+        if (first != null) {
+            node.reject("an address of its own; " + first + " binds it too");
+            return null;
+        }
+        return bind;
+    }
+
+    private List<RouteConfig> bindRoutes(ConfigNode node, Protocol protocol) {
+        if (protocol == Protocol.TCP) {
+            if (node.isPresent()) {
+                node.reject("no routes on a tcp listener; its cluster key names the one cluster");
+            }
+            return List.of();
+        }
+        List<ConfigNode> elements =
+                protocol == Protocol.HTTP ? node.nonEmptyElements("at least one route") : node.elements();
+        List<RouteConfig> routes = new ArrayList<>();
+        for (ConfigNode route : elements) {
+            if (!route.isMapping(ROUTE_KEYS)) {
+                continue;
+            }
+            String host = bindRouteHost(route.get("host"));
+            String pathPrefix = bindPath(route.get("pathPrefix"), null);
+            String cluster = bindClusterName(route.get("cluster"));
+            if (cluster != null) {
+                routes.add(new RouteConfig(host, pathPrefix, cluster));
+            }
+        }
+        return routes;
+    }
+
+    private String bindTcpCluster(ConfigNode node, Protocol protocol) {
+        if (protocol == Protocol.HTTP) {
+            if (node.isPresent()) {
+                node.reject("no cluster on an http listener; its routes name the clusters");
+            }
+            return null;
+        }
+        if (protocol == null && !node.isPresent()) {
+            return null;
+        }
+        return bindClusterName(node);
+    }
+
+    private String bindClusterName(ConfigNode node) {
+        List<String> known = clusterNames.all();
+        String expected = known.isEmpty()
+                ? "the name of a cluster; none is configured"
+                : "the name of a cluster: " + String.join(", ", known);
+        String cluster = node.required(expected).text(expected);
+        if (cluster != null && !clusterNames.contains(cluster) && clusterNames.isComplete()) {
+            node.reject(expected);
+            return null;
+        }
+        return cluster;
+    }
+
+    private static String bindRouteHost(ConfigNode node) {
+        String host = node.text(ROUTE_HOST);
+        if (host == null) {
+            return null;
+        }
+        if (!HOST_PATTERN.matcher(host).matches()) {
+            node.reject(ROUTE_HOST);
+            return null;
+        }
+        return host.toLowerCase(Locale.ROOT);
+    }
+
+    /** A path such as {@code /api}; shared with health checks. */
+    static String bindPath(ConfigNode node, String defaultValue) {
+        String expected = "a path starting with /";
+        String path = node.text(expected);
+        if (path == null) {
+            return defaultValue;
+        }
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#')) {
+            node.reject(expected);
+            return defaultValue;
+        }
+        return path;
+    }
+
+    private TlsConfig bindTls(ConfigNode node) {
+        if (!node.isMapping(TLS_KEYS)) {
+            return null;
+        }
+        Path certFile = bindReadableFile(node.get("certFile"), "a readable PEM certificate file");
+        Path keyFile = bindReadableFile(node.get("keyFile"), "a readable PEM private key file");
+        return certFile != null && keyFile != null ? new TlsConfig(certFile, keyFile) : null;
+    }
+
+    private Path bindReadableFile(ConfigNode node, String expected) {
+        String name = node.required(expected).text(expected);
+        if (name == null) {
+            return null;
+        }
+        Path file;
+        try {
+            file = baseDir.resolve(name).normalize();
+        } catch (InvalidPathException e) {
+            node.reject(expected);
+            return null;
+        }
+        if (name.isBlank() || !Files.exists(file)) {
+            node.reject(expected + "; " + file + " does not exist");
+        } else if (!Files.isRegularFile(file)) {
+            node.reject(expected + "; " + file + " is not a file");
+        } else if (!Files.isReadable(file)) {
+            node.reject(expected + "; " + file + " cannot be read");
+        } else {
+            return file;
+        }
+        return null;
+    }
+
+    private static ListenerTimeouts bindTimeouts(ConfigNode node) {
+        if (!node.isMapping(TIMEOUT_KEYS)) {
+            return ListenerTimeouts.defaults();
+        }
+        return new ListenerTimeouts(
+                node.get("requestHeader").positiveDuration(ListenerTimeouts.DEFAULT_REQUEST_HEADER),
+                node.get("idle").positiveDuration(ListenerTimeouts.DEFAULT_IDLE));
+    }
+
+    private static ListenerLimits bindLimits(ConfigNode node) {
+        if (!node.isMapping(LIMIT_KEYS)) {
+            return ListenerLimits.defaults();
+        }
+        return new ListenerLimits(
+                (int) node.get("maxRequestLineBytes").size(ListenerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES, MAX_HEAD_BYTES),
+                (int) node.get("maxHeaderBytes").size(ListenerLimits.DEFAULT_MAX_HEADER_BYTES, MAX_HEAD_BYTES),
+                node.get("maxBodyBytes").size(ListenerLimits.DEFAULT_MAX_BODY_BYTES, Long.MAX_VALUE),
+                node.get("maxConnections").integer(ListenerLimits.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
+    }
+}
