@@ -112,7 +112,7 @@ public final class ProxyEngine implements AutoCloseable {
             try {
                 Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
                 serverChannels.put(listener.name(), channel);
-                LOG.info("listener {} ({}) on {}", listener.name(), listener.protocol().name().toLowerCase(),
+                LOG.debug("listener {} ({}) bound to {}", listener.name(), listener.protocol().name().toLowerCase(),
                         channel.localAddress());
             } catch (Exception e) {
                 throw new EngineStartException("listener " + listener.name() + ": cannot bind " + listener.bind()

@@ -116,7 +116,6 @@ public final class MaitreServer {
     }
 
     private void logServing() {
-        log.info("transport {}, {} workers", engine.transportName(), config.workers());
         for (ListenerConfig listener : config.listeners()) {
             log.info("listener {} ({}{}) on {}", listener.name(), listener.protocol().name().toLowerCase(Locale.ROOT),
                     listener.tls() != null ? ", tls" : "", address(engine.address(listener.name())));
