@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -52,6 +53,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean inputShutdown;
     private ChannelFuture lastWrite;
+    /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
+    private boolean wantsMessage;
     private String remoteAddress = "-";
 
     ClientConnectionHandler(HttpListenerContext listener, ClientResponseEncoder encoder) {
@@ -66,7 +69,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             remoteAddress = address.getAddress().getHostAddress();
         }
         armHeadTimer();
-        ctx.read();
+        requestRead();
     }
 
     /** Called by {@link RequestStartWatcher} when bytes arrive: a request head has begun. */
@@ -79,9 +82,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        wantsMessage = false;
         if (closing) {
             ReferenceCountUtil.release(msg);
-            ctx.read();
+            requestRead();
             return;
         }
         if (msg instanceof HttpRequest request) {
@@ -130,6 +134,24 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         exchange.start();
     }
 
+    /**
+     * Asks for the next message from the client. With auto-read off, a read cycle can end without
+     * a message (a request head split over several packets, a TLS record); the request stands
+     * until a message comes.
+     */
+    void requestRead() {
+        wantsMessage = true;
+        ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (wantsMessage && ctx.channel().isActive()) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
     /** Writes the last part of a response and remembers it, so that a close waits for it. */
     void writeLast(LastHttpContent last) {
         lastWrite = ctx.write(last);
@@ -145,7 +167,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         awaitingHead = true;
         headTimerArmed = false;
         armTimer(listener.config().timeouts().idle().toNanos(), false);
-        ctx.read();
+        requestRead();
     }
 
     /** Sends maitre's own answer, then goes on with the connection or closes it. */
@@ -207,7 +229,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().schedule(() -> {
                 ctx.close();
             }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
-            ctx.read();
+            requestRead();
         });
     }
 
@@ -220,7 +242,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            if (!handshake.isSuccess()) {
+                ctx.close();
+            }
+        } else if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (closing || exchange == null) {
                 ctx.close();

@@ -41,4 +41,21 @@ class ProxyBasicsIT {
             assertThat(backend.requests()).hasSize(20);
         }
     }
+
+    @Test
+    void requestArrivingInPiecesIsServed() throws Exception {
+        try (RawBackend backend = RawBackend.answering("whole");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
+             RawClient client = proxy.client()) {
+            String request = "POST /pieces HTTP/1.1\r\nHost: test.local\r\nContent-Length: 6\r\n\r\nabcdef";
+            for (int i = 0; i < request.length(); i += 7) {
+                client.send(request.substring(i, Math.min(request.length(), i + 7)));
+                Thread.sleep(20);
+            }
+            HttpMessage response = client.response();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).isEqualTo("whole");
+            assertThat(backend.requests().get(0).bodyText()).isEqualTo("abcdef");
+        }
+    }
 }

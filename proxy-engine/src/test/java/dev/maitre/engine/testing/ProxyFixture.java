@@ -17,6 +17,7 @@ import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RetryConfig;
 import dev.maitre.api.config.RouteConfig;
+import dev.maitre.api.config.TlsConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.api.health.OutcomeListener;
@@ -88,6 +89,7 @@ public final class ProxyFixture implements AutoCloseable {
         private PoolConfig pool = PoolConfig.defaults();
         private int workers = 2;
         private boolean accessLog;
+        private TlsConfig tls;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -133,6 +135,11 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        public Builder tls(TlsConfig value) {
+            tls = value;
+            return this;
+        }
+
         public Builder accessLog(boolean value) {
             accessLog = value;
             return this;
@@ -144,7 +151,7 @@ public final class ProxyFixture implements AutoCloseable {
                     backends.stream().map(BackendConfig::of).toList(), null, null, clusterTimeouts, retries, pool, 0));
             clusters.addAll(extraClusters);
             ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), Protocol.HTTP,
-                    routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER)), null, null,
+                    routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER)), null, tls,
                     listenerTimeouts, limits);
             return new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(5),
                     new AccessLogConfig(accessLog), List.of(listener), clusters);
