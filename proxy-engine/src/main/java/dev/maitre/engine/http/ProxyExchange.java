@@ -97,7 +97,8 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         this.listener = listener;
         this.cluster = cluster;
         this.request = request;
-        this.requestLine = request.method() + " " + request.uri() + " " + request.protocolVersion();
+        this.requestLine = listener.accessLog()
+                ? request.method() + " " + request.uri() + " " + request.protocolVersion() : null;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.http10Client = request.protocolVersion().minorVersion() == 0;
         this.headRequest = request.method().name().equals("HEAD");
