@@ -50,6 +50,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     private int scanned;
     private boolean rejected;
 
+    /** Decodes with {@code config}, except that header names and values are always validated. */
     StrictRequestDecoder(HttpDecoderConfig config) {
         super(config.clone().setHeadersFactory(SingleContentLengthHeaders.FACTORY));
     }
