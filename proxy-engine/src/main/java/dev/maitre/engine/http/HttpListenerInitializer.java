@@ -35,7 +35,20 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
 
         ClientResponseEncoder encoder = new ClientResponseEncoder();
         ClientConnectionHandler handler = new ClientConnectionHandler(listener, encoder);
-        HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
+        if (ssl != null) {
+            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        ch.pipeline()
+                .addLast("watch", new RequestStartWatcher(handler))
+                .addLast("decoder", new StrictRequestDecoder(decoderConfig(limits)))
+                .addLast("encoder", encoder)
+                .addLast("flow", new FlowControlHandler())
+                .addLast("proxy", handler);
+    }
+
+    /** How requests are decoded: within the listener's limits, with every strictness Netty offers turned on. */
+    static HttpDecoderConfig decoderConfig(ListenerLimits limits) {
+        return new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxRequestLineBytes())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxChunkSize(64 * 1024)
@@ -43,15 +56,6 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
                 .setValidateHeaders(true)
                 .setAllowDuplicateContentLengths(false)
                 .setUseRfc9112TransferEncoding(true);
-        if (ssl != null) {
-            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
-        }
-        ch.pipeline()
-                .addLast("watch", new RequestStartWatcher(handler))
-                .addLast("decoder", new StrictRequestDecoder(decoderConfig))
-                .addLast("encoder", encoder)
-                .addLast("flow", new FlowControlHandler())
-                .addLast("proxy", handler);
     }
 
     /** Asks the connection to close now if idle, or after its current exchange; call on its loop. */

@@ -19,12 +19,11 @@ record RequestTarget(String originForm, String path, String authority) {
     /** The parsed target, or {@code null} when it is not a valid request-target. */
     static RequestTarget parse(HttpRequest request) {
         String uri = request.uri();
-        if (uri.isEmpty() || !hasOnlyTargetChars(uri)) {
+        if (uri.isEmpty()) {
             return null;
         }
-        char first = uri.charAt(0);
-        if (first == '/') {
-            return new RequestTarget(uri, pathOf(uri), null);
+        if (uri.charAt(0) == '/') {
+            return isPathAndQuery(uri) ? new RequestTarget(uri, pathOf(uri), null) : null;
         }
         if (uri.equals("*")) {
             return request.method().equals(HttpMethod.OPTIONS) ? new RequestTarget(uri, "*", null) : null;
@@ -42,7 +41,16 @@ record RequestTarget(String originForm, String path, String authority) {
         if (authority.isEmpty() || authority.indexOf('@') >= 0 || !RequestValidator.isValidHost(authority)) {
             return null;
         }
-        String rest = end == uri.length() ? "/" : uri.charAt(end) == '?' ? "/" + uri.substring(end) : uri.substring(end);
+        String rest;
+        if (end == uri.length()) {
+            // RFC 9112 §3.2.4: an OPTIONS about the whole server goes on as "*", other methods ask for "/".
+            rest = request.method().equals(HttpMethod.OPTIONS) ? "*" : "/";
+        } else {
+            rest = uri.charAt(end) == '?' ? "/" + uri.substring(end) : uri.substring(end);
+            if (!isPathAndQuery(rest)) {
+                return null;
+            }
+        }
         return new RequestTarget(rest, pathOf(rest), authority);
     }
 
@@ -77,11 +85,23 @@ record RequestTarget(String originForm, String path, String authority) {
         return q < 0 ? originForm : originForm.substring(0, q);
     }
 
-    /** Visible ASCII only: no controls, spaces, DEL, non-ASCII bytes, and no fragment. */
-    private static boolean hasOnlyTargetChars(String uri) {
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || c == '#') {
+    /**
+     * Only what RFC 3986 allows in a path and query: unreserved and sub-delims characters, {@code :@/?}
+     * and well-formed percent-encodings. Anything else (controls, spaces, non-ASCII, a fragment,
+     * {@code \ " < > [ ] ^ ` { | }}) makes the request-line invalid, and RFC 9112 §3.2 advises against
+     * passing on what another hop may read differently.
+     */
+    private static boolean isPathAndQuery(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= target.length() || Character.digit(target.charAt(i + 1), 16) < 0
+                        || Character.digit(target.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0)) {
                 return false;
             }
         }

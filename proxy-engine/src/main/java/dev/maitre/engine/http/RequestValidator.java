@@ -41,8 +41,7 @@ final class RequestValidator {
         if (te != null) {
             return te;
         }
-        List<String> lengths = request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
-        if (lengths.size() > 1 || (lengths.size() == 1 && !isDigits(lengths.get(0)))) {
+        if (!hasValidContentLength(request)) {
             return Rejection.BAD_FRAMING;
         }
         if (RequestTarget.parse(request) == null) {
@@ -66,11 +65,23 @@ final class RequestValidator {
         if (cause instanceof TooLongHttpHeaderException) {
             return Rejection.HEADERS_TOO_LARGE;
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            return Rejection.UNSUPPORTED_VERSION;
+        }
         if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             Rejection te = checkTransferEncoding(request);
             return te != null ? te : Rejection.BAD_FRAMING;
         }
+        if (cause instanceof StrictRequestDecoder.RepeatedContentLengthException || !hasValidContentLength(request)) {
+            return Rejection.BAD_FRAMING;
+        }
         return Rejection.MALFORMED;
+    }
+
+    /** No Content-Length, or a single one that is only digits: a list, even of equal values, is rejected. */
+    private static boolean hasValidContentLength(HttpRequest request) {
+        List<String> lengths = request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
+        return lengths.isEmpty() || (lengths.size() == 1 && isDigits(lengths.get(0)));
     }
 
     /**
