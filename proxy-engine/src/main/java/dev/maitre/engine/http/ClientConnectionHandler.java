@@ -100,20 +100,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * With auto-read off, a read that ends before a whole message is decoded (a head or a chunk split
-     * over several segments) uses up the demand without delivering anything; ask again while this
-     * connection still waits for input, or the message would wait for the next timeout.
-     */
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        boolean waiting = exchange == null ? awaitingHead : exchange.wantsRequestContent();
-        if ((waiting || closing) && !inputShutdown) {
-            ctx.read();
-        }
-        ctx.fireChannelReadComplete();
-    }
-
     private void onContent(HttpContent content) {
         if (exchange != null) {
             exchange.onRequestContent(content);

@@ -219,11 +219,6 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         }
     }
 
-    /** Whether the exchange is ready to take more of the request body from the client. */
-    boolean wantsRequestContent() {
-        return !done && !requestComplete && backend != null && !waitingForBackendWritable;
-    }
-
     /** A piece of the request body from the client. */
     void onRequestContent(HttpContent content) {
         if (done || requestComplete) {
