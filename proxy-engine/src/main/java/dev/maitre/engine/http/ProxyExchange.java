@@ -197,8 +197,13 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         }
         lastProgressNanos = System.nanoTime();
         backend.write(request);
-        for (HttpContent content : replay) {
-            backend.write(content.retainedDuplicate());
+        if (replay != null) {
+            for (HttpContent content : replay) {
+                backend.write(content.retainedDuplicate());
+            }
+            if (replayBytes > REPLAY_LIMIT) {
+                releaseReplay();
+            }
         }
         if (requestComplete) {
             requestSent = true;
@@ -238,6 +243,21 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             return;
         }
         boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        if (backend == null) {
+            // Between two attempts (a fresh connection replacing a stale one) the read already asked
+            // for still delivers; it is kept and sent once the connection is there. No more is read.
+            if (replay == null) {
+                content.release();
+                abortRequest(Rejection.BACKEND_FAILED);
+            } else {
+                replay.add(content);
+                replayBytes += size;
+            }
+            return;
+        }
         if (replay != null) {
             if (replayBytes + size <= REPLAY_LIMIT) {
                 replay.add(content.retainedDuplicate());
@@ -245,13 +265,6 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             } else {
                 releaseReplay();
             }
-        }
-        if (last) {
-            requestComplete = true;
-        }
-        if (backend == null) {
-            content.release();
-            return;
         }
         lastProgressNanos = System.nanoTime();
         backend.writeAndFlush(content);

@@ -3,6 +3,7 @@ package dev.maitre.engine.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.ArrayDeque;
 import java.util.Locale;
 
 /**
@@ -11,7 +12,9 @@ import java.util.Locale;
  * §3.2.2).
  *
  * @param originForm what is sent to the backend as the request target ({@code /path?query} or {@code *})
- * @param path the path alone, for routing
+ * @param path the path alone, normalized for routing: dot segments removed (also when written as
+ *     {@code %2e}) and repeated slashes merged, so that {@code /public/../admin} is routed as the
+ *     {@code /admin} a backend will take it for; the target sent to the backend is not changed
  * @param authority the host from an absolute-form target, or {@code null}
  */
 record RequestTarget(String originForm, String path, String authority) {
@@ -82,7 +85,32 @@ record RequestTarget(String originForm, String path, String authority) {
 
     private static String pathOf(String originForm) {
         int q = originForm.indexOf('?');
-        return q < 0 ? originForm : originForm.substring(0, q);
+        String raw = q < 0 ? originForm : originForm.substring(0, q);
+        return raw.indexOf('.') < 0 && raw.indexOf('%') < 0 && raw.indexOf("//") < 0 ? raw : normalize(raw);
+    }
+
+    /** RFC 3986 §5.2.4 remove_dot_segments, after decoding {@code %2e} and merging repeated slashes. */
+    static String normalize(String path) {
+        String p = path.replace("%2e", ".").replace("%2E", ".");
+        String[] segments = p.split("/", -1);
+        ArrayDeque<String> out = new ArrayDeque<>();
+        for (int i = 1; i < segments.length; i++) {
+            String segment = segments[i];
+            boolean lastSegment = i == segments.length - 1;
+            if (segment.equals("..")) {
+                out.pollLast();
+                if (lastSegment) {
+                    out.addLast("");
+                }
+            } else if (segment.equals(".")) {
+                if (lastSegment) {
+                    out.addLast("");
+                }
+            } else if (!segment.isEmpty() || lastSegment) {
+                out.addLast(segment);
+            }
+        }
+        return "/" + String.join("/", out);
     }
 
     /**

@@ -118,4 +118,22 @@ class RequestTargetTest {
         assertThat(RequestTarget.routingHost(null)).isNull();
         assertThat(RequestTarget.routingHost("")).isNull();
     }
+
+    @ParameterizedTest(name = "{0} is routed as {1}")
+    @CsvSource({
+        "/public/../admin, /admin",
+        "/public/%2e%2e/admin, /admin",
+        "/a/./b, /a/b",
+        "//admin//x, /admin/x",
+        "/.., /",
+        "/a/b/.., /a/",
+        "/, /",
+        "/plain/path, /plain/path",
+    })
+    void routingSeesThePathABackendWillNormalizeTo(String target, String routed) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target + "?q=1");
+        RequestTarget parsed = RequestTarget.parse(request);
+        assertThat(parsed.path()).isEqualTo(routed);
+        assertThat(parsed.originForm()).as("the backend gets the target as sent").isEqualTo(target + "?q=1");
+    }
 }
