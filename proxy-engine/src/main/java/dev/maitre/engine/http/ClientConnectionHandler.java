@@ -51,6 +51,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean bytesSinceLastRequest;
     private boolean closing;
     private boolean inputShutdown;
+    /** A read was asked for and no message has come of it yet. */
+    private boolean readWanted;
     private ChannelFuture lastWrite;
     private String remoteAddress = "-";
 
@@ -66,7 +68,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             remoteAddress = address.getAddress().getHostAddress();
         }
         armHeadTimer();
-        ctx.read();
+        read();
     }
 
     /** Called by {@link RequestStartWatcher} when bytes arrive: a request head has begun. */
@@ -79,9 +81,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readWanted = false;
         if (closing) {
             ReferenceCountUtil.release(msg);
-            ctx.read();
+            read();
             return;
         }
         if (msg instanceof HttpRequest request) {
@@ -94,6 +97,24 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * FlowControlHandler counts a read that ended without a message (the socket had nothing after
+     * all) as answered; ask again, or the next message would wait in its queue for a read that
+     * never comes.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readWanted) {
+            ctx.read();
+        }
+    }
+
+    /** Asks for the next message from the client: one request head or one piece of a body. */
+    void read() {
+        readWanted = true;
+        ctx.read();
     }
 
     private void onContent(HttpContent content) {
@@ -145,7 +166,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         awaitingHead = true;
         headTimerArmed = false;
         armTimer(listener.config().timeouts().idle().toNanos(), false);
-        ctx.read();
+        read();
     }
 
     /** Sends maitre's own answer, then goes on with the connection or closes it. */
@@ -207,7 +228,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().schedule(() -> {
                 ctx.close();
             }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
-            ctx.read();
+            read();
         });
     }
 

@@ -214,7 +214,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         if (backend != null && !backend.isWritable()) {
             waitingForBackendWritable = true;
         } else {
-            clientCtx.read();
+            client.read();
         }
     }
 
@@ -412,7 +412,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         if (backend != null && backend.isWritable() && waitingForBackendWritable) {
             waitingForBackendWritable = false;
             lastProgressNanos = System.nanoTime();
-            clientCtx.read();
+            client.read();
         }
     }
 
