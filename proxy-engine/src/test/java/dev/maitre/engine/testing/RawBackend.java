@@ -110,6 +110,28 @@ public final class RawBackend implements AutoCloseable {
         return self[0];
     }
 
+    /**
+     * A keep-alive backend that answers the n-th request it receives, over all its connections,
+     * with the n-th of {@code responses}, sent exactly as given; recording requests.
+     */
+    public static RawBackend replying(String... responses) throws IOException {
+        AtomicInteger next = new AtomicInteger();
+        RawBackend[] self = new RawBackend[1];
+        self[0] = new RawBackend(connection -> {
+            while (true) {
+                HttpMessage request;
+                try {
+                    request = connection.readRequest();
+                } catch (IOException e) {
+                    return;
+                }
+                self[0].requests.add(request);
+                connection.write(responses[next.getAndIncrement()]);
+            }
+        });
+        return self[0];
+    }
+
     public void script(Script newScript) {
         script = newScript;
     }
