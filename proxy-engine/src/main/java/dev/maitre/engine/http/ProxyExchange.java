@@ -241,7 +241,10 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         }
         boolean last = content instanceof LastHttpContent;
         if (replay != null) {
-            if (replayBytes + size <= REPLAY_LIMIT) {
+            // While a fresh connection opens after a stale one failed, a piece that was asked for
+            // before the failure can still come; it has nowhere else to go, so it is kept whatever
+            // its size. No more is read until the fresh connection is attached.
+            if (backend == null || replayBytes + size <= REPLAY_LIMIT) {
                 replay.add(content.retainedDuplicate());
                 replayBytes += size;
             } else {
