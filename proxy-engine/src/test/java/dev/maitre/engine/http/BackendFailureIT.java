@@ -13,12 +13,16 @@ import dev.maitre.engine.testing.RawBackend;
 import dev.maitre.engine.testing.RawClient;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -224,6 +228,76 @@ class BackendFailureIT {
             assertThat(response.bodyText()).isEqualTo("fresh /2");
             assertThat(backend.connectionsAccepted()).isEqualTo(2);
             assertThat(kinds(proxy)).containsExactly(Outcome.Kind.RESPONSE, Outcome.Kind.RESPONSE);
+        }
+    }
+
+    /**
+     * A body is streaming to a pooled connection when the backend resets it; the proxy opens a fresh
+     * one and replays what it sent. The piece of body it had asked the client for arrives while the
+     * fresh connection is still opening (the backend's full accept queue makes that take a second),
+     * and must be sent too, not lost.
+     */
+    @Test
+    void uploadMeetingABackendResetOnAPooledConnectionIsReplayedWholeOnAFreshOne() throws Exception {
+        int size = 256 * 1024;
+        int firstPart = 60 * 1024;
+        byte[] body = new byte[size];
+        new Random(5).nextBytes(body);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ProxyFixture proxy = ProxyFixture.builder(new HostPort("127.0.0.1", server.getLocalPort()))
+                     .workers(1).clusterTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10)).start();
+             RawClient client = proxy.client()) {
+            client.send("GET /1 HTTP/1.1\r\nHost: test.local\r\n\r\n");
+            try (Socket pooled = server.accept()) {
+                pooled.setSoTimeout(10_000);
+                RawBackend.Connection first = RawBackend.Connection.of(pooled);
+                first.readRequest();
+                first.respond("first");
+                assertThat(client.response().bodyText()).isEqualTo("first");
+
+                // While nothing is accepted, the backend's accept queue fills and further SYNs are
+                // dropped: the proxy's next connection will wait for a retransmitted SYN.
+                List<Socket> queued = fillAcceptQueue(server);
+
+                client.send(("POST /2 HTTP/1.1\r\nHost: test.local\r\nContent-Length: " + size + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII)).send(Arrays.copyOf(body, firstPart));
+                HttpMessage head = HttpMessage.readHead(first.input());
+                assertThat(head.target()).isEqualTo("/2");
+                first.input().readNBytes(firstPart);
+                reset(first);
+
+                // The rest arrives while the proxy waits for its fresh connection (not observable: a pause).
+                Thread.sleep(300);
+                client.send(Arrays.copyOfRange(body, firstPart, size));
+                for (Socket socket : queued) {
+                    server.accept().close();
+                    socket.close();
+                }
+            }
+            try (Socket fresh = server.accept()) {
+                fresh.setSoTimeout(10_000);
+                RawBackend.Connection second = RawBackend.Connection.of(fresh);
+                HttpMessage retried = second.readRequest();
+                assertThat(retried.target()).isEqualTo("/2");
+                assertThat(retried.body()).isEqualTo(body);
+                second.respond("whole");
+            }
+            assertThat(client.response().bodyText()).isEqualTo("whole");
+        }
+    }
+
+    /** Opens connections nobody accepts until the listen queue of {@code server} refuses more. */
+    private static List<Socket> fillAcceptQueue(ServerSocket server) throws IOException {
+        List<Socket> queued = new ArrayList<>();
+        while (true) {
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 300);
+                queued.add(socket);
+            } catch (SocketTimeoutException full) {
+                socket.close();
+                return queued;
+            }
         }
     }
 

@@ -40,6 +40,11 @@ public final class RawBackend implements AutoCloseable {
             this.out = socket.getOutputStream();
         }
 
+        /** A connection a test accepted itself, for when it must control accepting too. */
+        public static Connection of(Socket socket) throws IOException {
+            return new Connection(socket);
+        }
+
         public HttpMessage readRequest() throws IOException {
             return HttpMessage.readRequest(in);
         }
