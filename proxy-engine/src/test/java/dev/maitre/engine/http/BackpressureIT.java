@@ -2,7 +2,6 @@ package dev.maitre.engine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.engine.testing.BodyDigest;
 import dev.maitre.engine.testing.BufferedBytesSampler;
 import dev.maitre.engine.testing.HttpMessage;
@@ -25,18 +24,15 @@ import org.junit.jupiter.api.Timeout;
 class BackpressureIT {
 
     private static final long GIB = 1L << 30;
-    /** What "a few hundred KiB per connection" means here; the design expects about 128 KiB. */
+    /**
+     * What "a few hundred KiB per connection" means here. The design holds at most a write buffer's
+     * high-water mark (64 KiB) plus one read (64 KiB) per direction.
+     */
     private static final long BOUND = 512 * 1024;
 
     /** The slow peer moves 2 MiB, then rests 40 ms: at most 50 MiB/s, slower than the proxy. */
     private static Pacer slow() {
         return Pacer.bursts(2 << 20, Duration.ofMillis(40));
-    }
-
-    private static ListenerLimits bodiesUpTo(long maxBodyBytes) {
-        ListenerLimits defaults = ListenerLimits.defaults();
-        return new ListenerLimits(defaults.maxRequestLineBytes(), defaults.maxHeaderBytes(), maxBodyBytes,
-                defaults.maxConnections());
     }
 
     @Test
@@ -49,7 +45,7 @@ class BackpressureIT {
                  received.set(body);
                  connection.respond(body.sha256());
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).limits(bodiesUpTo(2 * GIB)).start();
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).maxBodyBytes(2 * GIB).start();
              RawClient client = proxy.client()) {
             long start = System.nanoTime();
             BodyDigest sent;

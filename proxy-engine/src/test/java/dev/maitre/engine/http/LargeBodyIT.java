@@ -3,7 +3,6 @@ package dev.maitre.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.engine.testing.BodyDigest;
 import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.Pacer;
@@ -96,11 +95,6 @@ class LargeBodyIT {
         });
     }
 
-    private static ListenerLimits bodiesUpTo(long maxBodyBytes) {
-        ListenerLimits defaults = ListenerLimits.defaults();
-        return new ListenerLimits(defaults.maxRequestLineBytes(), defaults.maxHeaderBytes(), maxBodyBytes,
-                defaults.maxConnections());
-    }
 
     private Future<BodyDigest> sendChunked(RawClient client, Payload payload, int chunkSize) {
         return writers.submit(() -> payload.writeChunkedTo(client.output(), chunkSize, Pacer.fullSpeed()));
@@ -163,7 +157,7 @@ class LargeBodyIT {
     @Test
     void requestBodyOverTheLimitByContentLengthIsRefusedWith413BeforeAnyBackendIsAsked() throws Exception {
         try (RawBackend backend = digestingBackend();
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).limits(bodiesUpTo(SIZE)).start();
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).maxBodyBytes(SIZE).start();
              RawClient client = proxy.client()) {
             client.send("POST /upload HTTP/1.1\r\nHost: test.local\r\nContent-Length: " + (SIZE + 1) + "\r\n\r\n");
             HttpMessage response = client.response();
@@ -191,7 +185,7 @@ class LargeBodyIT {
                  }
                  connection.respond("fresh");
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).limits(bodiesUpTo(SIZE)).start();
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).maxBodyBytes(SIZE).start();
              RawClient client = proxy.client()) {
             client.send("POST /upload HTTP/1.1\r\nHost: test.local\r\nTransfer-Encoding: chunked\r\n\r\n");
             Future<BodyDigest> sending = sendChunked(client, Payload.of(SIZE + (1 << 20), 7), 32 * 1024);
@@ -218,7 +212,7 @@ class LargeBodyIT {
                  connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nearly");
                  connection.input().transferTo(OutputStream.nullOutputStream());
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).limits(bodiesUpTo(SIZE)).start();
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).maxBodyBytes(SIZE).start();
              RawClient client = proxy.client()) {
             client.send("POST /upload HTTP/1.1\r\nHost: test.local\r\nTransfer-Encoding: chunked\r\n\r\n");
             sendChunked(client, Payload.of(SIZE + (1 << 20), 8), 32 * 1024);
