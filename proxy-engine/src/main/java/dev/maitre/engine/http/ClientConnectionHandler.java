@@ -104,7 +104,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (exchange != null) {
             exchange.onRequestContent(content);
         } else {
+            // The end of a bodiless request answered before it was read: the next head follows.
             content.release();
+            requestRead();
         }
     }
 

@@ -55,6 +55,8 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private final boolean clientKeepAlive;
     private final boolean http10Client;
     private final boolean headRequest;
+    /** The request has no body: it is complete with its head, whether or not its end was read yet. */
+    private final boolean noRequestBody;
     private final boolean hostFromBackend;
     private final long maxBodyBytes;
     private final long startNanos = System.nanoTime();
@@ -107,6 +109,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
 
         String host = target.host(request);
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        this.noRequestBody = !chunked && HttpUtil.getContentLength(request, 0L) == 0;
         HopByHopHeaders.strip(request.headers());
         if (chunked) {
             request.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -535,7 +538,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             return;
         }
         status = rejection.status().code();
-        boolean keepAlive = clientKeepAlive && requestComplete && !listener.draining();
+        boolean keepAlive = clientKeepAlive && (requestComplete || noRequestBody) && !listener.draining();
         done = true;
         cancelTimer();
         releaseReplay();

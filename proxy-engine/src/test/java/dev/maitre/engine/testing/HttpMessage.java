@@ -109,6 +109,30 @@ public final class HttpMessage {
         return read(in, true, bodyless);
     }
 
+    /**
+     * Reads a message's start line and header fields only, leaving its body in {@code in}: for
+     * bodies too large to hold, or that only come after an interim answer.
+     */
+    public static HttpMessage readHead(InputStream in) throws IOException {
+        String start = readLine(in);
+        if (start == null) {
+            throw new EOFException("connection closed before a message");
+        }
+        return new HttpMessage(start, readFields(in), new byte[0], List.of());
+    }
+
+    /** True when the message's body is framed by chunked transfer coding. */
+    public boolean isChunked() {
+        String te = header("transfer-encoding");
+        return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    /** The Content-Length of the message, or -1 when it has none. */
+    public long contentLength() {
+        String cl = header("content-length");
+        return cl == null ? -1 : Long.parseLong(cl.trim());
+    }
+
     private static HttpMessage read(InputStream in, boolean response, boolean bodyless) throws IOException {
         String start = readLine(in);
         if (start == null) {

@@ -115,6 +115,18 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        public Builder maxBodyBytes(long value) {
+            limits = new ListenerLimits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), value,
+                    limits.maxConnections());
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            limits = new ListenerLimits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), limits.maxBodyBytes(),
+                    value);
+            return this;
+        }
+
         public Builder clusterTimeouts(Duration connect, Duration response) {
             clusterTimeouts = new ClusterTimeouts(connect, response);
             return this;

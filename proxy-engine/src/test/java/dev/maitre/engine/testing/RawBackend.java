@@ -40,6 +40,11 @@ public final class RawBackend implements AutoCloseable {
             this.out = socket.getOutputStream();
         }
 
+        /** A connection a test accepted itself, for when it must control accepting too. */
+        public static Connection of(Socket socket) throws IOException {
+            return new Connection(socket);
+        }
+
         public HttpMessage readRequest() throws IOException {
             return HttpMessage.readRequest(in);
         }
@@ -105,6 +110,28 @@ public final class RawBackend implements AutoCloseable {
                 }
                 self[0].requests.add(request);
                 connection.respond(body);
+            }
+        });
+        return self[0];
+    }
+
+    /**
+     * A keep-alive backend that answers the n-th request it receives, over all its connections,
+     * with the n-th of {@code responses}, sent exactly as given; recording requests.
+     */
+    public static RawBackend replying(String... responses) throws IOException {
+        AtomicInteger next = new AtomicInteger();
+        RawBackend[] self = new RawBackend[1];
+        self[0] = new RawBackend(connection -> {
+            while (true) {
+                HttpMessage request;
+                try {
+                    request = connection.readRequest();
+                } catch (IOException e) {
+                    return;
+                }
+                self[0].requests.add(request);
+                connection.write(responses[next.getAndIncrement()]);
             }
         });
         return self[0];
