@@ -129,7 +129,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestTarget target = RequestTarget.parse(request);
         String cluster = listener.router().route(RequestTarget.routingHost(target.host(request)), target.path());
         if (cluster == null) {
-            respondWithError(Rejection.NO_ROUTE, false, http10);
+            // Nothing of the request is left unread when it has no body: the connection can go on.
+            boolean bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+            respondWithError(Rejection.NO_ROUTE, bodiless && HttpUtil.isKeepAlive(request), http10);
             return;
         }
         exchange = new ProxyExchange(this, ctx, listener, listener.cluster(cluster), request, target, remoteAddress);

@@ -412,7 +412,16 @@ class HttpSemanticsIT {
                     HttpMessage response = client.send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").response();
                     assertThat(response.status()).as(host + path).isEqualTo(404);
                     assertThat(response.bodyText()).contains("no route");
+                    assertThat(response.header("Connection")).isNull();
+                    assertThat(client.send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").response().status())
+                            .as("the connection serves the next request").isEqualTo(404);
                 }
+            }
+            try (RawClient client = proxy.client()) {
+                HttpMessage response = client.send("POST /x HTTP/1.1\r\nHost: other.org\r\nContent-Length: 3\r\n\r\nabc").response();
+                assertThat(response.status()).isEqualTo(404);
+                assertThat(response.header("Connection")).as("an unread body ends the connection").isEqualTo("close");
+                assertThat(client.isClosedByPeer(3000)).isTrue();
             }
             assertThat(backend.connectionsAccepted()).isZero();
         }
