@@ -284,8 +284,9 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
             String probe = check.protocol() == HealthCheckConfig.CheckProtocol.HTTP
                     ? "http GET " + check.path() + " expecting " + check.expectStatus()
                     : "tcp connect";
-            log.info("cluster {}: {} every {} ±{}, timeout {}; unhealthy after {} failures, healthy after {} successes{}",
-                    cluster.name(), probe, Durations.format(check.interval()), Percentages.format(check.jitter()),
+            log.info("cluster {}: {} every {}{}, timeout {}; unhealthy after {} failures, healthy after {} successes{}",
+                    cluster.name(), probe, Durations.format(check.interval()),
+                    check.jitter() > 0 ? " ±" + Percentages.format(check.jitter()) : "",
                     Durations.format(check.timeout()), check.unhealthyThreshold(), check.healthyThreshold(),
                     check.initialState() == HealthState.UNHEALTHY ? "; starting unhealthy" : "");
         }

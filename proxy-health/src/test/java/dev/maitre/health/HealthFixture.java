@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /** A {@link HealthMonitor} on virtual time with simulated backends, and the events it told, timed. */
@@ -27,11 +28,15 @@ final class HealthFixture implements AutoCloseable {
     final HealthMonitor monitor;
 
     private HealthFixture(ProxyConfig config, RandomGenerator random) {
-        this.monitor = HealthMonitor.builder(config)
+        this(config, builder -> builder.random(random));
+    }
+
+    /** A monitor of {@code config}, configured further by {@code customize}, not started. */
+    HealthFixture(ProxyConfig config, UnaryOperator<HealthMonitor.Builder> customize) {
+        this.monitor = customize.apply(HealthMonitor.builder(config)
                 .scheduler(scheduler)
                 .checkers(backends)
-                .random(random)
-                .listener(event -> events.add(new TimedEvent(scheduler.nanoTime(), event)))
+                .listener(event -> events.add(new TimedEvent(scheduler.nanoTime(), event))))
                 .build();
     }
 
