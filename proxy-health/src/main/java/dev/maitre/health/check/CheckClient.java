@@ -48,12 +48,19 @@ public final class CheckClient implements CheckerFactory, AutoCloseable {
         this.loop = group.next();
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(datagramClass));
         this.scheduler = HealthScheduler.on(loop);
+        // the resolver reads the system's DNS setup when first asked; not during a check's time
+        loop.submit(() -> resolver.getResolver(loop)).syncUninterruptibly();
     }
 
     /** Starts the client's event loop. */
     public static CheckClient start() {
         boolean nio = "nio".equalsIgnoreCase(System.getProperty("maitre.transport"));
-        return new CheckClient(!nio && Epoll.isAvailable());
+        return start(!nio && Epoll.isAvailable());
+    }
+
+    /** Starts the client's event loop on epoll or on NIO. */
+    static CheckClient start(boolean epoll) {
+        return new CheckClient(epoll);
     }
 
     /** A scheduler on the client's event loop and the system clocks. */
