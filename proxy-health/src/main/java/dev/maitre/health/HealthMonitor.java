@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * health.start();
  * ProxyEngine engine = ProxyEngine.start(config, health, health);
  * }</pre>
+ *
+ * <p>On a reload, a new monitor is built for the new configuration, {@link Builder#inheritFrom
+ * inheriting} what the old one knows, and the old one is closed.
  */
 public final class HealthMonitor implements HealthView, OutcomeListener, AutoCloseable {
 
@@ -63,15 +66,20 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
     private final List<HealthEventListener> listeners;
     private final CheckClient ownClient;
     private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
     private HealthMonitor(Builder builder) {
         this.events = new EventLog(builder.eventLogSize);
         this.listeners = List.copyOf(builder.listeners);
+        HealthMonitor previous = builder.previous;
+        if (previous != null) {
+            previous.events().forEach(events::add);
+        }
         Map<String, TrackedCluster> clusterMap = new LinkedHashMap<>();
         Map<BackendId, TrackedBackend> backendMap = new HashMap<>();
         for (ClusterConfig cluster : builder.config.clusters()) {
-            TrackedCluster tracked = new TrackedCluster(cluster, track(cluster, backendMap));
+            TrackedCluster tracked = new TrackedCluster(cluster, track(cluster, backendMap, previous));
             if (clusterMap.putIfAbsent(cluster.name(), tracked) != null) {
                 throw new IllegalArgumentException("clusters: " + cluster.name()
                         + " is listed twice (expected: a name of its own for each cluster)");
@@ -113,13 +121,6 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
     /** A monitor of {@code config}'s clusters, to be configured further and then {@link Builder#build built}. */
     public static Builder builder(ProxyConfig config) {
         return new Builder(config);
-    }
-
-    /** Builds a monitor of {@code config} on its own check client and starts it. */
-    public static HealthMonitor start(ProxyConfig config) {
-        HealthMonitor monitor = builder(config).build();
-        monitor.start();
-        return monitor;
     }
 
     /**
@@ -200,7 +201,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
     /** Stops the checks and ejection timers, and the check client if the monitor made it. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         closed = true;
@@ -247,8 +248,12 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
         }
     }
 
-    /** The backends of {@code cluster}, each also put in {@code all}. */
-    private static List<TrackedBackend> track(ClusterConfig cluster, Map<BackendId, TrackedBackend> all) {
+    /**
+     * The backends of {@code cluster}, each also put in {@code all}; those that {@code previous} tracked
+     * already go on from where they were.
+     */
+    private static List<TrackedBackend> track(ClusterConfig cluster, Map<BackendId, TrackedBackend> all,
+                                              HealthMonitor previous) {
         HealthCheckConfig check = cluster.healthCheck();
         List<TrackedBackend> tracked = new ArrayList<>(cluster.backends().size());
         for (BackendConfig backend : cluster.backends()) {
@@ -257,6 +262,12 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
                     ? new HealthStateMachine(id, check.unhealthyThreshold(), check.healthyThreshold(), check.initialState())
                     : new HealthStateMachine(id, 1, 1, HealthState.HEALTHY);
             TrackedBackend trackedBackend = new TrackedBackend(new Endpoint(id, backend.weight()), machine);
+            TrackedBackend before = previous == null ? null : previous.backends.get(id);
+            if (before != null) {
+                // the checks' verdict only means something if the backend was checked before and still is
+                boolean checkedBefore = previous.clusters.get(cluster.name()).config().healthCheck() != null;
+                trackedBackend.continueFrom(before, check != null && checkedBefore);
+            }
             if (all.putIfAbsent(id, trackedBackend) != null) {
                 throw new IllegalArgumentException("cluster " + cluster.name() + ": backend " + backend.address()
                         + " is listed twice (expected: each address once per cluster)");
@@ -307,6 +318,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
         private RandomGenerator random;
         private int eventLogSize = DEFAULT_EVENT_LOG_SIZE;
         private final List<HealthEventListener> listeners = new ArrayList<>();
+        private HealthMonitor previous;
 
         private Builder(ProxyConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -342,6 +354,18 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
         /** Adds a listener told every event, after it took effect. */
         public Builder listener(HealthEventListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Goes on from what {@code previous}, the monitor of the configuration being replaced, knows now:
+         * backends it tracked keep their state, draining, check counts and last check (the counts and
+         * the checks' verdict only when their cluster is actively checked in both configurations), and
+         * its events stay in the log. Ejections end with the old monitor. Build the new monitor before
+         * closing the old one.
+         */
+        public Builder inheritFrom(HealthMonitor previous) {
+            this.previous = Objects.requireNonNull(previous, "previous");
             return this;
         }
 

@@ -48,6 +48,19 @@ final class HealthStateMachine {
         return consecutiveSuccesses;
     }
 
+    /**
+     * Takes over {@code before}'s draining and, with {@code keepVerdict}, what its checks say and its
+     * counts; silently, since nothing changed for the backend.
+     */
+    void continueFrom(HealthStateMachine before, boolean keepVerdict) {
+        draining = before.draining;
+        if (keepVerdict) {
+            checked = before.checked;
+            consecutiveFailures = before.consecutiveFailures;
+            consecutiveSuccesses = before.consecutiveSuccesses;
+        }
+    }
+
     /** A check passed; returns the transition it caused, if any. */
     Optional<HealthEvent> onSuccess(long timeMillis) {
         consecutiveFailures = 0;

@@ -46,6 +46,21 @@ final class TrackedBackend {
         return ejection;
     }
 
+    /**
+     * Takes over the draining, and with {@code keepVerdict} the checks' verdict, counts and last check,
+     * of {@code before}: the same backend in the monitor being replaced. Called before this backend is
+     * shared, so the two locks are never taken the other way round.
+     */
+    synchronized void continueFrom(TrackedBackend before, boolean keepVerdict) {
+        synchronized (before) {
+            machine.continueFrom(before.machine, keepVerdict);
+            if (keepVerdict) {
+                lastCheck = before.lastCheck;
+            }
+        }
+        state = machine.state();
+    }
+
     synchronized Optional<HealthEvent> recordCheck(CheckResult result, long timeMillis) {
         lastCheck = new LastCheck(timeMillis, result.ok(), result.reason(),
                 Math.round(result.latencyNanos() / 1_000.0) / 1_000.0);
