@@ -66,8 +66,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
     private final List<HealthEventListener> listeners;
     private final CheckClient ownClient;
     private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private HealthMonitor(Builder builder) {
         this.events = new EventLog(builder.eventLogSize);
@@ -128,7 +127,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
      * interval: backend i is first checked i/N of an interval after the start.
      */
     public void start() {
-        if (closed || !started.compareAndSet(false, true)) {
+        if (closed.get() || !started.compareAndSet(false, true)) {
             return;
         }
         for (String name : clusterOrder) {
@@ -147,7 +146,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
     @Override
     public void onOutcome(Outcome outcome) {
         Endpoint endpoint = outcome.endpoint();
-        if (endpoint == null || closed) {
+        if (endpoint == null || closed.get()) {
             return;
         }
         OutlierDetector detector = outliers.get(endpoint.cluster());
@@ -201,10 +200,9 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
     /** Stops the checks and ejection timers, and the check client if the monitor made it. */
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         timelines.forEach(CheckTimeline::stop);
         outliers.values().forEach(OutlierDetector::close);
         if (ownClient != null) {
@@ -233,7 +231,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
     private void publish(HealthEvent event) {
         clusters.get(event.cluster()).republish();
         events.add(event);
-        if (event.to() == HealthState.UNHEALTHY && event.from() != HealthState.UNHEALTHY
+        if (event.kind() == HealthEvent.Kind.TRANSITION && event.to() == HealthState.UNHEALTHY
                 || event.kind() == HealthEvent.Kind.EJECTED) {
             log.warn(event.describe());
         } else {

@@ -4,7 +4,9 @@ import io.netty.util.concurrent.EventExecutor;
 
 /**
  * The clock and timer that health checking runs on. Injected, so that the timing rules are tested on
- * virtual time instead of by sleeping. Implementations are safe to call from any thread.
+ * virtual time instead of by sleeping. Implementations are safe to call from any thread and run their
+ * tasks one at a time, so that what only tasks touch (the jitter's random source, a backend's next
+ * check time) needs no lock.
  */
 public interface HealthScheduler {
 
