@@ -1,0 +1,80 @@
+package dev.maitre.health.check;
+
+import dev.maitre.api.HostPort;
+import dev.maitre.api.config.Durations;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Turns the exceptions of a failed check into the few words an operator reads in the event log,
+ * whichever transport raised them: {@code connection refused}, {@code connection reset},
+ * {@code timeout after 2s}.
+ */
+final class FailureReasons {
+
+    private FailureReasons() {
+    }
+
+    static String timeout(Duration timeout) {
+        return "timeout after " + Durations.format(timeout);
+    }
+
+    static String describe(Throwable cause, HostPort target, Duration timeout) {
+        if (cause instanceof ConnectTimeoutException) {
+            return timeout(timeout);
+        }
+        if (causedBy(cause, UnknownHostException.class)) {
+            return "cannot resolve " + target.host();
+        }
+        if (cause instanceof DecoderException) {
+            return "invalid response";
+        }
+        String messages = messages(cause);
+        if (messages.contains("connection refused")) {
+            return "connection refused";
+        }
+        if (messages.contains("connection reset") || messages.contains("broken pipe")) {
+            return "connection reset";
+        }
+        if (messages.contains("no route to host")) {
+            return "no route to host";
+        }
+        if (messages.contains("network is unreachable")) {
+            return "network unreachable";
+        }
+        if (cause instanceof ClosedChannelException) {
+            return "connection closed";
+        }
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        // native transports prefix the system call: "connect(..) failed: Permission denied"
+        int colon = message.indexOf("failed: ");
+        String text = colon >= 0 ? message.substring(colon + "failed: ".length()) : message;
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean causedBy(Throwable cause, Class<? extends Throwable> type) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String messages(Throwable cause) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                all.append(t.getMessage().toLowerCase(Locale.ROOT)).append('\n');
+            }
+        }
+        return all.toString();
+    }
+}

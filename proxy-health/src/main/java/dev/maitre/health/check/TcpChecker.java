@@ -1,0 +1,39 @@
+package dev.maitre.health.check;
+
+import dev.maitre.api.HostPort;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** A TCP check: the backend passes when a connection to it is made within the timeout. */
+final class TcpChecker implements Checker {
+
+    private final Bootstrap bootstrap;
+    private final EventLoop loop;
+    private final Duration timeout;
+
+    TcpChecker(Bootstrap bootstrap, EventLoop loop, Duration timeout) {
+        this.bootstrap = bootstrap;
+        this.loop = loop;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public CompletableFuture<CheckResult> check(HostPort backend) {
+        return new Probe(backend, timeout) {
+            @Override
+            ChannelHandler handler() {
+                return new ChannelInboundHandlerAdapter();
+            }
+
+            @Override
+            void connected(Channel channel) {
+                pass("connected");
+            }
+        }.start(bootstrap, loop);
+    }
+}
