@@ -7,6 +7,8 @@ import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.balance.Balancers;
+import dev.maitre.api.BackendId;
+import dev.maitre.engine.http.ActiveRequests;
 import dev.maitre.engine.http.ClusterRuntime;
 import dev.maitre.engine.http.HttpListenerContext;
 import dev.maitre.engine.http.HttpListenerInitializer;
@@ -50,16 +52,17 @@ public final class ProxyEngine implements AutoCloseable {
     private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backendChannels = new DefaultChannelGroup("backends", GlobalEventExecutor.INSTANCE);
     private final BackendPools pools;
+    private final ActiveRequests activeRequests = new ActiveRequests();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
     private final List<HttpListenerContext> httpListeners = new ArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
 
-    private ProxyEngine(Transport transport, int workerThreads) {
+    private ProxyEngine(Transport transport, int workerThreads, HealthView health) {
         this.transport = transport;
         this.boss = transport.newGroup(1, "maitre-accept");
         this.workers = transport.newGroup(workerThreads, "maitre-worker");
-        this.pools = new BackendPools(transport, backendChannels);
+        this.pools = new BackendPools(transport, backendChannels, health);
     }
 
     /**
@@ -72,7 +75,7 @@ public final class ProxyEngine implements AutoCloseable {
         Transport transport = Transport.best();
         LOG.info("transport {} ({}), {} worker event loops", transport.displayName(),
                 transport == Transport.EPOLL ? "native" : "Java NIO", config.workers());
-        ProxyEngine engine = new ProxyEngine(transport, config.workers());
+        ProxyEngine engine = new ProxyEngine(transport, config.workers(), health);
         try {
             engine.bindAll(config, health, outcomes);
         } catch (EngineStartException | RuntimeException e) {
@@ -97,7 +100,7 @@ public final class ProxyEngine implements AutoCloseable {
                         + ": protocol tcp is not available in this version (expected: http)", null);
             }
             HttpListenerContext context = new HttpListenerContext(listener, clusters, health, outcomes, pools,
-                    clientChannels, config.accessLog().enabled());
+                    activeRequests, clientChannels, config.accessLog().enabled());
             httpListeners.add(context);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(boss, workers)
@@ -154,6 +157,11 @@ public final class ProxyEngine implements AutoCloseable {
     /** {@code epoll} or {@code nio}. */
     public String transportName() {
         return transport.displayName();
+    }
+
+    /** Requests {@code backend} is serving right now. */
+    public int activeRequests(BackendId backend) {
+        return activeRequests.of(backend);
     }
 
     /** Client connections open now. */

@@ -22,6 +22,7 @@ public final class HttpListenerContext {
     private final HealthView health;
     private final OutcomeListener outcomes;
     private final BackendPools pools;
+    private final ActiveRequests activeRequests;
     private final ChannelGroup clientChannels;
     private final boolean accessLog;
     private final String scheme;
@@ -29,14 +30,15 @@ public final class HttpListenerContext {
     private volatile boolean draining;
 
     public HttpListenerContext(ListenerConfig config, Map<String, ClusterRuntime> clusters, HealthView health,
-                               OutcomeListener outcomes, BackendPools pools, ChannelGroup clientChannels,
-                               boolean accessLog) {
+                               OutcomeListener outcomes, BackendPools pools, ActiveRequests activeRequests,
+                               ChannelGroup clientChannels, boolean accessLog) {
         this.config = config;
         this.router = new Router(config.routes());
         this.clusters = Map.copyOf(clusters);
         this.health = health;
         this.outcomes = outcomes;
         this.pools = pools;
+        this.activeRequests = activeRequests;
         this.clientChannels = clientChannels;
         this.accessLog = accessLog;
         this.scheme = config.tls() != null ? "https" : "http";
@@ -64,6 +66,10 @@ public final class HttpListenerContext {
 
     BackendPools pools() {
         return pools;
+    }
+
+    ActiveRequests activeRequests() {
+        return activeRequests;
     }
 
     ChannelGroup clientChannels() {

@@ -55,6 +55,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private final boolean clientKeepAlive;
     private final boolean http10Client;
     private final boolean headRequest;
+    private final boolean idempotent;
     /** The request has no body: it is complete with its head, whether or not its end was read yet. */
     private final boolean noRequestBody;
     private final boolean hostFromBackend;
@@ -104,6 +105,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.http10Client = request.protocolVersion().minorVersion() == 0;
         this.headRequest = request.method().name().equals("HEAD");
+        this.idempotent = isIdempotent(request.method().name());
         this.maxBodyBytes = listener.config().limits().maxBodyBytes();
         this.connectRetriesLeft = Math.min(cluster.config().retries().attempts(), tried.length - 1);
 
@@ -125,6 +127,13 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         ForwardingHeaders.apply(request.headers(), clientAddress, listener.scheme(), hostFromBackend ? null : host);
         request.setUri(target.originForm());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private static boolean isIdempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
     }
 
     void start() {
@@ -194,6 +203,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
 
     private void attach(Channel channel) {
         backend = channel;
+        listener.activeRequests().increment(endpoint.id());
         BackendConnection.of(channel).attach(this);
         if (hostFromBackend) {
             request.headers().set(HttpHeaderNames.HOST, endpoint.address().toString());
@@ -472,7 +482,21 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             return;
         }
         report(endpoint, kind, 0);
+        if (kind == Outcome.Kind.RESET && canSendAgain() && connectRetriesLeft-- > 0) {
+            // Closed or reset before any answer (a crashed backend behind a listener that accepts
+            // and closes): an idempotent request whose body is still held goes to another backend.
+            pickAndConnect();
+            return;
+        }
         fail(Rejection.BACKEND_FAILED);
+    }
+
+    /**
+     * Whether the request may be sent to another backend after one failed before answering: its
+     * method is idempotent (RFC 9110 §9.2.2) and every body byte sent so far is still held.
+     */
+    private boolean canSendAgain() {
+        return idempotent && replay != null;
     }
 
     private void armTimer() {
@@ -568,6 +592,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             if (connection != null) {
                 connection.detach();
             }
+            listener.activeRequests().decrement(endpoint.id());
             backend = null;
         }
         return channel;

@@ -96,6 +96,11 @@ public final class BackendPool {
     /** Closes every idle connection and keeps none from now on. */
     void closeAll() {
         draining = true;
+        closeIdle();
+    }
+
+    /** Closes every idle connection. */
+    void closeIdle() {
         idleSince.clear();
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {

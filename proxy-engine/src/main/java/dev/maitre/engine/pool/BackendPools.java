@@ -3,6 +3,7 @@ package dev.maitre.engine.pool;
 import dev.maitre.api.BackendId;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.health.HealthView;
 import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -36,11 +37,13 @@ public final class BackendPools {
 
     private final Transport transport;
     private final ChannelGroup backendChannels;
+    private final HealthView health;
     private final FastThreadLocal<LoopPools> perLoop = new FastThreadLocal<>();
 
-    public BackendPools(Transport transport, ChannelGroup backendChannels) {
+    public BackendPools(Transport transport, ChannelGroup backendChannels, HealthView health) {
         this.transport = transport;
         this.backendChannels = backendChannels;
+        this.health = health;
     }
 
     /** The pool of {@code endpoint} on {@code loop}; must be called on that loop. */
@@ -99,10 +102,18 @@ public final class BackendPools {
                     });
         }
 
+        /**
+         * Closes idle connections past their idle timeout, and every idle connection of a backend
+         * that may no longer get requests (drained, unhealthy or removed), so none is kept open to it.
+         */
         private void sweep() {
             long now = System.nanoTime();
             for (BackendPool pool : pools.values()) {
-                pool.closeExpired(now);
+                if (pool.idleCount() > 0 && !health.eligible(pool.endpoint().cluster()).contains(pool.endpoint())) {
+                    pool.closeIdle();
+                } else {
+                    pool.closeExpired(now);
+                }
             }
         }
     }

@@ -1,0 +1,31 @@
+package dev.maitre.engine.http;
+
+import dev.maitre.api.BackendId;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Requests each backend is serving right now, across all event loops: counted from the moment a
+ * request is handed to a backend connection until that connection is given back.
+ */
+public final class ActiveRequests {
+
+    private final ConcurrentHashMap<BackendId, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+    void increment(BackendId backend) {
+        counts.computeIfAbsent(backend, id -> new AtomicInteger()).incrementAndGet();
+    }
+
+    void decrement(BackendId backend) {
+        AtomicInteger count = counts.get(backend);
+        if (count != null) {
+            count.decrementAndGet();
+        }
+    }
+
+    /** Requests {@code backend} is serving now. */
+    public int of(BackendId backend) {
+        AtomicInteger count = counts.get(backend);
+        return count == null ? 0 : count.get();
+    }
+}
