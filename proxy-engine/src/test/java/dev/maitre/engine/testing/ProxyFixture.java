@@ -90,6 +90,7 @@ public final class ProxyFixture implements AutoCloseable {
         private int workers = 2;
         private boolean accessLog;
         private TlsConfig tls;
+        private HealthView health;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -147,6 +148,12 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** Health as the test decides it; by default every configured backend is eligible. */
+        public Builder health(HealthView value) {
+            health = value;
+            return this;
+        }
+
         public Builder tls(TlsConfig value) {
             tls = value;
             return this;
@@ -176,7 +183,7 @@ public final class ProxyFixture implements AutoCloseable {
                     c -> c.backends().stream()
                             .map(b -> new Endpoint(new BackendId(c.name(), b.address()), b.weight()))
                             .toList()));
-            HealthView health = cluster -> eligible.getOrDefault(cluster, List.of());
+            HealthView health = this.health != null ? this.health : cluster -> eligible.getOrDefault(cluster, List.of());
             List<Outcome> outcomes = new CopyOnWriteArrayList<>();
             OutcomeListener listener = outcomes::add;
             return new ProxyFixture(ProxyEngine.start(config, health, listener), outcomes);

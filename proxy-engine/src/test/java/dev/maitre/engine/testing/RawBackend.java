@@ -81,6 +81,7 @@ public final class RawBackend implements AutoCloseable {
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closedByPeer = new AtomicInteger();
     private final List<HttpMessage> requests = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private volatile Script script;
@@ -106,10 +107,16 @@ public final class RawBackend implements AutoCloseable {
                 try {
                     request = connection.readRequest();
                 } catch (IOException e) {
+                    self[0].closedByPeer.incrementAndGet();
                     return;
                 }
                 self[0].requests.add(request);
-                connection.respond(body);
+                if (request.method().equals("HEAD")) {
+                    connection.write("HTTP/1.1 200 OK\r\nContent-Length: "
+                            + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n");
+                } else {
+                    connection.respond(body);
+                }
             }
         });
         return self[0];
@@ -148,6 +155,11 @@ public final class RawBackend implements AutoCloseable {
 
     public void record(HttpMessage request) {
         requests.add(request);
+    }
+
+    /** Connections of an {@link #answering} backend that the proxy closed. */
+    public int connectionsClosedByPeer() {
+        return closedByPeer.get();
     }
 
     public int connectionsAccepted() {
