@@ -42,6 +42,27 @@ final class MaitreProcess implements AutoCloseable {
         return path;
     }
 
+    /**
+     * A prefix that gives the child the default SIGINT disposition. A build started in the
+     * background by a non-interactive shell ignores SIGINT, every child inherits that, and the JVM
+     * keeps an ignored SIGINT ignored, as Unix programs should; an operator's Ctrl-C never meets
+     * such a process, but the tests send SIGINT on purpose. {@code env} (GNU coreutils) resets it
+     * before the JVM starts.
+     */
+    private static final List<String> DEFAULT_SIGINT = defaultSigint();
+
+    private static List<String> defaultSigint() {
+        try {
+            Process probe = new ProcessBuilder("env", "--default-signal=INT", "true").start();
+            return probe.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     /** The java command of the JVM running the tests, so the child runs on the same Java version. */
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -49,7 +70,8 @@ final class MaitreProcess implements AutoCloseable {
 
     /** Runs {@code java -jar maitre.jar args...}. */
     static MaitreProcess start(String... args) {
-        List<String> command = new ArrayList<>(List.of(java(),
+        List<String> command = new ArrayList<>(DEFAULT_SIGINT);
+        command.addAll(List.of(java(),
                 // As strict as the in-process tests: a leaked buffer is reported in the output.
                 "-Dio.netty.leakDetection.level=paranoid",
                 "-jar", jar().toString()));
