@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * the client's event loop, streams the request and the response with backpressure in both
  * directions, retries what can safely be retried, and reports the outcome.
  *
+ * <p>Writes other than a response's last part use the void promise: a failed write surfaces as
+ * {@code exceptionCaught} on its connection, which ends the exchange either way.
+ *
  * <p>Flow control: the client connection is read one message at a time, only while the backend
  * connection is writable; the backend connection is read only while the client connection is
  * writable. What the proxy holds is therefore bounded by the write-buffer high-water mark plus one
@@ -209,10 +212,10 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             request.headers().set(HttpHeaderNames.HOST, endpoint.address().toString());
         }
         lastProgressNanos = System.nanoTime();
-        backend.write(request);
+        backend.write(request, backend.voidPromise());
         if (replay != null) {
             for (HttpContent content : replay) {
-                backend.write(content.retainedDuplicate());
+                backend.write(content.retainedDuplicate(), backend.voidPromise());
             }
             if (replayBytes > REPLAY_LIMIT) {
                 releaseReplay();
@@ -280,7 +283,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             }
         }
         lastProgressNanos = System.nanoTime();
-        backend.writeAndFlush(content);
+        backend.writeAndFlush(content, backend.voidPromise());
         if (last) {
             requestSent = true;
         } else {
@@ -319,7 +322,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             if (!http10Client) {
                 HopByHopHeaders.strip(response.headers());
                 clientCtx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE));
+                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE), clientCtx.voidPromise());
             }
             return true;
         }
@@ -357,7 +360,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        clientCtx.write(response);
+        clientCtx.write(response, clientCtx.voidPromise());
         return true;
     }
 
@@ -381,7 +384,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         }
         responseBytes += content.content().readableBytes();
         if (!last) {
-            clientCtx.write(content);
+            clientCtx.write(content, clientCtx.voidPromise());
             return;
         }
         LastHttpContent end = (LastHttpContent) content;
@@ -390,7 +393,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         } else {
             // Trailers cannot be carried without chunked framing; the body still is.
             if (end.content().isReadable()) {
-                clientCtx.write(new DefaultHttpContent(end.content().retain()));
+                clientCtx.write(new DefaultHttpContent(end.content().retain()), clientCtx.voidPromise());
             }
             end.release();
             client.writeLast(LastHttpContent.EMPTY_LAST_CONTENT);
