@@ -4,6 +4,7 @@ import dev.maitre.api.config.ConfigError;
 import dev.maitre.api.config.ConfigException;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.engine.EngineStartException;
+import dev.maitre.server.admin.AdminStartException;
 import dev.maitre.server.check.CheckReport;
 import dev.maitre.server.config.YamlConfigLoader;
 import dev.maitre.server.demo.DemoMode;
@@ -46,7 +47,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Run with this YAML configuration file.")
     private Path configFile;
 
-    @Option(names = "--demo", description = "Start three demo backends on loopback and the proxy on 127.0.0.1:8080.")
+    @Option(names = "--demo", description = "Start three demo backends on loopback, the proxy on 127.0.0.1:8080 and the admin API on 127.0.0.1:9901.")
     private boolean demo;
 
     @Option(names = "--check", description = "With --config: validate the file, print the health timing windows and exit.")
@@ -103,7 +104,7 @@ public final class Main implements Callable<Integer> {
                 err.println("  " + error);
             }
             return INVALID;
-        } catch (EngineStartException e) {
+        } catch (EngineStartException | AdminStartException e) {
             err.println("maitre: " + e.getMessage());
             return RUNTIME_FAILURE;
         } catch (IOException e) {

@@ -5,9 +5,11 @@ import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ProxyConfig;
-import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.EngineStartException;
 import dev.maitre.engine.ProxyEngine;
+import dev.maitre.health.HealthMonitor;
+import dev.maitre.server.admin.AdminServer;
+import dev.maitre.server.admin.AdminStartException;
 import dev.maitre.server.check.DurationText;
 import dev.maitre.server.check.HealthCheckAdvice;
 import java.net.InetSocketAddress;
@@ -23,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running maitre: the engine started for one configuration, with every backend eligible, until
- * it is stopped. Logs what it serves when it starts and when it stops.
+ * A running maitre for one configuration: the health monitor deciding which backends get requests,
+ * the engine serving them and the admin API showing both, until it is stopped. Logs what it serves
+ * when it starts and when it stops.
  */
 public final class MaitreServer {
 
@@ -37,12 +40,16 @@ public final class MaitreServer {
     private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
     private final ProxyConfig config;
+    private final HealthMonitor health;
     private final ProxyEngine engine;
+    private final AdminServer admin;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private MaitreServer(ProxyConfig config, ProxyEngine engine) {
+    private MaitreServer(ProxyConfig config, HealthMonitor health, ProxyEngine engine, AdminServer admin) {
         this.config = config;
+        this.health = health;
         this.engine = engine;
+        this.admin = admin;
     }
 
     /**
@@ -50,9 +57,10 @@ public final class MaitreServer {
      *
      * @param onStarted called once every listener is bound, for instance to print what to try
      * @throws EngineStartException when a listener cannot be bound
+     * @throws AdminStartException when the admin API cannot be bound
      */
     public static void run(ProxyConfig config, Consumer<MaitreServer> onStarted)
-            throws EngineStartException, InterruptedException {
+            throws EngineStartException, AdminStartException, InterruptedException {
         StopSignal stop = StopSignal.install(config.shutdownGracePeriod().plus(STOP_MARGIN));
         try {
             MaitreServer server = start(config);
@@ -72,15 +80,33 @@ public final class MaitreServer {
      * Starts serving {@code config}.
      *
      * @throws EngineStartException when a listener cannot be bound
+     * @throws AdminStartException when the admin API cannot be bound
      */
-    public static MaitreServer start(ProxyConfig config) throws EngineStartException {
+    public static MaitreServer start(ProxyConfig config) throws EngineStartException, AdminStartException {
         long startNanos = System.nanoTime();
         log.info("maitre {} on {}", Version.maitre(), Version.jvm());
         if (config.accessLog().enabled()) {
             enableAccessLog();
         }
-        ProxyEngine engine = ProxyEngine.start(config, StaticHealthView.allBackendsOf(config), OutcomeListener.NOOP);
-        MaitreServer server = new MaitreServer(config, engine);
+        // checks run before the first request, so a backend down at start leaves rotation soon
+        HealthMonitor health = HealthMonitor.builder(config).build();
+        health.start();
+        ProxyEngine engine;
+        try {
+            engine = ProxyEngine.start(config, health, health);
+        } catch (EngineStartException | RuntimeException e) {
+            health.close();
+            throw e;
+        }
+        AdminServer admin;
+        try {
+            admin = AdminServer.start(config, health, engine::activeRequests);
+        } catch (AdminStartException | RuntimeException e) {
+            engine.shutdown(Duration.ZERO).join();
+            health.close();
+            throw e;
+        }
+        MaitreServer server = new MaitreServer(config, health, engine, admin);
         server.logServing();
         log.info("started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return server;
@@ -91,9 +117,15 @@ public final class MaitreServer {
         return engine.address(listenerName);
     }
 
+    /** The address the admin API listens on. */
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
     /**
      * Stops accepting connections, lets in-flight requests finish within the configured grace period,
-     * then closes everything. Only the first call does anything.
+     * then closes everything; the admin API and the health checks go on until the engine has stopped.
+     * Only the first call does anything.
      */
     public void stop(String reason) {
         if (!stopped.compareAndSet(false, true)) {
@@ -112,6 +144,9 @@ public final class MaitreServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("interrupted while stopping; exiting without waiting further");
+        } finally {
+            admin.close();
+            health.close();
         }
     }
 
@@ -129,6 +164,7 @@ public final class MaitreServer {
                 }
             }
         }
+        log.info("admin API on http://{}/api/clusters", address(admin.address()));
         if (config.accessLog().enabled()) {
             log.info("access log on (logger {})", ACCESS_LOGGER);
         }

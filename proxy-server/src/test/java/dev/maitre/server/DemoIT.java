@@ -3,6 +3,8 @@ package dev.maitre.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,6 +28,7 @@ class DemoIT {
     @Test
     void theDemoAnswersOn8080FromTheThreeBackendsInTurn() throws Exception {
         assumeTrue(isFree(8080), "127.0.0.1:8080 is taken on this machine");
+        assumeTrue(isFree(9901), "127.0.0.1:9901 is taken on this machine");
 
         try (MaitreProcess maitre = MaitreProcess.start("--demo")) {
             maitre.awaitListening(8080, Duration.ofSeconds(30));
@@ -68,10 +71,33 @@ class DemoIT {
             }
             assertThat(afterStop).as("backend 2 stopped: %s", afterStop).doesNotContain("2").contains("1", "3");
 
+            // the demo checks every 2 s and falls after 2 failures: UNHEALTHY within 4.4 s, plus room for a busy machine
+            Matcher backend2 = Pattern.compile("backend 2  http://(127\\.0\\.0\\.1:\\d+)/").matcher(maitre.stdout());
+            assertThat(backend2.find()).as(maitre.stdout()).isTrue();
+            String state = null;
+            for (int i = 0; i < 100 && !"UNHEALTHY".equals(state); i++) {
+                Thread.sleep(100);
+                HttpResponse<String> clusters = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:9901/api/clusters")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(clusters.statusCode()).isEqualTo(200);
+                state = stateOf(clusters.body(), backend2.group(1));
+            }
+            assertThat(state).as("backend 2 in /api/clusters within 10 s").isEqualTo("UNHEALTHY");
+
             maitre.terminate();
             assertThat(maitre.awaitExit(Duration.ofSeconds(35))).as(maitre.output()).isZero();
             maitre.assertNoLeaks();
         }
+    }
+
+    private static String stateOf(String clustersJson, String address) throws IOException {
+        for (JsonNode backend : new ObjectMapper().readTree(clustersJson).get("clusters").get(0).get("backends")) {
+            if (backend.get("address").asText().equals(address)) {
+                return backend.get("state").asText();
+            }
+        }
+        return null;
     }
 
     private static boolean isFree(int port) {

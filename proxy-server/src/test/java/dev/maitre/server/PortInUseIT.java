@@ -34,4 +34,23 @@ class PortInUseIT {
             }
         }
     }
+
+    @Test
+    void anAdminAddressInUseExitsOneWithOneClearLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Path config = ConfigFiles.write(dir, "maitre.yaml",
+                    ConfigFiles.proxy(port, MaitreProcess.freePort(), 9, "30s"));
+
+            try (MaitreProcess maitre = MaitreProcess.start("--config", config.toString())) {
+                assertThat(maitre.awaitExit(Duration.ofSeconds(30))).as(maitre.output()).isEqualTo(1);
+                assertThat(maitre.stderr().lines().filter(line -> !line.isBlank()))
+                        .as(maitre.output())
+                        .singleElement().satisfies(line -> assertThat(line)
+                                .contains("admin", "127.0.0.1:" + port)
+                                .containsIgnoringCase("in use")
+                                .doesNotContain("Exception"));
+            }
+        }
+    }
 }

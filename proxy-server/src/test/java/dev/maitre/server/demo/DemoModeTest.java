@@ -11,6 +11,7 @@ import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RouteConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,11 +43,29 @@ class DemoModeTest {
     }
 
     @Test
+    void theDemoChecksOftenEnoughToWatchABackendLeaveAndTheAdminApiIsOnLoopback9901() {
+        ProxyConfig config = DemoMode.config(BACKENDS);
+        ClusterConfig demo = config.cluster("demo").orElseThrow();
+
+        assertThat(demo.healthCheck().interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(demo.healthCheck().timeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(demo.healthCheck().unhealthyThreshold()).isEqualTo(2);
+        assertThat(demo.healthCheck().healthyThreshold()).isEqualTo(2);
+        assertThat(config.admin().bind()).isEqualTo(new HostPort("127.0.0.1", 9901));
+    }
+
+    @Test
     void theInstructionsGiveACurlLineAndEveryBackend() {
-        String text = DemoMode.instructions(new InetSocketAddress("127.0.0.1", 8080), BACKENDS);
+        String text = DemoMode.instructions(new InetSocketAddress("127.0.0.1", 8080),
+                new InetSocketAddress("127.0.0.1", 9901), BACKENDS);
 
         assertThat(text).contains(
                 "curl http://127.0.0.1:8080/\n",
+                "curl -s http://127.0.0.1:9901/api/clusters",
+                "curl -s http://127.0.0.1:9901/api/events",
+                "curl -X POST http://127.0.0.1:9002/demo/stop\n",
+                "curl -X POST http://127.0.0.1:9901/api/clusters/demo/backends/127.0.0.1:9001/drain\n",
+                "curl -X POST http://127.0.0.1:9901/api/clusters/demo/backends/127.0.0.1:9001/enable\n",
                 "backend 1  http://127.0.0.1:9001/",
                 "backend 2  http://127.0.0.1:9002/",
                 "backend 3  http://127.0.0.1:40123/");

@@ -1,0 +1,105 @@
+package dev.maitre.server.admin;
+
+import dev.maitre.api.BackendId;
+import dev.maitre.api.HostPort;
+import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.engine.transport.Transport;
+import dev.maitre.health.HealthMonitor;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
+
+/**
+ * The admin API (DESIGN.md §4) on its own small HTTP server: one event loop thread
+ * ({@code maitre-admin}) apart from the data plane, so that neither slows the other. Requests are
+ * small and answered from the health monitor's snapshots, without blocking.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    /** Admin requests carry no body worth speaking of; anything larger is refused with 413. */
+    private static final int MAX_REQUEST_BYTES = 8 * 1024;
+    private static final int IDLE_SECONDS = 60;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private AdminServer(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * Serves the admin API of {@code health} on {@code config}'s {@code admin.bind}.
+     *
+     * @param activeRequests the requests a backend is serving now, as the data plane counts them
+     * @throws AdminStartException when the address cannot be bound (the message names it)
+     */
+    public static AdminServer start(ProxyConfig config, HealthMonitor health, ToIntFunction<BackendId> activeRequests)
+            throws AdminStartException {
+        HealthViews views = new HealthViews(config, activeRequests);
+        AdminRouter router = new AdminRouter(List.of(
+                new ClustersResource(health, views),
+                new BackendCommandResource(health, views),
+                new EventsResource(health, views),
+                new LivenessResource()));
+        return start(config.admin().bind(), router);
+    }
+
+    private static AdminServer start(HostPort bind, AdminRouter router) throws AdminStartException {
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(1, "maitre-admin");
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
+                                new HttpServerCodec(),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new AdminHandler(router));
+                    }
+                });
+        try {
+            Channel channel = bootstrap.bind(new InetSocketAddress(bind.host(), bind.port())).syncUninterruptibly().channel();
+            return new AdminServer(group, channel);
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+            throw new AdminStartException("admin API: cannot bind " + bind + ": " + rootMessage(e)
+                    + " (admin.bind must name a free address)", e);
+        }
+    }
+
+    /** Where the admin API listens (useful when configured with port 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Stops listening and closes the admin connections. */
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}

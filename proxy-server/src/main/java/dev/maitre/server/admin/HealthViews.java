@@ -1,0 +1,90 @@
+package dev.maitre.server.admin;
+
+import dev.maitre.api.BackendId;
+import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.health.BackendHealth;
+import dev.maitre.health.ClusterHealth;
+import dev.maitre.health.HealthEvent;
+import dev.maitre.health.LastCheck;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the health monitor's snapshots and events into what the admin API shows: adds what the
+ * configuration and the data plane know (balancer, requests in flight) and writes times as ISO-8601.
+ */
+final class HealthViews {
+
+    /** A cluster as {@code GET /api/clusters} shows it. */
+    record ClusterView(String name, String balancer, boolean activelyChecked, boolean panic,
+                       List<BackendView> backends) {
+    }
+
+    /**
+     * A backend as the admin API shows it.
+     *
+     * @param eligible whether it may get new requests now
+     * @param ejectedUntil when its ejection by outlier detection ends; {@code null} when not ejected
+     */
+    record BackendView(String address, int weight, String state, int activeRequests, LastCheckView lastCheck,
+                       int consecutiveFailures, int consecutiveSuccesses, boolean eligible, boolean ejected,
+                       String ejectedUntil) {
+    }
+
+    /**
+     * The latest active check.
+     *
+     * @param result {@code ok} or {@code failed}
+     * @param reason what was seen: {@code status 200}, {@code connection refused}, {@code timeout after 2s}
+     */
+    record LastCheckView(String time, String result, String reason, double latencyMs) {
+    }
+
+    /** A health event as {@code GET /api/events} shows it. */
+    record EventView(String time, String cluster, String backend, String kind, String from, String to,
+                     String reason) {
+    }
+
+    private final Map<String, String> balancers;
+    private final ToIntFunction<BackendId> activeRequests;
+
+    /**
+     * @param activeRequests the requests a backend is serving now, as the data plane counts them
+     */
+    HealthViews(ProxyConfig config, ToIntFunction<BackendId> activeRequests) {
+        this.balancers = config.clusters().stream()
+                .collect(Collectors.toUnmodifiableMap(ClusterConfig::name, cluster -> cluster.balancer().configName()));
+        this.activeRequests = activeRequests;
+    }
+
+    ClusterView cluster(ClusterHealth cluster) {
+        return new ClusterView(cluster.name(), balancers.get(cluster.name()), cluster.activelyChecked(),
+                cluster.panic(), cluster.backends().stream().map(backend -> backend(cluster.name(), backend)).toList());
+    }
+
+    BackendView backend(String cluster, BackendHealth backend) {
+        return new BackendView(backend.address().toString(), backend.weight(), backend.state().name(),
+                activeRequests.applyAsInt(new BackendId(cluster, backend.address())), lastCheck(backend.lastCheck()),
+                backend.consecutiveFailures(), backend.consecutiveSuccesses(), backend.eligible(), backend.ejected(),
+                backend.ejected() ? time(backend.ejectedUntilMillis()) : null);
+    }
+
+    EventView event(HealthEvent event) {
+        return new EventView(time(event.timeMillis()), event.cluster(), event.backend().toString(),
+                event.kind().name(), event.from().name(), event.to().name(), event.reason());
+    }
+
+    private static LastCheckView lastCheck(LastCheck check) {
+        return check == null ? null
+                : new LastCheckView(time(check.timeMillis()), check.ok() ? "ok" : "failed", check.reason(),
+                        check.latencyMillis());
+    }
+
+    private static String time(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).toString();
+    }
+}
