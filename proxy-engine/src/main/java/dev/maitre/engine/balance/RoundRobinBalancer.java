@@ -4,23 +4,16 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.balance.LoadBalancer;
 import dev.maitre.api.balance.PickContext;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Takes the eligible endpoints in turn, skipping those the context excludes. Each event loop keeps its
- * own turn (loops start one apart), so loops never contend for a counter; each loop's sequence is
- * exact, and so is the share of every endpoint up to one request per loop.
+ * Takes the eligible endpoints in turn, skipping those the context excludes. The turn is one counter
+ * shared by all event loops: an atomic add per pick buys a rotation that is exact across the whole
+ * proxy, which is what users watch round robin for.
  */
 final class RoundRobinBalancer implements LoadBalancer {
 
-    private static final class Turn {
-        int next;
-
-        Turn(int ordinal) {
-            this.next = ordinal;
-        }
-    }
-
-    private final LoopLocal<Turn> turns = new LoopLocal<>(Turn::new);
+    private final AtomicInteger next = new AtomicInteger();
 
     @Override
     public Endpoint pick(List<Endpoint> eligible, PickContext context) {
@@ -28,8 +21,7 @@ final class RoundRobinBalancer implements LoadBalancer {
         if (size == 0) {
             return null;
         }
-        Turn turn = turns.get();
-        int start = Math.floorMod(turn.next++, size);
+        int start = Math.floorMod(next.getAndIncrement(), size);
         for (int i = 0; i < size; i++) {
             Endpoint candidate = eligible.get((start + i) % size);
             if (!context.isExcluded(candidate)) {
