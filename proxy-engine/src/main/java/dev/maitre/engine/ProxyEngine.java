@@ -89,7 +89,7 @@ public final class ProxyEngine implements AutoCloseable {
         Map<String, ClusterRuntime> clusters = new HashMap<>();
         for (ClusterConfig cluster : config.clusters()) {
             try {
-                clusters.put(cluster.name(), new ClusterRuntime(cluster, Balancers.create(cluster.balancer())));
+                clusters.put(cluster.name(), new ClusterRuntime(cluster, Balancers.create(cluster)));
             } catch (IllegalArgumentException e) {
                 throw new EngineStartException("cluster " + cluster.name() + ": " + e.getMessage(), e);
             }

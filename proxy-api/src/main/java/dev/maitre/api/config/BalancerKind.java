@@ -16,6 +16,14 @@ public enum BalancerKind {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Whether a backend's weight can be ramped up under this balancer: round robin ignores weights, and
+     * consistent hashing keeps a key on its backend whatever the load.
+     */
+    public boolean supportsSlowStart() {
+        return this != ROUND_ROBIN && this != CONSISTENT_HASH;
+    }
+
     /** The kind named {@code name} in configuration, or {@code null}. */
     public static BalancerKind fromConfigName(String name) {
         for (BalancerKind kind : values()) {

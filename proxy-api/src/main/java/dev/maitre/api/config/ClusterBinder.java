@@ -12,7 +12,7 @@ import java.util.Map;
 final class ClusterBinder {
 
     private static final List<String> KEYS = List.of("name", "balancer", "backends", "healthCheck",
-            "outlierDetection", "timeouts", "retries", "pool", "panicThreshold");
+            "outlierDetection", "timeouts", "retries", "pool", "panicThreshold", "hashOn", "slowStart");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> OUTLIER_KEYS =
             List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
@@ -63,11 +63,32 @@ final class ClusterBinder {
         RetryConfig retries = bindRetries(node.get("retries"));
         PoolConfig pool = bindPool(node.get("pool"));
         double panicThreshold = node.get("panicThreshold").percentage(0, 1.0);
+        HashOn hashOn = bindHashOn(node.get("hashOn"), balancer);
+        Duration slowStart = bindSlowStart(node.get("slowStart"), balancer);
         if (name == null) {
             return null;
         }
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries,
-                pool, panicThreshold);
+                pool, panicThreshold, hashOn, slowStart);
+    }
+
+    private static HashOn bindHashOn(ConfigNode node, BalancerKind balancer) {
+        HashOn hashOn = node.parsed(HashOn.CLIENT_IP, HashOn.EXPECTED, HashOn::parse);
+        if (node.isPresent() && balancer != BalancerKind.CONSISTENT_HASH) {
+            // a key that would silently do nothing is as misleading as an unknown one
+            node.reject("only with balancer: consistent_hash");
+            return HashOn.CLIENT_IP;
+        }
+        return hashOn;
+    }
+
+    private static Duration bindSlowStart(ConfigNode node, BalancerKind balancer) {
+        Duration slowStart = node.duration(Duration.ZERO);
+        if (node.isPresent() && !balancer.supportsSlowStart()) {
+            node.reject("only with balancer: weighted_round_robin, least_connections, power_of_two or random");
+            return Duration.ZERO;
+        }
+        return slowStart;
     }
 
     private static List<BackendConfig> bindBackends(ConfigNode node) {

@@ -1,5 +1,6 @@
 package dev.maitre.api.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,6 +11,9 @@ import java.util.Objects;
  * @param outlierDetection {@code null} when passive ejection is off
  * @param panicThreshold the share of healthy backends (0-1) under which traffic goes to all
  *     backends; 0 (the default) turns panic routing off
+ * @param hashOn what {@code consistent_hash} hashes; {@link HashOn#CLIENT_IP} by default
+ * @param slowStart how long a backend that becomes eligible takes to ramp up from 10% of its weight to
+ *     all of it, under the weighted balancers; {@link Duration#ZERO} (the default) turns slow start off
  */
 public record ClusterConfig(
         String name,
@@ -20,7 +24,9 @@ public record ClusterConfig(
         ClusterTimeouts timeouts,
         RetryConfig retries,
         PoolConfig pool,
-        double panicThreshold) {
+        double panicThreshold,
+        HashOn hashOn,
+        Duration slowStart) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -29,11 +35,29 @@ public record ClusterConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(retries, "retries");
         Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(hashOn, "hashOn");
+        if (slowStart.isNegative()) {
+            throw new IllegalArgumentException("slowStart: " + slowStart + " (expected: >= 0)");
+        }
+    }
+
+    /** A cluster that hashes on the client's IP (if it hashes at all) and has no slow start. */
+    public ClusterConfig(String name, BalancerKind balancer, List<BackendConfig> backends,
+                         HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection,
+                         ClusterTimeouts timeouts, RetryConfig retries, PoolConfig pool, double panicThreshold) {
+        this(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool, panicThreshold,
+                HashOn.CLIENT_IP, Duration.ZERO);
     }
 
     /** A round-robin cluster with default timeouts, retries and pool, and no health checks. */
     public static ClusterConfig of(String name, List<BackendConfig> backends) {
         return new ClusterConfig(name, BalancerKind.ROUND_ROBIN, backends, null, null,
                 ClusterTimeouts.defaults(), RetryConfig.defaults(), PoolConfig.defaults(), 0);
+    }
+
+    /** This cluster with another balancer, hashing on {@code hashOn}, with {@code slowStart}. */
+    public ClusterConfig withBalancing(BalancerKind kind, HashOn hashOn, Duration slowStart) {
+        return new ClusterConfig(name, kind, backends, healthCheck, outlierDetection, timeouts, retries, pool,
+                panicThreshold, hashOn, slowStart);
     }
 }

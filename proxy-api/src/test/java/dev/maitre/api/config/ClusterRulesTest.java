@@ -30,7 +30,7 @@ class ClusterRulesTest {
     void rejectsAnUnknownClusterKey() {
         assertThat(ConfigTree.minimal().set("clusters[0].healthcheck", map()).errors()).containsExactly(
                 "clusters[0].healthcheck: unknown key (expected one of: name, balancer, backends, healthCheck, "
-                        + "outlierDetection, timeouts, retries, pool, panicThreshold)");
+                        + "outlierDetection, timeouts, retries, pool, panicThreshold, hashOn, slowStart)");
     }
 
     @Test
@@ -188,5 +188,57 @@ class ClusterRulesTest {
                 .containsExactly("clusters[0].panicThreshold: 150% (expected: 0%-100%)");
         assertThat(ConfigTree.minimal().set("clusters[0].panicThreshold", 0.5).errors())
                 .containsExactly("clusters[0].panicThreshold: 0.5 (expected: a percentage such as 10% or 2.5%)");
+    }
+
+    @Test
+    void bindsEveryHashOnForm() throws ConfigException {
+        ConfigTree tree = ConfigTree.minimal().set("clusters[0].balancer", "consistent_hash");
+        assertThat(bindCluster(tree).hashOn()).isEqualTo(HashOn.CLIENT_IP);
+        assertThat(bindCluster(tree.set("clusters[0].hashOn", "clientIp")).hashOn()).isEqualTo(HashOn.CLIENT_IP);
+        assertThat(bindCluster(tree.set("clusters[0].hashOn", "path")).hashOn()).isEqualTo(HashOn.PATH);
+        assertThat(bindCluster(tree.set("clusters[0].hashOn", "header:X-User")).hashOn())
+                .isEqualTo(HashOn.header("X-User"));
+        assertThat(bindCluster(tree.set("clusters[0].hashOn", "cookie:session")).hashOn())
+                .isEqualTo(HashOn.cookie("session"));
+    }
+
+    @Test
+    void rejectsAHashOnItCannotRead() {
+        for (String given : new String[] {"ip", "header:", "cookie", "header:a b", "query:id"}) {
+            assertThat(ConfigTree.minimal().set("clusters[0].balancer", "consistent_hash")
+                    .set("clusters[0].hashOn", given).errors())
+                    .containsExactly("clusters[0].hashOn: " + given
+                            + " (expected: clientIp, path, header:NAME or cookie:NAME)");
+        }
+    }
+
+    @Test
+    void rejectsHashOnWithABalancerThatDoesNotHash() {
+        assertThat(ConfigTree.minimal().set("clusters[0].hashOn", "path").errors())
+                .containsExactly("clusters[0].hashOn: path (expected: only with balancer: consistent_hash)");
+    }
+
+    @Test
+    void bindsSlowStartForTheWeightedBalancers() throws ConfigException {
+        for (String balancer : new String[] {"weighted_round_robin", "least_connections", "power_of_two", "random"}) {
+            ConfigTree tree = ConfigTree.minimal().set("clusters[0].balancer", balancer);
+            assertThat(bindCluster(tree).slowStart()).isZero();
+            assertThat(bindCluster(tree.set("clusters[0].slowStart", "30s")).slowStart())
+                    .isEqualTo(Duration.ofSeconds(30));
+            assertThat(bindCluster(tree.set("clusters[0].slowStart", 0)).slowStart()).isZero();
+        }
+    }
+
+    @Test
+    void rejectsSlowStartThatIsNotADurationOrHasNothingToRamp() {
+        assertThat(ConfigTree.minimal().set("clusters[0].balancer", "random")
+                .set("clusters[0].slowStart", "30").errors())
+                .containsExactly("clusters[0].slowStart: 30 (expected: a duration such as 500ms, 10s or 1m)");
+        for (String balancer : new String[] {"round_robin", "consistent_hash"}) {
+            assertThat(ConfigTree.minimal().set("clusters[0].balancer", balancer)
+                    .set("clusters[0].slowStart", "30s").errors())
+                    .containsExactly("clusters[0].slowStart: 30s (expected: only with balancer: "
+                            + "weighted_round_robin, least_connections, power_of_two or random)");
+        }
     }
 }

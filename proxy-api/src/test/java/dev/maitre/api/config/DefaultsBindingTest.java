@@ -50,6 +50,8 @@ class DefaultsBindingTest {
         assertThat(cluster.pool().maxIdle()).isEqualTo(64);
         assertThat(cluster.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(cluster.panicThreshold()).isZero();
+        assertThat(cluster.hashOn()).isEqualTo(HashOn.CLIENT_IP);
+        assertThat(cluster.slowStart()).isZero();
     }
 
     @Test

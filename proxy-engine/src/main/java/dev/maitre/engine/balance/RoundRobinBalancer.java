@@ -6,7 +6,11 @@ import dev.maitre.api.balance.PickContext;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Takes the eligible endpoints in turn, skipping those the context excludes. */
+/**
+ * Takes the eligible endpoints in turn, skipping those the context excludes. The turn is one counter
+ * shared by all event loops: an atomic add per pick buys a rotation that is exact across the whole
+ * proxy, which is what users watch round robin for.
+ */
 final class RoundRobinBalancer implements LoadBalancer {
 
     private final AtomicInteger next = new AtomicInteger();
@@ -25,5 +29,10 @@ final class RoundRobinBalancer implements LoadBalancer {
             }
         }
         return null;
+    }
+
+    @Override
+    public String toString() {
+        return "round_robin";
     }
 }

@@ -71,6 +71,9 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private boolean staleRetryUsed;
     private Rejection lastFailure = Rejection.BACKEND_FAILED;
 
+    private long hashKey;
+    private boolean hashKeyKnown;
+
     private Endpoint endpoint;
     private BackendPool pool;
     private Channel backend;
@@ -152,6 +155,21 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             }
         }
         return false;
+    }
+
+    @Override
+    public int activeRequests(Endpoint candidate) {
+        return listener.activeRequests().of(candidate.id());
+    }
+
+    /** Computed at the first pick that asks, and kept for the retries of this request. */
+    @Override
+    public long hashKey() {
+        if (!hashKeyKnown) {
+            hashKey = RequestHashKey.of(cluster.config().hashOn(), request, client.remoteAddress());
+            hashKeyKnown = true;
+        }
+        return hashKey;
     }
 
     private void pickAndConnect() {

@@ -9,6 +9,7 @@ import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTimeouts;
+import dev.maitre.api.config.HashOn;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.api.config.ListenerTimeouts;
@@ -91,6 +92,9 @@ public final class ProxyFixture implements AutoCloseable {
         private boolean accessLog;
         private TlsConfig tls;
         private HealthView health;
+        private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
+        private HashOn hashOn = HashOn.CLIENT_IP;
+        private int[] weights;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -154,6 +158,22 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        public Builder balancer(BalancerKind value) {
+            balancer = value;
+            return this;
+        }
+
+        public Builder hashOn(HashOn value) {
+            hashOn = value;
+            return this;
+        }
+
+        /** The weights of the backends, in the order they were given. */
+        public Builder weights(int... value) {
+            weights = value.clone();
+            return this;
+        }
+
         public Builder tls(TlsConfig value) {
             tls = value;
             return this;
@@ -166,8 +186,12 @@ public final class ProxyFixture implements AutoCloseable {
 
         public ProxyConfig config() {
             List<ClusterConfig> clusters = new ArrayList<>();
-            clusters.add(new ClusterConfig(CLUSTER, BalancerKind.ROUND_ROBIN,
-                    backends.stream().map(BackendConfig::of).toList(), null, null, clusterTimeouts, retries, pool, 0));
+            List<BackendConfig> members = new ArrayList<>();
+            for (int i = 0; i < backends.size(); i++) {
+                members.add(new BackendConfig(backends.get(i), weights == null ? 1 : weights[i]));
+            }
+            clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
+                    hashOn, Duration.ZERO));
             clusters.addAll(extraClusters);
             ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), Protocol.HTTP,
                     routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER)), null, tls,
