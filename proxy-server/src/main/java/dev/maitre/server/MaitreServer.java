@@ -8,6 +8,7 @@ import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.engine.EngineStartException;
 import dev.maitre.engine.ProxyEngine;
 import dev.maitre.health.HealthMonitor;
+import dev.maitre.server.metrics.ProxyMetrics;
 import dev.maitre.server.admin.AdminServer;
 import dev.maitre.server.admin.AdminStartException;
 import dev.maitre.server.check.DurationText;
@@ -89,18 +90,20 @@ public final class MaitreServer {
             enableAccessLog();
         }
         // checks run before the first request, so a backend down at start leaves rotation soon
-        HealthMonitor health = HealthMonitor.builder(config).build();
+        ProxyMetrics metrics = new ProxyMetrics(config);
+        HealthMonitor health = HealthMonitor.builder(config).listener(metrics).build();
         health.start();
         ProxyEngine engine;
         try {
-            engine = ProxyEngine.start(config, health, health);
+            engine = ProxyEngine.start(config, health, health.andThen(metrics));
         } catch (EngineStartException | RuntimeException e) {
             health.close();
             throw e;
         }
         AdminServer admin;
         try {
-            admin = AdminServer.start(config, health, engine::activeRequests);
+            metrics.bind(health, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
+            admin = AdminServer.start(config, health, engine::activeRequests, metrics::scrape);
         } catch (AdminStartException | RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();
             health.close();

@@ -39,6 +39,12 @@ record AdminResponse(HttpResponseStatus status, String contentType, byte[] body,
         }
     }
 
+    /** The Prometheus text exposition format, version 0.0.4. */
+    static AdminResponse prometheus(String text) {
+        return new AdminResponse(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                text.getBytes(StandardCharsets.UTF_8), null);
+    }
+
     static AdminResponse text(HttpResponseStatus status, String text) {
         return new AdminResponse(status, TEXT, text.getBytes(StandardCharsets.UTF_8), null);
     }

@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -42,16 +43,18 @@ public final class AdminServer implements AutoCloseable {
      * Serves the admin API of {@code health} on {@code config}'s {@code admin.bind}.
      *
      * @param activeRequests the requests a backend is serving now, as the data plane counts them
+     * @param metrics the metrics in the Prometheus text format, for {@code GET /metrics}
      * @throws AdminStartException when the address cannot be bound (the message names it)
      */
-    public static AdminServer start(ProxyConfig config, HealthMonitor health, ToIntFunction<BackendId> activeRequests)
-            throws AdminStartException {
+    public static AdminServer start(ProxyConfig config, HealthMonitor health, ToIntFunction<BackendId> activeRequests,
+                                    Supplier<String> metrics) throws AdminStartException {
         HealthViews views = new HealthViews(config, activeRequests);
         AdminRouter router = new AdminRouter(List.of(
                 new ClustersResource(health, views),
                 new BackendCommandResource(health, views),
                 new EventsResource(health, views),
-                new LivenessResource()));
+                new LivenessResource(),
+                new MetricsResource(metrics)));
         return start(config.admin().bind(), router);
     }
 

@@ -1,0 +1,186 @@
+package dev.maitre.server.metrics;
+
+import dev.maitre.api.BackendId;
+import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.config.BackendConfig;
+import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.health.HealthState;
+import dev.maitre.api.health.Outcome;
+import dev.maitre.api.health.OutcomeListener;
+import dev.maitre.health.BackendHealth;
+import dev.maitre.health.ClusterHealth;
+import dev.maitre.health.HealthEvent;
+import dev.maitre.health.HealthEventListener;
+import dev.maitre.health.HealthMonitor;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
+
+/**
+ * maitre's metrics in the Prometheus registry, all named {@code maitre_*}: requests per backend by
+ * outcome, their latency, requests no backend could take, health transitions, and gauges of each
+ * backend's state and load. Counters are created once from the configuration, so recording an
+ * outcome is a map lookup and an increment, with no allocation and no lock.
+ */
+public final class ProxyMetrics implements OutcomeListener, HealthEventListener {
+
+    /** The outcome label of a request: its status class, or what went wrong. */
+    private static final String[] OUTCOMES = {
+        "1xx", "2xx", "3xx", "4xx", "5xx", "connect_failure", "reset", "timeout", "invalid_response",
+    };
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<BackendId, BackendMeters> backends = new HashMap<>();
+    private final Map<String, Counter> noBackend = new HashMap<>();
+    private final Map<String, Counter> transitions = new HashMap<>();
+
+    public ProxyMetrics(ProxyConfig config) {
+        for (ClusterConfig cluster : config.clusters()) {
+            noBackend.put(cluster.name(), Counter.builder("maitre.cluster.no.backend")
+                    .description("requests answered 503 because no backend of the cluster was eligible")
+                    .tag("cluster", cluster.name()).register(registry));
+            for (BackendConfig backend : cluster.backends()) {
+                BackendId id = new BackendId(cluster.name(), backend.address());
+                backends.put(id, new BackendMeters(registry, id));
+            }
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /**
+     * Adds the gauges read from the running parts: each backend's state, eligibility and active
+     * requests, and the data plane's open connections and buffered bytes.
+     */
+    public void bind(HealthMonitor health, ToIntFunction<BackendId> activeRequests, LongSupplier openConnections,
+                     LongSupplier bufferedBytes) {
+        for (BackendMeters meters : backends.values()) {
+            BackendId id = meters.id;
+            Tags tags = meters.tags;
+            for (HealthState state : HealthState.values()) {
+                Gauge.builder("maitre.backend.state", () -> stateOf(health, id) == state ? 1 : 0)
+                        .description("1 for the state the backend is in, 0 for the others")
+                        .tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry);
+            }
+            Gauge.builder("maitre.backend.eligible", () -> isEligible(health, id) ? 1 : 0)
+                    .description("1 while the backend may get new requests").tags(tags).register(registry);
+            Gauge.builder("maitre.backend.active.requests", () -> activeRequests.applyAsInt(id))
+                    .description("requests the backend is serving now").tags(tags).register(registry);
+        }
+        Gauge.builder("maitre.open.connections", openConnections::getAsLong)
+                .description("client connections open now").register(registry);
+        Gauge.builder("maitre.buffered.bytes", bufferedBytes::getAsLong)
+                .description("bytes read from one side and not yet written to the other").register(registry);
+    }
+
+    @Override
+    public void onOutcome(Outcome outcome) {
+        Endpoint endpoint = outcome.endpoint();
+        if (endpoint == null) {
+            Counter counter = noBackend.get(outcome.cluster());
+            if (counter != null) {
+                counter.increment();
+            }
+            return;
+        }
+        BackendMeters meters = backends.get(endpoint.id());
+        if (meters != null) {
+            meters.record(outcome);
+        }
+    }
+
+    @Override
+    public void onEvent(HealthEvent event) {
+        String key = event.cluster() + "|" + event.backend() + "|" + event.kind() + "|" + event.to();
+        Counter counter;
+        synchronized (transitions) {
+            counter = transitions.computeIfAbsent(key, k -> Counter.builder("maitre.health.events")
+                    .description("health transitions and ejections of a backend")
+                    .tag("cluster", event.cluster()).tag("backend", event.backend().toString())
+                    .tag("kind", event.kind().name().toLowerCase(Locale.ROOT))
+                    .tag("to", event.to().name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
+        counter.increment();
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private static HealthState stateOf(HealthMonitor health, BackendId id) {
+        BackendHealth backend = find(health, id);
+        return backend == null ? null : backend.state();
+    }
+
+    private static boolean isEligible(HealthMonitor health, BackendId id) {
+        BackendHealth backend = find(health, id);
+        return backend != null && backend.eligible();
+    }
+
+    private static BackendHealth find(HealthMonitor health, BackendId id) {
+        ClusterHealth cluster = health.cluster(id.cluster()).orElse(null);
+        if (cluster == null) {
+            return null;
+        }
+        for (BackendHealth backend : cluster.backends()) {
+            if (backend.address().equals(id.address())) {
+                return backend;
+            }
+        }
+        return null;
+    }
+
+    /** The counters and timer of one backend, created once. */
+    private static final class BackendMeters {
+        private final BackendId id;
+        private final Tags tags;
+        private final Counter[] outcomes = new Counter[OUTCOMES.length];
+        private final Timer latency;
+
+        BackendMeters(PrometheusMeterRegistry registry, BackendId id) {
+            this.id = id;
+            this.tags = Tags.of("cluster", id.cluster(), "backend", id.address().toString());
+            for (int i = 0; i < OUTCOMES.length; i++) {
+                outcomes[i] = Counter.builder("maitre.backend.requests")
+                        .description("requests sent to the backend, by status class or failure")
+                        .tags(tags).tag("outcome", OUTCOMES[i]).register(registry);
+            }
+            latency = Timer.builder("maitre.backend.request")
+                    .description("time from sending a request to the backend to the end of its answer or failure")
+                    .tags(tags).register(registry);
+        }
+
+        void record(Outcome outcome) {
+            int index = switch (outcome.kind()) {
+                case RESPONSE -> Math.min(4, Math.max(0, outcome.status() / 100 - 1));
+                case CONNECT_FAILURE -> 5;
+                case RESET -> 6;
+                case TIMEOUT -> 7;
+                case INVALID_RESPONSE -> 8;
+                case NO_BACKEND -> -1;
+            };
+            if (index >= 0) {
+                outcomes[index].increment();
+                latency.record(outcome.latencyNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+}

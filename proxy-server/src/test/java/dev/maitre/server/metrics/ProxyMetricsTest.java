@@ -1,0 +1,60 @@
+package dev.maitre.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.maitre.api.BackendId;
+import dev.maitre.api.HostPort;
+import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.config.AccessLogConfig;
+import dev.maitre.api.config.AdminConfig;
+import dev.maitre.api.config.BackendConfig;
+import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.RouteConfig;
+import dev.maitre.api.health.Outcome;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProxyMetricsTest {
+
+    private static final HostPort A = new HostPort("10.0.0.1", 80);
+    private static final Endpoint ENDPOINT = new Endpoint(new BackendId("api", A), 1);
+
+    private final ProxyMetrics metrics = new ProxyMetrics(new ProxyConfig(AdminConfig.defaults(), 1,
+            Duration.ofSeconds(1), AccessLogConfig.defaults(),
+            List.of(ListenerConfig.http("web", new HostPort("127.0.0.1", 0), List.of(RouteConfig.catchAll("api")))),
+            List.of(ClusterConfig.of("api", List.of(BackendConfig.of(A))))));
+
+    private static String series(String outcome) {
+        return "maitre_backend_requests_total{backend=\"10.0.0.1:80\",cluster=\"api\",outcome=\"" + outcome + "\"} ";
+    }
+
+    @Test
+    void eachOutcomeCountsUnderItsStatusClassOrFailure() {
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.RESPONSE, 204, 1_000_000));
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.RESPONSE, 404, 1_000_000));
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.RESPONSE, 502, 1_000_000));
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.CONNECT_FAILURE, 0, 1_000_000));
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.RESET, 0, 1_000_000));
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.TIMEOUT, 0, 1_000_000));
+        metrics.onOutcome(new Outcome("api", null, Outcome.Kind.NO_BACKEND, 503, 1_000));
+
+        String text = metrics.scrape();
+
+        assertThat(text).contains(series("2xx") + "1", series("4xx") + "1", series("5xx") + "1",
+                series("connect_failure") + "1", series("reset") + "1", series("timeout") + "1",
+                series("3xx") + "0", "maitre_cluster_no_backend_total{cluster=\"api\"} 1",
+                "maitre_backend_request_seconds_count{backend=\"10.0.0.1:80\",cluster=\"api\"} 6");
+    }
+
+    @Test
+    void outcomesOfUnknownClustersOrBackendsAreIgnored() {
+        metrics.onOutcome(new Outcome("other", new Endpoint(new BackendId("other", A), 1),
+                Outcome.Kind.RESPONSE, 200, 1));
+        metrics.onOutcome(new Outcome("other", null, Outcome.Kind.NO_BACKEND, 503, 1));
+
+        assertThat(metrics.scrape()).contains(series("2xx") + "0").doesNotContain("cluster=\"other\"");
+    }
+}
