@@ -58,4 +58,23 @@ class ProxyBasicsIT {
             assertThat(backend.requests().get(0).bodyText()).isEqualTo("abcdef");
         }
     }
+
+    @Test
+    void aBodyOfManyTinyChunksInOneWriteArrivesWhole() throws Exception {
+        try (RawBackend backend = RawBackend.answering("counted");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
+             RawClient client = proxy.client()) {
+            int chunks = 20_000;
+            StringBuilder request = new StringBuilder("POST /tiny HTTP/1.1\r\nHost: test.local\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < chunks; i++) {
+                request.append("1\r\nx\r\n");
+            }
+            request.append("0\r\n\r\n");
+            client.send(request.toString());
+            HttpMessage response = client.response();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(backend.requests().get(0).body()).hasSize(chunks);
+        }
+    }
 }
