@@ -39,6 +39,10 @@ record AdminResponse(HttpResponseStatus status, String contentType, byte[] body,
         }
     }
 
+    static AdminResponse html(byte[] page) {
+        return new AdminResponse(HttpResponseStatus.OK, "text/html; charset=utf-8", page, null);
+    }
+
     /** The Prometheus text exposition format, version 0.0.4. */
     static AdminResponse prometheus(String text) {
         return new AdminResponse(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",

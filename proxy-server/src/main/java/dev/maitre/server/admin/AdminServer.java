@@ -54,7 +54,8 @@ public final class AdminServer implements AutoCloseable {
                 new BackendCommandResource(health, views),
                 new EventsResource(health, views),
                 new LivenessResource(),
-                new MetricsResource(metrics)));
+                new MetricsResource(metrics),
+                new DashboardResource()));
         return start(config.admin().bind(), router);
     }
 
