@@ -90,6 +90,7 @@ public final class DemoMode {
             text.append("  backend ").append(i + 1).append("  http://").append(backends.get(i)).append("/\n");
         }
         text.append('\n').append("Health checks run every 2 s; the admin API is on ").append(adminUrl).append(":\n")
+                .append("  open ").append(adminUrl).append("                 the dashboard, in a browser\n")
                 .append("  curl -s ").append(adminUrl).append("api/clusters     the backends and their health\n")
                 .append("  curl -s ").append(adminUrl).append("api/events       what changed, newest last\n")
                 .append('\n')
