@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -22,8 +21,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +42,6 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("maitre.access");
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
-
-    /** Request body bytes kept so the request can be sent again on a fresh connection. */
-    static final int REPLAY_LIMIT = 64 * 1024;
 
     private final ClientConnectionHandler client;
     private final ChannelHandlerContext clientCtx;
@@ -79,8 +73,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private Channel backend;
     private long attemptStartNanos;
 
-    private List<HttpContent> replay = new ArrayList<>(2);
-    private long replayBytes;
+    private final ReplayBuffer replay = new ReplayBuffer();
     private long bodyBytes;
     private boolean requestComplete;
     private boolean requestSent;
@@ -115,24 +108,8 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         this.maxBodyBytes = listener.config().limits().maxBodyBytes();
         this.connectRetriesLeft = Math.min(cluster.config().retries().attempts(), tried.length - 1);
 
-        String host = target.host(request);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        this.noRequestBody = !chunked && HttpUtil.getContentLength(request, 0L) == 0;
-        HopByHopHeaders.strip(request.headers());
-        if (chunked) {
-            request.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        if (http10Client) {
-            // RFC 9110 §10.1.1: an expectation from an HTTP/1.0 client is ignored.
-            request.headers().remove(HttpHeaderNames.EXPECT);
-        }
-        if (target.authority() != null) {
-            request.headers().set(HttpHeaderNames.HOST, target.authority());
-        }
-        this.hostFromBackend = host == null || host.isEmpty();
-        ForwardingHeaders.apply(request.headers(), clientAddress, listener.scheme(), hostFromBackend ? null : host);
-        request.setUri(target.originForm());
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        this.noRequestBody = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+        this.hostFromBackend = BackendRequest.rewrite(request, target, clientAddress, listener.scheme());
     }
 
     private static boolean isIdempotent(String method) {
@@ -231,14 +208,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         }
         lastProgressNanos = System.nanoTime();
         backend.write(request, backend.voidPromise());
-        if (replay != null) {
-            for (HttpContent content : replay) {
-                backend.write(content.retainedDuplicate(), backend.voidPromise());
-            }
-            if (replayBytes > REPLAY_LIMIT) {
-                releaseReplay();
-            }
-        }
+        replay.writeTo(backend);
         if (requestComplete) {
             requestSent = true;
         }
@@ -283,23 +253,15 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         if (backend == null) {
             // Between two attempts (a fresh connection replacing a stale one) the read already asked
             // for still delivers; it is kept and sent once the connection is there. No more is read.
-            if (replay == null) {
+            if (!replay.intact()) {
                 content.release();
                 abortRequest(Rejection.BACKEND_FAILED);
             } else {
-                replay.add(content);
-                replayBytes += size;
+                replay.take(content);
             }
             return;
         }
-        if (replay != null) {
-            if (replayBytes + size <= REPLAY_LIMIT) {
-                replay.add(content.retainedDuplicate());
-                replayBytes += size;
-            } else {
-                releaseReplay();
-            }
-        }
+        replay.keepCopy(content);
         lastProgressNanos = System.nanoTime();
         backend.writeAndFlush(content, backend.voidPromise());
         if (last) {
@@ -349,35 +311,11 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         status = code;
         releaseReplay();
 
-        backendReusable = HttpUtil.isKeepAlive(response);
-        boolean bodyless = headRequest || code == 204 || code == 304;
-        boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
-        boolean chunkedFromBackend = HttpUtil.isTransferEncodingChunked(response);
-        HopByHopHeaders.strip(response.headers());
-        keepAliveAfterResponse = clientKeepAlive && requestComplete && !listener.draining() && !client.closing();
-        if (bodyless) {
-            if (code == 204) {
-                response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-            } else if (headRequest && chunkedFromBackend && !http10Client) {
-                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        } else if (!hasLength) {
-            if (!chunkedFromBackend) {
-                backendReusable = false;
-            }
-            if (http10Client) {
-                keepAliveAfterResponse = false;
-            } else {
-                chunkedToClient = true;
-                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        if (!keepAliveAfterResponse) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10Client) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        int framing = ResponseFraming.frame(response, headRequest, http10Client,
+                clientKeepAlive && requestComplete && !listener.draining() && !client.closing());
+        chunkedToClient = (framing & ResponseFraming.CHUNKED_TO_CLIENT) != 0;
+        keepAliveAfterResponse = (framing & ResponseFraming.CLIENT_KEEP_ALIVE) != 0;
+        backendReusable = (framing & ResponseFraming.BACKEND_REUSABLE) != 0;
         clientCtx.write(response, clientCtx.voidPromise());
         return true;
     }
@@ -496,7 +434,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             finishQuietly();
             return;
         }
-        if (reused && !staleRetryUsed && replay != null && kind != Outcome.Kind.INVALID_RESPONSE) {
+        if (reused && !staleRetryUsed && replay.intact() && kind != Outcome.Kind.INVALID_RESPONSE) {
             // A pooled connection the backend closed as we used it: the request never reached it.
             staleRetryUsed = true;
             connectFresh();
@@ -517,7 +455,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
      * method is idempotent (RFC 9110 §9.2.2) and every body byte sent so far is still held.
      */
     private boolean canSendAgain() {
-        return idempotent && replay != null;
+        return idempotent && replay.intact();
     }
 
     private void armTimer() {
@@ -627,12 +565,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     }
 
     private void releaseReplay() {
-        if (replay != null) {
-            for (HttpContent content : replay) {
-                content.release();
-            }
-            replay = null;
-        }
+        replay.release();
     }
 
     private void report(Endpoint target, Outcome.Kind kind, int code) {

@@ -188,7 +188,7 @@ class BackendFailureIT {
                 connection.respond("second, " + request.body().length + " bytes");
             });
             // A body too large to replay: had the dead connection been handed out, this could not be retried.
-            byte[] body = new byte[ProxyExchange.REPLAY_LIMIT * 2];
+            byte[] body = new byte[ReplayBuffer.LIMIT * 2];
             client.send(("POST /2 HTTP/1.1\r\nHost: test.local\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII)).send(body);
             assertThat(client.response().bodyText()).isEqualTo("second, " + body.length + " bytes");

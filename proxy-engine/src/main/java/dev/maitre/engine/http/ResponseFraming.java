@@ -1,0 +1,69 @@
+package dev.maitre.engine.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * Rewrites a backend's final response head for the client and decides how both connections go on:
+ * hop-by-hop headers removed; a body without Content-Length sent chunked to an HTTP/1.1 client and
+ * close-delimited to an HTTP/1.0 one; {@code Connection} set for the client; HEAD, 204 and 304
+ * without a body. The decision comes back as bit flags, so nothing is allocated per response.
+ */
+final class ResponseFraming {
+
+    /** The body goes to the client chunked (trailers can follow). */
+    static final int CHUNKED_TO_CLIENT = 1;
+    /** The client connection stays open after this response. */
+    static final int CLIENT_KEEP_ALIVE = 2;
+    /** The backend connection may go back to its pool after this response. */
+    static final int BACKEND_REUSABLE = 4;
+
+    private ResponseFraming() {
+    }
+
+    /**
+     * Rewrites {@code response} in place.
+     *
+     * @param keepAliveWanted whether the client connection could stay open as far as the request
+     *     and the proxy are concerned
+     */
+    static int frame(HttpResponse response, boolean headRequest, boolean http10Client, boolean keepAliveWanted) {
+        int code = response.status().code();
+        boolean backendReusable = HttpUtil.isKeepAlive(response);
+        boolean bodyless = headRequest || code == 204 || code == 304;
+        boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean chunkedFromBackend = HttpUtil.isTransferEncodingChunked(response);
+        boolean keepAlive = keepAliveWanted;
+        boolean chunkedToClient = false;
+        HopByHopHeaders.strip(response.headers());
+        if (bodyless) {
+            if (code == 204) {
+                response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            } else if (headRequest && chunkedFromBackend && !http10Client) {
+                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        } else if (!hasLength) {
+            if (!chunkedFromBackend) {
+                // read until the backend closes: that connection cannot serve another request
+                backendReusable = false;
+            }
+            if (http10Client) {
+                keepAlive = false;
+            } else {
+                chunkedToClient = true;
+                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10Client) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        return (chunkedToClient ? CHUNKED_TO_CLIENT : 0) | (keepAlive ? CLIENT_KEEP_ALIVE : 0)
+                | (backendReusable ? BACKEND_REUSABLE : 0);
+    }
+}
