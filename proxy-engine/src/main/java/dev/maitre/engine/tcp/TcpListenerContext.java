@@ -23,11 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TcpListenerContext {
 
     /**
-     * The kernel receive buffer of a backend connection, fixed for the reason given in
-     * {@code BackendPools}: when a backend closes, the epoll transport reads what the kernel holds for
-     * it at once, so a fixed buffer bounds what a slow client makes maitre hold.
+     * The kernel receive buffer of both connections of a pair. When a peer ends its input, the epoll
+     * transport reads what the kernel holds for the connection at once, whether or not a read was
+     * asked for (as {@code BackendPools} explains for HTTP backends); a fixed buffer keeps that, and
+     * so what one slow peer makes maitre hold, to a few hundred KiB instead of the megabytes receive
+     * auto-tuning grows to. The cost is a window of this size per connection.
      */
-    private static final int RECEIVE_BUFFER_BYTES = 128 * 1024;
+    static final int RECEIVE_BUFFER_BYTES = 128 * 1024;
 
     private final ListenerConfig config;
     private final ClusterRuntime cluster;

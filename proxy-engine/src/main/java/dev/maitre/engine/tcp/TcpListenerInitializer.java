@@ -2,6 +2,7 @@ package dev.maitre.engine.tcp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
         }
         ch.closeFuture().addListener(f -> listener.connections().decrementAndGet());
         listener.clientChannels().add(ch);
+        ch.config().setOption(ChannelOption.SO_RCVBUF, TcpListenerContext.RECEIVE_BUFFER_BYTES);
 
         TcpRelay relay = new TcpRelay(listener, ch);
         // All-idle on the client connection: reads are bytes from the client, writes bytes from the

@@ -185,14 +185,22 @@ final class TcpRelay implements PickContext {
         Channel peer = peerOf(source);
         peer.flush();
         if (peer.isWritable()) {
-            source.read();
+            readFrom(source);
         }
     }
 
     /** {@code side} can take more again: read its peer. */
     void writable(Channel side) {
         if (isPaired(side)) {
-            peerOf(side).read();
+            readFrom(peerOf(side));
+        }
+    }
+
+    /** Asks {@code source} for more, unless its input has ended: the epoll transport has then deregistered it. */
+    private void readFrom(Channel source) {
+        boolean inputDone = source == client ? clientInputDone : backendInputDone;
+        if (!inputDone) {
+            source.read();
         }
     }
 
