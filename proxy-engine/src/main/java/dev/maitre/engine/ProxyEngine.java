@@ -13,9 +13,12 @@ import dev.maitre.engine.http.ClusterRuntime;
 import dev.maitre.engine.http.HttpListenerContext;
 import dev.maitre.engine.http.HttpListenerInitializer;
 import dev.maitre.engine.pool.BackendPools;
+import dev.maitre.engine.tcp.TcpListenerContext;
+import dev.maitre.engine.tcp.TcpListenerInitializer;
 import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -40,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * The running data plane: event loops, listeners and backend pools for one configuration.
  *
  * <p>One boss loop accepts; {@code workers} loops serve. A client connection and every backend
- * connection that serves it live on the same worker loop.
+ * connection that serves it live on the same worker loop. {@code http} listeners proxy HTTP/1.1
+ * requests; {@code tcp} listeners relay bytes to one cluster.
  */
 public final class ProxyEngine implements AutoCloseable {
 
@@ -95,13 +99,6 @@ public final class ProxyEngine implements AutoCloseable {
             }
         }
         for (ListenerConfig listener : config.listeners()) {
-            if (listener.protocol() != Protocol.HTTP) {
-                throw new EngineStartException("listener " + listener.name()
-                        + ": protocol tcp is not available in this version (expected: http)", null);
-            }
-            HttpListenerContext context = new HttpListenerContext(listener, clusters, health, outcomes, pools,
-                    activeRequests, clientChannels, config.accessLog().enabled());
-            httpListeners.add(context);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(transport.serverChannelClass())
@@ -110,7 +107,7 @@ public final class ProxyEngine implements AutoCloseable {
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childHandler(new HttpListenerInitializer(context, sslContext(listener)));
+                    .childHandler(initializer(listener, clusters, health, outcomes, config));
             InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
             try {
                 Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
@@ -122,6 +119,25 @@ public final class ProxyEngine implements AutoCloseable {
                         + ": " + rootMessage(e), e);
             }
         }
+    }
+
+    private ChannelInitializer<Channel> initializer(ListenerConfig listener, Map<String, ClusterRuntime> clusters,
+                                                    HealthView health, OutcomeListener outcomes, ProxyConfig config)
+            throws EngineStartException {
+        if (listener.protocol() == Protocol.TCP) {
+            ClusterRuntime cluster = clusters.get(listener.cluster());
+            if (cluster == null) {
+                throw new EngineStartException("listener " + listener.name() + ": cluster " + listener.cluster()
+                        + " is not configured", null);
+            }
+            TcpListenerContext context = new TcpListenerContext(listener, cluster, health, outcomes, activeRequests,
+                    transport, clientChannels, backendChannels);
+            return new TcpListenerInitializer(context, sslContext(listener));
+        }
+        HttpListenerContext context = new HttpListenerContext(listener, clusters, health, outcomes, pools,
+                activeRequests, clientChannels, config.accessLog().enabled());
+        httpListeners.add(context);
+        return new HttpListenerInitializer(context, sslContext(listener));
     }
 
     private static SslContext sslContext(ListenerConfig listener) throws EngineStartException {
@@ -159,7 +175,7 @@ public final class ProxyEngine implements AutoCloseable {
         return transport.displayName();
     }
 
-    /** Requests {@code backend} is serving right now. */
+    /** Requests {@code backend} is serving right now; a relayed tcp connection counts as one. */
     public int activeRequests(BackendId backend) {
         return activeRequests.of(backend);
     }
@@ -190,8 +206,8 @@ public final class ProxyEngine implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets in-flight requests finish for up to {@code gracePeriod}, then closes
-     * everything. Completes when all event loops have stopped.
+     * Stops accepting, lets in-flight requests and open tcp relays finish for up to
+     * {@code gracePeriod}, then closes everything. Completes when all event loops have stopped.
      */
     public synchronized CompletableFuture<Void> shutdown(Duration gracePeriod) {
         if (shuttingDown) {
@@ -217,7 +233,11 @@ public final class ProxyEngine implements AutoCloseable {
         }
         httpListeners.forEach(HttpListenerContext::startDraining);
         for (Channel channel : clientChannels) {
-            channel.eventLoop().execute(() -> HttpListenerInitializer.drain(channel));
+            // A relayed tcp connection has no exchange to end after: it runs until its peers end it
+            // or the grace period does.
+            if (!TcpListenerInitializer.isRelayed(channel)) {
+                channel.eventLoop().execute(() -> HttpListenerInitializer.drain(channel));
+            }
         }
         long deadline = System.nanoTime() + gracePeriod.toNanos();
         while (!clientChannels.isEmpty() && System.nanoTime() < deadline) {

@@ -6,17 +6,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Requests each backend is serving right now, across all event loops: counted from the moment a
- * request is handed to a backend connection until that connection is given back.
+ * request is handed to a backend connection until that connection is given back. An L4 connection
+ * counts as one request for as long as it is paired with its backend.
  */
 public final class ActiveRequests {
 
     private final ConcurrentHashMap<BackendId, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-    void increment(BackendId backend) {
+    public void increment(BackendId backend) {
         counts.computeIfAbsent(backend, id -> new AtomicInteger()).incrementAndGet();
     }
 
-    void decrement(BackendId backend) {
+    public void decrement(BackendId backend) {
         AtomicInteger count = counts.get(backend);
         if (count != null) {
             count.decrementAndGet();

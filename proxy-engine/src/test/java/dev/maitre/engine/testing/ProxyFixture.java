@@ -95,6 +95,7 @@ public final class ProxyFixture implements AutoCloseable {
         private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
         private HashOn hashOn = HashOn.CLIENT_IP;
         private int[] weights;
+        private Protocol protocol = Protocol.HTTP;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -174,6 +175,12 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** The listener relays bytes to the cluster ({@code protocol: tcp}) instead of proxying HTTP. */
+        public Builder tcp() {
+            protocol = Protocol.TCP;
+            return this;
+        }
+
         public Builder tls(TlsConfig value) {
             tls = value;
             return this;
@@ -193,9 +200,10 @@ public final class ProxyFixture implements AutoCloseable {
             clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
                     hashOn, Duration.ZERO));
             clusters.addAll(extraClusters);
-            ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), Protocol.HTTP,
-                    routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER)), null, tls,
-                    listenerTimeouts, limits);
+            List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
+                    : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
+            ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
+                    listenerRoutes, protocol == Protocol.TCP ? CLUSTER : null, tls, listenerTimeouts, limits);
             return new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(5),
                     new AccessLogConfig(accessLog), List.of(listener), clusters);
         }

@@ -1,0 +1,101 @@
+package dev.maitre.engine.tcp;
+
+import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.health.HealthView;
+import dev.maitre.api.health.OutcomeListener;
+import dev.maitre.engine.http.ActiveRequests;
+import dev.maitre.engine.http.ClusterRuntime;
+import dev.maitre.engine.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every connection of one tcp listener shares: its configuration, its cluster, the health
+ * view, the outcome listener, the engine's channel groups and how backend connections are opened.
+ * Immutable except for the connection count.
+ */
+public final class TcpListenerContext {
+
+    /**
+     * The kernel receive buffer of both connections of a pair. When a peer ends its input, the epoll
+     * transport reads what the kernel holds for the connection at once, whether or not a read was
+     * asked for (as {@code BackendPools} explains for HTTP backends); a fixed buffer keeps that, and
+     * so what one slow peer makes maitre hold, to a few hundred KiB instead of the megabytes receive
+     * auto-tuning grows to. The cost is a window of this size per connection.
+     */
+    static final int RECEIVE_BUFFER_BYTES = 128 * 1024;
+
+    private final ListenerConfig config;
+    private final ClusterRuntime cluster;
+    private final HealthView health;
+    private final OutcomeListener outcomes;
+    private final ActiveRequests activeRequests;
+    private final ChannelGroup clientChannels;
+    private final ChannelGroup backendChannels;
+    private final Bootstrap backendBootstrap;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    public TcpListenerContext(ListenerConfig config, ClusterRuntime cluster, HealthView health,
+                              OutcomeListener outcomes, ActiveRequests activeRequests, Transport transport,
+                              ChannelGroup clientChannels, ChannelGroup backendChannels) {
+        this.config = config;
+        this.cluster = cluster;
+        this.health = health;
+        this.outcomes = outcomes;
+        this.activeRequests = activeRequests;
+        this.clientChannels = clientChannels;
+        this.backendChannels = backendChannels;
+        this.backendBootstrap = new Bootstrap()
+                .channel(transport.channelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, cluster.config().timeouts().connect().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
+
+    public ListenerConfig config() {
+        return config;
+    }
+
+    ClusterRuntime cluster() {
+        return cluster;
+    }
+
+    HealthView health() {
+        return health;
+    }
+
+    OutcomeListener outcomes() {
+        return outcomes;
+    }
+
+    ActiveRequests activeRequests() {
+        return activeRequests;
+    }
+
+    ChannelGroup clientChannels() {
+        return clientChannels;
+    }
+
+    ChannelGroup backendChannels() {
+        return backendChannels;
+    }
+
+    AtomicInteger connections() {
+        return connections;
+    }
+
+    /** Opens a connection to {@code endpoint} on {@code loop}, with {@code handler} as its pipeline. */
+    ChannelFuture connect(EventLoop loop, Endpoint endpoint, ChannelHandler handler) {
+        return backendBootstrap.clone(loop).handler(handler)
+                .connect(endpoint.address().host(), endpoint.address().port());
+    }
+}

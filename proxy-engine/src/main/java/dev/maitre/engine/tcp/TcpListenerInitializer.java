@@ -1,0 +1,52 @@
+package dev.maitre.engine.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the pipeline of each accepted connection of a tcp listener, idle watch → [TLS] → relay,
+ * and starts pairing it with a backend. Connections beyond {@code limits.maxConnections} are closed
+ * at once.
+ */
+public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
+
+    private final TcpListenerContext listener;
+    private final SslContext ssl;
+
+    public TcpListenerInitializer(TcpListenerContext listener, SslContext ssl) {
+        this.listener = listener;
+        this.ssl = ssl;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        if (listener.connections().incrementAndGet() > listener.config().limits().maxConnections()) {
+            listener.connections().decrementAndGet();
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> listener.connections().decrementAndGet());
+        listener.clientChannels().add(ch);
+        ch.config().setOption(ChannelOption.SO_RCVBUF, TcpListenerContext.RECEIVE_BUFFER_BYTES);
+
+        TcpRelay relay = new TcpRelay(listener, ch);
+        // All-idle on the client connection: reads are bytes from the client, writes bytes from the
+        // backend, so it fires only when nothing moved either way.
+        ch.pipeline().addLast("idle", new IdleStateHandler(false, 0, 0,
+                listener.config().timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
+        if (ssl != null) {
+            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        ch.pipeline().addLast("relay", new RelayHandler(relay));
+        relay.start();
+    }
+
+    /** True for a client connection of a tcp listener: one that runs until its peers end it. */
+    public static boolean isRelayed(Channel ch) {
+        return ch.pipeline().get(RelayHandler.class) != null;
+    }
+}

@@ -1,0 +1,295 @@
+package dev.maitre.engine.tcp;
+
+import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.balance.PickContext;
+import dev.maitre.api.health.Outcome;
+import dev.maitre.engine.balance.Hash64;
+import dev.maitre.engine.http.ClusterRuntime;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection of a tcp listener and the backend connection paired with it. Picks a
+ * backend, connects to it on the client's event loop (a failed connect is retried on another
+ * backend), then relays bytes both ways; ends of input are passed on as half-closes and resets as
+ * resets, and the attempt's outcome is reported once.
+ *
+ * <p>Flow control: each side is read one buffer at a time, and only while the other side is
+ * writable; a side that becomes writable again has its peer read. What the pair holds is therefore
+ * bounded by the write-buffer high-water mark plus one read per direction.
+ *
+ * <p>Everything runs on the client's event loop: both channels live there.
+ */
+final class TcpRelay implements PickContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TcpRelay.class);
+
+    private final TcpListenerContext listener;
+    private final ClusterRuntime cluster;
+    private final Channel client;
+    private final long startNanos = System.nanoTime();
+
+    private final Endpoint[] tried = new Endpoint[8];
+    private int triedCount;
+    private int connectRetriesLeft;
+    private Endpoint endpoint;
+    private long attemptStartNanos;
+
+    private Channel backend;
+    /**
+     * What the client sent before the backend was connected. Reads are off until then, but when a
+     * client's end of input arrives the epoll transport reads what the kernel holds for it anyway.
+     */
+    private ArrayDeque<Object> early;
+    private boolean clientInputDone;
+    private boolean backendInputDone;
+    private boolean backendFailed;
+    private boolean finished;
+
+    TcpRelay(TcpListenerContext listener, Channel client) {
+        this.listener = listener;
+        this.cluster = listener.cluster();
+        this.client = client;
+        this.connectRetriesLeft = Math.min(cluster.config().retries().attempts(), tried.length - 1);
+    }
+
+    void start() {
+        pickAndConnect();
+    }
+
+    @Override
+    public boolean isExcluded(Endpoint candidate) {
+        for (int i = 0; i < triedCount; i++) {
+            if (tried[i].equals(candidate)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int activeRequests(Endpoint candidate) {
+        return listener.activeRequests().of(candidate.id());
+    }
+
+    /** A byte stream has no header, cookie or path: connections are keyed by their client's IP. */
+    @Override
+    public long hashKey() {
+        return client.remoteAddress() instanceof InetSocketAddress address
+                ? Hash64.of(address.getAddress().getHostAddress()) : 0;
+    }
+
+    private void pickAndConnect() {
+        Endpoint next = cluster.balancer().pick(listener.health().eligible(cluster.name()), this);
+        if (next == null) {
+            if (triedCount == 0) {
+                report(null, Outcome.Kind.NO_BACKEND, startNanos);
+            }
+            finished = true;
+            client.close();
+            return;
+        }
+        tried[triedCount++] = next;
+        endpoint = next;
+        attemptStartNanos = System.nanoTime();
+        ChannelFuture connect = listener.connect(client.eventLoop(), next, new RelayHandler(this));
+        connect.addListener(f -> onConnected(connect));
+    }
+
+    private void onConnected(ChannelFuture connect) {
+        if (!connect.isSuccess()) {
+            LOG.debug("connect to {} failed: {}", endpoint, connect.cause().toString());
+            report(endpoint, Outcome.Kind.CONNECT_FAILURE, attemptStartNanos);
+            if (!client.isActive()) {
+                finished = true;
+                releaseEarly();
+            } else if (connectRetriesLeft-- > 0) {
+                pickAndConnect();
+            } else {
+                finished = true;
+                releaseEarly();
+                client.close();
+            }
+            return;
+        }
+        if (!client.isActive()) {
+            // The client left while the backend was being connected: nothing to relay.
+            report(endpoint, Outcome.Kind.RESPONSE, attemptStartNanos);
+            finished = true;
+            releaseEarly();
+            connect.channel().close();
+            return;
+        }
+        backend = connect.channel();
+        listener.backendChannels().add(backend);
+        listener.activeRequests().increment(endpoint.id());
+        if (early != null) {
+            for (Object msg = early.poll(); msg != null; msg = early.poll()) {
+                backend.write(msg, backend.voidPromise());
+            }
+            backend.flush();
+        }
+        if (clientInputDone) {
+            inputShutdown(client);
+        } else {
+            client.read();
+        }
+        backend.read();
+    }
+
+    private void releaseEarly() {
+        if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early.clear();
+        }
+    }
+
+    private Channel peerOf(Channel side) {
+        return side == client ? backend : client;
+    }
+
+    private boolean isPaired(Channel side) {
+        return backend != null && (side == client || side == backend);
+    }
+
+    /** Passes what {@code source} read to its peer; flushed at the end of the read. */
+    void forward(Channel source, Object msg) {
+        if (source == client && backend == null && !finished) {
+            if (early == null) {
+                early = new ArrayDeque<>(2);
+            }
+            early.add(msg);
+            return;
+        }
+        Channel peer = isPaired(source) ? peerOf(source) : null;
+        if (peer == null || !peer.isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        peer.write(msg, peer.voidPromise());
+    }
+
+    void readComplete(Channel source) {
+        if (!isPaired(source)) {
+            return;
+        }
+        Channel peer = peerOf(source);
+        peer.flush();
+        if (peer.isWritable()) {
+            readFrom(source);
+        }
+    }
+
+    /** {@code side} can take more again: read its peer. */
+    void writable(Channel side) {
+        if (isPaired(side)) {
+            readFrom(peerOf(side));
+        }
+    }
+
+    /** Asks {@code source} for more, unless its input has ended: the epoll transport has then deregistered it. */
+    private void readFrom(Channel source) {
+        boolean inputDone = source == client ? clientInputDone : backendInputDone;
+        if (!inputDone) {
+            source.read();
+        }
+    }
+
+    /**
+     * {@code source} will send nothing more: once what it sent is flushed, its peer's output is shut
+     * down too. When both directions have ended, both connections close.
+     */
+    void inputShutdown(Channel source) {
+        if (source == client && backend == null) {
+            clientInputDone = true;
+            return;
+        }
+        if (!isPaired(source)) {
+            return;
+        }
+        if (source == client) {
+            clientInputDone = true;
+        } else {
+            backendInputDone = true;
+        }
+        Channel peer = peerOf(source);
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+            if (!written.isSuccess()) {
+                return;
+            }
+            ((DuplexChannel) peer).shutdownOutput().addListener(shut -> {
+                if (!shut.isSuccess() || (clientInputDone && backendInputDone)) {
+                    closeBoth();
+                }
+            });
+        });
+    }
+
+    /** Nothing moved either way for the listener's idle timeout. */
+    void idle() {
+        LOG.debug("closing idle connection from {}", client.remoteAddress());
+        closeBoth();
+    }
+
+    /**
+     * A reset or an error on {@code source}: its peer is reset too (closed with a zero linger, so it
+     * gets an RST rather than a FIN that would make a cut stream look complete).
+     */
+    void failed(Channel source, Throwable cause) {
+        LOG.debug("connection {} failed: {}", source, cause.toString());
+        if (source == backend) {
+            backendFailed = true;
+        }
+        Channel peer = isPaired(source) ? peerOf(source) : null;
+        if (peer != null && peer.isActive()) {
+            peer.config().setOption(ChannelOption.SO_LINGER, 0);
+            peer.close();
+        }
+        source.close();
+    }
+
+    /** {@code side} closed: its peer closes once what it still holds is flushed. */
+    void closed(Channel side) {
+        if (side == client && backend == null) {
+            releaseEarly();
+            return;
+        }
+        if (!isPaired(side)) {
+            return;
+        }
+        Channel peer = peerOf(side);
+        if (peer.isActive()) {
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        finish();
+    }
+
+    private void closeBoth() {
+        client.close();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        listener.activeRequests().decrement(endpoint.id());
+        report(endpoint, backendFailed ? Outcome.Kind.RESET : Outcome.Kind.RESPONSE, attemptStartNanos);
+    }
+
+    private void report(Endpoint target, Outcome.Kind kind, long sinceNanos) {
+        listener.outcomes().onOutcome(new Outcome(cluster.name(), target, kind, 0, System.nanoTime() - sinceNanos));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.maitre.engine.tcp;
+
+import static dev.maitre.engine.tcp.TcpRelayIT.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.maitre.engine.testing.ProxyFixture;
+import dev.maitre.engine.testing.RawBackend;
+import dev.maitre.engine.testing.RawClient;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** How long a tcp connection may live and how many may be open: idle timeout, limit, shutdown. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TcpConnectionLimitsIT {
+
+    @Test
+    void connectionWithNoBytesEitherWayIsClosedAfterTheIdleTimeout() throws Exception {
+        try (RawBackend backend = TcpPeers.echo();
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp()
+                     .listenerTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)).start();
+             RawClient client = proxy.client()) {
+            client.send("x");
+            assertThat(TcpPeers.readText(client.input(), 1)).isEqualTo("x");
+            long start = System.nanoTime();
+
+            assertThat(client.isClosedByPeer(5000)).isTrue();
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(waited).isBetween(250L, 2000L);
+        }
+    }
+
+    @Test
+    void connectionMovingBytesOutlivesTheIdleTimeout() throws Exception {
+        try (RawBackend backend = TcpPeers.echo();
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp()
+                     .listenerTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)).start();
+             RawClient client = proxy.client()) {
+            for (int i = 0; i < 8; i++) {
+                client.send("x");
+                assertThat(TcpPeers.readText(client.input(), 1)).isEqualTo("x");
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosedAtAccept() throws Exception {
+        try (RawBackend backend = TcpPeers.echo();
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().maxConnections(2).start();
+             RawClient first = proxy.client();
+             RawClient second = proxy.client()) {
+            for (RawClient client : new RawClient[] {first, second}) {
+                client.send("x");
+                assertThat(TcpPeers.readText(client.input(), 1)).isEqualTo("x");
+            }
+
+            try (RawClient third = proxy.client()) {
+                assertThat(third.isClosedByPeer(5000)).isTrue();
+            }
+            first.close();
+            waitUntil(() -> proxy.engine().openConnections() == 1);
+            try (RawClient fourth = proxy.client()) {
+                fourth.send("y");
+                assertThat(TcpPeers.readText(fourth.input(), 1)).isEqualTo("y");
+            }
+        }
+    }
+
+    @Test
+    void shutdownLetsOpenConnectionsRunUntilTheGracePeriodEnds() throws Exception {
+        try (RawBackend backend = TcpPeers.echo();
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             RawClient client = proxy.client()) {
+            client.send("x");
+            assertThat(TcpPeers.readText(client.input(), 1)).isEqualTo("x");
+            var address = proxy.address();
+
+            long start = System.nanoTime();
+            CompletableFuture<Void> stopped = proxy.engine().shutdown(Duration.ofMillis(800));
+            Thread.sleep(200);
+            client.send("y");
+            assertThat(TcpPeers.readText(client.input(), 1)).isEqualTo("y");
+            assertThat(refused(address)).isTrue();
+
+            assertThat(client.isClosedByPeer(5000)).isTrue();
+            stopped.get(5, TimeUnit.SECONDS);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(700);
+        }
+    }
+
+    private static boolean refused(java.net.InetSocketAddress address) {
+        try (RawClient ignored = new RawClient(address)) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.maitre.engine.tcp;
+
+import dev.maitre.api.HostPort;
+import dev.maitre.engine.testing.RawBackend;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+
+/** Backends and client helpers for the tcp relay tests. */
+final class TcpPeers {
+
+    private TcpPeers() {
+    }
+
+    /** Echoes every byte back until the proxy ends its side, then ends its own. */
+    static RawBackend echo() throws IOException {
+        return RawBackend.start(connection -> {
+            connection.input().transferTo(connection.output());
+            connection.socket().shutdownOutput();
+        });
+    }
+
+    /** Writes {@code name} and closes: tells a test which backend served a connection. */
+    static RawBackend named(String name) throws IOException {
+        return RawBackend.start(connection -> {
+            connection.write(name);
+            connection.socket().shutdownOutput();
+            connection.input().transferTo(OutputStream.nullOutputStream());
+        });
+    }
+
+    /** An address where nothing listens: connecting to it is refused. */
+    static HostPort refusing() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new HostPort("127.0.0.1", socket.getLocalPort());
+        }
+    }
+
+    /** Everything until the end of the stream. */
+    static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+    }
+
+    static String readAllText(InputStream in) throws IOException {
+        return new String(readAll(in), StandardCharsets.UTF_8);
+    }
+
+    /** Exactly {@code n} bytes. */
+    static String readText(InputStream in, int n) throws IOException {
+        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+}
