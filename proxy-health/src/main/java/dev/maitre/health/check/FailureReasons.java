@@ -47,7 +47,7 @@ final class FailureReasons {
             return "network unreachable";
         }
         if (cause instanceof ClosedChannelException) {
-            return "connection closed";
+            return "connection closed without an answer";
         }
         String message = cause.getMessage();
         if (message == null || message.isBlank()) {

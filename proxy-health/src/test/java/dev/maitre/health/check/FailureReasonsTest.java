@@ -47,7 +47,7 @@ class FailureReasonsTest {
         assertThat(describe(new DecoderException("bad"))).isEqualTo("invalid response");
         assertThat(describe(new IOException("connect(..) failed: No route to host"))).isEqualTo("no route to host");
         assertThat(describe(new IOException("Network is unreachable"))).isEqualTo("network unreachable");
-        assertThat(describe(new ClosedChannelException())).isEqualTo("connection closed");
+        assertThat(describe(new ClosedChannelException())).isEqualTo("connection closed without an answer");
         assertThat(describe(new IOException("connect(..) failed: Permission denied"))).isEqualTo("permission denied");
         assertThat(describe(new IllegalStateException())).isEqualTo("IllegalStateException");
     }
