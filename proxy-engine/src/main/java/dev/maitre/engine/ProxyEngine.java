@@ -12,6 +12,7 @@ import dev.maitre.engine.http.ActiveRequests;
 import dev.maitre.engine.http.ClusterRuntime;
 import dev.maitre.engine.http.HttpListenerContext;
 import dev.maitre.engine.http.HttpListenerInitializer;
+import dev.maitre.engine.http.RoutingTable;
 import dev.maitre.engine.pool.BackendPools;
 import dev.maitre.engine.tcp.TcpListenerContext;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
@@ -90,13 +91,11 @@ public final class ProxyEngine implements AutoCloseable {
     }
 
     private void bindAll(ProxyConfig config, HealthView health, OutcomeListener outcomes) throws EngineStartException {
-        Map<String, ClusterRuntime> clusters = new HashMap<>();
-        for (ClusterConfig cluster : config.clusters()) {
-            try {
-                clusters.put(cluster.name(), new ClusterRuntime(cluster, Balancers.create(cluster)));
-            } catch (IllegalArgumentException e) {
-                throw new EngineStartException("cluster " + cluster.name() + ": " + e.getMessage(), e);
-            }
+        Map<String, ClusterRuntime> clusters;
+        try {
+            clusters = clusterRuntimes(config, Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new EngineStartException(e.getMessage(), e);
         }
         for (ListenerConfig listener : config.listeners()) {
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -134,10 +133,53 @@ public final class ProxyEngine implements AutoCloseable {
                     transport, clientChannels, backendChannels);
             return new TcpListenerInitializer(context, sslContext(listener));
         }
-        HttpListenerContext context = new HttpListenerContext(listener, clusters, health, outcomes, pools,
-                activeRequests, clientChannels, config.accessLog().enabled());
+        HttpListenerContext context = new HttpListenerContext(listener,
+                RoutingTable.of(listener, clusters, config.accessLog().enabled()), health, outcomes, pools,
+                activeRequests, clientChannels);
         httpListeners.add(context);
         return new HttpListenerInitializer(context, sslContext(listener));
+    }
+
+    /**
+     * Routes new requests by {@code config}: each HTTP listener gets the new routes, clusters and access
+     * log setting in one step; requests in flight finish with what they started with. Clusters whose
+     * configuration did not change keep their balancer and its state. The listeners themselves
+     * (addresses, protocols, TLS, limits) stay as they were bound: the caller checks that {@code config}
+     * leaves them alone.
+     *
+     * @throws IllegalArgumentException when a balancer cannot be made or a listener is unknown
+     */
+    public synchronized void reload(ProxyConfig config) {
+        Map<String, ClusterRuntime> current = new HashMap<>();
+        httpListeners.forEach(listener -> current.putAll(listener.table().clusters()));
+        Map<String, ClusterRuntime> clusters = clusterRuntimes(config, current);
+        Map<HttpListenerContext, RoutingTable> tables = new LinkedHashMap<>();
+        for (HttpListenerContext listener : httpListeners) {
+            ListenerConfig next = config.listeners().stream()
+                    .filter(candidate -> candidate.name().equals(listener.config().name())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("listener " + listener.config().name()
+                            + " is not in the new configuration (expected: the same listeners)"));
+            tables.put(listener, RoutingTable.of(next, clusters, config.accessLog().enabled()));
+        }
+        tables.forEach(HttpListenerContext::use);
+    }
+
+    /** A runtime per cluster of {@code config}, reusing those of {@code current} whose configuration is unchanged. */
+    private static Map<String, ClusterRuntime> clusterRuntimes(ProxyConfig config, Map<String, ClusterRuntime> current) {
+        Map<String, ClusterRuntime> clusters = new HashMap<>();
+        for (ClusterConfig cluster : config.clusters()) {
+            ClusterRuntime before = current.get(cluster.name());
+            if (before != null && before.config().equals(cluster)) {
+                clusters.put(cluster.name(), before);
+                continue;
+            }
+            try {
+                clusters.put(cluster.name(), new ClusterRuntime(cluster, Balancers.create(cluster)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cluster " + cluster.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return clusters;
     }
 
     private static SslContext sslContext(ListenerConfig listener) throws EngineStartException {

@@ -95,7 +95,7 @@ public final class Main implements Callable<Integer> {
                 out.flush();
                 return OK;
             }
-            MaitreServer.run(config, server -> { });
+            MaitreServer.run(config, configFile, server -> { });
             return OK;
         } catch (ConfigException e) {
             int count = e.errors().size();

@@ -1,8 +1,11 @@
 package dev.maitre.server;
 
 import ch.qos.logback.classic.Level;
+import dev.maitre.api.BackendId;
 import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ConfigError;
+import dev.maitre.api.config.ConfigException;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.engine.EngineStartException;
@@ -11,10 +14,17 @@ import dev.maitre.health.HealthMonitor;
 import dev.maitre.server.metrics.ProxyMetrics;
 import dev.maitre.server.admin.AdminServer;
 import dev.maitre.server.admin.AdminStartException;
+import dev.maitre.server.admin.AdminTarget;
 import dev.maitre.server.check.DurationText;
 import dev.maitre.server.check.HealthCheckAdvice;
+import dev.maitre.server.config.YamlConfigLoader;
+import dev.maitre.server.reload.ConfigChanges;
+import dev.maitre.server.reload.CurrentHealth;
+import dev.maitre.server.reload.ReloadResult;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running maitre for one configuration: the health monitor deciding which backends get requests,
- * the engine serving them and the admin API showing both, until it is stopped. Logs what it serves
- * when it starts and when it stops.
+ * A running maitre: the health monitor deciding which backends get requests, the engine serving
+ * them and the admin API showing both, until it is stopped. Logs what it serves when it starts and
+ * when it stops. When started from a file, {@link #reload} re-reads it and applies what can change
+ * live.
  */
 public final class MaitreServer {
 
@@ -40,36 +51,45 @@ public final class MaitreServer {
     /** How much longer than the grace period stopping may take before maitre exits regardless. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
-    private final ProxyConfig config;
-    private final HealthMonitor health;
+    private final Path configFile;
+    private final ProxyMetrics metrics;
+    private final CurrentHealth health;
     private final ProxyEngine engine;
-    private final AdminServer admin;
+    private AdminServer admin;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile ProxyConfig config;
 
-    private MaitreServer(ProxyConfig config, HealthMonitor health, ProxyEngine engine, AdminServer admin) {
+    private MaitreServer(ProxyConfig config, Path configFile, ProxyMetrics metrics, CurrentHealth health,
+                         ProxyEngine engine) {
         this.config = config;
+        this.configFile = configFile;
+        this.metrics = metrics;
         this.health = health;
         this.engine = engine;
-        this.admin = admin;
     }
 
     /**
-     * Serves {@code config} until SIGTERM or SIGINT, then stops gracefully and returns.
+     * Serves {@code config} until SIGTERM or SIGINT, then stops gracefully and returns. SIGHUP
+     * reloads {@code configFile}.
      *
+     * @param configFile the file {@code config} was read from; {@code null} when there is none to reload
      * @param onStarted called once every listener is bound, for instance to print what to try
      * @throws EngineStartException when a listener cannot be bound
      * @throws AdminStartException when the admin API cannot be bound
      */
-    public static void run(ProxyConfig config, Consumer<MaitreServer> onStarted)
+    public static void run(ProxyConfig config, Path configFile, Consumer<MaitreServer> onStarted)
             throws EngineStartException, AdminStartException, InterruptedException {
+        ReloadSignal reloadSignal = ReloadSignal.install();
         StopSignal stop = StopSignal.install(config.shutdownGracePeriod().plus(STOP_MARGIN));
         try {
-            MaitreServer server = start(config);
+            MaitreServer server = start(config, configFile);
             String reason = "stop requested";
             try {
+                reloadSignal.reloadWith(() -> server.reload("SIGHUP"));
                 onStarted.accept(server);
                 reason = stop.await();
             } finally {
+                reloadSignal.reloadWith(null);
                 server.stop(reason);
             }
         } finally {
@@ -78,12 +98,24 @@ public final class MaitreServer {
     }
 
     /**
-     * Starts serving {@code config}.
+     * Starts serving {@code config}, with no file to reload.
      *
      * @throws EngineStartException when a listener cannot be bound
      * @throws AdminStartException when the admin API cannot be bound
      */
     public static MaitreServer start(ProxyConfig config) throws EngineStartException, AdminStartException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts serving {@code config}, read from {@code configFile}.
+     *
+     * @param configFile the file {@link #reload} re-reads; {@code null} when there is none
+     * @throws EngineStartException when a listener cannot be bound
+     * @throws AdminStartException when the admin API cannot be bound
+     */
+    public static MaitreServer start(ProxyConfig config, Path configFile)
+            throws EngineStartException, AdminStartException {
         long startNanos = System.nanoTime();
         log.info("maitre {} on {}", Version.maitre(), Version.jvm());
         if (config.accessLog().enabled()) {
@@ -91,25 +123,25 @@ public final class MaitreServer {
         }
         // checks run before the first request, so a backend down at start leaves rotation soon
         ProxyMetrics metrics = new ProxyMetrics(config);
-        HealthMonitor health = HealthMonitor.builder(config).listener(metrics).build();
-        health.start();
+        HealthMonitor monitor = HealthMonitor.builder(config).listener(metrics).build();
+        monitor.start();
+        CurrentHealth health = new CurrentHealth(monitor, metrics);
         ProxyEngine engine;
         try {
-            engine = ProxyEngine.start(config, health, health.andThen(metrics));
+            engine = ProxyEngine.start(config, health, health);
         } catch (EngineStartException | RuntimeException e) {
-            health.close();
+            monitor.close();
             throw e;
         }
-        AdminServer admin;
+        MaitreServer server = new MaitreServer(config, configFile, metrics, health, engine);
         try {
-            metrics.bind(health, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
-            admin = AdminServer.start(config, health, engine::activeRequests, metrics::scrape);
+            metrics.bind(health::monitor, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
+            server.admin = AdminServer.start(config.admin().bind(), server.new Admin());
         } catch (AdminStartException | RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();
-            health.close();
+            monitor.close();
             throw e;
         }
-        MaitreServer server = new MaitreServer(config, health, engine, admin);
         server.logServing();
         log.info("started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return server;
@@ -149,8 +181,73 @@ public final class MaitreServer {
             log.warn("interrupted while stopping; exiting without waiting further");
         } finally {
             admin.close();
-            health.close();
+            synchronized (this) {
+                health.monitor().close();
+            }
         }
+    }
+
+    /**
+     * Re-reads the configuration file and applies it: routes, clusters, health checks and the access
+     * log change for new requests, while those in flight finish as they started. When the file is
+     * invalid, or changes what only a restart can (listeners, {@code admin.bind}, {@code workers}),
+     * nothing changes. Logs the result in one line.
+     *
+     * @param trigger what asked for the reload, for the log: {@code SIGHUP}, {@code POST /api/reload}
+     */
+    public synchronized ReloadResult reload(String trigger) {
+        ReloadResult result = tryReload();
+        if (result.outcome() == ReloadResult.Outcome.RELOADED) {
+            log.info("{}: {}", trigger, result.describe());
+        } else {
+            log.warn("{}: {}", trigger, result.describe());
+        }
+        return result;
+    }
+
+    private ReloadResult tryReload() {
+        if (stopped.get()) {
+            return ReloadResult.unavailable("maitre is stopping");
+        }
+        if (configFile == null) {
+            return ReloadResult.unavailable("there is no configuration file to reload: maitre runs on the demo's "
+                    + "embedded configuration (start it with --config FILE to reload)");
+        }
+        ProxyConfig next;
+        try {
+            next = YamlConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            return ReloadResult.rejected(e.errors().stream().map(ConfigError::toString).toList());
+        }
+        ConfigChanges changes = ConfigChanges.between(config, next);
+        if (!changes.appliesLive()) {
+            return ReloadResult.rejected(changes.restartNeeded());
+        }
+        HealthMonitor previous = health.monitor();
+        HealthMonitor monitor;
+        try {
+            monitor = HealthMonitor.builder(next).listener(metrics).inheritFrom(previous).build();
+        } catch (IllegalArgumentException e) {
+            return ReloadResult.rejected(List.of(e.getMessage()));
+        }
+        // meters and health first: a request routed by the new tables finds its backends known to both
+        metrics.follow(next);
+        monitor.start();
+        health.swap(monitor);
+        try {
+            engine.reload(next);
+        } catch (IllegalArgumentException e) {
+            health.swap(previous);
+            monitor.close();
+            metrics.follow(config);
+            return ReloadResult.rejected(List.of(e.getMessage()));
+        }
+        previous.close();
+        if (next.accessLog().enabled()) {
+            enableAccessLog();
+        }
+        config = next;
+        return ReloadResult.reloaded(changes.applied());
     }
 
     private void logServing() {
@@ -170,6 +267,35 @@ public final class MaitreServer {
         log.info("admin API on http://{}/api/clusters", address(admin.address()));
         if (config.accessLog().enabled()) {
             log.info("access log on (logger {})", ACCESS_LOGGER);
+        }
+    }
+
+    /** What the admin API shows and acts on: whatever is in use when it asks. */
+    private final class Admin implements AdminTarget {
+
+        @Override
+        public ProxyConfig config() {
+            return config;
+        }
+
+        @Override
+        public HealthMonitor health() {
+            return health.monitor();
+        }
+
+        @Override
+        public int activeRequests(BackendId backend) {
+            return engine.activeRequests(backend);
+        }
+
+        @Override
+        public String metrics() {
+            return metrics.scrape();
+        }
+
+        @Override
+        public ReloadResult reload() {
+            return MaitreServer.this.reload("POST /api/reload");
         }
     }
 

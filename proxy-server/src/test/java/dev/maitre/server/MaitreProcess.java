@@ -139,6 +139,13 @@ final class MaitreProcess implements AutoCloseable {
         assertThat(kill.exitValue()).isZero();
     }
 
+    /** Sends SIGHUP, as {@code kill -HUP pid} does. */
+    void hangUp() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -127,14 +127,16 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RequestTarget target = RequestTarget.parse(request);
-        String cluster = listener.router().route(RequestTarget.routingHost(target.host(request)), target.path());
+        RoutingTable table = listener.table();
+        String cluster = table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
         if (cluster == null) {
             // Nothing of the request is left unread when it has no body: the connection can go on.
             boolean bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
             respondWithError(Rejection.NO_ROUTE, bodiless && HttpUtil.isKeepAlive(request), http10);
             return;
         }
-        exchange = new ProxyExchange(this, ctx, listener, listener.cluster(cluster), request, target, remoteAddress);
+        exchange = new ProxyExchange(this, ctx, listener, table.cluster(cluster), table.accessLog(), request, target,
+                remoteAddress);
         exchange.start();
     }
 

@@ -4,43 +4,37 @@ import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.pool.BackendPools;
-import dev.maitre.engine.route.Router;
 import io.netty.channel.group.ChannelGroup;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What every connection of one HTTP listener shares: its configuration, routes, clusters, the
- * health view, the outcome listener and the engine's pools. Immutable except for the connection
- * count and the draining flag.
+ * What every connection of one HTTP listener shares: its configuration, its routing table, the
+ * health view, the outcome listener and the engine's pools. Immutable except for the routing table
+ * (replaced whole on a reload), the connection count and the draining flag.
  */
 public final class HttpListenerContext {
 
     private final ListenerConfig config;
-    private final Router router;
-    private final Map<String, ClusterRuntime> clusters;
+    private volatile RoutingTable table;
     private final HealthView health;
     private final OutcomeListener outcomes;
     private final BackendPools pools;
     private final ActiveRequests activeRequests;
     private final ChannelGroup clientChannels;
-    private final boolean accessLog;
     private final String scheme;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean draining;
 
-    public HttpListenerContext(ListenerConfig config, Map<String, ClusterRuntime> clusters, HealthView health,
+    public HttpListenerContext(ListenerConfig config, RoutingTable table, HealthView health,
                                OutcomeListener outcomes, BackendPools pools, ActiveRequests activeRequests,
-                               ChannelGroup clientChannels, boolean accessLog) {
+                               ChannelGroup clientChannels) {
         this.config = config;
-        this.router = new Router(config.routes());
-        this.clusters = Map.copyOf(clusters);
+        this.table = table;
         this.health = health;
         this.outcomes = outcomes;
         this.pools = pools;
         this.activeRequests = activeRequests;
         this.clientChannels = clientChannels;
-        this.accessLog = accessLog;
         this.scheme = config.tls() != null ? "https" : "http";
     }
 
@@ -48,12 +42,14 @@ public final class HttpListenerContext {
         return config;
     }
 
-    Router router() {
-        return router;
+    /** The routing table new requests use; read it once per request. */
+    public RoutingTable table() {
+        return table;
     }
 
-    ClusterRuntime cluster(String name) {
-        return clusters.get(name);
+    /** New requests route by {@code next}; those in flight finish with the table they started with. */
+    public void use(RoutingTable next) {
+        table = next;
     }
 
     HealthView health() {
@@ -74,10 +70,6 @@ public final class HttpListenerContext {
 
     ChannelGroup clientChannels() {
         return clientChannels;
-    }
-
-    boolean accessLog() {
-        return accessLog;
     }
 
     String scheme() {

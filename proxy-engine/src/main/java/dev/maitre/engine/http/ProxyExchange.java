@@ -93,13 +93,14 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private boolean done;
 
     ProxyExchange(ClientConnectionHandler client, ChannelHandlerContext clientCtx, HttpListenerContext listener,
-                  ClusterRuntime cluster, HttpRequest request, RequestTarget target, String clientAddress) {
+                  ClusterRuntime cluster, boolean accessLog, HttpRequest request, RequestTarget target,
+                  String clientAddress) {
         this.client = client;
         this.clientCtx = clientCtx;
         this.listener = listener;
         this.cluster = cluster;
         this.request = request;
-        this.requestLine = listener.accessLog()
+        this.requestLine = accessLog
                 ? request.method() + " " + request.uri() + " " + request.protocolVersion() : null;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.http10Client = request.protocolVersion().minorVersion() == 0;
@@ -575,7 +576,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     }
 
     private void logAccess() {
-        if (listener.accessLog() && ACCESS.isInfoEnabled()) {
+        if (requestLine != null && ACCESS.isInfoEnabled()) {
             ACCESS.info("{} \"{}\" {} {} {}ms {} {}", client.remoteAddress(), requestLine, status, responseBytes,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), cluster.name(),
                     endpoint == null ? "-" : endpoint.address());

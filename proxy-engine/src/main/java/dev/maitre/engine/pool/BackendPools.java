@@ -3,6 +3,7 @@ package dev.maitre.engine.pool;
 import dev.maitre.api.BackendId;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.PoolConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -14,6 +15,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -67,18 +69,30 @@ public final class BackendPools {
     private final class LoopPools {
         private final EventLoop loop;
         private final Map<BackendId, BackendPool> pools = new HashMap<>();
+        private final Map<BackendId, PoolSettings> settings = new HashMap<>();
 
         LoopPools(EventLoop loop) {
             this.loop = loop;
             loop.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         }
 
+        /**
+         * The pool of {@code endpoint}. After a reload changed the backend's weight or its cluster's pool
+         * or connect settings, the old pool closes its idle connections and takes none back, and a new
+         * one takes its place.
+         */
         BackendPool pool(Endpoint endpoint, ClusterConfig cluster) {
             BackendPool pool = pools.get(endpoint.id());
+            PoolSettings wanted = new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect());
+            if (pool != null && !wanted.equals(settings.get(endpoint.id()))) {
+                pool.closeAll();
+                pool = null;
+            }
             if (pool == null) {
                 pool = new BackendPool(endpoint, bootstrap(cluster), cluster.pool().maxIdle(),
                         cluster.pool().idleTimeout().toNanos());
                 pools.put(endpoint.id(), pool);
+                settings.put(endpoint.id(), wanted);
             }
             return pool;
         }
@@ -116,6 +130,10 @@ public final class BackendPools {
                 }
             }
         }
+    }
+
+    /** What a pool is made with; a pool serves only requests that want the same. */
+    private record PoolSettings(Endpoint endpoint, PoolConfig pool, Duration connectTimeout) {
     }
 
     private static HttpDecoderConfig decoderConfig() {

@@ -23,6 +23,6 @@ final class AdminRouter {
         }
         return AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no admin resource at " + path.text()
                 + " (expected: /api/clusters, /api/events, /api/clusters/{cluster}/backends/{address}/drain or "
-                + "/enable, /healthz, /metrics, / for the dashboard)");
+                + "/enable, /api/reload, /healthz, /metrics, / for the dashboard)");
     }
 }

@@ -1,10 +1,7 @@
 package dev.maitre.server.admin;
 
-import dev.maitre.api.BackendId;
 import dev.maitre.api.HostPort;
-import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.engine.transport.Transport;
-import dev.maitre.health.HealthMonitor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -17,8 +14,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
 
 /**
  * The admin API (DESIGN.md §4) on its own small HTTP server: one event loop thread
@@ -40,23 +35,21 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Serves the admin API of {@code health} on {@code config}'s {@code admin.bind}.
+     * Serves the admin API of {@code target} on {@code bind}.
      *
-     * @param activeRequests the requests a backend is serving now, as the data plane counts them
-     * @param metrics the metrics in the Prometheus text format, for {@code GET /metrics}
      * @throws AdminStartException when the address cannot be bound (the message names it)
      */
-    public static AdminServer start(ProxyConfig config, HealthMonitor health, ToIntFunction<BackendId> activeRequests,
-                                    Supplier<String> metrics) throws AdminStartException {
-        HealthViews views = new HealthViews(config, activeRequests);
+    public static AdminServer start(HostPort bind, AdminTarget target) throws AdminStartException {
+        HealthViews views = new HealthViews(target::config, target::activeRequests);
         AdminRouter router = new AdminRouter(List.of(
-                new ClustersResource(health, views),
-                new BackendCommandResource(health, views),
-                new EventsResource(health, views),
+                new ClustersResource(target::health, views),
+                new BackendCommandResource(target::health, views),
+                new EventsResource(target::health, views),
+                new ReloadResource(target::reload),
                 new LivenessResource(),
-                new MetricsResource(metrics),
+                new MetricsResource(target::metrics),
                 new DashboardResource()));
-        return start(config.admin().bind(), router);
+        return start(bind, router);
     }
 
     private static AdminServer start(HostPort bind, AdminRouter router) throws AdminStartException {

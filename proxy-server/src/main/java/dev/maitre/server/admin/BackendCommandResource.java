@@ -4,6 +4,7 @@ import dev.maitre.api.HostPort;
 import dev.maitre.health.BackendHealth;
 import dev.maitre.health.ClusterHealth;
 import dev.maitre.health.HealthMonitor;
+import java.util.function.Supplier;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
@@ -15,10 +16,10 @@ import java.util.Optional;
  */
 final class BackendCommandResource implements AdminResource {
 
-    private final HealthMonitor health;
+    private final Supplier<HealthMonitor> health;
     private final HealthViews views;
 
-    BackendCommandResource(HealthMonitor health, HealthViews views) {
+    BackendCommandResource(Supplier<HealthMonitor> health, HealthViews views) {
         this.health = health;
         this.views = views;
     }
@@ -36,6 +37,7 @@ final class BackendCommandResource implements AdminResource {
             return AdminResponse.methodNotAllowed(path.text(), "POST");
         }
         String cluster = path.segment(2);
+        HealthMonitor health = this.health.get();
         if (health.cluster(cluster).isEmpty()) {
             return AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no cluster named " + cluster);
         }

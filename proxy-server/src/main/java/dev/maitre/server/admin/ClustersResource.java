@@ -1,6 +1,7 @@
 package dev.maitre.server.admin;
 
 import dev.maitre.health.HealthMonitor;
+import java.util.function.Supplier;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
@@ -11,10 +12,10 @@ final class ClustersResource implements AdminResource {
     record Clusters(List<HealthViews.ClusterView> clusters) {
     }
 
-    private final HealthMonitor health;
+    private final Supplier<HealthMonitor> health;
     private final HealthViews views;
 
-    ClustersResource(HealthMonitor health, HealthViews views) {
+    ClustersResource(Supplier<HealthMonitor> health, HealthViews views) {
         this.health = health;
         this.views = views;
     }
@@ -28,6 +29,6 @@ final class ClustersResource implements AdminResource {
             return AdminResponse.methodNotAllowed("/api/clusters", "GET");
         }
         return AdminResponse.json(HttpResponseStatus.OK,
-                new Clusters(health.snapshot().stream().map(views::cluster).toList()));
+                new Clusters(health.get().snapshot().stream().map(views::cluster).toList()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.maitre.server.admin;
 
 import dev.maitre.health.HealthMonitor;
+import java.util.function.Supplier;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
@@ -11,10 +12,10 @@ final class EventsResource implements AdminResource {
     record Events(List<HealthViews.EventView> events) {
     }
 
-    private final HealthMonitor health;
+    private final Supplier<HealthMonitor> health;
     private final HealthViews views;
 
-    EventsResource(HealthMonitor health, HealthViews views) {
+    EventsResource(Supplier<HealthMonitor> health, HealthViews views) {
         this.health = health;
         this.views = views;
     }
@@ -28,6 +29,6 @@ final class EventsResource implements AdminResource {
             return AdminResponse.methodNotAllowed("/api/events", "GET");
         }
         return AdminResponse.json(HttpResponseStatus.OK,
-                new Events(health.events().stream().map(views::event).toList()));
+                new Events(health.get().events().stream().map(views::event).toList()));
     }
 }

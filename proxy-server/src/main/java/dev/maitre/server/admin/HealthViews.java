@@ -1,7 +1,6 @@
 package dev.maitre.server.admin;
 
 import dev.maitre.api.BackendId;
-import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.health.BackendHealth;
 import dev.maitre.health.ClusterHealth;
@@ -9,9 +8,8 @@ import dev.maitre.health.HealthEvent;
 import dev.maitre.health.LastCheck;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
 
 /**
  * Turns the health monitor's snapshots and events into what the admin API shows: adds what the
@@ -49,20 +47,21 @@ final class HealthViews {
                      String reason) {
     }
 
-    private final Map<String, String> balancers;
+    private final Supplier<ProxyConfig> config;
     private final ToIntFunction<BackendId> activeRequests;
 
     /**
+     * @param config the configuration in use, read anew for each answer (a reload replaces it)
      * @param activeRequests the requests a backend is serving now, as the data plane counts them
      */
-    HealthViews(ProxyConfig config, ToIntFunction<BackendId> activeRequests) {
-        this.balancers = config.clusters().stream()
-                .collect(Collectors.toUnmodifiableMap(ClusterConfig::name, cluster -> cluster.balancer().configName()));
+    HealthViews(Supplier<ProxyConfig> config, ToIntFunction<BackendId> activeRequests) {
+        this.config = config;
         this.activeRequests = activeRequests;
     }
 
     ClusterView cluster(ClusterHealth cluster) {
-        return new ClusterView(cluster.name(), balancers.get(cluster.name()), cluster.activelyChecked(),
+        String balancer = config.get().cluster(cluster.name()).map(c -> c.balancer().configName()).orElse(null);
+        return new ClusterView(cluster.name(), balancer, cluster.activelyChecked(),
                 cluster.panic(), cluster.backends().stream().map(backend -> backend(cluster.name(), backend)).toList());
     }
 

@@ -58,7 +58,7 @@ public final class DemoMode {
     public static void run(PrintWriter out)
             throws IOException, EngineStartException, AdminStartException, InterruptedException {
         try (DemoBackends backends = DemoBackends.start(DemoBackends.PREFERRED_PORTS)) {
-            MaitreServer.run(config(backends.addresses()), server -> {
+            MaitreServer.run(config(backends.addresses()), null, server -> {
                 out.print(instructions(server.address(LISTENER), server.adminAddress(), backends.addresses()));
                 out.flush();
             });

@@ -15,6 +15,7 @@ import dev.maitre.health.HealthEventListener;
 import dev.maitre.health.HealthMonitor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -23,18 +24,22 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
  * maitre's metrics in the Prometheus registry, all named {@code maitre_*}: requests per backend by
  * outcome, their latency, requests no backend could take, health transitions, and gauges of each
- * backend's state and load. Counters are created once from the configuration, so recording an
- * outcome is a map lookup and an increment, with no allocation and no lock.
+ * backend's state and load. Counters are created from the configuration, so recording an outcome is
+ * a map lookup and an increment, with no allocation and no lock; a reload adds the meters of new
+ * backends and clusters and removes those of the ones gone, and publishes the new maps at once.
  */
 public final class ProxyMetrics implements OutcomeListener, HealthEventListener {
 
@@ -44,20 +49,14 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<BackendId, BackendMeters> backends = new HashMap<>();
-    private final Map<String, Counter> noBackend = new HashMap<>();
     private final Map<String, Counter> transitions = new HashMap<>();
+    private volatile Map<BackendId, BackendMeters> backends = Map.of();
+    private volatile Map<String, Counter> noBackend = Map.of();
+    private Supplier<HealthMonitor> health;
+    private ToIntFunction<BackendId> activeRequests;
 
     public ProxyMetrics(ProxyConfig config) {
-        for (ClusterConfig cluster : config.clusters()) {
-            noBackend.put(cluster.name(), Counter.builder("maitre.cluster.no.backend")
-                    .description("requests answered 503 because no backend of the cluster was eligible")
-                    .tag("cluster", cluster.name()).register(registry));
-            for (BackendConfig backend : cluster.backends()) {
-                BackendId id = new BackendId(cluster.name(), backend.address());
-                backends.put(id, new BackendMeters(registry, id));
-            }
-        }
+        follow(config);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -67,26 +66,72 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
     /**
      * Adds the gauges read from the running parts: each backend's state, eligibility and active
      * requests, and the data plane's open connections and buffered bytes.
+     *
+     * @param health the health monitor in use, read at each scrape (a reload replaces it)
      */
-    public void bind(HealthMonitor health, ToIntFunction<BackendId> activeRequests, LongSupplier openConnections,
-                     LongSupplier bufferedBytes) {
-        for (BackendMeters meters : backends.values()) {
-            BackendId id = meters.id;
-            Tags tags = meters.tags;
-            for (HealthState state : HealthState.values()) {
-                Gauge.builder("maitre.backend.state", () -> stateOf(health, id) == state ? 1 : 0)
-                        .description("1 for the state the backend is in, 0 for the others")
-                        .tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry);
-            }
-            Gauge.builder("maitre.backend.eligible", () -> isEligible(health, id) ? 1 : 0)
-                    .description("1 while the backend may get new requests").tags(tags).register(registry);
-            Gauge.builder("maitre.backend.active.requests", () -> activeRequests.applyAsInt(id))
-                    .description("requests the backend is serving now").tags(tags).register(registry);
-        }
+    public synchronized void bind(Supplier<HealthMonitor> health, ToIntFunction<BackendId> activeRequests,
+                                  LongSupplier openConnections, LongSupplier bufferedBytes) {
+        this.health = health;
+        this.activeRequests = activeRequests;
+        backends.values().forEach(this::addGauges);
         Gauge.builder("maitre.open.connections", openConnections::getAsLong)
                 .description("client connections open now").register(registry);
         Gauge.builder("maitre.buffered.bytes", bufferedBytes::getAsLong)
                 .description("bytes read from one side and not yet written to the other").register(registry);
+    }
+
+    /**
+     * Keeps the per-cluster and per-backend meters in step with {@code config}: those of backends and
+     * clusters still there go on counting, new ones start at zero, those gone are removed.
+     */
+    public synchronized void follow(ProxyConfig config) {
+        Map<BackendId, BackendMeters> nextBackends = new HashMap<>();
+        Map<String, Counter> nextNoBackend = new HashMap<>();
+        for (ClusterConfig cluster : config.clusters()) {
+            Counter counter = noBackend.get(cluster.name());
+            nextNoBackend.put(cluster.name(), counter != null ? counter : Counter.builder("maitre.cluster.no.backend")
+                    .description("requests answered 503 because no backend of the cluster was eligible")
+                    .tag("cluster", cluster.name()).register(registry));
+            for (BackendConfig backend : cluster.backends()) {
+                BackendId id = new BackendId(cluster.name(), backend.address());
+                BackendMeters meters = backends.get(id);
+                if (meters == null) {
+                    meters = new BackendMeters(registry, id);
+                    if (health != null) {
+                        addGauges(meters);
+                    }
+                }
+                nextBackends.put(id, meters);
+            }
+        }
+        noBackend.forEach((cluster, counter) -> {
+            if (!nextNoBackend.containsKey(cluster)) {
+                registry.remove(counter);
+            }
+        });
+        backends.forEach((id, meters) -> {
+            if (!nextBackends.containsKey(id)) {
+                meters.meters.forEach(registry::remove);
+            }
+        });
+        backends = Map.copyOf(nextBackends);
+        noBackend = Map.copyOf(nextNoBackend);
+    }
+
+    private void addGauges(BackendMeters meters) {
+        Supplier<HealthMonitor> health = this.health;
+        ToIntFunction<BackendId> activeRequests = this.activeRequests;
+        BackendId id = meters.id;
+        Tags tags = meters.tags;
+        for (HealthState state : HealthState.values()) {
+            meters.meters.add(Gauge.builder("maitre.backend.state", () -> stateOf(health.get(), id) == state ? 1 : 0)
+                    .description("1 for the state the backend is in, 0 for the others")
+                    .tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
+        meters.meters.add(Gauge.builder("maitre.backend.eligible", () -> isEligible(health.get(), id) ? 1 : 0)
+                .description("1 while the backend may get new requests").tags(tags).register(registry));
+        meters.meters.add(Gauge.builder("maitre.backend.active.requests", () -> activeRequests.applyAsInt(id))
+                .description("requests the backend is serving now").tags(tags).register(registry));
     }
 
     @Override
@@ -148,10 +193,11 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
         return null;
     }
 
-    /** The counters and timer of one backend, created once. */
+    /** The counters, timer and gauges of one backend, created once. */
     private static final class BackendMeters {
         private final BackendId id;
         private final Tags tags;
+        private final List<Meter> meters = new ArrayList<>();
         private final Counter[] outcomes = new Counter[OUTCOMES.length];
         private final Timer latency;
 
@@ -162,10 +208,12 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
                 outcomes[i] = Counter.builder("maitre.backend.requests")
                         .description("requests sent to the backend, by status class or failure")
                         .tags(tags).tag("outcome", OUTCOMES[i]).register(registry);
+                meters.add(outcomes[i]);
             }
             latency = Timer.builder("maitre.backend.request")
                     .description("time from sending a request to the backend to the end of its answer or failure")
                     .tags(tags).register(registry);
+            meters.add(latency);
         }
 
         void record(Outcome outcome) {

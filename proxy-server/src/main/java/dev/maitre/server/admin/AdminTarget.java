@@ -1,0 +1,28 @@
+package dev.maitre.server.admin;
+
+import dev.maitre.api.BackendId;
+import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.health.HealthMonitor;
+import dev.maitre.server.reload.ReloadResult;
+
+/**
+ * The running proxy as the admin API sees it. Read anew for every request, so that after a reload
+ * the answers show the new configuration and health monitor.
+ */
+public interface AdminTarget {
+
+    /** The configuration in use. */
+    ProxyConfig config();
+
+    /** The health monitor in use. */
+    HealthMonitor health();
+
+    /** The requests {@code backend} is serving now, as the data plane counts them. */
+    int activeRequests(BackendId backend);
+
+    /** The metrics in the Prometheus text format. */
+    String metrics();
+
+    /** Re-reads the configuration file and applies it, or changes nothing and says why. */
+    ReloadResult reload();
+}

@@ -1,0 +1,137 @@
+package dev.maitre.server.reload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.maitre.api.HostPort;
+import dev.maitre.api.config.AccessLogConfig;
+import dev.maitre.api.config.AdminConfig;
+import dev.maitre.api.config.BackendConfig;
+import dev.maitre.api.config.BalancerKind;
+import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.RouteConfig;
+import dev.maitre.api.config.TlsConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigChangesTest {
+
+    private static final ClusterConfig API = ClusterConfig.of("api", List.of(BackendConfig.of(HostPort.parse("10.0.0.1:80"))));
+    private static final ListenerConfig WEB = ListenerConfig.http("web", HostPort.parse("127.0.0.1:8080"),
+            List.of(RouteConfig.catchAll("api")));
+    private static final ProxyConfig RUNNING = config(AdminConfig.defaults(), 2, List.of(WEB), List.of(API));
+
+    private static ProxyConfig config(AdminConfig admin, int workers, List<ListenerConfig> listeners,
+                                      List<ClusterConfig> clusters) {
+        return new ProxyConfig(admin, workers, Duration.ofSeconds(30), AccessLogConfig.defaults(), listeners, clusters);
+    }
+
+    private static ListenerConfig web(HostPort bind, TlsConfig tls, List<RouteConfig> routes) {
+        return new ListenerConfig("web", bind, WEB.protocol(), routes, null, tls, WEB.timeouts(), WEB.limits());
+    }
+
+    @Test
+    void theSameConfigurationChangesNothing() {
+        ConfigChanges changes = ConfigChanges.between(RUNNING, RUNNING);
+
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).isEmpty();
+    }
+
+    @Test
+    void clustersAddedRemovedAndChangedApplyLive() {
+        ClusterConfig moreBackends = ClusterConfig.of("api", List.of(BackendConfig.of(HostPort.parse("10.0.0.1:80")),
+                BackendConfig.of(HostPort.parse("10.0.0.2:80"))));
+        ClusterConfig web = ClusterConfig.of("web", List.of(BackendConfig.of(HostPort.parse("10.0.1.1:80"))));
+        ProxyConfig before = config(AdminConfig.defaults(), 2, List.of(WEB), List.of(API, web));
+        ProxyConfig after = config(AdminConfig.defaults(), 2, List.of(WEB),
+                List.of(moreBackends, ClusterConfig.of("static", web.backends())));
+
+        ConfigChanges changes = ConfigChanges.between(before, after);
+
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly("cluster api changed", "cluster static added",
+                "cluster web removed");
+    }
+
+    @Test
+    void aBalancerChangeIsAClusterChange() {
+        ClusterConfig leastConnections = API.withBalancing(BalancerKind.LEAST_CONNECTIONS, API.hashOn(), API.slowStart());
+
+        ConfigChanges changes = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(WEB), List.of(leastConnections)));
+
+        assertThat(changes.applied()).containsExactly("cluster api changed");
+    }
+
+    @Test
+    void newRoutesOfAListenerApplyLive() {
+        ListenerConfig routed = web(WEB.bind(), null, List.of(new RouteConfig("api.example.com", "/", "api"),
+                RouteConfig.catchAll("api")));
+
+        ConfigChanges changes = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(routed), List.of(API)));
+
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly("listener web: routes changed");
+    }
+
+    @Test
+    void aListenerBindChangeNeedsARestartAndNamesTheKey() {
+        ListenerConfig moved = web(HostPort.parse("127.0.0.1:8081"), null, WEB.routes());
+
+        ConfigChanges changes = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(moved), List.of(API)));
+
+        assertThat(changes.appliesLive()).isFalse();
+        assertThat(changes.restartNeeded()).containsExactly(
+                "listeners[0].bind: changed from 127.0.0.1:8080 to 127.0.0.1:8081; a restart is needed");
+    }
+
+    @Test
+    void turningTlsOnNeedsARestart() {
+        ListenerConfig secured = web(WEB.bind(), new TlsConfig(Path.of("cert.pem"), Path.of("key.pem")), WEB.routes());
+
+        ConfigChanges changes = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(secured), List.of(API)));
+
+        assertThat(changes.restartNeeded()).singleElement().asString().startsWith("listeners[0].tls: changed from nothing to");
+    }
+
+    @Test
+    void listenersAddedOrRemovedNeedARestart() {
+        ListenerConfig other = ListenerConfig.http("other", HostPort.parse("127.0.0.1:8090"),
+                List.of(RouteConfig.catchAll("api")));
+
+        assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2, List.of(WEB, other), List.of(API)))
+                .restartNeeded()).containsExactly("listeners[1]: listener other is new; a restart is needed to bind it");
+        assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2, List.of(other), List.of(API)))
+                .restartNeeded()).containsExactly(
+                        "listeners[0]: listener other is new; a restart is needed to bind it",
+                        "listeners: listener web (127.0.0.1:8080) is gone from the file; a restart is needed to close it");
+    }
+
+    @Test
+    void adminBindAndWorkersNeedARestart() {
+        ConfigChanges changes = ConfigChanges.between(RUNNING,
+                config(new AdminConfig(HostPort.parse("127.0.0.1:9902")), 4, List.of(WEB), List.of(API)));
+
+        assertThat(changes.restartNeeded()).containsExactly(
+                "admin.bind: changed from 127.0.0.1:9901 to 127.0.0.1:9902; a restart is needed",
+                "workers: changed from 2 to 4; a restart is needed");
+    }
+
+    @Test
+    void theAccessLogAndGracePeriodApplyLive() {
+        ProxyConfig after = new ProxyConfig(AdminConfig.defaults(), 2, Duration.ofSeconds(5), new AccessLogConfig(true),
+                List.of(WEB), List.of(API));
+
+        ConfigChanges changes = ConfigChanges.between(RUNNING, after);
+
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly("access log on", "shutdownGracePeriod 5s");
+    }
+}
