@@ -43,18 +43,18 @@ final class MaitreProcess implements AutoCloseable {
     }
 
     /**
-     * A prefix that gives the child the default SIGINT disposition. A build started in the
-     * background by a non-interactive shell ignores SIGINT, every child inherits that, and the JVM
-     * keeps an ignored SIGINT ignored, as Unix programs should; an operator's Ctrl-C never meets
-     * such a process, but the tests send SIGINT on purpose. {@code env} (GNU coreutils) resets it
+     * A prefix that gives the child the default SIGINT and SIGHUP dispositions. A build started in
+     * the background by a non-interactive shell ignores SIGINT (and one under {@code nohup} SIGHUP),
+     * every child inherits that, and the JVM keeps an ignored signal ignored, as Unix programs
+     * should; but the tests send these signals on purpose. {@code env} (GNU coreutils) resets them
      * before the JVM starts.
      */
-    private static final List<String> DEFAULT_SIGINT = defaultSigint();
+    private static final List<String> DEFAULT_SIGNALS = defaultSignals();
 
-    private static List<String> defaultSigint() {
+    private static List<String> defaultSignals() {
         try {
-            Process probe = new ProcessBuilder("env", "--default-signal=INT", "true").start();
-            return probe.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
+            Process probe = new ProcessBuilder("env", "--default-signal=INT,HUP", "true").start();
+            return probe.waitFor() == 0 ? List.of("env", "--default-signal=INT,HUP") : List.of();
         } catch (IOException e) {
             return List.of();
         } catch (InterruptedException e) {
@@ -70,7 +70,7 @@ final class MaitreProcess implements AutoCloseable {
 
     /** Runs {@code java -jar maitre.jar args...}. */
     static MaitreProcess start(String... args) {
-        List<String> command = new ArrayList<>(DEFAULT_SIGINT);
+        List<String> command = new ArrayList<>(DEFAULT_SIGNALS);
         command.addAll(List.of(java(),
                 // As strict as the in-process tests: a leaked buffer is reported in the output.
                 "-Dio.netty.leakDetection.level=paranoid",
