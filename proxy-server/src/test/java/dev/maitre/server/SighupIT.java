@@ -46,6 +46,8 @@ class SighupIT {
                 ConfigFiles.proxy(adminPort, proxyPort, first.getAddress().getPort(), "2s"));
         maitre = MaitreProcess.start("--config", config.toString());
         maitre.awaitListening(proxyPort, Duration.ofSeconds(30));
+        // the listener binds before start-up ends; a SIGHUP before then is only logged
+        maitre.awaitStdout("started in", Duration.ofSeconds(30));
     }
 
     @AfterEach
