@@ -3,6 +3,7 @@ package dev.maitre.engine.http;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.balance.PickContext;
 import dev.maitre.api.health.Outcome;
+import dev.maitre.engine.balance.TriedEndpoints;
 import dev.maitre.engine.pool.BackendConnection;
 import dev.maitre.engine.pool.BackendPool;
 import io.netty.buffer.Unpooled;
@@ -59,9 +60,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private final long maxBodyBytes;
     private final long startNanos = System.nanoTime();
 
-    private final Endpoint[] tried = new Endpoint[8];
-    private int triedCount;
-    private int connectRetriesLeft;
+    private final TriedEndpoints tried;
     private boolean staleRetryUsed;
     private Rejection lastFailure = Rejection.BACKEND_FAILED;
 
@@ -107,7 +106,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         this.headRequest = request.method().name().equals("HEAD");
         this.idempotent = isIdempotent(request.method().name());
         this.maxBodyBytes = listener.config().limits().maxBodyBytes();
-        this.connectRetriesLeft = Math.min(cluster.config().retries().attempts(), tried.length - 1);
+        this.tried = new TriedEndpoints(cluster.config().retries().attempts());
 
         this.noRequestBody = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
         this.hostFromBackend = BackendRequest.rewrite(request, target, clientAddress, listener.scheme());
@@ -127,12 +126,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
 
     @Override
     public boolean isExcluded(Endpoint candidate) {
-        for (int i = 0; i < triedCount; i++) {
-            if (tried[i].equals(candidate)) {
-                return true;
-            }
-        }
-        return false;
+        return tried.contains(candidate);
     }
 
     @Override
@@ -153,7 +147,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private void pickAndConnect() {
         Endpoint next = cluster.balancer().pick(listener.health().eligible(cluster.name()), this);
         if (next == null) {
-            if (triedCount == 0) {
+            if (tried.isEmpty()) {
                 report(null, Outcome.Kind.NO_BACKEND, Rejection.NO_BACKEND.status().code());
                 fail(Rejection.NO_BACKEND);
             } else {
@@ -161,7 +155,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             }
             return;
         }
-        tried[triedCount++] = next;
+        tried.add(next);
         endpoint = next;
         pool = listener.pools().pool(clientCtx.channel().eventLoop(), next, cluster.config());
         attemptStartNanos = System.nanoTime();
@@ -190,7 +184,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             LOG.debug("connect to {} failed: {}", endpoint, connect.cause().toString());
             report(endpoint, Outcome.Kind.CONNECT_FAILURE, 0);
             lastFailure = Rejection.BACKEND_FAILED;
-            if (connectRetriesLeft-- > 0) {
+            if (tried.takeRetry()) {
                 pickAndConnect();
             } else {
                 fail(Rejection.BACKEND_FAILED);
@@ -442,7 +436,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             return;
         }
         report(endpoint, kind, 0);
-        if (kind == Outcome.Kind.RESET && canSendAgain() && connectRetriesLeft-- > 0) {
+        if (kind == Outcome.Kind.RESET && canSendAgain() && tried.takeRetry()) {
             // Closed or reset before any answer (a crashed backend behind a listener that accepts
             // and closes): an idempotent request whose body is still held goes to another backend.
             pickAndConnect();

@@ -3,6 +3,7 @@ package dev.maitre.engine.tcp;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.balance.PickContext;
 import dev.maitre.api.health.Outcome;
+import dev.maitre.engine.balance.TriedEndpoints;
 import dev.maitre.engine.balance.Hash64;
 import dev.maitre.engine.http.ClusterRuntime;
 import io.netty.buffer.Unpooled;
@@ -38,9 +39,7 @@ final class TcpRelay implements PickContext {
     private final Channel client;
     private final long startNanos = System.nanoTime();
 
-    private final Endpoint[] tried = new Endpoint[8];
-    private int triedCount;
-    private int connectRetriesLeft;
+    private final TriedEndpoints tried;
     private Endpoint endpoint;
     private long attemptStartNanos;
 
@@ -59,7 +58,7 @@ final class TcpRelay implements PickContext {
         this.listener = listener;
         this.cluster = listener.cluster();
         this.client = client;
-        this.connectRetriesLeft = Math.min(cluster.config().retries().attempts(), tried.length - 1);
+        this.tried = new TriedEndpoints(cluster.config().retries().attempts());
     }
 
     void start() {
@@ -68,12 +67,7 @@ final class TcpRelay implements PickContext {
 
     @Override
     public boolean isExcluded(Endpoint candidate) {
-        for (int i = 0; i < triedCount; i++) {
-            if (tried[i].equals(candidate)) {
-                return true;
-            }
-        }
-        return false;
+        return tried.contains(candidate);
     }
 
     @Override
@@ -91,14 +85,14 @@ final class TcpRelay implements PickContext {
     private void pickAndConnect() {
         Endpoint next = cluster.balancer().pick(listener.health().eligible(cluster.name()), this);
         if (next == null) {
-            if (triedCount == 0) {
+            if (tried.isEmpty()) {
                 report(null, Outcome.Kind.NO_BACKEND, startNanos);
             }
             finished = true;
             client.close();
             return;
         }
-        tried[triedCount++] = next;
+        tried.add(next);
         endpoint = next;
         attemptStartNanos = System.nanoTime();
         ChannelFuture connect = listener.connect(client.eventLoop(), next, new RelayHandler(this));
@@ -112,7 +106,7 @@ final class TcpRelay implements PickContext {
             if (!client.isActive()) {
                 finished = true;
                 releaseEarly();
-            } else if (connectRetriesLeft-- > 0) {
+            } else if (tried.takeRetry()) {
                 pickAndConnect();
             } else {
                 finished = true;
