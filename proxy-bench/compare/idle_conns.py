@@ -6,7 +6,10 @@ connections to HOST:PORT, sends one keep-alive GET on each and reads the whole a
 them all open and idle for a moment, reads the resident memory again and prints one JSON line:
 
   {"connections": 10000, "answered": 10000, "still_open": 10000, "rss_before_kib": ...,
-   "rss_after_kib": ..., "kib_per_connection": ..., "errors": {...}}
+   "rss_after_kib": ..., "kib_per_connection": ..., "errors": {...}, "heap_...": ...}
+
+With --jvm PID (maitre), each reading follows a full collection, and the JVM's live heap is
+reported beside the RSS.
 
 Every step is bounded in time; all sockets are closed on the way out. Python 3 standard library
 only.
@@ -14,9 +17,11 @@ only.
 import argparse
 import errno
 import json
+import re
 import resource
 import selectors
 import socket
+import subprocess
 import sys
 import time
 
@@ -29,6 +34,18 @@ def rss_kib(pids):
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total
+
+
+def jvm_heap_used_kib(jcmd, pid):
+    """Runs a full collection in the JVM, then reads how much of its heap is in use: what the
+    connections keep alive, which the RSS of a JVM whose heap is already committed does not show."""
+    subprocess.run([jcmd, str(pid), "GC.run"], check=True, capture_output=True, timeout=60)
+    info = subprocess.run([jcmd, str(pid), "GC.heap_info"], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+    match = re.search(r"heap\s+total \d+K, used (\d+)K", info)
+    if not match:
+        raise RuntimeError("no heap line in jcmd GC.heap_info: " + info[:200])
+    return int(match.group(1))
 
 
 class Conn:
@@ -141,6 +158,9 @@ def main():
     parser.add_argument("--pids", required=True, help="comma-separated process ids of the proxy")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds idle before measuring")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds to open them all")
+    parser.add_argument("--jvm", type=int, help="the proxy is this JVM: run a full collection before"
+                        " each reading and report its live heap too")
+    parser.add_argument("--jcmd", default="jcmd", help="the jcmd to use with --jvm")
     args = parser.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -153,11 +173,13 @@ def main():
                "User-Agent: maitre-compare-idle\r\n\r\n").encode()
     errors = {}
     time.sleep(args.settle / 2)
+    heap_before = jvm_heap_used_kib(args.jcmd, args.jvm) if args.jvm else None
     before = rss_kib(pids)
     started = time.monotonic()
     conns, done = open_all(args, request, errors)
     opened_in = time.monotonic() - started
     time.sleep(args.settle)
+    heap_after = jvm_heap_used_kib(args.jcmd, args.jvm) if args.jvm else None
     after = rss_kib(pids)
     open_now = still_open(done)
     for conn in conns:
@@ -172,6 +194,10 @@ def main():
         "rss_after_kib": after,
         "kib_per_connection": round((after - before) / max(open_now, 1), 2),
         "errors": errors,
+        "heap_before_kib": heap_before,
+        "heap_after_kib": heap_after,
+        "heap_kib_per_connection":
+            round((heap_after - heap_before) / max(open_now, 1), 2) if args.jvm else None,
     }))
     return 0 if open_now == args.count else 1
 

@@ -185,21 +185,21 @@ def memory_tables(work, warnings):
         if not any(k[0] == test for k in results):
             continue
         out += ["", f"### Resident memory per idle client connection, {title}", "",
-                "| proxy | connections | answered | still open | RSS before MiB | RSS after MiB | KiB per connection |",
-                "|---|---:|---:|---:|---:|---:|---:|"]
+                "| proxy | connections | answered | still open | RSS before MiB | RSS after MiB | RSS KiB per connection | JVM live heap KiB per connection |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for proxy in PROXIES:
             data, raw, rc = results.get((test, proxy), (None, None, None))
             if data is None:
                 if raw:
                     warnings.append(f"{test} / {proxy}: no result (exit {rc}), see {raw}")
-                    out.append(f"| {proxy} | FAILED | | | | | |")
+                    out.append(f"| {proxy} | FAILED | | | | | | |")
                 continue
             if data["still_open"] != data["connections"] or data["errors"]:
                 warnings.append(f"{test} / {proxy}: {data['still_open']} of {data['connections']} connections open at the end, errors {data['errors']}")
-            out.append("| {} | {} | {} | {} | {} | {} | {} |".format(
+            out.append("| {} | {} | {} | {} | {} | {} | {} | {} |".format(
                 proxy, data["connections"], data["answered"], data["still_open"],
                 fmt(data["rss_before_kib"] / 1024), fmt(data["rss_after_kib"] / 1024),
-                fmt(data["kib_per_connection"], 2)))
+                fmt(data["kib_per_connection"], 2), fmt(data.get("heap_kib_per_connection"), 2)))
     return out
 
 
