@@ -108,6 +108,9 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         this.tried = new TriedEndpoints(cluster.config().retries().attempts());
 
         this.noRequestBody = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+        // A request without a body is complete with its head: the head and its end go to the backend
+        // in one flush, and the client's end of the request, decoded after the head, is dropped.
+        this.requestComplete = noRequestBody;
         this.hostFromBackend = BackendRequest.rewrite(request, target, clientAddress, listener.scheme());
     }
 
@@ -202,6 +205,9 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         }
         lastProgressNanos = System.nanoTime();
         backend.write(request, backend.voidPromise());
+        if (noRequestBody) {
+            backend.write(LastHttpContent.EMPTY_LAST_CONTENT, backend.voidPromise());
+        }
         replay.writeTo(backend);
         if (requestComplete) {
             requestSent = true;
