@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private ChannelHandlerContext ctx;
     private ProxyExchange exchange;
-    private ScheduledFuture<?> timer;
+    /** The connection's one timer: request head, keep-alive idle, or the current exchange's response timeout. */
+    private ConnectionDeadline deadline;
+    private DeadlineFor deadlineFor;
     private boolean awaitingHead = true;
     private boolean headTimerArmed;
     private boolean bytesSinceLastRequest;
@@ -65,6 +66,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = new ConnectionDeadline(ctx.executor(), this::onDeadline);
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
             remoteAddress = address.getAddress().getHostAddress();
         }
@@ -172,7 +174,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         awaitingHead = true;
         headTimerArmed = false;
-        armTimer(listener.config().timeouts().idle().toNanos(), false);
+        armTimer(listener.config().timeouts().idle().toNanos(), DeadlineFor.IDLE);
         requestRead();
     }
 
@@ -271,7 +273,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimer();
+        if (deadline != null) {
+            deadline.stop();
+        }
         if (exchange != null) {
             exchange.onClientClosed();
             exchange = null;
@@ -286,20 +290,39 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void armHeadTimer() {
         headTimerArmed = true;
-        armTimer(listener.config().timeouts().requestHeader().toNanos(), true);
+        armTimer(listener.config().timeouts().requestHeader().toNanos(), DeadlineFor.HEAD);
     }
 
-    private void armTimer(long nanos, boolean forHead) {
-        cancelTimer();
-        timer = ctx.executor().schedule(() -> onTimer(forHead), nanos, TimeUnit.NANOSECONDS);
+    private void armTimer(long nanos, DeadlineFor what) {
+        deadlineFor = what;
+        deadline.set(nanos);
     }
 
-    private void onTimer(boolean forHead) {
-        timer = null;
+    /** The current exchange waits on its backend for at most {@code nanos} (its response timeout). */
+    void armExchangeTimer(long nanos) {
+        armTimer(nanos, DeadlineFor.EXCHANGE);
+    }
+
+    /** The current exchange no longer waits on its backend. */
+    void cancelExchangeTimer() {
+        if (deadlineFor == DeadlineFor.EXCHANGE) {
+            cancelTimer();
+        }
+    }
+
+    private void onDeadline() {
+        DeadlineFor what = deadlineFor;
+        deadlineFor = null;
+        if (what == DeadlineFor.EXCHANGE) {
+            if (exchange != null) {
+                exchange.onTimer();
+            }
+            return;
+        }
         if (!awaitingHead || closing) {
             return;
         }
-        if (forHead && bytesSinceLastRequest) {
+        if (what == DeadlineFor.HEAD && bytesSinceLastRequest) {
             respondWithError(Rejection.REQUEST_HEADER_TIMEOUT, false, false);
         } else {
             ctx.close();
@@ -307,9 +330,14 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+        if (deadlineFor != null) {
+            deadlineFor = null;
+            deadline.clear();
         }
+    }
+
+    /** What the connection's deadline currently stands for. */
+    private enum DeadlineFor {
+        HEAD, IDLE, EXCHANGE
     }
 }

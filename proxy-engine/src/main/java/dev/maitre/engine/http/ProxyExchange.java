@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +86,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private int status;
     private long responseBytes;
 
-    private ScheduledFuture<?> timer;
+    private boolean timerArmed;
     private long lastProgressNanos;
     private boolean done;
 
@@ -109,6 +108,9 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         this.tried = new TriedEndpoints(cluster.config().retries().attempts());
 
         this.noRequestBody = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+        // A request without a body is complete with its head: the head and its end go to the backend
+        // in one flush, and the client's end of the request, decoded after the head, is dropped.
+        this.requestComplete = noRequestBody;
         this.hostFromBackend = BackendRequest.rewrite(request, target, clientAddress, listener.scheme());
     }
 
@@ -203,6 +205,9 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         }
         lastProgressNanos = System.nanoTime();
         backend.write(request, backend.voidPromise());
+        if (noRequestBody) {
+            backend.write(LastHttpContent.EMPTY_LAST_CONTENT, backend.voidPromise());
+        }
         replay.writeTo(backend);
         if (requestComplete) {
             requestSent = true;
@@ -454,18 +459,19 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     }
 
     private void armTimer() {
-        if (timer == null && !done) {
-            long delay = cluster.config().timeouts().response().toNanos();
-            timer = clientCtx.executor().schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
+        if (!timerArmed && !done) {
+            timerArmed = true;
+            client.armExchangeTimer(cluster.config().timeouts().response().toNanos());
         }
     }
 
     /**
      * Times out a backend that makes no progress for the response timeout while maitre waits on it.
      * Time spent waiting on the client (a slow reader, or a request body still coming) does not count.
+     * Called by the client connection, whose one timer carries this timeout while the exchange runs.
      */
-    private void onTimer() {
-        timer = null;
+    void onTimer() {
+        timerArmed = false;
         if (done || backend == null) {
             return;
         }
@@ -477,7 +483,8 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             if (waitingOnClient) {
                 lastProgressNanos = System.nanoTime();
             }
-            timer = clientCtx.executor().schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
+            timerArmed = true;
+            client.armExchangeTimer(delay);
             return;
         }
         Channel channel = detachBackend();
@@ -553,9 +560,9 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     }
 
     private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+        if (timerArmed) {
+            timerArmed = false;
+            client.cancelExchangeTimer();
         }
     }
 

@@ -1,0 +1,75 @@
+package dev.maitre.engine.http;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one timer of a client connection, shared by its request-header, idle and response timeouts.
+ * Setting and clearing a timeout on every request would schedule and cancel a task on the event
+ * loop each time; instead one task stays pending. It fires no later than the current deadline and,
+ * when the deadline moved later meanwhile, waits again for what is left; only a deadline earlier
+ * than the pending task reschedules it. Confined to the connection's event loop.
+ */
+final class ConnectionDeadline implements Runnable {
+
+    private final EventExecutor executor;
+    private final Runnable onExpiry;
+
+    private boolean armed;
+    private long deadlineNanos;
+    private ScheduledFuture<?> task;
+    private long taskAtNanos;
+
+    ConnectionDeadline(EventExecutor executor, Runnable onExpiry) {
+        this.executor = executor;
+        this.onExpiry = onExpiry;
+    }
+
+    /** Expires {@code delayNanos} from now, replacing any deadline set before. */
+    void set(long delayNanos) {
+        long deadline = System.nanoTime() + delayNanos;
+        armed = true;
+        deadlineNanos = deadline;
+        if (task == null || taskAtNanos - deadline > 0) {
+            if (task != null) {
+                task.cancel(false);
+            }
+            schedule(deadline, delayNanos);
+        }
+    }
+
+    /** No deadline until the next {@link #set}; a pending task stays and finds nothing to do. */
+    void clear() {
+        armed = false;
+    }
+
+    /** The connection is gone: no deadline and no pending task. */
+    void stop() {
+        armed = false;
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+    }
+
+    @Override
+    public void run() {
+        task = null;
+        if (!armed) {
+            return;
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            schedule(deadlineNanos, left);
+            return;
+        }
+        armed = false;
+        onExpiry.run();
+    }
+
+    private void schedule(long deadline, long delayNanos) {
+        taskAtNanos = deadline;
+        task = executor.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+    }
+}
