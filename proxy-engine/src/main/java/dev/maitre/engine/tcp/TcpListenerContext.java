@@ -2,12 +2,14 @@ package dev.maitre.engine.tcp;
 
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.http.ActiveRequests;
 import dev.maitre.engine.http.ClusterRuntime;
 import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -40,6 +42,7 @@ public final class TcpListenerContext {
     private final ChannelGroup backendChannels;
     private final Bootstrap backendBootstrap;
     private final AtomicInteger connections = new AtomicInteger();
+    private final boolean splices;
 
     public TcpListenerContext(ListenerConfig config, ClusterRuntime cluster, HealthView health,
                               OutcomeListener outcomes, ActiveRequests activeRequests, Transport transport,
@@ -51,6 +54,7 @@ public final class TcpListenerContext {
         this.activeRequests = activeRequests;
         this.clientChannels = clientChannels;
         this.backendChannels = backendChannels;
+        this.splices = relayMode(config, transport) == RelayMode.SPLICE;
         this.backendBootstrap = new Bootstrap()
                 .channel(transport.channelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
@@ -59,6 +63,15 @@ public final class TcpListenerContext {
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
+
+    /**
+     * How connections of {@code config} are relayed on {@code transport}: splice only when it is asked
+     * for and possible (epoll, no TLS), buffered otherwise.
+     */
+    public static RelayMode relayMode(ListenerConfig config, Transport transport) {
+        return config.relay() == RelayMode.SPLICE && transport == Transport.EPOLL && config.tls() == null
+                ? RelayMode.SPLICE : RelayMode.BUFFERED;
     }
 
     public ListenerConfig config() {
@@ -93,9 +106,25 @@ public final class TcpListenerContext {
         return connections;
     }
 
+    /** True when this listener's pairs are spliced. */
+    boolean splices() {
+        return splices;
+    }
+
+    /** Readies a new connection of a pair for its relay mode: a spliced one counts what its reads move. */
+    void prepare(Channel ch) {
+        ch.config().setOption(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+        if (splices) {
+            ch.config().setRecvByteBufAllocator(new CountingReadAllocator(SpliceFlow.SPLICE_BYTES));
+        }
+    }
+
     /** Opens a connection to {@code endpoint} on {@code loop}, with {@code handler} as its pipeline. */
     ChannelFuture connect(EventLoop loop, Endpoint endpoint, ChannelHandler handler) {
-        return backendBootstrap.clone(loop).handler(handler)
-                .connect(endpoint.address().host(), endpoint.address().port());
+        Bootstrap bootstrap = backendBootstrap.clone(loop).handler(handler);
+        if (splices) {
+            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new CountingReadAllocator(SpliceFlow.SPLICE_BYTES));
+        }
+        return bootstrap.connect(endpoint.address().host(), endpoint.address().port());
     }
 }
