@@ -3,6 +3,7 @@ package dev.maitre.engine;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.Protocol;
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
@@ -129,6 +130,11 @@ public final class ProxyEngine implements AutoCloseable {
                 throw new EngineStartException("listener " + listener.name() + ": cluster " + listener.cluster()
                         + " is not configured", null);
             }
+            if (listener.relay() == RelayMode.SPLICE
+                    && TcpListenerContext.relayMode(listener, transport) != RelayMode.SPLICE) {
+                LOG.warn("listener {}: relay splice needs the native epoll transport and no tls (transport here: {}); "
+                        + "relaying buffered", listener.name(), transport.displayName());
+            }
             TcpListenerContext context = new TcpListenerContext(listener, cluster, health, outcomes, activeRequests,
                     transport, clientChannels, backendChannels);
             return new TcpListenerInitializer(context, sslContext(listener));
@@ -244,7 +250,7 @@ public final class ProxyEngine implements AutoCloseable {
 
     private static long pending(Channel channel) {
         var buffer = channel.unsafe().outboundBuffer();
-        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        return (buffer == null ? 0 : buffer.totalPendingWriteBytes()) + TcpListenerInitializer.splicedBytesInFlight(channel);
     }
 
     /**

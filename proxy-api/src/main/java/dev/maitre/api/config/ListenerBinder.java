@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class ListenerBinder {
 
     private static final List<String> KEYS =
-            List.of("name", "bind", "protocol", "routes", "cluster", "tls", "timeouts", "limits");
+            List.of("name", "bind", "protocol", "routes", "cluster", "relay", "tls", "timeouts", "limits");
     private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
     private static final List<String> TLS_KEYS = List.of("certFile", "keyFile");
     private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle");
@@ -28,6 +28,13 @@ final class ListenerBinder {
     static {
         PROTOCOLS.put("http", Protocol.HTTP);
         PROTOCOLS.put("tcp", Protocol.TCP);
+    }
+
+    private static final Map<String, RelayMode> RELAY_MODES = new LinkedHashMap<>();
+
+    static {
+        RELAY_MODES.put("buffered", RelayMode.BUFFERED);
+        RELAY_MODES.put("splice", RelayMode.SPLICE);
     }
 
     private static final String ADDRESS = "an address such as 0.0.0.0:8080";
@@ -71,12 +78,35 @@ final class ListenerBinder {
         List<RouteConfig> routes = bindRoutes(node.get("routes"), protocol);
         String cluster = bindTcpCluster(node.get("cluster"), protocol);
         TlsConfig tls = bindTls(node.get("tls"));
+        RelayMode relay = bindRelay(node.get("relay"), protocol, node.get("tls").isPresent());
         ListenerTimeouts timeouts = bindTimeouts(node.get("timeouts"));
         ListenerLimits limits = bindLimits(node.get("limits"));
         if (name == null || bind == null || protocol == null) {
             return null;
         }
-        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits);
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay);
+    }
+
+    /**
+     * {@code splice} with {@code tls} is refused rather than quietly relayed buffered: TLS records must
+     * be decrypted in the proxy's memory, so the two can never go together, and a file that asks for
+     * both has a mistake in it. A transport without splice (NIO) is a property of the machine, not of
+     * the file, so there the engine falls back and logs it.
+     */
+    private static RelayMode bindRelay(ConfigNode node, Protocol protocol, boolean tls) {
+        if (protocol == Protocol.HTTP) {
+            if (node.isPresent()) {
+                node.reject("no relay on an http listener; it is a tcp listener setting");
+            }
+            return RelayMode.BUFFERED;
+        }
+        RelayMode relay = node.choice(RelayMode.BUFFERED, RELAY_MODES);
+        if (relay == RelayMode.SPLICE && tls) {
+            node.reject("buffered on a listener with tls; splice moves bytes the proxy never sees, "
+                    + "so it cannot decrypt them");
+            return RelayMode.BUFFERED;
+        }
+        return relay;
     }
 
     private HostPort bindAddress(ConfigNode node) {

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param routes for {@code http} listeners: the routes, first match wins; empty for {@code tcp}
  * @param cluster for {@code tcp} listeners: the one cluster; {@code null} for {@code http}
  * @param tls {@code null} when the listener speaks plain text
+ * @param relay for {@code tcp} listeners: how bytes are moved; {@link RelayMode#BUFFERED} for {@code http}
  */
 public record ListenerConfig(
         String name,
@@ -19,7 +20,8 @@ public record ListenerConfig(
         String cluster,
         TlsConfig tls,
         ListenerTimeouts timeouts,
-        ListenerLimits limits) {
+        ListenerLimits limits,
+        RelayMode relay) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -28,6 +30,18 @@ public record ListenerConfig(
         routes = List.copyOf(routes);
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(relay, "relay");
+    }
+
+    /** A listener that relays tcp connections buffered (the default), or any http listener. */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<RouteConfig> routes, String cluster,
+                          TlsConfig tls, ListenerTimeouts timeouts, ListenerLimits limits) {
+        this(name, bind, protocol, routes, cluster, tls, timeouts, limits, RelayMode.BUFFERED);
+    }
+
+    /** This listener with {@code mode} as its relay mode. */
+    public ListenerConfig withRelay(RelayMode mode) {
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, mode);
     }
 
     /** An HTTP listener with default timeouts and limits. */

@@ -44,8 +44,8 @@ class ListenerRulesTest {
     @Test
     void rejectsAnUnknownListenerKey() {
         assertThat(ConfigTree.minimal().set("listeners[0].bogus", 1).errors()).containsExactly(
-                "listeners[0].bogus: unknown key (expected one of: name, bind, protocol, routes, cluster, tls, "
-                        + "timeouts, limits)");
+                "listeners[0].bogus: unknown key (expected one of: name, bind, protocol, routes, cluster, relay, "
+                        + "tls, timeouts, limits)");
     }
 
     @Test
@@ -138,6 +138,38 @@ class ListenerRulesTest {
         assertThat(db.protocol()).isEqualTo(Protocol.TCP);
         assertThat(db.cluster()).isEqualTo("web");
         assertThat(db.routes()).isEmpty();
+    }
+
+    @Test
+    void relaysATcpListenerBufferedUnlessSpliceIsAskedFor() throws ConfigException {
+        assertThat(tcpListener().bind().listeners().get(0).relay()).isEqualTo(RelayMode.BUFFERED);
+        assertThat(tcpListener().set("listeners[0].relay", "buffered").bind().listeners().get(0).relay())
+                .isEqualTo(RelayMode.BUFFERED);
+        assertThat(tcpListener().set("listeners[0].relay", "splice").bind().listeners().get(0).relay())
+                .isEqualTo(RelayMode.SPLICE);
+    }
+
+    @Test
+    void rejectsAnUnknownRelayMode() {
+        assertThat(tcpListener().set("listeners[0].relay", "zerocopy").errors())
+                .containsExactly("listeners[0].relay: zerocopy (expected: buffered or splice)");
+    }
+
+    @Test
+    void rejectsARelayModeOnAnHttpListener() {
+        assertThat(ConfigTree.minimal().set("listeners[0].relay", "splice").errors()).containsExactly(
+                "listeners[0].relay: splice (expected: no relay on an http listener; it is a tcp listener setting)");
+    }
+
+    @Test
+    void rejectsSpliceWithTls(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("cert.pem"), "cert");
+        Files.writeString(dir.resolve("key.pem"), "key");
+
+        assertThatErrors(tcpListener().set("listeners[0].relay", "splice")
+                .set("listeners[0].tls", map("certFile", "cert.pem", "keyFile", "key.pem")), dir)
+                .containsExactly("listeners[0].relay: splice (expected: buffered on a listener with tls; splice "
+                        + "moves bytes the proxy never sees, so it cannot decrypt them)");
     }
 
     @Test

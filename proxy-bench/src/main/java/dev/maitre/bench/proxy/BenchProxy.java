@@ -15,6 +15,7 @@ import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.PoolConfig;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.config.RetryConfig;
 import dev.maitre.api.config.RouteConfig;
 import dev.maitre.api.health.HealthView;
@@ -46,12 +47,22 @@ final class BenchProxy implements AutoCloseable {
         return start(Protocol.HTTP, backend, poolMaxIdle);
     }
 
-    /** A tcp (L4) listener: a new backend connection per client connection, bytes relayed. */
+    /** A tcp (L4) listener: a new backend connection per client connection, bytes relayed buffered. */
     static BenchProxy tcp(InetSocketAddress backend) throws Exception {
-        return start(Protocol.TCP, backend, PoolConfig.DEFAULT_MAX_IDLE);
+        return tcp(backend, RelayMode.BUFFERED);
+    }
+
+    /** A tcp (L4) listener that relays in {@code relay} mode. */
+    static BenchProxy tcp(InetSocketAddress backend, RelayMode relay) throws Exception {
+        return start(Protocol.TCP, backend, PoolConfig.DEFAULT_MAX_IDLE, relay);
     }
 
     private static BenchProxy start(Protocol protocol, InetSocketAddress backend, int poolMaxIdle) throws Exception {
+        return start(protocol, backend, poolMaxIdle, RelayMode.BUFFERED);
+    }
+
+    private static BenchProxy start(Protocol protocol, InetSocketAddress backend, int poolMaxIdle, RelayMode relay)
+            throws Exception {
         HostPort address = new HostPort(backend.getHostString(), backend.getPort());
         ClusterConfig cluster = new ClusterConfig(CLUSTER, BalancerKind.ROUND_ROBIN, List.of(BackendConfig.of(address)),
                 null, null, ClusterTimeouts.defaults(), RetryConfig.defaults(),
@@ -59,7 +70,7 @@ final class BenchProxy implements AutoCloseable {
         boolean tcp = protocol == Protocol.TCP;
         ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
                 tcp ? List.of() : List.of(RouteConfig.catchAll(CLUSTER)), tcp ? CLUSTER : null, null,
-                ListenerTimeouts.defaults(), ListenerLimits.defaults());
+                ListenerTimeouts.defaults(), ListenerLimits.defaults(), tcp ? relay : RelayMode.BUFFERED);
         ProxyConfig config = new ProxyConfig(AdminConfig.defaults(), WORKERS, Duration.ofSeconds(1),
                 new AccessLogConfig(false), List.of(listener), List.of(cluster));
         List<Endpoint> eligible = List.of(new Endpoint(new BackendId(CLUSTER, address), 1));

@@ -1,6 +1,7 @@
 package dev.maitre.bench.proxy;
 
 import dev.maitre.api.config.Protocol;
+import dev.maitre.api.config.RelayMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Bytes per second from backend to client over one kept connection: through the L4 relay
  * ({@code TCP}: the client asks for N bytes with a 4-byte request) and through the HTTP path
- * ({@code HTTP}: {@code GET /N} answered with an N-byte body). The L4 relay has one data path,
- * the {@code ByteBuf} relay; there is no splice path to compare it with.
+ * ({@code HTTP}: {@code GET /N} answered with an N-byte body). The L4 relay runs in both its modes
+ * ({@code relay}: {@code BUFFERED}, the {@code ByteBuf} relay, and {@code SPLICE}, through a kernel
+ * pipe); {@code relay} changes nothing for {@code HTTP} or {@code DIRECT}, so restrict it there
+ * ({@code -p relay=BUFFERED}) rather than measure the same path twice.
  *
  * <p>How to read it: the primary score is payloads per second; the {@code bytes} secondary score
  * is the same in body bytes per second, so MB/s = {@code bytes} / 1,000,000 (MiB/s: / 1,048,576),
@@ -32,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * ./mvnw -pl proxy-bench -am package -DskipTests
- * java -jar proxy-bench/target/benchmarks.jar ByteRelayBenchmark -f 1 -wi 1 -i 2 -w 1s -r 2s
+ * java -jar proxy-bench/target/benchmarks.jar ByteRelayBenchmark -p protocol=TCP -f 1 -wi 1 -i 2 -w 1s -r 2s
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -53,6 +56,9 @@ public class ByteRelayBenchmark {
     @Param
     public Target target;
 
+    @Param({"BUFFERED", "SPLICE"})
+    public RelayMode relay;
+
     private BenchBackend backend;
     private BenchProxy proxy;
     InetSocketAddress address;
@@ -65,7 +71,7 @@ public class ByteRelayBenchmark {
         request = tcp ? BlockingClient.tcpRequest(size) : BlockingClient.getRequest(size);
         InetSocketAddress backendAddress = tcp ? backend.tcpAddress() : backend.httpAddress();
         if (target == Target.MAITRE) {
-            proxy = tcp ? BenchProxy.tcp(backendAddress) : BenchProxy.http(backendAddress, 64);
+            proxy = tcp ? BenchProxy.tcp(backendAddress, relay) : BenchProxy.http(backendAddress, 64);
             address = proxy.address();
         } else {
             address = backendAddress;

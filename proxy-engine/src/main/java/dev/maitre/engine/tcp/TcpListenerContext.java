@@ -2,16 +2,20 @@ package dev.maitre.engine.tcp;
 
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.http.ActiveRequests;
 import dev.maitre.engine.http.ClusterRuntime;
 import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,6 +35,13 @@ public final class TcpListenerContext {
      */
     static final int RECEIVE_BUFFER_BYTES = 128 * 1024;
 
+    /**
+     * The largest read of a buffered pair: up to what the fixed receive buffer can hold, four times
+     * Netty's default of 64 KiB, so a busy relay makes a quarter of the system calls and event-loop
+     * wake-ups per byte. Reads start at 64 KiB and grow only while they come back full.
+     */
+    static final int MAX_READ_BYTES = 256 * 1024;
+
     private final ListenerConfig config;
     private final ClusterRuntime cluster;
     private final HealthView health;
@@ -40,6 +51,7 @@ public final class TcpListenerContext {
     private final ChannelGroup backendChannels;
     private final Bootstrap backendBootstrap;
     private final AtomicInteger connections = new AtomicInteger();
+    private final boolean splices;
 
     public TcpListenerContext(ListenerConfig config, ClusterRuntime cluster, HealthView health,
                               OutcomeListener outcomes, ActiveRequests activeRequests, Transport transport,
@@ -51,6 +63,7 @@ public final class TcpListenerContext {
         this.activeRequests = activeRequests;
         this.clientChannels = clientChannels;
         this.backendChannels = backendChannels;
+        this.splices = relayMode(config, transport) == RelayMode.SPLICE;
         this.backendBootstrap = new Bootstrap()
                 .channel(transport.channelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
@@ -59,6 +72,15 @@ public final class TcpListenerContext {
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
+
+    /**
+     * How connections of {@code config} are relayed on {@code transport}: splice only when it is asked
+     * for and possible (epoll, no TLS), buffered otherwise.
+     */
+    public static RelayMode relayMode(ListenerConfig config, Transport transport) {
+        return config.relay() == RelayMode.SPLICE && transport == Transport.EPOLL && config.tls() == null
+                ? RelayMode.SPLICE : RelayMode.BUFFERED;
     }
 
     public ListenerConfig config() {
@@ -93,9 +115,27 @@ public final class TcpListenerContext {
         return connections;
     }
 
+    /** True when this listener's pairs are spliced. */
+    boolean splices() {
+        return splices;
+    }
+
+    /** Readies a new connection of a pair for its relay mode: a spliced one counts what its reads move. */
+    void prepare(Channel ch) {
+        ch.config().setOption(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+        ch.config().setRecvByteBufAllocator(readAllocator());
+    }
+
+    /** A spliced connection counts what its reads move; a buffered one reads up to {@link #MAX_READ_BYTES}. */
+    private RecvByteBufAllocator readAllocator() {
+        return splices ? new CountingReadAllocator(SpliceFlow.SPLICE_BYTES)
+                : new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, MAX_READ_BYTES);
+    }
+
     /** Opens a connection to {@code endpoint} on {@code loop}, with {@code handler} as its pipeline. */
     ChannelFuture connect(EventLoop loop, Endpoint endpoint, ChannelHandler handler) {
-        return backendBootstrap.clone(loop).handler(handler)
-                .connect(endpoint.address().host(), endpoint.address().port());
+        Bootstrap bootstrap = backendBootstrap.clone(loop).handler(handler);
+        bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, readAllocator());
+        return bootstrap.connect(endpoint.address().host(), endpoint.address().port());
     }
 }

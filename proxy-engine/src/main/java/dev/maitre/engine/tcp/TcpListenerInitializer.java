@@ -2,7 +2,6 @@ package dev.maitre.engine.tcp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
@@ -31,18 +30,29 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
         }
         ch.closeFuture().addListener(f -> listener.connections().decrementAndGet());
         listener.clientChannels().add(ch);
-        ch.config().setOption(ChannelOption.SO_RCVBUF, TcpListenerContext.RECEIVE_BUFFER_BYTES);
+        listener.prepare(ch);
 
         TcpRelay relay = new TcpRelay(listener, ch);
-        // All-idle on the client connection: reads are bytes from the client, writes bytes from the
-        // backend, so it fires only when nothing moved either way.
-        ch.pipeline().addLast("idle", new IdleStateHandler(false, 0, 0,
-                listener.config().timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
+        if (!listener.splices()) {
+            // All-idle on the client connection: reads are bytes from the client, writes bytes from the
+            // backend, so it fires only when nothing moved either way. Spliced bytes pass no pipeline:
+            // a spliced pair keeps its own idle clock.
+            ch.pipeline().addLast("idle", new IdleStateHandler(false, 0, 0,
+                    listener.config().timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
+        }
         if (ssl != null) {
             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
         }
         ch.pipeline().addLast("relay", new RelayHandler(relay));
         relay.start();
+    }
+
+    /**
+     * Bytes read from the peer of {@code ch} and not yet written to it that sit in a kernel pipe (a
+     * spliced pair), which the channel's outbound buffer does not show.
+     */
+    public static long splicedBytesInFlight(Channel ch) {
+        return SpliceFlow.inFlightBytes(ch);
     }
 
     /** True for a client connection of a tcp listener: one that runs until its peers end it. */

@@ -11,10 +11,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +27,13 @@ import org.slf4j.LoggerFactory;
  * backend), then relays bytes both ways; ends of input are passed on as half-closes and resets as
  * resets, and the attempt's outcome is reported once.
  *
- * <p>Flow control: each side is read one buffer at a time, and only while the other side is
- * writable; a side that becomes writable again has its peer read. What the pair holds is therefore
+ * <p>Buffered (the default): each side is read one buffer at a time, and only while the other side
+ * is writable; a side that becomes writable again has its peer read. What the pair holds is therefore
  * bounded by the write-buffer high-water mark plus one read per direction.
+ *
+ * <p>Spliced ({@code relay: splice} on epoll): each direction is a {@link SpliceFlow}, whose bytes
+ * stay in a kernel pipe and never pass the pipelines. The idle timeout is then kept here, since the
+ * pipeline's idle handler would see no bytes move.
  *
  * <p>Everything runs on the client's event loop: both channels live there.
  */
@@ -54,14 +61,25 @@ final class TcpRelay implements PickContext {
     private boolean backendFailed;
     private boolean finished;
 
+    private final boolean splice;
+    private SpliceFlow fromClient;
+    private SpliceFlow fromBackend;
+    private long lastMovedNanos;
+    private ScheduledFuture<?> idleCheck;
+
     TcpRelay(TcpListenerContext listener, Channel client) {
         this.listener = listener;
         this.cluster = listener.cluster();
         this.client = client;
         this.tried = new TriedEndpoints(cluster.config().retries().attempts());
+        this.splice = listener.splices();
     }
 
     void start() {
+        if (splice) {
+            lastMovedNanos = System.nanoTime();
+            scheduleIdleCheck(listener.config().timeouts().idle().toNanos());
+        }
         pickAndConnect();
     }
 
@@ -132,6 +150,19 @@ final class TcpRelay implements PickContext {
             }
             backend.flush();
         }
+        if (splice) {
+            fromClient = new SpliceFlow(this, (AbstractEpollStreamChannel) client, (AbstractEpollStreamChannel) backend);
+            fromBackend = new SpliceFlow(this, (AbstractEpollStreamChannel) backend, (AbstractEpollStreamChannel) client);
+            fromBackend.start();
+            if (clientInputDone) {
+                // The client's end came before the pairing: everything it sent was read into early.
+                fromClient.endBeforeStart();
+                flowEnded(client);
+            } else {
+                fromClient.start();
+            }
+            return;
+        }
         if (clientInputDone) {
             inputShutdown(client);
         } else {
@@ -157,6 +188,9 @@ final class TcpRelay implements PickContext {
 
     /** Passes what {@code source} read to its peer; flushed at the end of the read. */
     void forward(Channel source, Object msg) {
+        if (splice) {
+            moved();
+        }
         if (source == client && backend == null && !finished) {
             if (early == null) {
                 early = new ArrayDeque<>(2);
@@ -176,6 +210,10 @@ final class TcpRelay implements PickContext {
         if (!isPaired(source)) {
             return;
         }
+        if (splice) {
+            flowOf(source).readComplete();
+            return;
+        }
         Channel peer = peerOf(source);
         peer.flush();
         if (peer.isWritable()) {
@@ -185,7 +223,7 @@ final class TcpRelay implements PickContext {
 
     /** {@code side} can take more again: read its peer. */
     void writable(Channel side) {
-        if (isPaired(side)) {
+        if (isPaired(side) && !splice) {
             readFrom(peerOf(side));
         }
     }
@@ -210,6 +248,15 @@ final class TcpRelay implements PickContext {
         if (!isPaired(source)) {
             return;
         }
+        if (splice) {
+            flowOf(source).inputEnded();
+            return;
+        }
+        flowEnded(source);
+    }
+
+    /** Everything {@code source} sent has been handed to its peer, and it will send nothing more. */
+    void flowEnded(Channel source) {
         if (source == client) {
             clientInputDone = true;
         } else {
@@ -226,6 +273,31 @@ final class TcpRelay implements PickContext {
                 }
             });
         });
+    }
+
+    private SpliceFlow flowOf(Channel source) {
+        return source == client ? fromClient : fromBackend;
+    }
+
+    /** Bytes moved on a spliced pair: the idle clock starts again. */
+    void moved() {
+        lastMovedNanos = System.nanoTime();
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleCheck = client.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (!client.isOpen()) {
+            return;
+        }
+        long left = listener.config().timeouts().idle().toNanos() - (System.nanoTime() - lastMovedNanos);
+        if (left <= 0) {
+            idle();
+        } else {
+            scheduleIdleCheck(left);
+        }
     }
 
     /** Nothing moved either way for the listener's idle timeout. */
@@ -275,6 +347,9 @@ final class TcpRelay implements PickContext {
     }
 
     private void finish() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
         if (finished) {
             return;
         }

@@ -2,6 +2,7 @@ package dev.maitre.engine.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.engine.testing.BodyDigest;
 import dev.maitre.engine.testing.BufferedBytesSampler;
 import dev.maitre.engine.testing.Pacer;
@@ -15,13 +16,16 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The memory bound of the relay: 64 MiB between a fast peer and a slow one pass while what the
- * proxy holds in its outbound buffers stays at a few hundred KiB, because the fast side is read
- * only while the slow side can take more.
+ * proxy holds stays at a few hundred KiB, because the fast side is read only while the slow side can
+ * take more. Buffered, that is the outbound buffers; spliced, the bytes sit in a kernel pipe (at most
+ * its 64 KiB capacity per direction), which {@code bufferedBytes()} counts too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpBackpressureIT {
@@ -30,15 +34,16 @@ class TcpBackpressureIT {
     /** A write buffer's high-water mark (64 KiB) plus one read per direction, with room to spare. */
     private static final long BOUND = 512 * 1024;
 
-    @Test
-    void slowClientReadingSixtyFourMebibytesKeepsBufferedBytesBounded() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void slowClientReadingSixtyFourMebibytesKeepsBufferedBytesBounded(RelayMode relay) throws Exception {
         AtomicReference<BodyDigest> sent = new AtomicReference<>();
         try (RawBackend backend = RawBackend.start(connection -> {
                  sent.set(Payload.of(SIZE, 3).writeTo(connection.output(), Pacer.fullSpeed()));
                  connection.socket().shutdownOutput();
                  connection.input().transferTo(java.io.OutputStream.nullOutputStream());
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
              RawClient client = proxy.client()) {
             String received;
             BufferedBytesSampler sampler = BufferedBytesSampler.start(proxy.engine());
@@ -49,18 +54,47 @@ class TcpBackpressureIT {
 
             assertThat(received).isEqualTo(sent.get().sha256());
             assertThat(sampler.maxBuffered()).isLessThan(BOUND);
-            System.out.printf("tcp download, slow client: max buffered %d KiB%n", sampler.maxBuffered() / 1024);
+            System.out.printf("tcp download (%s), slow client: max buffered %d KiB%n", relay, sampler.maxBuffered() / 1024);
         }
     }
 
-    @Test
-    void slowBackendReadingSixtyFourMebibytesKeepsBufferedBytesBounded() throws Exception {
+    /**
+     * Fails on the epoll transport of Netty 4.2.18 (passes with {@code -Dmaitre.transport=nio}): once
+     * a peer's FIN has been read and nothing is asked of its connection, {@code EpollIoHandler} deletes
+     * the connection from the epoll set but keeps it marked as added, so the next write that has to
+     * wait for room fails with {@code epoll_ctl(MOD): ENOENT} and Netty shuts the output down. A client
+     * that half-closes can therefore be sent no more than its socket buffers hold. Enable when Netty
+     * is fixed.
+     */
+    @Disabled("Netty 4.2.18 epoll cannot re-arm a connection after its peer's FIN; see the comment")
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void clientThatHalfClosedFirstStillGetsSixtyFourMebibytesAtItsOwnPace(RelayMode relay) throws Exception {
+        AtomicReference<BodyDigest> sent = new AtomicReference<>();
+        try (RawBackend backend = RawBackend.start(connection -> {
+                 connection.input().transferTo(java.io.OutputStream.nullOutputStream());
+                 sent.set(Payload.of(SIZE, 5).writeTo(connection.output(), Pacer.fullSpeed()));
+                 connection.socket().shutdownOutput();
+             });
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
+             RawClient client = proxy.client()) {
+            client.send("send it all");
+            client.socket().shutdownOutput();
+            String received = slowlyDigest(client.input());
+
+            assertThat(received).isEqualTo(sent.get().sha256());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void slowBackendReadingSixtyFourMebibytesKeepsBufferedBytesBounded(RelayMode relay) throws Exception {
         AtomicReference<String> received = new AtomicReference<>();
         try (RawBackend backend = RawBackend.start(connection -> {
                  received.set(slowlyDigest(connection.input()));
                  connection.socket().shutdownOutput();
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
              RawClient client = proxy.client()) {
             BodyDigest sent;
             BufferedBytesSampler sampler = BufferedBytesSampler.start(proxy.engine());
@@ -73,7 +107,7 @@ class TcpBackpressureIT {
             assertThat(backend.failures()).isEmpty();
             assertThat(received.get()).isEqualTo(sent.sha256());
             assertThat(sampler.maxBuffered()).isLessThan(BOUND);
-            System.out.printf("tcp upload, slow backend: max buffered %d KiB%n", sampler.maxBuffered() / 1024);
+            System.out.printf("tcp upload (%s), slow backend: max buffered %d KiB%n", relay, sampler.maxBuffered() / 1024);
         }
     }
 

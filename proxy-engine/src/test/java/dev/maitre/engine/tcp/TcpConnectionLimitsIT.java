@@ -3,23 +3,26 @@ package dev.maitre.engine.tcp;
 import static dev.maitre.engine.tcp.TcpRelayIT.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.engine.testing.RawBackend;
 import dev.maitre.engine.testing.RawClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** How long a tcp connection may live and how many may be open: idle timeout, limit, shutdown. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpConnectionLimitsIT {
 
-    @Test
-    void connectionWithNoBytesEitherWayIsClosedAfterTheIdleTimeout() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void connectionWithNoBytesEitherWayIsClosedAfterTheIdleTimeout(RelayMode relay) throws Exception {
         try (RawBackend backend = TcpPeers.echo();
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp()
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address())
                      .listenerTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)).start();
              RawClient client = proxy.client()) {
             client.send("x");
@@ -32,10 +35,11 @@ class TcpConnectionLimitsIT {
         }
     }
 
-    @Test
-    void connectionMovingBytesOutlivesTheIdleTimeout() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void connectionMovingBytesOutlivesTheIdleTimeout(RelayMode relay) throws Exception {
         try (RawBackend backend = TcpPeers.echo();
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp()
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address())
                      .listenerTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)).start();
              RawClient client = proxy.client()) {
             for (int i = 0; i < 8; i++) {
@@ -46,10 +50,11 @@ class TcpConnectionLimitsIT {
         }
     }
 
-    @Test
-    void connectionsBeyondTheLimitAreClosedAtAccept() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void connectionsBeyondTheLimitAreClosedAtAccept(RelayMode relay) throws Exception {
         try (RawBackend backend = TcpPeers.echo();
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().maxConnections(2).start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).maxConnections(2).start();
              RawClient first = proxy.client();
              RawClient second = proxy.client()) {
             for (RawClient client : new RawClient[] {first, second}) {
@@ -69,10 +74,11 @@ class TcpConnectionLimitsIT {
         }
     }
 
-    @Test
-    void shutdownLetsOpenConnectionsRunUntilTheGracePeriodEnds() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void shutdownLetsOpenConnectionsRunUntilTheGracePeriodEnds(RelayMode relay) throws Exception {
         try (RawBackend backend = TcpPeers.echo();
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
              RawClient client = proxy.client()) {
             client.send("x");
             assertThat(TcpPeers.readText(client.input(), 1)).isEqualTo("x");

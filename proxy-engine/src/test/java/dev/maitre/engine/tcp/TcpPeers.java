@@ -1,7 +1,12 @@
 package dev.maitre.engine.tcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.maitre.api.HostPort;
+import dev.maitre.api.config.RelayMode;
+import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.engine.testing.RawBackend;
+import io.netty.channel.epoll.Epoll;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +19,17 @@ import java.nio.charset.StandardCharsets;
 final class TcpPeers {
 
     private TcpPeers() {
+    }
+
+    /**
+     * A tcp listener in front of {@code backend} that relays in {@code mode}. Splice needs the epoll
+     * transport, which every Linux build has: a splice test that would quietly run buffered fails.
+     */
+    static ProxyFixture.Builder relay(RelayMode mode, HostPort backend) {
+        if (mode == RelayMode.SPLICE) {
+            assertThat(Epoll.isAvailable()).as("the epoll transport, which splice needs").isTrue();
+        }
+        return ProxyFixture.builder(backend).tcp().relay(mode);
     }
 
     /** Echoes every byte back until the proxy ends its side, then ends its own. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maitre.api.BackendId;
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.engine.testing.RawBackend;
@@ -14,19 +15,21 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** What a client of a tcp listener observes: the backend's bytes, exactly, and its ends and resets. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpRelayIT {
 
-    @Test
-    void oneMebibyteComesBackByteForByte() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void oneMebibyteComesBackByteForByte(RelayMode relay) throws Exception {
         byte[] payload = new byte[1 << 20];
         new Random(5).nextBytes(payload);
         try (RawBackend backend = TcpPeers.echo();
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
              RawClient client = proxy.client()) {
             CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -42,15 +45,16 @@ class TcpRelayIT {
         }
     }
 
-    @Test
-    void clientHalfCloseReachesTheBackendWhichStillAnswers() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void clientHalfCloseReachesTheBackendWhichStillAnswers(RelayMode relay) throws Exception {
         AtomicReference<String> received = new AtomicReference<>();
         try (RawBackend backend = RawBackend.start(connection -> {
                  received.set(TcpPeers.readAllText(connection.input()));
                  connection.write("answer after your end");
                  connection.socket().shutdownOutput();
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
              RawClient client = proxy.client()) {
             client.send("question");
             client.socket().shutdownOutput();
@@ -60,15 +64,16 @@ class TcpRelayIT {
         }
     }
 
-    @Test
-    void backendHalfCloseReachesTheClientWhichStillSends() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void backendHalfCloseReachesTheClientWhichStillSends(RelayMode relay) throws Exception {
         AtomicReference<String> received = new AtomicReference<>();
         try (RawBackend backend = RawBackend.start(connection -> {
                  connection.write("greeting");
                  connection.socket().shutdownOutput();
                  received.set(TcpPeers.readAllText(connection.input()));
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
              RawClient client = proxy.client()) {
             assertThat(TcpPeers.readAllText(client.input())).isEqualTo("greeting");
 
@@ -80,14 +85,15 @@ class TcpRelayIT {
         }
     }
 
-    @Test
-    void backendResetReachesTheClientAsAReset() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void backendResetReachesTheClientAsAReset(RelayMode relay) throws Exception {
         try (RawBackend backend = RawBackend.start(connection -> {
                  connection.input().read();
                  connection.socket().setSoLinger(true, 0);
                  connection.socket().close();
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
              RawClient client = proxy.client()) {
             client.send("x");
 
@@ -99,8 +105,9 @@ class TcpRelayIT {
         }
     }
 
-    @Test
-    void clientResetReachesTheBackendAsAReset() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void clientResetReachesTheBackendAsAReset(RelayMode relay) throws Exception {
         AtomicReference<Throwable> backendSaw = new AtomicReference<>();
         try (RawBackend backend = RawBackend.start(connection -> {
                  try {
@@ -110,7 +117,7 @@ class TcpRelayIT {
                      backendSaw.set(e);
                  }
              });
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start();
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start();
              RawClient client = proxy.client()) {
             client.send("x");
             waitUntil(() -> proxy.engine().activeRequests(backendId(backend)) == 1);
@@ -122,10 +129,11 @@ class TcpRelayIT {
         }
     }
 
-    @Test
-    void aConnectionCountsAsActiveWhilePairedAndEndsWithOneCleanOutcome() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RelayMode.class)
+    void aConnectionCountsAsActiveWhilePairedAndEndsWithOneCleanOutcome(RelayMode relay) throws Exception {
         try (RawBackend backend = TcpPeers.echo();
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().start()) {
+             ProxyFixture proxy = TcpPeers.relay(relay, backend.address()).start()) {
             try (RawClient client = proxy.client()) {
                 client.send("ping");
                 assertThat(TcpPeers.readText(client.input(), 4)).isEqualTo("ping");

@@ -16,6 +16,7 @@ import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.PoolConfig;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.config.RetryConfig;
 import dev.maitre.api.config.RouteConfig;
 import dev.maitre.api.config.TlsConfig;
@@ -96,6 +97,7 @@ public final class ProxyFixture implements AutoCloseable {
         private HashOn hashOn = HashOn.CLIENT_IP;
         private int[] weights;
         private Protocol protocol = Protocol.HTTP;
+        private RelayMode relay = RelayMode.BUFFERED;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -181,6 +183,12 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** How a tcp listener relays: buffered (the default) or spliced. */
+        public Builder relay(RelayMode value) {
+            relay = value;
+            return this;
+        }
+
         public Builder tls(TlsConfig value) {
             tls = value;
             return this;
@@ -203,7 +211,7 @@ public final class ProxyFixture implements AutoCloseable {
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
             ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
-                    listenerRoutes, protocol == Protocol.TCP ? CLUSTER : null, tls, listenerTimeouts, limits);
+                    listenerRoutes, protocol == Protocol.TCP ? CLUSTER : null, tls, listenerTimeouts, limits, relay);
             return new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(5),
                     new AccessLogConfig(accessLog), List.of(listener), clusters);
         }

@@ -64,6 +64,7 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
             compare(restart, key + ".bind", old.bind(), listener.bind());
             compare(restart, key + ".protocol", lower(old.protocol()), lower(listener.protocol()));
             compare(restart, key + ".cluster", old.cluster(), listener.cluster());
+            compare(restart, key + ".relay", lower(old.relay()), lower(listener.relay()));
             compare(restart, key + ".tls", old.tls(), listener.tls());
             compare(restart, key + ".timeouts", old.timeouts(), listener.timeouts());
             compare(restart, key + ".limits", old.limits(), listener.limits());

@@ -9,7 +9,9 @@ import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.config.RouteConfig;
 import dev.maitre.api.config.TlsConfig;
 import java.nio.file.Path;
@@ -99,6 +101,17 @@ class ConfigChangesTest {
                 config(AdminConfig.defaults(), 2, List.of(secured), List.of(API)));
 
         assertThat(changes.restartNeeded()).singleElement().asString().startsWith("listeners[0].tls: changed from nothing to");
+    }
+
+    @Test
+    void changingTheRelayModeOfATcpListenerNeedsARestart() {
+        ListenerConfig db = new ListenerConfig("db", HostPort.parse("127.0.0.1:5433"), Protocol.TCP, List.of(), "api",
+                null, WEB.timeouts(), WEB.limits());
+        ProxyConfig before = config(AdminConfig.defaults(), 2, List.of(db), List.of(API));
+        ProxyConfig after = config(AdminConfig.defaults(), 2, List.of(db.withRelay(RelayMode.SPLICE)), List.of(API));
+
+        assertThat(ConfigChanges.between(before, after).restartNeeded()).containsExactly(
+                "listeners[0].relay: changed from buffered to splice; a restart is needed");
     }
 
     @Test
