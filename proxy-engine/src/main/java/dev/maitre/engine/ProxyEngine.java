@@ -101,7 +101,7 @@ public final class ProxyEngine implements AutoCloseable {
         for (ListenerConfig listener : config.listeners()) {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(transport.serverChannelClass())
+                    .channelFactory(transport.serverChannelFactory())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.AUTO_READ, false)

@@ -100,7 +100,7 @@ public final class BackendPools {
         private Bootstrap bootstrap(ClusterConfig cluster) {
             return new Bootstrap()
                     .group(loop)
-                    .channel(transport.channelClass())
+                    .channelFactory(transport.channelFactory())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                             (int) Math.min(Integer.MAX_VALUE, cluster.timeouts().connect().toMillis()))
                     .option(ChannelOption.TCP_NODELAY, true)

@@ -22,9 +22,8 @@ import java.nio.channels.ClosedChannelException;
  * direction, in the kernel; the proxy's heap and direct memory hold none of it.
  *
  * <p>End of input: Netty shuts the source's input down as soon as the peer's FIN shows, even when
- * bytes that did not fit in the pipe are still in the socket, and the source cannot be read through
- * the event loop any more (Netty 4.2.18's epoll transport drops a connection from the epoll set once
- * nothing is asked of it after the FIN, and fails to add it back). So once the pipe has drained, the
+ * bytes that did not fit in the pipe are still in the socket, and a source whose input is shut down
+ * is not read through the event loop any more. So once the pipe has drained, the
  * tail is read from the socket directly, a buffer at a time, each written to the target before the
  * next is read, until the end of the stream; only then is the direction over and the target's output
  * shut down.

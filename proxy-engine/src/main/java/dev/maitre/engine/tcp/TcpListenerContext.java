@@ -65,7 +65,7 @@ public final class TcpListenerContext {
         this.backendChannels = backendChannels;
         this.splices = relayMode(config, transport) == RelayMode.SPLICE;
         this.backendBootstrap = new Bootstrap()
-                .channel(transport.channelClass())
+                .channelFactory(transport.channelFactory())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, cluster.config().timeouts().connect().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)

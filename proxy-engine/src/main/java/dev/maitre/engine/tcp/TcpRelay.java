@@ -228,7 +228,7 @@ final class TcpRelay implements PickContext {
         }
     }
 
-    /** Asks {@code source} for more, unless its input has ended: the epoll transport has then deregistered it. */
+    /** Asks {@code source} for more, unless its input has ended: nothing more can come from it. */
     private void readFrom(Channel source) {
         boolean inputDone = source == client ? clientInputDone : backendInputDone;
         if (!inputDone) {

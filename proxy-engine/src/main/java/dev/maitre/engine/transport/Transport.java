@@ -1,11 +1,10 @@
 package dev.maitre.engine.transport;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -15,21 +14,22 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The socket transport: native epoll on Linux when its library loads, Java NIO otherwise. The system
- * property {@code maitre.transport=nio} forces NIO.
+ * property {@code maitre.transport=nio} forces NIO. Epoll connections carry
+ * {@link EpollRearm}, so a half-close does not stop them from being written to.
  */
 public enum Transport {
-    EPOLL("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class),
-    NIO("nio", NioServerSocketChannel.class, NioSocketChannel.class);
+    EPOLL("epoll", EpollRearm::newServerSocketChannel, EpollRearm::newSocketChannel),
+    NIO("nio", NioServerSocketChannel::new, NioSocketChannel::new);
 
     private final String displayName;
-    private final Class<? extends ServerSocketChannel> serverChannelClass;
-    private final Class<? extends SocketChannel> channelClass;
+    private final ChannelFactory<ServerSocketChannel> serverChannelFactory;
+    private final ChannelFactory<SocketChannel> channelFactory;
 
-    Transport(String displayName, Class<? extends ServerSocketChannel> serverChannelClass,
-              Class<? extends SocketChannel> channelClass) {
+    Transport(String displayName, ChannelFactory<ServerSocketChannel> serverChannelFactory,
+              ChannelFactory<SocketChannel> channelFactory) {
         this.displayName = displayName;
-        this.serverChannelClass = serverChannelClass;
-        this.channelClass = channelClass;
+        this.serverChannelFactory = serverChannelFactory;
+        this.channelFactory = channelFactory;
     }
 
     /** The best transport available here. */
@@ -44,12 +44,14 @@ public enum Transport {
         return displayName;
     }
 
-    public Class<? extends ServerSocketChannel> serverChannelClass() {
-        return serverChannelClass;
+    /** Listening sockets, for {@code ServerBootstrap.channelFactory}. */
+    public ChannelFactory<ServerSocketChannel> serverChannelFactory() {
+        return serverChannelFactory;
     }
 
-    public Class<? extends SocketChannel> channelClass() {
-        return channelClass;
+    /** Outgoing connections, for {@code Bootstrap.channelFactory}. */
+    public ChannelFactory<SocketChannel> channelFactory() {
+        return channelFactory;
     }
 
     /** A group of {@code threads} event loops named {@code prefix-N}. */

@@ -57,7 +57,7 @@ public final class AdminServer implements AutoCloseable {
         EventLoopGroup group = transport.newGroup(1, "maitre-admin");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(transport.serverChannelClass())
+                .channelFactory(transport.serverChannelFactory())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
