@@ -1,0 +1,81 @@
+package dev.maitre.chaos.scenario;
+
+import dev.maitre.chaos.load.Outcome;
+import dev.maitre.chaos.report.ChaosReport;
+import dev.maitre.chaos.report.Check;
+import dev.maitre.chaos.report.ScenarioResult;
+import dev.maitre.chaos.stage.Stage;
+import dev.maitre.chaos.timing.TimedTransition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Collects one scenario's figures as it runs and hands them to the report when it ends. */
+public final class ScenarioRecorder {
+
+    private final String id;
+    private final String title;
+    private final String profile;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private final List<TimedTransition> transitions = new ArrayList<>();
+    private final List<Check> checks = new ArrayList<>();
+
+    public ScenarioRecorder(String id, String title, String profile) {
+        this.id = id;
+        this.title = title;
+        this.profile = profile;
+    }
+
+    public ScenarioRecorder setting(String name, String value) {
+        settings.put(name, value);
+        return this;
+    }
+
+    public ScenarioRecorder transition(TimedTransition transition) {
+        transitions.add(transition);
+        return this;
+    }
+
+    public ScenarioRecorder check(Check check) {
+        checks.add(check);
+        return this;
+    }
+
+    /** Requests that did not end in a complete, intact 200. */
+    public static long errors(List<Outcome> outcomes) {
+        return outcomes.stream().filter(o -> !o.ok()).count();
+    }
+
+    /** Adds the client-error count (expected 0), by kind in the report. */
+    public ScenarioRecorder noClientErrors(List<Outcome> outcomes) {
+        long errors = errors(outcomes);
+        String kinds = errorKinds(outcomes);
+        checks.add(new Check("client errors of " + outcomes.size() + " requests", "0",
+                errors + (errors == 0 ? "" : " (" + kinds + ")"), errors == 0));
+        return this;
+    }
+
+    /** "504×3, reset×1": the non-200 outcomes by label. */
+    public static String errorKinds(List<Outcome> outcomes) {
+        Map<String, Integer> byKind = new LinkedHashMap<>();
+        outcomes.stream().filter(o -> !o.ok()).forEach(o -> byKind.merge(o.label(), 1, Integer::sum));
+        StringBuilder s = new StringBuilder();
+        byKind.forEach((k, n) -> s.append(s.length() == 0 ? "" : ", ").append(k).append('×').append(n));
+        return s.toString();
+    }
+
+    /**
+     * Counts Netty's leak reports in maitre's output (expected 0), builds the result, adds it to the
+     * report and returns it.
+     */
+    public ScenarioResult finish(Stage stage, List<Outcome> outcomes) throws Exception {
+        settings.putIfAbsent("rules", stage.rules().describe());
+        long leaks = stage.maitre().leakReports(Math.max(1500, stage.rules().interval().toMillis() + 500));
+        checks.add(Check.count("Netty leak reports in maitre's output", 0, leaks));
+        ScenarioResult result = new ScenarioResult(id, title, profile, settings, transitions, checks,
+                stage.timeline(outcomes));
+        ChaosReport.add(result);
+        return result;
+    }
+}
