@@ -41,6 +41,7 @@ final class HttpProbe implements AutoCloseable {
     /** Sends {@code GET path} and reads the whole answer; the body is checked against {@code sha256} if given. */
     Outcome get(String path, String sha256) {
         long start = System.nanoTime();
+        boolean reused = socket != null;
         try {
             if (socket == null) {
                 socket = new Socket();
@@ -53,34 +54,34 @@ final class HttpProbe implements AutoCloseable {
             out.write(("GET " + path + " HTTP/1.1\r\nHost: chaos.test\r\n"
                     + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Outcome outcome = readResponse(start, sha256);
+            Outcome outcome = readResponse(start, sha256, reused);
             if (!keepAlive || closeAfter) {
                 close();
             }
             return outcome;
         } catch (ConnectException e) {
             close();
-            return Outcome.failed(start, ErrorKind.REFUSED);
+            return Outcome.failed(start, ErrorKind.REFUSED, reused);
         } catch (SocketTimeoutException e) {
             close();
-            return Outcome.failed(start, ErrorKind.TIMEOUT);
+            return Outcome.failed(start, ErrorKind.TIMEOUT, reused);
         } catch (EOFException e) {
             close();
-            return Outcome.failed(start, ErrorKind.CLOSED);
+            return Outcome.failed(start, ErrorKind.CLOSED, reused);
         } catch (SocketException e) {
             close();
             String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
             return Outcome.failed(start, message.contains("reset") || message.contains("broken pipe")
-                    ? ErrorKind.RESET : ErrorKind.OTHER);
+                    ? ErrorKind.RESET : ErrorKind.OTHER, reused);
         } catch (IOException e) {
             close();
-            return Outcome.failed(start, ErrorKind.OTHER);
+            return Outcome.failed(start, ErrorKind.OTHER, reused);
         }
     }
 
     private boolean closeAfter;
 
-    private Outcome readResponse(long start, String sha256) throws IOException {
+    private Outcome readResponse(long start, String sha256, boolean reused) throws IOException {
         String statusLine = line();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
@@ -120,7 +121,7 @@ final class HttpProbe implements AutoCloseable {
             closeAfter = true;
         }
         boolean digestOk = digest == null || HexFormat.of().formatHex(digest.digest()).equals(sha256);
-        return new Outcome(start, System.nanoTime(), status, ErrorKind.NONE, backend, digestOk);
+        return new Outcome(start, System.nanoTime(), status, ErrorKind.NONE, backend, digestOk, reused);
     }
 
     private final byte[] buffer = new byte[64 * 1024];

@@ -9,15 +9,16 @@ package dev.maitre.chaos.load;
  * @param error what went wrong below HTTP, or {@link ErrorKind#NONE}
  * @param backend the backend that answered ({@code X-Backend}), or null
  * @param digestOk whether the body matched the expected digest (true when none was expected)
+ * @param reusedConnection whether the request went on a connection an earlier request had used
  */
 public record Outcome(long startNanos, long endNanos, int status, ErrorKind error, String backend,
-                      boolean digestOk) {
+                      boolean digestOk, boolean reusedConnection) {
 
     /** A failure below HTTP. */
     public enum ErrorKind { NONE, REFUSED, RESET, CLOSED, TIMEOUT, OTHER }
 
-    public static Outcome failed(long startNanos, ErrorKind error) {
-        return new Outcome(startNanos, System.nanoTime(), 0, error, null, true);
+    public static Outcome failed(long startNanos, ErrorKind error, boolean reusedConnection) {
+        return new Outcome(startNanos, System.nanoTime(), 0, error, null, true, reusedConnection);
     }
 
     /** A complete 200 answer with intact bytes. */

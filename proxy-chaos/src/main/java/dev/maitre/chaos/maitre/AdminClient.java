@@ -45,6 +45,19 @@ public final class AdminClient {
         return states;
     }
 
+    /** One backend as {@code GET /api/clusters} shows it (state, last check, counts), for failure messages. */
+    public String backendView(String address) throws IOException {
+        for (JsonNode cluster : JSON.readTree(get("/api/clusters")).path("clusters")) {
+            for (JsonNode backend : cluster.path("backends")) {
+                if (backend.path("address").asText().equals(address)) {
+                    return "state " + backend.path("state").asText() + ", consecutiveFailures "
+                            + backend.path("consecutiveFailures").asInt() + ", lastCheck " + backend.path("lastCheck");
+                }
+            }
+        }
+        return "not found";
+    }
+
     /** {@code POST .../drain}; returns once maitre answered, when no new request can pick the backend. */
     public void drain(String cluster, String backend) throws IOException {
         post("/api/clusters/" + cluster + "/backends/" + backend + "/drain");

@@ -54,6 +54,17 @@ public final class ChaosReport {
         }
     }
 
+    /** Keeps maitre's output of a scenario beside the report, in {@code logs/}. */
+    public static void keepLog(String scenario, String output) {
+        try {
+            Path logs = directory().resolve("logs");
+            Files.createDirectories(logs);
+            Files.writeString(logs.resolve(scenario + ".log"), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String json(List<ScenarioResult> results) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("generated", Instant.now().toString());

@@ -73,7 +73,8 @@ public final class FailoverRun {
             Tolerance detectionTolerance = Tolerance.forChecks(rules.unhealthyThreshold());
             long down = stage.awaitTransition(target, "UNHEALTHY", injected.beforeMillis(),
                     Duration.ofMillis(detection.toMillis() + detectionTolerance.lateMillis() + 5000));
-            recorder.transition(TimedTransition.measure("detection", detection, detectionTolerance, injected, down));
+            recorder.transition(TimedTransition.measure("detection", detection, detectionTolerance, injected, down),
+                    stage, target);
 
             // Requests that were already on their way to b1 at detection end (a black-holed one at the
             // response timeout, a delayed one when its bytes arrive); from then on, maitre's count of
@@ -90,7 +91,8 @@ public final class FailoverRun {
             Tolerance recoveryTolerance = Tolerance.forChecks(rules.healthyThreshold());
             long up = stage.awaitTransition(target, "HEALTHY", repaired.beforeMillis(),
                     Duration.ofMillis(recovery.toMillis() + recoveryTolerance.lateMillis() + 5000));
-            recorder.transition(TimedTransition.measure("recovery", recovery, recoveryTolerance, repaired, up));
+            recorder.transition(TimedTransition.measure("recovery", recovery, recoveryTolerance, repaired, up),
+                    stage, target);
             Thread.sleep(1500);
 
             List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
@@ -109,7 +111,7 @@ public final class FailoverRun {
     private void checkClients(ScenarioRecorder recorder, Stage stage, List<Outcome> outcomes, Moment injected,
                               long down) {
         if (fault.clientImpact() == Fault.ClientImpact.NONE) {
-            recorder.noClientErrors(outcomes);
+            recorder.noClientErrors(stage, outcomes);
             return;
         }
         // Black hole: a request in flight to b1 (sent from just before the fault to detection) waits

@@ -6,6 +6,7 @@ import dev.maitre.chaos.report.Check;
 import dev.maitre.chaos.report.ScenarioResult;
 import dev.maitre.chaos.stage.Stage;
 import dev.maitre.chaos.timing.TimedTransition;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,19 @@ public final class ScenarioRecorder {
         return this;
     }
 
+    /**
+     * Adds {@code transition}; if it never came, also what maitre shows of the backend, so the
+     * report says why.
+     */
+    public ScenarioRecorder transition(TimedTransition transition, Stage stage, String address) throws IOException {
+        transitions.add(transition);
+        if (!transition.happened()) {
+            checks.add(new Check(address + " when " + transition.what() + " was overdue", "a transition",
+                    stage.admin().backendView(address), false));
+        }
+        return this;
+    }
+
     public ScenarioRecorder check(Check check) {
         checks.add(check);
         return this;
@@ -48,12 +62,21 @@ public final class ScenarioRecorder {
     }
 
     /** Adds the client-error count (expected 0), by kind in the report. */
-    public ScenarioRecorder noClientErrors(List<Outcome> outcomes) {
+    public ScenarioRecorder noClientErrors(Stage stage, List<Outcome> outcomes) {
         long errors = errors(outcomes);
-        String kinds = errorKinds(outcomes);
         checks.add(new Check("client errors of " + outcomes.size() + " requests", "0",
-                errors + (errors == 0 ? "" : " (" + kinds + ")"), errors == 0));
+                errors + (errors == 0 ? "" : " (" + errorKinds(outcomes) + "; " + firstErrors(stage, outcomes) + ")"),
+                errors == 0));
         return this;
+    }
+
+    /** The first few failed requests: when they were sent, how long they took, on what kind of connection. */
+    public static String firstErrors(Stage stage, List<Outcome> outcomes) {
+        return outcomes.stream().filter(o -> !o.ok()).limit(5)
+                .map(o -> String.format(java.util.Locale.ROOT, "%s at %.3f s after %d ms on a %s connection", o.label(),
+                        (stage.wallMillis(o.startNanos()) - stage.startMillis()) / 1000.0, o.latencyMillis(),
+                        o.reusedConnection() ? "reused" : "new"))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** "504×3, reset×1": the non-200 outcomes by label. */
@@ -76,6 +99,7 @@ public final class ScenarioRecorder {
         ScenarioResult result = new ScenarioResult(id, title, profile, settings, transitions, checks,
                 stage.timeline(outcomes));
         ChaosReport.add(result);
+        ChaosReport.keepLog(id, stage.maitre().outputText());
         return result;
     }
 }
