@@ -56,7 +56,7 @@ class BandwidthAndSlicerIT {
             }
             List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
             outcomes.addAll(fresh.stop());
-            recorder.noClientErrors(stage, outcomes);
+            recorder.noClientErrors(stage, outcomes, 0);
             long corrupt = outcomes.stream().filter(o -> !o.digestOk()).count();
             recorder.check(Check.count("bodies whose SHA-256 differs", 0, corrupt));
             for (String b : List.of("b1", "b2", "b3")) {

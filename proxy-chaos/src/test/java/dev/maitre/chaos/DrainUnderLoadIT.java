@@ -68,7 +68,7 @@ class DrainUnderLoadIT {
             long afterEnable = arrivals.stream().filter(t -> t > enabled.afterMillis()).count();
             recorder.check(Check.count("requests reaching b1 while drained", 0, whileDrained));
             recorder.check(new Check("requests reaching b1 after enable", "> 0", Long.toString(afterEnable), afterEnable > 0));
-            recorder.noClientErrors(stage, outcomes);
+            recorder.noClientErrors(stage, outcomes, 0);
             ScenarioResult result = recorder.finish(stage, outcomes);
             assertThat(result.failures()).isEmpty();
         }

@@ -55,7 +55,7 @@ class FlappingIT {
             recorder.check(Check.count("state changes while flapping", 0, transitions));
             List<Outcome> outcomes = new java.util.ArrayList<>(keepAlive.stop());
             outcomes.addAll(fresh.stop());
-            recorder.noClientErrors(stage, outcomes);
+            recorder.noClientErrors(stage, outcomes, 4);
             ScenarioResult result = recorder.finish(stage, outcomes);
             assertThat(result.failures()).isEmpty();
         }

@@ -62,7 +62,7 @@ class RollingRestartIT {
             recorder.check(Check.count("attempts on a stopped backend once out of rotation", 0, deadHits));
             List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
             outcomes.addAll(fresh.stop());
-            recorder.noClientErrors(stage, outcomes);
+            recorder.noClientErrors(stage, outcomes, 4);
             ScenarioResult result = recorder.finish(stage, outcomes);
             assertThat(result.failures()).isEmpty();
         }

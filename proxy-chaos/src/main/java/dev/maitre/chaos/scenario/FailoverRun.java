@@ -81,7 +81,7 @@ public final class FailoverRun {
             // attempts on b1 must not move while the fault lasts.
             Thread.sleep(fault.holdsBytes() ? responseTimeout.toMillis() + 500 : 500);
             long attemptsBefore = stage.attemptsOn(target);
-            Thread.sleep(Math.max(2000, rules.interval().toMillis()));
+            Thread.sleep(Math.max(2000, Math.min(rules.interval().toMillis(), 10_000)));
             long attemptsAfter = stage.attemptsOn(target);
             recorder.check(Check.count("attempts on b1 while out of rotation (after in-flight ones ended)", 0,
                     down < 0 ? -1 : attemptsAfter - attemptsBefore));
@@ -111,7 +111,7 @@ public final class FailoverRun {
     private void checkClients(ScenarioRecorder recorder, Stage stage, List<Outcome> outcomes, Moment injected,
                               long down) {
         if (fault.clientImpact() == Fault.ClientImpact.NONE) {
-            recorder.noClientErrors(stage, outcomes);
+            recorder.noClientErrors(stage, outcomes, 4);
             return;
         }
         // Black hole: a request in flight to b1 (sent from just before the fault to detection) waits

@@ -36,6 +36,7 @@ public final class Stage implements AutoCloseable {
     private final List<Backend> backends = new ArrayList<>();
     private final List<Link> links = new ArrayList<>();
     private final List<Timeline.Mark> marks = new ArrayList<>();
+    private final List<Moment> moments = new ArrayList<>();
     private final List<LoadGenerator> loads = new ArrayList<>();
     private final int listenPort;
     private MaitreProcess maitre;
@@ -129,8 +130,16 @@ public final class Stage implements AutoCloseable {
         Moment moment = Moment.of(action);
         synchronized (marks) {
             marks.add(new Timeline.Mark(moment.beforeMillis() - startMillis, label));
+            moments.add(moment);
         }
         return moment;
+    }
+
+    /** Every moment the suite acted on the stage, in order. */
+    public List<Moment> moments() {
+        synchronized (marks) {
+            return List.copyOf(moments);
+        }
     }
 
     /**
