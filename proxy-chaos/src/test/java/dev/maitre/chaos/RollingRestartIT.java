@@ -43,6 +43,7 @@ class RollingRestartIT {
             for (int i = 0; i < stage.size(); i++) {
                 int b = i;
                 String name = stage.backend(i).name();
+                stage.awaitPassedCheck(i);
                 Moment stopped = stage.act("stop " + name, () -> stage.backend(b).stop());
                 long down = stage.awaitTransition(stage.address(i), "UNHEALTHY", stopped.beforeMillis(),
                         Duration.ofMillis(rules.refusedWindow().toMillis() + detectionTolerance.lateMillis() + 5000));

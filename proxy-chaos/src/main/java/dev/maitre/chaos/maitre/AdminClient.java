@@ -58,6 +58,19 @@ public final class AdminClient {
         return "not found";
     }
 
+    /** Whether the backend's latest check passed and no failure is counted against it. */
+    public boolean lastCheckPassed(String address) throws IOException {
+        for (JsonNode cluster : JSON.readTree(get("/api/clusters")).path("clusters")) {
+            for (JsonNode backend : cluster.path("backends")) {
+                if (backend.path("address").asText().equals(address)) {
+                    return "ok".equals(backend.path("lastCheck").path("result").asText())
+                            && backend.path("consecutiveFailures").asInt() == 0;
+                }
+            }
+        }
+        return false;
+    }
+
     /** {@code POST .../drain}; returns once maitre answered, when no new request can pick the backend. */
     public void drain(String cluster, String backend) throws IOException {
         post("/api/clusters/" + cluster + "/backends/" + backend + "/drain");

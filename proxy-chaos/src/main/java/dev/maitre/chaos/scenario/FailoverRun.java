@@ -66,7 +66,8 @@ public final class FailoverRun {
                     Duration.ofSeconds(30));
             LoadGenerator fresh = stage.load("/app/new", null, LoadGenerator.Mode.NEW_CONNECTION, 1, period,
                     Duration.ofSeconds(30));
-            Thread.sleep(Math.max(1500, rules.interval().toMillis() / 5));
+            Thread.sleep(1500);
+            stage.awaitPassedCheck(0);
 
             Moment injected = stage.act(fault.name() + " on b1", () -> fault.inject(stage, 0));
             Window detection = fault.detectionWindow(rules);
