@@ -14,6 +14,7 @@ import dev.maitre.chaos.timing.TimedTransition;
 import dev.maitre.chaos.timing.Tolerance;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class AllBackendsDownIT {
             Thread.sleep(1500);
             List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
             outcomes.addAll(fresh.stop());
-            outcomes.sort(java.util.Comparator.comparingLong(Outcome::startNanos));
+            outcomes.sort(Comparator.comparingLong(Outcome::startNanos));
 
             // Phases by send time: before the fault (all 200), fault to last detection (200 or 502),
             // all out of rotation (503 at once), after the last recovery (all 200). Requests sent

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +22,8 @@ import java.util.Random;
  *
  * <p>Paths: {@code /healthz} (the checks), {@code /app/...} (small answers), {@code /slow} (an
  * answer after {@link #SLOW_MILLIS}, WireMock's own delay, so requests are in flight when a backend
- * is drained) and {@code /large} ({@link #LARGE_BYTES} of fixed pseudo-random bytes).
+ * is drained) and {@code /large} ({@link #LARGE_BYTES} of fixed pseudo-random bytes); any path can
+ * be made to fail with one of WireMock's faults ({@link #fail}).
  */
 public final class Backend implements AutoCloseable {
 
@@ -61,6 +63,14 @@ public final class Backend implements AutoCloseable {
                 .withFixedDelay(SLOW_MILLIS)));
         server.stubFor(get(urlPathEqualTo("/large")).willReturn(named().withBody(LARGE_BODY)
                 .withHeader("Content-Type", "application/octet-stream")));
+    }
+
+    /**
+     * Makes {@code path} fail with one of WireMock's own faults (a reset, an empty answer, a broken
+     * chunk...) until the backend restarts.
+     */
+    public synchronized void fail(String path, Fault fault) {
+        server.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withFault(fault)));
     }
 
     private com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder named() {

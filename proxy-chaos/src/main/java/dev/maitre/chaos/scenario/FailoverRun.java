@@ -12,6 +12,7 @@ import dev.maitre.chaos.timing.Tolerance;
 import dev.maitre.chaos.timing.Window;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -98,7 +99,7 @@ public final class FailoverRun {
 
             List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
             outcomes.addAll(fresh.stop());
-            outcomes.sort(java.util.Comparator.comparingLong(Outcome::startNanos));
+            outcomes.sort(Comparator.comparingLong(Outcome::startNanos));
             checkClients(recorder, stage, outcomes, injected, down);
             long servedByB1AfterRecovery = outcomes.stream()
                     .filter(o -> up > 0 && stage.wallMillis(o.startNanos()) > up + 100 && "b1".equals(o.backend()))

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Collects one scenario's figures as it runs and hands them to the report when it ends. */
 public final class ScenarioRecorder {
@@ -97,10 +99,10 @@ public final class ScenarioRecorder {
     /** The first few failed requests: when they were sent, how long they took, on what kind of connection. */
     public static String firstErrors(Stage stage, List<Outcome> outcomes) {
         return outcomes.stream().filter(o -> !o.ok()).limit(5)
-                .map(o -> String.format(java.util.Locale.ROOT, "%s at %.3f s after %d ms on a %s connection", o.label(),
+                .map(o -> String.format(Locale.ROOT, "%s at %.3f s after %d ms on a %s connection", o.label(),
                         (stage.wallMillis(o.startNanos()) - stage.startMillis()) / 1000.0, o.latencyMillis(),
                         o.reusedConnection() ? "reused" : "new"))
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 
     /** "504×3, reset×1": the non-200 outcomes by label. */
