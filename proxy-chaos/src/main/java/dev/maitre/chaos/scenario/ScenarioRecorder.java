@@ -64,13 +64,15 @@ public final class ScenarioRecorder {
     }
 
     /**
-     * Adds the client-error count, expected 0, with one exception it counts apart: an answer that
-     * was on its way through the backend's connection at the very instant the suite broke that
-     * connection (a crash, a proxy disabled). Once an answer has begun, maitre streams it and cannot
-     * retry it (docs/architecture.md, Retries), so the client connection is closed; no proxy can do
-     * better. Only a request whose whole life overlaps a fault's bracket (±{@value #CUT_SLACK_MILLIS} ms)
-     * and that ended as a closed or reset connection counts so, and there can be no more of them
-     * than connections in flight at those instants.
+     * Adds the client-error count, expected 0, with one exception it counts apart: a request that
+     * was in flight on the backend's connection at the very instant the suite broke it (a crash, a
+     * proxy disabled). DESIGN.md §3: "in-flight requests on a dead backend complete or time out".
+     * Once an answer has begun, maitre streams it and cannot retry it (docs/architecture.md,
+     * Retries), so the client connection is closed; a dying backend that holds a request without a
+     * word (WireMock accepts during its stop and then says nothing) ends it at the response
+     * timeout with 504. Only a request whose life overlaps a fault's bracket
+     * (±{@value #CUT_SLACK_MILLIS} ms) and that ended closed, reset or with 504 counts so, and
+     * there can be no more of them than connections in flight at those instants.
      */
     public ScenarioRecorder noClientErrors(Stage stage, List<Outcome> outcomes, int connections) {
         List<Outcome> cut = outcomes.stream().filter(o -> cutByFault(stage, o)).toList();
@@ -79,7 +81,7 @@ public final class ScenarioRecorder {
                 others.size() + (others.isEmpty() ? "" : " (" + errorKinds(others) + "; " + firstErrors(stage, others) + ")"),
                 others.isEmpty()));
         long limit = (long) connections * stage.moments().size();
-        checks.add(new Check("answers cut in transit at a fault instant", "≤ " + limit,
+        checks.add(new Check("requests in flight at a fault instant, cut or timed out", "≤ " + limit,
                 cut.size() + (cut.isEmpty() ? "" : " (" + firstErrors(stage, cut) + ")"), cut.size() <= limit));
         return this;
     }
@@ -87,7 +89,7 @@ public final class ScenarioRecorder {
     static final long CUT_SLACK_MILLIS = 20;
 
     private static boolean cutByFault(Stage stage, Outcome o) {
-        if (o.error() != Outcome.ErrorKind.CLOSED && o.error() != Outcome.ErrorKind.RESET) {
+        if (o.error() != Outcome.ErrorKind.CLOSED && o.error() != Outcome.ErrorKind.RESET && o.status() != 504) {
             return false;
         }
         long start = stage.wallMillis(o.startNanos());
