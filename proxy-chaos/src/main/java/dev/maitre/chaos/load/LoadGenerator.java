@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -20,6 +21,7 @@ public final class LoadGenerator implements AutoCloseable {
     public enum Mode { KEEP_ALIVE, NEW_CONNECTION }
 
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger sent = new AtomicInteger();
     private final List<Thread> workers = new ArrayList<>();
     private final long deadlineNanos;
     private final int maxRequests;
@@ -52,7 +54,7 @@ public final class LoadGenerator implements AutoCloseable {
     private void run(int port, String path, String sha256, Mode mode, Duration period, Duration timeout) {
         try (HttpProbe probe = new HttpProbe(port, mode == Mode.KEEP_ALIVE, (int) timeout.toMillis())) {
             long next = System.nanoTime();
-            while (!stopped && System.nanoTime() < deadlineNanos && outcomes.size() < maxRequests) {
+            while (!stopped && System.nanoTime() < deadlineNanos && sent.incrementAndGet() <= maxRequests) {
                 outcomes.add(probe.get(path, sha256));
                 next += period.toNanos();
                 long wait = next - System.nanoTime();

@@ -127,7 +127,6 @@ public final class ScenarioRecorder {
         ScenarioResult result = new ScenarioResult(id, title, profile, settings, transitions, checks,
                 stage.timeline(outcomes));
         ChaosReport.add(result);
-        ChaosReport.keepLog(id, stage.maitre().outputText());
         return result;
     }
 }

@@ -236,7 +236,10 @@ public final class Stage implements AutoCloseable {
         }
     }
 
-    /** Stops the load, maitre, the backends and the proxies, whatever state they are in. */
+    /**
+     * Stops the load, maitre, the backends and the proxies, whatever state they are in; maitre's
+     * output is kept beside the report.
+     */
     @Override
     public void close() {
         for (LoadGenerator load : loads) {
@@ -248,6 +251,7 @@ public final class Stage implements AutoCloseable {
         }
         if (maitre != null) {
             maitre.close();
+            ChaosReport.keepLog(name, maitre.outputText());
             maitre.deleteFiles();
         }
         backends.forEach(Backend::close);
