@@ -1,0 +1,43 @@
+package dev.maitre.chaos.maitre;
+
+import dev.maitre.chaos.timing.HealthRules;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The configuration file a scenario runs maitre with: one HTTP listener, one cluster of the
+ * scenario's backends (their Toxiproxy addresses), the scenario's health rules.
+ *
+ * @param responseTimeout {@code timeouts.response}: how long a black-holed request waits before its 504
+ */
+public record MaitreConfig(int listenPort, int adminPort, List<String> backendAddresses, HealthRules rules,
+                           Duration responseTimeout) {
+
+    public static final String CLUSTER = "app";
+
+    public String yaml() {
+        StringBuilder yaml = new StringBuilder()
+                .append("admin:\n  bind: 127.0.0.1:").append(adminPort).append('\n')
+                .append("workers: 2\n")
+                .append("shutdownGracePeriod: 2s\n")
+                .append("listeners:\n")
+                .append("  - name: web\n")
+                .append("    bind: 127.0.0.1:").append(listenPort).append('\n')
+                .append("    protocol: http\n")
+                .append("    routes:\n")
+                .append("      - cluster: ").append(CLUSTER).append('\n')
+                .append("clusters:\n")
+                .append("  - name: ").append(CLUSTER).append('\n')
+                .append("    balancer: round_robin\n")
+                .append("    backends:\n");
+        for (String address : backendAddresses) {
+            yaml.append("      - address: ").append(address).append('\n');
+        }
+        return yaml.append("    healthCheck: ").append(rules.yaml()).append('\n')
+                // connect: a refused connection fails at once on loopback; response: see the record's Javadoc.
+                .append("    timeouts: { connect: 1s, response: ").append(responseTimeout.toMillis()).append("ms }\n")
+                // Enough to try every other backend of a three-backend cluster.
+                .append("    retries: { attempts: 2 }\n")
+                .toString();
+    }
+}
