@@ -21,7 +21,9 @@ import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -55,6 +57,12 @@ public final class ProxyEngine implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    /**
+     * Netty's default, one instance for all accepted connections instead of one each: it holds only
+     * its settings (each channel keeps its own sizing state in a handle), and idle connections are many.
+     */
+    private static final RecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
+
     private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backendChannels = new DefaultChannelGroup("backends", GlobalEventExecutor.INSTANCE);
     private final BackendPools pools;
@@ -107,6 +115,7 @@ public final class ProxyEngine implements AutoCloseable {
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                     .childHandler(initializer(listener, clusters, health, outcomes, config));
             InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
             try {

@@ -47,7 +47,7 @@ class DefaultsBindingTest {
         assertThat(cluster.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
         assertThat(cluster.timeouts().response()).isEqualTo(Duration.ofSeconds(30));
         assertThat(cluster.retries().attempts()).isEqualTo(2);
-        assertThat(cluster.pool().maxIdle()).isEqualTo(64);
+        assertThat(cluster.pool().maxIdle()).isEqualTo(1024);
         assertThat(cluster.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(cluster.panicThreshold()).isZero();
         assertThat(cluster.hashOn()).isEqualTo(HashOn.CLIENT_IP);

@@ -2,7 +2,6 @@ package dev.maitre.engine.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +20,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +31,14 @@ import org.slf4j.LoggerFactory;
  * owns the client-side timeouts: the time to send a request head and the keep-alive idle time.
  *
  * <p>Pipelined requests are answered in order because the next request is only read once the
- * current exchange has finished.
+ * current exchange has finished. With auto-read off, the decoder may still produce more messages
+ * from one read than were asked for (a request head and its end, pipelined requests); those wait
+ * here until asked for, one message per {@link #requestRead()}.
+ *
+ * <p>Thousands of these may sit idle at once, so a connection keeps no more than it needs: no
+ * extra handlers in the pipeline, no listener or promise per connection.
  */
-final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ClientConnectionHandler extends ChannelInboundHandlerAdapter implements ConnectionDeadline.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
 
@@ -53,7 +58,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean bytesSinceLastRequest;
     private boolean closing;
     private boolean inputShutdown;
-    private ChannelFuture lastWrite;
+    /** The oldest message decoded but not yet asked for; later ones wait in {@link #moreHeld}. */
+    private Object held;
+    private ArrayDeque<Object> moreHeld;
     /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
     private boolean wantsMessage;
     private String remoteAddress = "-";
@@ -66,7 +73,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.deadline = new ConnectionDeadline(ctx.executor(), this::onDeadline);
+        this.deadline = new ConnectionDeadline(ctx.executor(), this);
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
             remoteAddress = address.getAddress().getHostAddress();
         }
@@ -74,7 +81,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         requestRead();
     }
 
-    /** Called by {@link RequestStartWatcher} when bytes arrive: a request head has begun. */
+    /** Called by the decoder when bytes arrive: a request head has begun. */
     void onBytesReceived() {
         bytesSinceLastRequest = true;
         if (awaitingHead && !headTimerArmed) {
@@ -84,7 +91,26 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!wantsMessage) {
+            hold(msg);
+            return;
+        }
         wantsMessage = false;
+        handle(msg);
+    }
+
+    private void hold(Object msg) {
+        if (held == null) {
+            held = msg;
+            return;
+        }
+        if (moreHeld == null) {
+            moreHeld = new ArrayDeque<>(4);
+        }
+        moreHeld.add(msg);
+    }
+
+    private void handle(Object msg) {
         if (closing) {
             ReferenceCountUtil.release(msg);
             requestRead();
@@ -148,8 +174,21 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
      * until a message comes.
      */
     void requestRead() {
+        Object next = held;
+        if (next != null) {
+            held = moreHeld == null ? null : moreHeld.poll();
+            handle(next);
+            return;
+        }
         wantsMessage = true;
         ctx.read();
+    }
+
+    private void releaseHeld() {
+        while (held != null) {
+            ReferenceCountUtil.release(held);
+            held = moreHeld == null ? null : moreHeld.poll();
+        }
     }
 
     @Override
@@ -160,9 +199,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    /** Writes the last part of a response and remembers it, so that a close waits for it. */
+    /** Writes the last part of a response; a close that follows is ordered after it (see {@link #closeGracefully}). */
     void writeLast(LastHttpContent last) {
-        lastWrite = ctx.write(last);
+        ctx.write(last, ctx.voidPromise());
     }
 
     /** The exchange is over; read the next request or close. */
@@ -192,7 +231,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (http10) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        lastWrite = ctx.writeAndFlush(response);
+        ctx.writeAndFlush(response, ctx.voidPromise());
         exchangeFinished(stayOpen);
     }
 
@@ -223,9 +262,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         cancelTimer();
-        ChannelFuture written = lastWrite != null ? lastWrite : ctx.newSucceededFuture();
-        ctx.flush();
-        written.addListener(f -> {
+        releaseHeld();
+        // Writes complete in order: once this empty one is written, so is the last response.
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (!ctx.channel().isActive()) {
                 return;
             }
@@ -273,6 +312,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        listener.connections().decrementAndGet();
+        releaseHeld();
         if (deadline != null) {
             deadline.stop();
         }
@@ -310,7 +351,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onDeadline() {
+    @Override
+    public void onDeadline() {
         DeadlineFor what = deadlineFor;
         deadlineFor = null;
         if (what == DeadlineFor.EXCHANGE) {

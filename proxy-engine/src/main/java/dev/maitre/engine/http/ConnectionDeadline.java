@@ -14,16 +14,21 @@ import java.util.concurrent.TimeUnit;
 final class ConnectionDeadline implements Runnable {
 
     private final EventExecutor executor;
-    private final Runnable onExpiry;
+    private final Owner owner;
 
     private boolean armed;
     private long deadlineNanos;
     private ScheduledFuture<?> task;
     private long taskAtNanos;
 
-    ConnectionDeadline(EventExecutor executor, Runnable onExpiry) {
+    ConnectionDeadline(EventExecutor executor, Owner owner) {
         this.executor = executor;
-        this.onExpiry = onExpiry;
+        this.owner = owner;
+    }
+
+    /** Whom an expiry is told; the connection itself, so that no callback object is kept per connection. */
+    interface Owner {
+        void onDeadline();
     }
 
     /** Expires {@code delayNanos} from now, replacing any deadline set before. */
@@ -65,7 +70,7 @@ final class ConnectionDeadline implements Runnable {
             return;
         }
         armed = false;
-        onExpiry.run();
+        owner.onDeadline();
     }
 
     private void schedule(long deadline, long delayNanos) {

@@ -4,13 +4,12 @@ import dev.maitre.api.config.ListenerLimits;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 
 /**
  * Builds the pipeline of each accepted connection of an HTTP listener:
- * [TLS] → start watcher → strict decoder / response encoder → flow control → connection handler.
- * Connections beyond {@code limits.maxConnections} are closed at once.
+ * [TLS] → strict decoder / response encoder → connection handler. The connection handler counts the
+ * connection out when it closes. Connections beyond {@code limits.maxConnections} are closed at once.
  */
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
 
@@ -30,7 +29,6 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
-        ch.closeFuture().addListener(f -> listener.connections().decrementAndGet());
         listener.clientChannels().add(ch);
 
         ClientResponseEncoder encoder = new ClientResponseEncoder();
@@ -39,10 +37,8 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
         }
         ch.pipeline()
-                .addLast("watch", new RequestStartWatcher(handler))
-                .addLast("decoder", new StrictRequestDecoder(decoderConfig(limits)))
+                .addLast("decoder", new StrictRequestDecoder(decoderConfig(limits), handler))
                 .addLast("encoder", encoder)
-                .addLast("flow", new FlowControlHandler())
                 .addLast("proxy", handler);
     }
 

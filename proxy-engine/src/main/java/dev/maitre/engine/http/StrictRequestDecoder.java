@@ -33,6 +33,10 @@ import java.util.List;
  *
  * <p>Only the bytes of request heads are scanned, each once; bodies are left to the decoder. After
  * the first rejection nothing more is decoded: the connection is closing.
+ *
+ * <p>It also tells its connection when bytes arrive, so that the keep-alive idle timeout gives way
+ * to the request-header timeout as soon as a request begins (a handler of its own for that would
+ * cost every idle connection another pipeline context).
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
 
@@ -49,10 +53,25 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     /** Bytes after the reader index that were already scanned. */
     private int scanned;
     private boolean rejected;
+    private final ClientConnectionHandler connection;
 
     /** Decodes with {@code config}, except that header names and values are always validated. */
     StrictRequestDecoder(HttpDecoderConfig config) {
+        this(config, null);
+    }
+
+    /** As {@link #StrictRequestDecoder(HttpDecoderConfig)}, telling {@code connection} when bytes arrive. */
+    StrictRequestDecoder(HttpDecoderConfig config, ClientConnectionHandler connection) {
         super(config.clone().setHeadersFactory(SingleContentLengthHeaders.FACTORY));
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (connection != null && msg instanceof ByteBuf buf && buf.isReadable()) {
+            connection.onBytesReceived();
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override

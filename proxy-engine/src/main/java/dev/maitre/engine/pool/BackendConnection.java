@@ -28,6 +28,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Listener listener;
     private BackendPool idleIn;
+    private long idleSinceNanos;
     private int exchanges;
 
     public static BackendConnection of(Channel channel) {
@@ -50,10 +51,16 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         return exchanges > 0;
     }
 
-    void enterIdle(BackendPool pool) {
+    void enterIdle(BackendPool pool, long nowNanos) {
         listener = null;
         idleIn = pool;
+        idleSinceNanos = nowNanos;
         channel.read();
+    }
+
+    /** When the connection last entered its pool's idle list. */
+    long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     void leaveIdle() {

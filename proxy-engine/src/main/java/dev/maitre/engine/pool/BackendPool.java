@@ -5,7 +5,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 
 /**
  * The idle keep-alive connections to one backend, owned by one event loop. Every method runs on
@@ -19,7 +18,6 @@ public final class BackendPool {
     private final int maxIdle;
     private final long idleTimeoutNanos;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-    private final ArrayDeque<Long> idleSince = new ArrayDeque<>();
 
     BackendPool(Endpoint endpoint, Bootstrap bootstrap, int maxIdle, long idleTimeoutNanos) {
         this.endpoint = endpoint;
@@ -36,7 +34,6 @@ public final class BackendPool {
     public Channel pollIdle() {
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            idleSince.pollFirst();
             if (channel.isActive()) {
                 BackendConnection.of(channel).leaveIdle();
                 return channel;
@@ -61,32 +58,25 @@ public final class BackendPool {
             return;
         }
         if (idle.size() >= maxIdle) {
-            idleSince.pollLast();
             idle.pollLast().close();
         }
-        BackendConnection.of(channel).enterIdle(this);
+        BackendConnection.of(channel).enterIdle(this, System.nanoTime());
         idle.addFirst(channel);
-        idleSince.addFirst(System.nanoTime());
     }
 
     /** Forgets {@code channel} (closed by the backend while idle). */
     void remove(Channel channel) {
-        Iterator<Channel> channels = idle.iterator();
-        Iterator<Long> times = idleSince.iterator();
-        while (channels.hasNext()) {
-            times.next();
-            if (channels.next() == channel) {
-                channels.remove();
-                times.remove();
-                return;
-            }
-        }
+        idle.removeFirstOccurrence(channel);
     }
 
     /** Closes connections idle for longer than the idle timeout; they sit at the tail. */
     void closeExpired(long now) {
-        while (!idleSince.isEmpty() && now - idleSince.peekLast() >= idleTimeoutNanos) {
-            idleSince.pollLast();
+        Channel oldest;
+        while ((oldest = idle.peekLast()) != null) {
+            BackendConnection connection = BackendConnection.of(oldest);
+            if (connection != null && now - connection.idleSinceNanos() < idleTimeoutNanos) {
+                return;
+            }
             idle.pollLast().close();
         }
     }
@@ -101,7 +91,6 @@ public final class BackendPool {
 
     /** Closes every idle connection. */
     void closeIdle() {
-        idleSince.clear();
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
             channel.close();

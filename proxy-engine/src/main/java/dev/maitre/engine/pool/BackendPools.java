@@ -83,8 +83,7 @@ public final class BackendPools {
          */
         BackendPool pool(Endpoint endpoint, ClusterConfig cluster) {
             BackendPool pool = pools.get(endpoint.id());
-            PoolSettings wanted = new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect());
-            if (pool != null && !wanted.equals(settings.get(endpoint.id()))) {
+            if (pool != null && !settings.get(endpoint.id()).match(endpoint, cluster)) {
                 pool.closeAll();
                 pool = null;
             }
@@ -92,7 +91,7 @@ public final class BackendPools {
                 pool = new BackendPool(endpoint, bootstrap(cluster), cluster.pool().maxIdle(),
                         cluster.pool().idleTimeout().toNanos());
                 pools.put(endpoint.id(), pool);
-                settings.put(endpoint.id(), wanted);
+                settings.put(endpoint.id(), new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect()));
             }
             return pool;
         }
@@ -134,6 +133,12 @@ public final class BackendPools {
 
     /** What a pool is made with; a pool serves only requests that want the same. */
     private record PoolSettings(Endpoint endpoint, PoolConfig pool, Duration connectTimeout) {
+
+        /** Compares without making a record per request. */
+        boolean match(Endpoint wantedEndpoint, ClusterConfig cluster) {
+            return endpoint.equals(wantedEndpoint) && pool.equals(cluster.pool())
+                    && connectTimeout.equals(cluster.timeouts().connect());
+        }
     }
 
     private static HttpDecoderConfig decoderConfig() {

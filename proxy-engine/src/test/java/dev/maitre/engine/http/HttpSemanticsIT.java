@@ -291,6 +291,40 @@ class HttpSemanticsIT {
     }
 
     @Test
+    void pipelinedRequestsStillWaitingWhenTheClientLeavesAreDroppedUnsent() throws Exception {
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        CountDownLatch clientGone = new CountDownLatch(1);
+        RawBackend[] self = new RawBackend[1];
+        try (RawBackend backend = self[0] = RawBackend.start(connection -> {
+                 while (true) {
+                     HttpMessage request;
+                     try {
+                         request = connection.readRequest();
+                     } catch (IOException e) {
+                         return;
+                     }
+                     self[0].record(request);
+                     firstArrived.countDown();
+                     clientGone.await(5, TimeUnit.SECONDS);
+                     connection.respond("late");
+                 }
+             });
+             ProxyFixture proxy = ProxyFixture.start(backend.address())) {
+            RawClient client = proxy.client();
+            // Bodies in the same packet as their heads: the waiting requests hold buffers that must be freed.
+            client.send("POST /a HTTP/1.1\r\nHost: test.local\r\nContent-Length: 3\r\n\r\nayy"
+                    + "POST /b HTTP/1.1\r\nHost: test.local\r\nContent-Length: 3\r\n\r\nbee"
+                    + "POST /c HTTP/1.1\r\nHost: test.local\r\nContent-Length: 3\r\n\r\ncee");
+            assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+            client.close();
+            clientGone.countDown();
+
+            Thread.sleep(300);
+            assertThat(backend.requests()).extracting(HttpMessage::target).containsExactly("/a");
+        }
+    }
+
+    @Test
     void requestTrailersReachTheBackend() throws Exception {
         try (RawBackend backend = RawBackend.replying(OK);
              ProxyFixture proxy = ProxyFixture.start(backend.address());
