@@ -69,6 +69,7 @@ public final class ProxyEngine implements AutoCloseable {
     private final ActiveRequests activeRequests = new ActiveRequests();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
     private final List<HttpListenerContext> httpListeners = new ArrayList<>();
+    private final List<TcpListenerContext> tcpListeners = new ArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
 
@@ -146,6 +147,7 @@ public final class ProxyEngine implements AutoCloseable {
             }
             TcpListenerContext context = new TcpListenerContext(listener, cluster, health, outcomes, activeRequests,
                     transport, clientChannels, backendChannels);
+            tcpListeners.add(context);
             return new TcpListenerInitializer(context, sslContext(listener));
         }
         HttpListenerContext context = new HttpListenerContext(listener,
@@ -157,7 +159,8 @@ public final class ProxyEngine implements AutoCloseable {
 
     /**
      * Routes new requests by {@code config}: each HTTP listener gets the new routes, clusters and access
-     * log setting in one step; requests in flight finish with what they started with. Clusters whose
+     * log setting in one step, each tcp listener its reloaded cluster (balancer, timeouts, retries);
+     * requests and relayed connections in flight finish with what they started with. Clusters whose
      * configuration did not change keep their balancer and its state. The listeners themselves
      * (addresses, protocols, TLS, limits) stay as they were bound: the caller checks that {@code config}
      * leaves them alone.
@@ -167,6 +170,7 @@ public final class ProxyEngine implements AutoCloseable {
     public synchronized void reload(ProxyConfig config) {
         Map<String, ClusterRuntime> current = new HashMap<>();
         httpListeners.forEach(listener -> current.putAll(listener.table().clusters()));
+        tcpListeners.forEach(listener -> current.put(listener.config().cluster(), listener.cluster()));
         Map<String, ClusterRuntime> clusters = clusterRuntimes(config, current);
         Map<HttpListenerContext, RoutingTable> tables = new LinkedHashMap<>();
         for (HttpListenerContext listener : httpListeners) {
@@ -176,7 +180,17 @@ public final class ProxyEngine implements AutoCloseable {
                             + " is not in the new configuration (expected: the same listeners)"));
             tables.put(listener, RoutingTable.of(next, clusters, config.accessLog().enabled()));
         }
+        Map<TcpListenerContext, ClusterRuntime> relays = new LinkedHashMap<>();
+        for (TcpListenerContext listener : tcpListeners) {
+            ClusterRuntime cluster = clusters.get(listener.config().cluster());
+            if (cluster == null) {
+                throw new IllegalArgumentException("listener " + listener.config().name() + ": cluster "
+                        + listener.config().cluster() + " is not in the new configuration");
+            }
+            relays.put(listener, cluster);
+        }
         tables.forEach(HttpListenerContext::use);
+        relays.forEach(TcpListenerContext::use);
     }
 
     /** A runtime per cluster of {@code config}, reusing those of {@code current} whose configuration is unchanged. */

@@ -43,7 +43,8 @@ public final class TcpListenerContext {
     static final int MAX_READ_BYTES = 256 * 1024;
 
     private final ListenerConfig config;
-    private final ClusterRuntime cluster;
+    /** Swapped by a reload; a connection keeps the one it started with. */
+    private volatile ClusterRuntime cluster;
     private final HealthView health;
     private final OutcomeListener outcomes;
     private final ActiveRequests activeRequests;
@@ -66,8 +67,6 @@ public final class TcpListenerContext {
         this.splices = relayMode(config, transport) == RelayMode.SPLICE;
         this.backendBootstrap = new Bootstrap()
                 .channelFactory(transport.channelFactory())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, cluster.config().timeouts().connect().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.AUTO_READ, false)
@@ -87,8 +86,20 @@ public final class TcpListenerContext {
         return config;
     }
 
-    ClusterRuntime cluster() {
+    public ClusterRuntime cluster() {
         return cluster;
+    }
+
+    /**
+     * New connections use {@code next} (the same cluster, reloaded: its balancer, timeouts and
+     * retries); connections already relaying keep the runtime they started with.
+     */
+    public void use(ClusterRuntime next) {
+        if (!next.config().name().equals(config.cluster())) {
+            throw new IllegalArgumentException("listener " + config.name() + " relays to cluster " + config.cluster()
+                    + ", not " + next.config().name());
+        }
+        this.cluster = next;
     }
 
     HealthView health() {
@@ -133,8 +144,10 @@ public final class TcpListenerContext {
     }
 
     /** Opens a connection to {@code endpoint} on {@code loop}, with {@code handler} as its pipeline. */
-    ChannelFuture connect(EventLoop loop, Endpoint endpoint, ChannelHandler handler) {
+    ChannelFuture connect(EventLoop loop, ClusterRuntime cluster, Endpoint endpoint, ChannelHandler handler) {
         Bootstrap bootstrap = backendBootstrap.clone(loop).handler(handler);
+        bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, cluster.config().timeouts().connect().toMillis()));
         bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, readAllocator());
         return bootstrap.connect(endpoint.address().host(), endpoint.address().port());
     }

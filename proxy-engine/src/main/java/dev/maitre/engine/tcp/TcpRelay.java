@@ -113,7 +113,7 @@ final class TcpRelay implements PickContext {
         tried.add(next);
         endpoint = next;
         attemptStartNanos = System.nanoTime();
-        ChannelFuture connect = listener.connect(client.eventLoop(), next, new RelayHandler(this));
+        ChannelFuture connect = listener.connect(client.eventLoop(), cluster, next, new RelayHandler(this));
         connect.addListener(f -> onConnected(connect));
     }
 

@@ -8,6 +8,7 @@ import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.engine.testing.RawBackend;
 import dev.maitre.engine.testing.RawClient;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,41 @@ class TcpBackendChoiceIT {
             assertThat(proxy.outcomes())
                     .filteredOn(o -> o.endpoint().address().equals(good.address()))
                     .extracting(Outcome::kind).containsExactly(Outcome.Kind.RESPONSE, Outcome.Kind.RESPONSE);
+        }
+    }
+
+    @Test
+    void aReloadedClusterTakesEffectForNewConnections() throws Exception {
+        HostPort refusing = TcpPeers.refusing();
+        try (RawBackend good = TcpPeers.named("good");
+             ProxyFixture proxy = ProxyFixture.builder(refusing, good.address()).tcp().retries(0).start()) {
+            // Without retries, round robin sends one connection of every two to the refusing backend.
+            int closedUnserved = 0;
+            for (int i = 0; i < 2; i++) {
+                try (RawClient client = proxy.client()) {
+                    if (!servedText(client).equals("good")) {
+                        closedUnserved++;
+                    }
+                }
+            }
+            assertThat(closedUnserved).isEqualTo(1);
+
+            proxy.engine().reload(ProxyFixture.builder(refusing, good.address()).tcp().retries(1).config());
+
+            for (int i = 0; i < 4; i++) {
+                try (RawClient client = proxy.client()) {
+                    assertThat(servedText(client)).isEqualTo("good");
+                }
+            }
+        }
+    }
+
+    /** What the backend sent, or "" when the proxy closed or reset the connection without a backend. */
+    private static String servedText(RawClient client) {
+        try {
+            return TcpPeers.readAllText(client.input());
+        } catch (IOException closedWithReset) {
+            return "";
         }
     }
 

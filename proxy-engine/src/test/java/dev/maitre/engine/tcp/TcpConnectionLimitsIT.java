@@ -40,12 +40,14 @@ class TcpConnectionLimitsIT {
     void connectionMovingBytesOutlivesTheIdleTimeout(RelayMode relay) throws Exception {
         try (RawBackend backend = TcpPeers.echo();
              ProxyFixture proxy = TcpPeers.relay(relay, backend.address())
-                     .listenerTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)).start();
+                     .listenerTimeouts(Duration.ofSeconds(10), Duration.ofMillis(1000)).start();
              RawClient client = proxy.client()) {
+            // 2 s in all, twice the idle timeout, with a byte every 250 ms: a gap would have to stretch
+            // fourfold on a loaded machine before the timeout could fire on a connection in use.
             for (int i = 0; i < 8; i++) {
                 client.send("x");
                 assertThat(TcpPeers.readText(client.input(), 1)).isEqualTo("x");
-                Thread.sleep(100);
+                Thread.sleep(250);
             }
         }
     }
