@@ -18,21 +18,10 @@ final class HeldRequest {
     }
 
     static RawBackend holding(CountDownLatch release) throws IOException {
-        RawBackend[] self = new RawBackend[1];
-        self[0] = RawBackend.start(connection -> {
-            while (true) {
-                HttpMessage request;
-                try {
-                    request = connection.readRequest();
-                } catch (IOException e) {
-                    return;
-                }
-                self[0].record(request);
-                release.await(10, TimeUnit.SECONDS);
-                connection.respond("slow");
-            }
+        return RawBackend.eachRequest((request, connection) -> {
+            release.await(10, TimeUnit.SECONDS);
+            connection.respond("slow");
         });
-        return self[0];
     }
 
     /**

@@ -260,22 +260,12 @@ class HttpSemanticsIT {
 
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-        RawBackend[] self = new RawBackend[1];
-        try (RawBackend backend = self[0] = RawBackend.start(connection -> {
-                 while (true) {
-                     HttpMessage request;
-                     try {
-                         request = connection.readRequest();
-                     } catch (IOException e) {
-                         return;
-                     }
-                     self[0].record(request);
-                     if (request.target().equals("/a")) {
-                         // The first answer is the slowest; the others must still wait for it.
-                         Thread.sleep(200);
-                     }
-                     connection.respond(request.target() + ":" + request.bodyText());
+        try (RawBackend backend = RawBackend.eachRequest((request, connection) -> {
+                 if (request.target().equals("/a")) {
+                     // The first answer is the slowest; the others must still wait for it.
+                     Thread.sleep(200);
                  }
+                 connection.respond(request.target() + ":" + request.bodyText());
              });
              ProxyFixture proxy = ProxyFixture.start(backend.address());
              RawClient client = proxy.client()) {
@@ -294,20 +284,10 @@ class HttpSemanticsIT {
     void pipelinedRequestsStillWaitingWhenTheClientLeavesAreDroppedUnsent() throws Exception {
         CountDownLatch firstArrived = new CountDownLatch(1);
         CountDownLatch clientGone = new CountDownLatch(1);
-        RawBackend[] self = new RawBackend[1];
-        try (RawBackend backend = self[0] = RawBackend.start(connection -> {
-                 while (true) {
-                     HttpMessage request;
-                     try {
-                         request = connection.readRequest();
-                     } catch (IOException e) {
-                         return;
-                     }
-                     self[0].record(request);
-                     firstArrived.countDown();
-                     clientGone.await(5, TimeUnit.SECONDS);
-                     connection.respond("late");
-                 }
+        try (RawBackend backend = RawBackend.eachRequest((request, connection) -> {
+                 firstArrived.countDown();
+                 clientGone.await(5, TimeUnit.SECONDS);
+                 connection.respond("late");
              });
              ProxyFixture proxy = ProxyFixture.start(backend.address())) {
             RawClient client = proxy.client();

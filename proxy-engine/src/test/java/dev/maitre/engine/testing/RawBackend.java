@@ -28,6 +28,12 @@ public final class RawBackend implements AutoCloseable {
         void serve(Connection connection) throws Exception;
     }
 
+    /** How the backend answers one request read on a kept-alive connection. */
+    @FunctionalInterface
+    public interface Answer {
+        void answer(HttpMessage request, Connection connection) throws Exception;
+    }
+
     /** One accepted connection. */
     public static final class Connection {
         private final Socket socket;
@@ -100,6 +106,21 @@ public final class RawBackend implements AutoCloseable {
      * A keep-alive backend that answers every request with 200 and {@code body}, recording requests.
      */
     public static RawBackend answering(String body) throws IOException {
+        return eachRequest((request, connection) -> {
+            if (request.method().equals("HEAD")) {
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: "
+                        + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n");
+            } else {
+                connection.respond(body);
+            }
+        });
+    }
+
+    /**
+     * A keep-alive backend that reads request after request on each connection, records each and
+     * lets {@code answer} reply, until the peer closes the connection.
+     */
+    public static RawBackend eachRequest(Answer answer) throws IOException {
         RawBackend[] self = new RawBackend[1];
         self[0] = new RawBackend(connection -> {
             while (true) {
@@ -111,12 +132,7 @@ public final class RawBackend implements AutoCloseable {
                     return;
                 }
                 self[0].requests.add(request);
-                if (request.method().equals("HEAD")) {
-                    connection.write("HTTP/1.1 200 OK\r\nContent-Length: "
-                            + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n");
-                } else {
-                    connection.respond(body);
-                }
+                answer.answer(request, connection);
             }
         });
         return self[0];
@@ -128,20 +144,7 @@ public final class RawBackend implements AutoCloseable {
      */
     public static RawBackend replying(String... responses) throws IOException {
         AtomicInteger next = new AtomicInteger();
-        RawBackend[] self = new RawBackend[1];
-        self[0] = new RawBackend(connection -> {
-            while (true) {
-                HttpMessage request;
-                try {
-                    request = connection.readRequest();
-                } catch (IOException e) {
-                    return;
-                }
-                self[0].requests.add(request);
-                connection.write(responses[next.getAndIncrement()]);
-            }
-        });
-        return self[0];
+        return eachRequest((request, connection) -> connection.write(responses[next.getAndIncrement()]));
     }
 
     public void script(Script newScript) {

@@ -38,6 +38,21 @@ class AdminApiIT {
         two.close();
     }
 
+    /**
+     * The page as served, without a browser. DashboardIT renders it in Chromium, which a developer's
+     * machine may lack (it is then skipped there); this check runs everywhere.
+     */
+    @Test
+    void theDashboardPageIsServedAtTheRootAndReadsTheAdminApi() throws Exception {
+        HttpResponse<String> response = maitre.admin("GET", "/");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        assertThat(response.body()).contains("<title>maitre", "fetch(\"/api/clusters\")",
+                "fetch(\"/api/events\")", "fetch(\"/metrics\")", "\"drain\"", "\"enable\"");
+    }
+
     @Test
     void clustersListsEveryBackendWithItsHealthAndRequestsInFlight() throws Exception {
         awaitLastCheck(one);
