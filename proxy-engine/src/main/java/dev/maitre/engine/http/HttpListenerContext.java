@@ -1,5 +1,6 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.upstream.ActiveRequests;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;

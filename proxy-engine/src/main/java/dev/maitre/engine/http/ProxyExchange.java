@@ -1,9 +1,10 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.balance.PickContext;
 import dev.maitre.api.health.Outcome;
-import dev.maitre.engine.balance.TriedEndpoints;
+import dev.maitre.engine.upstream.TriedEndpoints;
 import dev.maitre.engine.pool.BackendConnection;
 import dev.maitre.engine.pool.BackendPool;
 import io.netty.buffer.Unpooled;

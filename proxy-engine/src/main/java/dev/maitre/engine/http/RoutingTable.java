@@ -1,5 +1,6 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.engine.route.Router;
 import java.util.Map;

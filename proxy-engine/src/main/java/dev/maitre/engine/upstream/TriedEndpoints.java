@@ -1,4 +1,4 @@
-package dev.maitre.engine.balance;
+package dev.maitre.engine.upstream;
 
 import dev.maitre.api.balance.Endpoint;
 

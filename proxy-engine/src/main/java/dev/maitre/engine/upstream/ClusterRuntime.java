@@ -1,4 +1,4 @@
-package dev.maitre.engine.http;
+package dev.maitre.engine.upstream;
 
 import dev.maitre.api.balance.LoadBalancer;
 import dev.maitre.api.config.ClusterConfig;
