@@ -1,42 +1,27 @@
 package dev.maitre.engine;
 
+import dev.maitre.api.BackendId;
 import dev.maitre.api.config.ClusterConfig;
-import dev.maitre.api.config.ListenerConfig;
-import dev.maitre.api.config.Protocol;
-import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.balance.Balancers;
-import dev.maitre.api.BackendId;
-import dev.maitre.engine.upstream.ActiveRequests;
-import dev.maitre.engine.upstream.ClusterRuntime;
-import dev.maitre.engine.http.HttpListenerContext;
-import dev.maitre.engine.http.HttpListenerInitializer;
-import dev.maitre.engine.http.RoutingTable;
+import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.pool.BackendPools;
-import dev.maitre.engine.tcp.TcpListenerContext;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
 import dev.maitre.engine.transport.Transport;
-import io.netty.bootstrap.ServerBootstrap;
+import dev.maitre.engine.upstream.ActiveRequests;
+import dev.maitre.engine.upstream.ClusterRuntime;
+import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,27 +42,21 @@ public final class ProxyEngine implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    /**
-     * Netty's default, one instance for all accepted connections instead of one each: it holds only
-     * its settings (each channel keeps its own sizing state in a handle), and idle connections are many.
-     */
-    private static final RecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
-
     private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backendChannels = new DefaultChannelGroup("backends", GlobalEventExecutor.INSTANCE);
-    private final BackendPools pools;
-    private final ActiveRequests activeRequests = new ActiveRequests();
-    private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
-    private final List<HttpListenerContext> httpListeners = new ArrayList<>();
-    private final List<TcpListenerContext> tcpListeners = new ArrayList<>();
+    private final Upstream upstream;
+    private final Listeners listeners;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
 
-    private ProxyEngine(Transport transport, int workerThreads, HealthView health) {
+    private ProxyEngine(Transport transport, int workerThreads, HealthView health, OutcomeListener outcomes) {
         this.transport = transport;
         this.boss = transport.newGroup(1, "maitre-accept");
         this.workers = transport.newGroup(workerThreads, "maitre-worker");
-        this.pools = new BackendPools(transport, backendChannels, health);
+        BackendConnector connector = new BackendConnector(transport, backendChannels);
+        this.upstream = new Upstream(health, outcomes, new ActiveRequests(), connector,
+                new BackendPools(connector, health));
+        this.listeners = new Listeners(transport, boss, workers, upstream, clientChannels);
     }
 
     /**
@@ -90,107 +69,32 @@ public final class ProxyEngine implements AutoCloseable {
         Transport transport = Transport.best();
         LOG.info("transport {} ({}), {} worker event loops", transport.displayName(),
                 transport == Transport.EPOLL ? "native" : "Java NIO", config.workers());
-        ProxyEngine engine = new ProxyEngine(transport, config.workers(), health);
+        ProxyEngine engine = new ProxyEngine(transport, config.workers(), health, outcomes);
         try {
-            engine.bindAll(config, health, outcomes);
-        } catch (EngineStartException | RuntimeException e) {
+            engine.listeners.bindAll(config, clusterRuntimes(config, Map.of()));
+        } catch (RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();
-            throw e;
+            throw new EngineStartException(e.getMessage(), e);
         }
         return engine;
     }
 
-    private void bindAll(ProxyConfig config, HealthView health, OutcomeListener outcomes) throws EngineStartException {
-        Map<String, ClusterRuntime> clusters;
-        try {
-            clusters = clusterRuntimes(config, Map.of());
-        } catch (IllegalArgumentException e) {
-            throw new EngineStartException(e.getMessage(), e);
-        }
-        for (ListenerConfig listener : config.listeners()) {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channelFactory(transport.serverChannelFactory())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
-                    .childHandler(initializer(listener, clusters, health, outcomes, config));
-            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
-            try {
-                Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
-                serverChannels.put(listener.name(), channel);
-                LOG.debug("listener {} ({}) bound to {}", listener.name(), listener.protocol().name().toLowerCase(),
-                        channel.localAddress());
-            } catch (Exception e) {
-                throw new EngineStartException("listener " + listener.name() + ": cannot bind " + listener.bind()
-                        + ": " + rootMessage(e), e);
-            }
-        }
-    }
-
-    private ChannelInitializer<Channel> initializer(ListenerConfig listener, Map<String, ClusterRuntime> clusters,
-                                                    HealthView health, OutcomeListener outcomes, ProxyConfig config)
-            throws EngineStartException {
-        if (listener.protocol() == Protocol.TCP) {
-            ClusterRuntime cluster = clusters.get(listener.cluster());
-            if (cluster == null) {
-                throw new EngineStartException("listener " + listener.name() + ": cluster " + listener.cluster()
-                        + " is not configured", null);
-            }
-            if (listener.relay() == RelayMode.SPLICE
-                    && TcpListenerContext.relayMode(listener, transport) != RelayMode.SPLICE) {
-                LOG.warn("listener {}: relay splice needs the native epoll transport and no tls (transport here: {}); "
-                        + "relaying buffered", listener.name(), transport.displayName());
-            }
-            TcpListenerContext context = new TcpListenerContext(listener, cluster, health, outcomes, activeRequests,
-                    transport, clientChannels, backendChannels);
-            tcpListeners.add(context);
-            return new TcpListenerInitializer(context, sslContext(listener));
-        }
-        HttpListenerContext context = new HttpListenerContext(listener,
-                RoutingTable.of(listener, clusters, config.accessLog().enabled()), health, outcomes, pools,
-                activeRequests, clientChannels);
-        httpListeners.add(context);
-        return new HttpListenerInitializer(context, sslContext(listener));
-    }
-
     /**
-     * Routes new requests by {@code config}: each HTTP listener gets the new routes, clusters and access
-     * log setting in one step, each tcp listener its reloaded cluster (balancer, timeouts, retries);
-     * requests and relayed connections in flight finish with what they started with. Clusters whose
-     * configuration did not change keep their balancer and its state. The listeners themselves
-     * (addresses, protocols, TLS, limits) stay as they were bound: the caller checks that {@code config}
-     * leaves them alone.
+     * Applies {@code config} to the running engine: new requests route by its routes and clusters,
+     * listeners new in it are bound, listeners gone from it stop accepting (their connections end after
+     * their current exchange), and the others give new connections their new timeouts, limits and TLS.
+     * Requests and relayed connections in flight finish with what they started with. Clusters whose
+     * configuration did not change keep their balancer and its state. Nothing changes when anything
+     * fails.
      *
-     * @throws IllegalArgumentException when a balancer cannot be made or a listener is unknown
+     * @throws IllegalArgumentException when a balancer, a certificate or a listener's address cannot be
+     *     had; the message names the cluster or listener
      */
     public synchronized void reload(ProxyConfig config) {
-        Map<String, ClusterRuntime> current = new HashMap<>();
-        httpListeners.forEach(listener -> current.putAll(listener.table().clusters()));
-        tcpListeners.forEach(listener -> current.put(listener.config().cluster(), listener.cluster()));
-        Map<String, ClusterRuntime> clusters = clusterRuntimes(config, current);
-        Map<HttpListenerContext, RoutingTable> tables = new LinkedHashMap<>();
-        for (HttpListenerContext listener : httpListeners) {
-            ListenerConfig next = config.listeners().stream()
-                    .filter(candidate -> candidate.name().equals(listener.config().name())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("listener " + listener.config().name()
-                            + " is not in the new configuration (expected: the same listeners)"));
-            tables.put(listener, RoutingTable.of(next, clusters, config.accessLog().enabled()));
+        if (shuttingDown) {
+            throw new IllegalArgumentException("maitre is stopping");
         }
-        Map<TcpListenerContext, ClusterRuntime> relays = new LinkedHashMap<>();
-        for (TcpListenerContext listener : tcpListeners) {
-            ClusterRuntime cluster = clusters.get(listener.config().cluster());
-            if (cluster == null) {
-                throw new IllegalArgumentException("listener " + listener.config().name() + ": cluster "
-                        + listener.config().cluster() + " is not in the new configuration");
-            }
-            relays.put(listener, cluster);
-        }
-        tables.forEach(HttpListenerContext::use);
-        relays.forEach(TcpListenerContext::use);
+        listeners.reload(config, clusterRuntimes(config, listeners.clustersInUse()));
     }
 
     /** A runtime per cluster of {@code config}, reusing those of {@code current} whose configuration is unchanged. */
@@ -211,34 +115,9 @@ public final class ProxyEngine implements AutoCloseable {
         return clusters;
     }
 
-    private static SslContext sslContext(ListenerConfig listener) throws EngineStartException {
-        if (listener.tls() == null) {
-            return null;
-        }
-        try {
-            return SslContextBuilder.forServer(listener.tls().certFile().toFile(), listener.tls().keyFile().toFile())
-                    .build();
-        } catch (Exception e) {
-            throw new EngineStartException("listener " + listener.name() + ": cannot load TLS certificate "
-                    + listener.tls().certFile() + " and key " + listener.tls().keyFile() + ": " + rootMessage(e), e);
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
-    }
-
     /** The address listener {@code name} is bound to (useful when configured with port 0). */
-    public InetSocketAddress address(String listenerName) {
-        Channel channel = serverChannels.get(listenerName);
-        if (channel == null) {
-            throw new IllegalArgumentException("listener: " + listenerName + " (expected one of " + serverChannels.keySet() + ")");
-        }
-        return (InetSocketAddress) channel.localAddress();
+    public synchronized InetSocketAddress address(String listenerName) {
+        return listeners.address(listenerName);
     }
 
     /** {@code epoll} or {@code nio}. */
@@ -248,7 +127,7 @@ public final class ProxyEngine implements AutoCloseable {
 
     /** Requests {@code backend} is serving right now; a relayed tcp connection counts as one. */
     public int activeRequests(BackendId backend) {
-        return activeRequests.of(backend);
+        return upstream.activeRequests().of(backend);
     }
 
     /** Client connections open now. */
@@ -299,16 +178,8 @@ public final class ProxyEngine implements AutoCloseable {
     }
 
     private void stop(Duration gracePeriod) throws InterruptedException {
-        for (Channel channel : serverChannels.values()) {
-            channel.close().awaitUninterruptibly();
-        }
-        httpListeners.forEach(HttpListenerContext::startDraining);
-        for (Channel channel : clientChannels) {
-            // A relayed tcp connection has no exchange to end after: it runs until its peers end it
-            // or the grace period does.
-            if (!TcpListenerInitializer.isRelayed(channel)) {
-                channel.eventLoop().execute(() -> HttpListenerInitializer.drain(channel));
-            }
+        synchronized (this) {
+            listeners.closeAll();
         }
         long deadline = System.nanoTime() + gracePeriod.toNanos();
         while (!clientChannels.isEmpty() && System.nanoTime() < deadline) {
@@ -319,7 +190,7 @@ public final class ProxyEngine implements AutoCloseable {
         }
         clientChannels.close().awaitUninterruptibly();
         for (EventExecutor loop : workers) {
-            loop.execute(pools::closeIdleOnThisLoop);
+            loop.execute(upstream.pools()::closeIdleOnThisLoop);
         }
         backendChannels.close().awaitUninterruptibly();
         boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

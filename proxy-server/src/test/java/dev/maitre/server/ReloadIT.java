@@ -1,6 +1,7 @@
 package dev.maitre.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,8 +9,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.maitre.server.config.YamlConfigLoader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,16 +105,85 @@ class ReloadIT {
     }
 
     @Test
-    void aNewListenerAddressIsRefusedNamingTheKeyAndNothingChanges() throws Exception {
-        int port = MaitreProcess.freePort();
-        ConfigFiles.write(dir, "maitre.yaml", config("127.0.0.1:" + port, "round_robin", first, second));
+    void aListenerMovedToAnAddressInUseIsRefusedNamingItAndNothingChanges() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            ConfigFiles.write(dir, "maitre.yaml",
+                    config("127.0.0.1:" + taken.getLocalPort(), "round_robin", first, second));
+
+            HttpResponse<String> answer = postReload();
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(JSON.readTree(answer.body()).get("errors").get(0).asText())
+                    .startsWith("listener web: cannot bind 127.0.0.1:" + taken.getLocalPort());
+            assertThat(bodiesOf(4)).containsExactly("first");
+        }
+    }
+
+    @Test
+    void aListenerMovedToANewAddressServesThereAndTheOldAddressStopsAccepting() throws Exception {
+        InetSocketAddress before = server.address("web");
+        ConfigFiles.write(dir, "maitre.yaml", config("127.0.0.2:0", "round_robin", first));
 
         HttpResponse<String> answer = postReload();
 
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
-        assertThat(JSON.readTree(answer.body()).get("errors").get(0).asText()).isEqualTo(
-                "listeners[0].bind: changed from 127.0.0.1:0 to 127.0.0.1:" + port + "; a restart is needed");
-        assertThat(bodiesOf(4)).containsExactly("first");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("listener web moved from 127.0.0.1:0 (http) to 127.0.0.2:0 (http)");
+        assertThat(server.address("web").getAddress().getHostAddress()).isEqualTo("127.0.0.2");
+        assertThat(bodiesOf(2)).containsExactly("first");
+        assertThatThrownBy(() -> new Socket(before.getAddress(), before.getPort()).close())
+                .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void aListenerAddedToTheFileIsBoundAndOneRemovedStopsAcceptingAfterItsRequestInFlight() throws Exception {
+        InetSocketAddress web = server.address("web");
+        CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
+                HttpRequest.newBuilder(proxy("/slow")).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(slowArrived.await(10, TimeUnit.SECONDS)).as("the backend got the request").isTrue();
+        ConfigFiles.write(dir, "maitre.yaml", config("127.0.0.1:0", "round_robin", first)
+                .replace("  - name: web\n", "  - name: www\n"));
+
+        HttpResponse<String> answer = postReload();
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("listener www added on 127.0.0.1:0", "listener web on 127.0.0.1:0 removed");
+        HttpResponse<String> viaNew = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.address("www").getPort() + "/"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(viaNew.body()).isEqualTo("first");
+        assertThatThrownBy(() -> new Socket(web.getAddress(), web.getPort()).close())
+                .isInstanceOf(ConnectException.class);
+        slowReleased.countDown();
+        HttpResponse<String> inFlight = slow.get(10, TimeUnit.SECONDS);
+        assertThat(inFlight.statusCode()).isEqualTo(200);
+        assertThat(inFlight.body()).isEqualTo("first (slow)");
+        assertThat(inFlight.headers().firstValue("connection")).hasValue("close");
+    }
+
+    @Test
+    void changedLimitsApplyToNewConnections() throws Exception {
+        String bigHeader = "x".repeat(4096);
+        assertThat(statusWithHeader(bigHeader)).isEqualTo(200);
+        ConfigFiles.write(dir, "maitre.yaml", config("127.0.0.1:0", "round_robin", first)
+                .replace("    protocol: http\n", "    protocol: http\n    limits: { maxHeaderBytes: 2KiB }\n"));
+
+        HttpResponse<String> answer = postReload();
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("listener web: limits changed (for new connections)");
+        assertThat(statusWithHeader(bigHeader)).isEqualTo(431);
+    }
+
+    private int statusWithHeader(String value) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.address("web").getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + value
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return Integer.parseInt(answer.substring(9, 12));
+        }
     }
 
     @Test
@@ -203,7 +276,8 @@ class ReloadIT {
     }
 
     private URI proxy(String path) {
-        return URI.create("http://127.0.0.1:" + server.address("web").getPort() + path);
+        InetSocketAddress web = server.address("web");
+        return URI.create("http://" + web.getAddress().getHostAddress() + ":" + web.getPort() + path);
     }
 
     private URI admin(String path) {

@@ -312,7 +312,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        listener.connections().decrementAndGet();
+        listener.connectionClosed();
         releaseHeld();
         if (deadline != null) {
             deadline.stop();

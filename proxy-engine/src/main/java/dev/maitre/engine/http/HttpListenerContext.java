@@ -1,46 +1,24 @@
 package dev.maitre.engine.http;
 
-import dev.maitre.engine.upstream.ActiveRequests;
 import dev.maitre.api.config.ListenerConfig;
-import dev.maitre.api.health.HealthView;
-import dev.maitre.api.health.OutcomeListener;
-import dev.maitre.engine.pool.BackendPools;
+import dev.maitre.engine.listener.ListenerContext;
+import dev.maitre.engine.upstream.Upstream;
+import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.handler.ssl.SslContext;
 
 /**
- * What every connection of one HTTP listener shares: its configuration, its routing table, the
- * health view, the outcome listener and the engine's pools. Immutable except for the routing table
- * (replaced whole on a reload), the connection count and the draining flag.
+ * What every connection of one HTTP listener shares: besides what every listener has, its routing
+ * table, replaced whole by a reload.
  */
-public final class HttpListenerContext {
+public final class HttpListenerContext extends ListenerContext {
 
-    private final ListenerConfig config;
     private volatile RoutingTable table;
-    private final HealthView health;
-    private final OutcomeListener outcomes;
-    private final BackendPools pools;
-    private final ActiveRequests activeRequests;
-    private final ChannelGroup clientChannels;
-    private final String scheme;
-    private final AtomicInteger connections = new AtomicInteger();
-    private volatile boolean draining;
 
-    public HttpListenerContext(ListenerConfig config, RoutingTable table, HealthView health,
-                               OutcomeListener outcomes, BackendPools pools, ActiveRequests activeRequests,
+    public HttpListenerContext(ListenerConfig config, SslContext ssl, RoutingTable table, Upstream upstream,
                                ChannelGroup clientChannels) {
-        this.config = config;
+        super(config, ssl, upstream, clientChannels);
         this.table = table;
-        this.health = health;
-        this.outcomes = outcomes;
-        this.pools = pools;
-        this.activeRequests = activeRequests;
-        this.clientChannels = clientChannels;
-        this.scheme = config.tls() != null ? "https" : "http";
-    }
-
-    public ListenerConfig config() {
-        return config;
     }
 
     /** The routing table new requests use; read it once per request. */
@@ -48,45 +26,28 @@ public final class HttpListenerContext {
         return table;
     }
 
-    /** New requests route by {@code next}; those in flight finish with the table they started with. */
-    public void use(RoutingTable next) {
-        table = next;
+    /**
+     * New requests route by {@code nextTable}; new connections get {@code next}'s limits and TLS, and
+     * timeouts apply from the next time they are armed. Requests in flight finish with the table they
+     * started with.
+     */
+    public void reconfigure(ListenerConfig next, SslContext nextSsl, RoutingTable nextTable) {
+        super.reconfigure(next, nextSsl);
+        table = nextTable;
     }
 
-    HealthView health() {
-        return health;
-    }
-
-    OutcomeListener outcomes() {
-        return outcomes;
-    }
-
-    BackendPools pools() {
-        return pools;
-    }
-
-    ActiveRequests activeRequests() {
-        return activeRequests;
-    }
-
-    ChannelGroup clientChannels() {
-        return clientChannels;
-    }
-
+    /** {@code https} when the listener terminates TLS. */
     String scheme() {
-        return scheme;
+        return config().tls() != null ? "https" : "http";
     }
 
-    AtomicInteger connections() {
-        return connections;
-    }
-
-    public boolean draining() {
-        return draining;
-    }
-
-    /** From now on every response closes its connection. */
-    public void startDraining() {
-        draining = true;
+    @Override
+    public void drain(Channel ch) {
+        ClientConnectionHandler handler = ch.pipeline().get(ClientConnectionHandler.class);
+        if (handler != null) {
+            handler.drain();
+        } else {
+            ch.close();
+        }
     }
 }

@@ -14,22 +14,18 @@ import io.netty.handler.ssl.SslContext;
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
 
     private final HttpListenerContext listener;
-    private final SslContext ssl;
 
-    public HttpListenerInitializer(HttpListenerContext listener, SslContext ssl) {
+    public HttpListenerInitializer(HttpListenerContext listener) {
         this.listener = listener;
-        this.ssl = ssl;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        ListenerLimits limits = listener.config().limits();
-        if (listener.connections().incrementAndGet() > limits.maxConnections() || listener.draining()) {
-            listener.connections().decrementAndGet();
-            ch.close();
+        if (!listener.admit(ch)) {
             return;
         }
-        listener.clientChannels().add(ch);
+        ListenerLimits limits = listener.config().limits();
+        SslContext ssl = listener.ssl();
 
         ClientResponseEncoder encoder = new ClientResponseEncoder();
         ClientConnectionHandler handler = new ClientConnectionHandler(listener, encoder);
@@ -52,15 +48,5 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
                 .setValidateHeaders(true)
                 .setAllowDuplicateContentLengths(false)
                 .setUseRfc9112TransferEncoding(true);
-    }
-
-    /** Asks the connection to close now if idle, or after its current exchange; call on its loop. */
-    public static void drain(Channel ch) {
-        ClientConnectionHandler handler = ch.pipeline().get(ClientConnectionHandler.class);
-        if (handler != null) {
-            handler.drain();
-        } else {
-            ch.close();
-        }
     }
 }

@@ -1,12 +1,11 @@
 package dev.maitre.engine.http;
 
-import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.api.balance.Endpoint;
-import dev.maitre.api.balance.PickContext;
 import dev.maitre.api.health.Outcome;
-import dev.maitre.engine.upstream.TriedEndpoints;
 import dev.maitre.engine.pool.BackendConnection;
 import dev.maitre.engine.pool.BackendPool;
+import dev.maitre.engine.upstream.ClusterRuntime;
+import dev.maitre.engine.upstream.UpstreamSelection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -39,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * writable. What the proxy holds is therefore bounded by the write-buffer high-water mark plus one
  * read per direction, whatever the sizes and speeds of the two peers.
  */
-final class ProxyExchange implements BackendConnection.Listener, PickContext {
+final class ProxyExchange implements BackendConnection.Listener, UpstreamSelection.Subject {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("maitre.access");
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
@@ -60,17 +59,12 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     private final long maxBodyBytes;
     private final long startNanos = System.nanoTime();
 
-    private final TriedEndpoints tried;
+    private final UpstreamSelection upstream;
     private boolean staleRetryUsed;
     private Rejection lastFailure = Rejection.BACKEND_FAILED;
 
-    private long hashKey;
-    private boolean hashKeyKnown;
-
-    private Endpoint endpoint;
     private BackendPool pool;
     private Channel backend;
-    private long attemptStartNanos;
 
     private final ReplayBuffer replay = new ReplayBuffer();
     private long bodyBytes;
@@ -106,7 +100,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         this.headRequest = request.method().name().equals("HEAD");
         this.idempotent = isIdempotent(request.method().name());
         this.maxBodyBytes = listener.config().limits().maxBodyBytes();
-        this.tried = new TriedEndpoints(cluster.config().retries().attempts());
+        this.upstream = new UpstreamSelection(listener.upstream(), cluster, this);
 
         this.noRequestBody = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
         // A request without a body is complete with its head: the head and its end go to the backend
@@ -127,41 +121,24 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         pickAndConnect();
     }
 
-    @Override
-    public boolean isExcluded(Endpoint candidate) {
-        return tried.contains(candidate);
-    }
-
-    @Override
-    public int activeRequests(Endpoint candidate) {
-        return listener.activeRequests().of(candidate.id());
-    }
-
-    /** Computed at the first pick that asks, and kept for the retries of this request. */
+    /** Asked at the first pick that needs it; the selection keeps it for the retries of this request. */
     @Override
     public long hashKey() {
-        if (!hashKeyKnown) {
-            hashKey = RequestHashKey.of(cluster.config().hashOn(), request, client.remoteAddress());
-            hashKeyKnown = true;
-        }
-        return hashKey;
+        return RequestHashKey.of(cluster.config().hashOn(), request, client.remoteAddress());
     }
 
     private void pickAndConnect() {
-        Endpoint next = cluster.balancer().pick(listener.health().eligible(cluster.name()), this);
+        Endpoint next = upstream.pick();
         if (next == null) {
-            if (tried.isEmpty()) {
-                report(null, Outcome.Kind.NO_BACKEND, Rejection.NO_BACKEND.status().code());
+            if (!upstream.pickedAny()) {
+                upstream.reportNoBackend(Rejection.NO_BACKEND.status().code());
                 fail(Rejection.NO_BACKEND);
             } else {
                 fail(lastFailure);
             }
             return;
         }
-        tried.add(next);
-        endpoint = next;
-        pool = listener.pools().pool(clientCtx.channel().eventLoop(), next, cluster.config());
-        attemptStartNanos = System.nanoTime();
+        pool = listener.upstream().pools().pool(clientCtx.channel().eventLoop(), next, cluster.config());
         Channel idle = pool.pollIdle();
         if (idle != null) {
             attach(idle);
@@ -171,7 +148,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     }
 
     private void connectFresh() {
-        attemptStartNanos = System.nanoTime();
+        upstream.restartAttempt();
         ChannelFuture connect = pool.connect();
         connect.addListener(f -> onConnected(connect));
     }
@@ -184,10 +161,10 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             return;
         }
         if (!connect.isSuccess()) {
-            LOG.debug("connect to {} failed: {}", endpoint, connect.cause().toString());
-            report(endpoint, Outcome.Kind.CONNECT_FAILURE, 0);
+            LOG.debug("connect to {} failed: {}", upstream.endpoint(), connect.cause().toString());
+            upstream.report(Outcome.Kind.CONNECT_FAILURE, 0);
             lastFailure = Rejection.BACKEND_FAILED;
-            if (tried.takeRetry()) {
+            if (upstream.takeRetry()) {
                 pickAndConnect();
             } else {
                 fail(Rejection.BACKEND_FAILED);
@@ -199,10 +176,10 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
 
     private void attach(Channel channel) {
         backend = channel;
-        listener.activeRequests().increment(endpoint.id());
+        upstream.holdBackend();
         BackendConnection.of(channel).attach(this);
         if (hostFromBackend) {
-            request.headers().set(HttpHeaderNames.HOST, endpoint.address().toString());
+            request.headers().set(HttpHeaderNames.HOST, upstream.endpoint().address().toString());
         }
         lastProgressNanos = System.nanoTime();
         backend.write(request, backend.voidPromise());
@@ -359,7 +336,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     }
 
     private void onResponseComplete() {
-        report(endpoint, Outcome.Kind.RESPONSE, status);
+        upstream.report(Outcome.Kind.RESPONSE, status);
         Channel channel = detachBackend();
         if (backendReusable && requestSent) {
             pool.release(channel);
@@ -390,7 +367,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
 
     @Override
     public void onBackendException(Throwable cause) {
-        LOG.debug("backend {} failed: {}", endpoint, cause.toString());
+        LOG.debug("backend {} failed: {}", upstream.endpoint(), cause.toString());
         backendFailed(Outcome.Kind.RESET);
     }
 
@@ -430,7 +407,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         boolean reused = BackendConnection.of(channel) != null && BackendConnection.of(channel).isReused();
         channel.close();
         if (responseStarted) {
-            report(endpoint, kind, status);
+            upstream.report(kind, status);
             client.abort();
             finishQuietly();
             return;
@@ -441,8 +418,8 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             connectFresh();
             return;
         }
-        report(endpoint, kind, 0);
-        if (kind == Outcome.Kind.RESET && canSendAgain() && tried.takeRetry()) {
+        upstream.report(kind, 0);
+        if (kind == Outcome.Kind.RESET && canSendAgain() && upstream.takeRetry()) {
             // Closed or reset before any answer (a crashed backend behind a listener that accepts
             // and closes): an idempotent request whose body is still held goes to another backend.
             pickAndConnect();
@@ -490,7 +467,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         }
         Channel channel = detachBackend();
         channel.close();
-        report(endpoint, Outcome.Kind.TIMEOUT, responseStarted ? status : 0);
+        upstream.report(Outcome.Kind.TIMEOUT, responseStarted ? status : 0);
         if (responseStarted) {
             client.abort();
             finishQuietly();
@@ -554,7 +531,7 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             if (connection != null) {
                 connection.detach();
             }
-            listener.activeRequests().decrement(endpoint.id());
+            upstream.releaseBackend();
             backend = null;
         }
         return channel;
@@ -571,17 +548,11 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
         replay.release();
     }
 
-    private void report(Endpoint target, Outcome.Kind kind, int code) {
-        long now = System.nanoTime();
-        long since = target == null ? startNanos : attemptStartNanos;
-        listener.outcomes().onOutcome(new Outcome(cluster.name(), target, kind, code, now - since));
-    }
-
     private void logAccess() {
         if (requestLine != null && ACCESS.isInfoEnabled()) {
             ACCESS.info("{} \"{}\" {} {} {}ms {} {}", client.remoteAddress(), requestLine, status, responseBytes,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), cluster.name(),
-                    endpoint == null ? "-" : endpoint.address());
+                    upstream.endpoint() == null ? "-" : upstream.endpoint().address());
         }
     }
 

@@ -14,13 +14,16 @@ import java.util.ArrayDeque;
 public final class BackendPool {
 
     private final Endpoint endpoint;
+    private final BackendConnector connector;
     private final Bootstrap bootstrap;
     private final int maxIdle;
     private final long idleTimeoutNanos;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
 
-    BackendPool(Endpoint endpoint, Bootstrap bootstrap, int maxIdle, long idleTimeoutNanos) {
+    BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, int maxIdle,
+                long idleTimeoutNanos) {
         this.endpoint = endpoint;
+        this.connector = connector;
         this.bootstrap = bootstrap;
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
@@ -45,7 +48,7 @@ public final class BackendPool {
 
     /** Opens a new connection; the future completes on this pool's event loop. */
     public ChannelFuture connect() {
-        return bootstrap.connect(endpoint.address().host(), endpoint.address().port());
+        return connector.connect(bootstrap, endpoint);
     }
 
     /**

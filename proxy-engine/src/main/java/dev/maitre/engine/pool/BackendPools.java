@@ -5,13 +5,10 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.PoolConfig;
 import dev.maitre.api.health.HealthView;
-import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -28,23 +25,12 @@ public final class BackendPools {
 
     private static final long SWEEP_MILLIS = 250;
 
-    /**
-     * The kernel receive buffer of a backend connection. When a backend closes its connection, the
-     * epoll transport reads everything the kernel holds for it at once, whether or not a read was
-     * asked for; a fixed buffer keeps that, and so what a slow client makes maitre hold, to a few
-     * hundred KiB instead of the megabytes receive auto-tuning grows to. The cost is a window of
-     * this size: about 128 MB/s per connection to a backend 1 ms away.
-     */
-    private static final int RECEIVE_BUFFER_BYTES = 128 * 1024;
-
-    private final Transport transport;
-    private final ChannelGroup backendChannels;
+    private final BackendConnector connector;
     private final HealthView health;
     private final FastThreadLocal<LoopPools> perLoop = new FastThreadLocal<>();
 
-    public BackendPools(Transport transport, ChannelGroup backendChannels, HealthView health) {
-        this.transport = transport;
-        this.backendChannels = backendChannels;
+    public BackendPools(BackendConnector connector, HealthView health) {
+        this.connector = connector;
         this.health = health;
     }
 
@@ -88,7 +74,7 @@ public final class BackendPools {
                 pool = null;
             }
             if (pool == null) {
-                pool = new BackendPool(endpoint, bootstrap(cluster), cluster.pool().maxIdle(),
+                pool = new BackendPool(endpoint, connector, bootstrap(cluster), cluster.pool().maxIdle(),
                         cluster.pool().idleTimeout().toNanos());
                 pools.put(endpoint.id(), pool);
                 settings.put(endpoint.id(), new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect()));
@@ -97,22 +83,13 @@ public final class BackendPools {
         }
 
         private Bootstrap bootstrap(ClusterConfig cluster) {
-            return new Bootstrap()
-                    .group(loop)
-                    .channelFactory(transport.channelFactory())
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                            (int) Math.min(Integer.MAX_VALUE, cluster.timeouts().connect().toMillis()))
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
-                    .option(ChannelOption.AUTO_READ, false)
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            backendChannels.add(ch);
-                            ch.pipeline().addLast("http", new HttpClientCodec(decoderConfig(), false, false));
-                            ch.pipeline().addLast("backend", new BackendConnection());
-                        }
-                    });
+            return connector.bootstrap(loop, cluster, new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast("http", new HttpClientCodec(decoderConfig(), false, false));
+                    ch.pipeline().addLast("backend", new BackendConnection());
+                }
+            });
         }
 
         /**

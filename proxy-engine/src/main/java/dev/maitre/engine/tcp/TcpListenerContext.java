@@ -3,11 +3,11 @@ package dev.maitre.engine.tcp;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.RelayMode;
-import dev.maitre.api.health.HealthView;
-import dev.maitre.api.health.OutcomeListener;
-import dev.maitre.engine.upstream.ActiveRequests;
-import dev.maitre.engine.upstream.ClusterRuntime;
+import dev.maitre.engine.listener.ListenerContext;
+import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.transport.Transport;
+import dev.maitre.engine.upstream.ClusterRuntime;
+import dev.maitre.engine.upstream.Upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -17,23 +17,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.handler.ssl.SslContext;
 
 /**
- * What every connection of one tcp listener shares: its configuration, its cluster, the health
- * view, the outcome listener, the engine's channel groups and how backend connections are opened.
- * Immutable except for the connection count.
+ * What every connection of one tcp listener shares: besides what every listener has, the cluster it
+ * relays to (replaced by a reload; a relayed pair keeps the one it started with) and the relay mode.
  */
-public final class TcpListenerContext {
-
-    /**
-     * The kernel receive buffer of both connections of a pair. When a peer ends its input, the epoll
-     * transport reads what the kernel holds for the connection at once, whether or not a read was
-     * asked for (as {@code BackendPools} explains for HTTP backends); a fixed buffer keeps that, and
-     * so what one slow peer makes maitre hold, to a few hundred KiB instead of the megabytes receive
-     * auto-tuning grows to. The cost is a window of this size per connection.
-     */
-    static final int RECEIVE_BUFFER_BYTES = 128 * 1024;
+public final class TcpListenerContext extends ListenerContext {
 
     /**
      * The largest read of a buffered pair: up to what the fixed receive buffer can hold, four times
@@ -42,35 +32,14 @@ public final class TcpListenerContext {
      */
     static final int MAX_READ_BYTES = 256 * 1024;
 
-    private final ListenerConfig config;
-    /** Swapped by a reload; a connection keeps the one it started with. */
+    private final Transport transport;
     private volatile ClusterRuntime cluster;
-    private final HealthView health;
-    private final OutcomeListener outcomes;
-    private final ActiveRequests activeRequests;
-    private final ChannelGroup clientChannels;
-    private final ChannelGroup backendChannels;
-    private final Bootstrap backendBootstrap;
-    private final AtomicInteger connections = new AtomicInteger();
-    private final boolean splices;
 
-    public TcpListenerContext(ListenerConfig config, ClusterRuntime cluster, HealthView health,
-                              OutcomeListener outcomes, ActiveRequests activeRequests, Transport transport,
-                              ChannelGroup clientChannels, ChannelGroup backendChannels) {
-        this.config = config;
-        this.cluster = cluster;
-        this.health = health;
-        this.outcomes = outcomes;
-        this.activeRequests = activeRequests;
-        this.clientChannels = clientChannels;
-        this.backendChannels = backendChannels;
-        this.splices = relayMode(config, transport) == RelayMode.SPLICE;
-        this.backendBootstrap = new Bootstrap()
-                .channelFactory(transport.channelFactory())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    public TcpListenerContext(ListenerConfig config, SslContext ssl, ClusterRuntime cluster, Upstream upstream,
+                              Transport transport, ChannelGroup clientChannels) {
+        super(config, ssl, upstream, clientChannels);
+        this.transport = transport;
+        this.cluster = checked(config, cluster);
     }
 
     /**
@@ -82,73 +51,59 @@ public final class TcpListenerContext {
                 ? RelayMode.SPLICE : RelayMode.BUFFERED;
     }
 
-    public ListenerConfig config() {
-        return config;
-    }
-
     public ClusterRuntime cluster() {
         return cluster;
     }
 
     /**
-     * New connections use {@code next} (the same cluster, reloaded: its balancer, timeouts and
-     * retries); connections already relaying keep the runtime they started with.
+     * New connections relay to {@code nextCluster} (the listener's cluster, reloaded: its balancer,
+     * timeouts and retries) with {@code next}'s settings and TLS; pairs already relaying keep what they
+     * started with.
      */
-    public void use(ClusterRuntime next) {
-        if (!next.config().name().equals(config.cluster())) {
+    public void reconfigure(ListenerConfig next, SslContext nextSsl, ClusterRuntime nextCluster) {
+        checked(next, nextCluster);
+        super.reconfigure(next, nextSsl);
+        cluster = nextCluster;
+    }
+
+    private static ClusterRuntime checked(ListenerConfig config, ClusterRuntime cluster) {
+        if (!cluster.name().equals(config.cluster())) {
             throw new IllegalArgumentException("listener " + config.name() + " relays to cluster " + config.cluster()
-                    + ", not " + next.config().name());
+                    + ", not " + cluster.name());
         }
-        this.cluster = next;
+        return cluster;
     }
 
-    HealthView health() {
-        return health;
-    }
-
-    OutcomeListener outcomes() {
-        return outcomes;
-    }
-
-    ActiveRequests activeRequests() {
-        return activeRequests;
-    }
-
-    ChannelGroup clientChannels() {
-        return clientChannels;
-    }
-
-    ChannelGroup backendChannels() {
-        return backendChannels;
-    }
-
-    AtomicInteger connections() {
-        return connections;
-    }
-
-    /** True when this listener's pairs are spliced. */
+    /** True when new pairs of this listener are spliced. */
     boolean splices() {
-        return splices;
+        return relayMode(config(), transport) == RelayMode.SPLICE;
     }
 
-    /** Readies a new connection of a pair for its relay mode: a spliced one counts what its reads move. */
-    void prepare(Channel ch) {
-        ch.config().setOption(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
-        ch.config().setRecvByteBufAllocator(readAllocator());
+    /** Readies a new client connection for its relay mode. */
+    void prepare(Channel ch, boolean splice) {
+        ch.config().setOption(ChannelOption.SO_RCVBUF, BackendConnector.RECEIVE_BUFFER_BYTES);
+        ch.config().setRecvByteBufAllocator(readAllocator(splice));
     }
 
     /** A spliced connection counts what its reads move; a buffered one reads up to {@link #MAX_READ_BYTES}. */
-    private RecvByteBufAllocator readAllocator() {
-        return splices ? new CountingReadAllocator(SpliceFlow.SPLICE_BYTES)
+    private static RecvByteBufAllocator readAllocator(boolean splice) {
+        return splice ? new CountingReadAllocator(SpliceFlow.SPLICE_BYTES)
                 : new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, MAX_READ_BYTES);
     }
 
-    /** Opens a connection to {@code endpoint} on {@code loop}, with {@code handler} as its pipeline. */
-    ChannelFuture connect(EventLoop loop, ClusterRuntime cluster, Endpoint endpoint, ChannelHandler handler) {
-        Bootstrap bootstrap = backendBootstrap.clone(loop).handler(handler);
-        bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, cluster.config().timeouts().connect().toMillis()));
-        bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, readAllocator());
-        return bootstrap.connect(endpoint.address().host(), endpoint.address().port());
+    /** Opens the backend side of a pair to {@code endpoint} on {@code loop}, with {@code handler} as its pipeline. */
+    ChannelFuture connect(EventLoop loop, ClusterRuntime cluster, Endpoint endpoint, ChannelHandler handler,
+                          boolean splice) {
+        BackendConnector connector = upstream().connector();
+        Bootstrap bootstrap = connector.bootstrap(loop, cluster.config(), handler)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(splice));
+        return connector.connect(bootstrap, endpoint);
+    }
+
+    @Override
+    public void drain(Channel ch) {
+        // A relayed pair has no exchange to end after: it runs until its peers end it, or until the
+        // engine's grace period is over.
     }
 }

@@ -14,26 +14,23 @@ import java.util.concurrent.TimeUnit;
 public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
 
     private final TcpListenerContext listener;
-    private final SslContext ssl;
 
-    public TcpListenerInitializer(TcpListenerContext listener, SslContext ssl) {
+    public TcpListenerInitializer(TcpListenerContext listener) {
         this.listener = listener;
-        this.ssl = ssl;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        if (listener.connections().incrementAndGet() > listener.config().limits().maxConnections()) {
-            listener.connections().decrementAndGet();
-            ch.close();
+        if (!listener.admit(ch)) {
             return;
         }
-        ch.closeFuture().addListener(f -> listener.connections().decrementAndGet());
-        listener.clientChannels().add(ch);
-        listener.prepare(ch);
+        ch.closeFuture().addListener(f -> listener.connectionClosed());
+        boolean splice = listener.splices();
+        SslContext ssl = listener.ssl();
+        listener.prepare(ch, splice);
 
-        TcpRelay relay = new TcpRelay(listener, ch);
-        if (!listener.splices()) {
+        TcpRelay relay = new TcpRelay(listener, ch, splice);
+        if (!splice) {
             // All-idle on the client connection: reads are bytes from the client, writes bytes from the
             // backend, so it fires only when nothing moved either way. Spliced bytes pass no pipeline:
             // a spliced pair keeps its own idle clock.
@@ -53,10 +50,5 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
      */
     public static long splicedBytesInFlight(Channel ch) {
         return SpliceFlow.inFlightBytes(ch);
-    }
-
-    /** True for a client connection of a tcp listener: one that runs until its peers end it. */
-    public static boolean isRelayed(Channel ch) {
-        return ch.pipeline().get(RelayHandler.class) != null;
     }
 }

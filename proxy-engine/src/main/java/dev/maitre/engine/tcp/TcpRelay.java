@@ -1,11 +1,9 @@
 package dev.maitre.engine.tcp;
 
 import dev.maitre.api.balance.Endpoint;
-import dev.maitre.api.balance.PickContext;
 import dev.maitre.api.health.Outcome;
-import dev.maitre.engine.upstream.TriedEndpoints;
 import dev.maitre.engine.balance.Hash64;
-import dev.maitre.engine.upstream.ClusterRuntime;
+import dev.maitre.engine.upstream.UpstreamSelection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -37,18 +35,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything runs on the client's event loop: both channels live there.
  */
-final class TcpRelay implements PickContext {
+final class TcpRelay implements UpstreamSelection.Subject {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpRelay.class);
 
     private final TcpListenerContext listener;
-    private final ClusterRuntime cluster;
     private final Channel client;
-    private final long startNanos = System.nanoTime();
-
-    private final TriedEndpoints tried;
-    private Endpoint endpoint;
-    private long attemptStartNanos;
+    private final UpstreamSelection upstream;
 
     private Channel backend;
     /**
@@ -67,12 +60,11 @@ final class TcpRelay implements PickContext {
     private long lastMovedNanos;
     private ScheduledFuture<?> idleCheck;
 
-    TcpRelay(TcpListenerContext listener, Channel client) {
+    TcpRelay(TcpListenerContext listener, Channel client, boolean splice) {
         this.listener = listener;
-        this.cluster = listener.cluster();
         this.client = client;
-        this.tried = new TriedEndpoints(cluster.config().retries().attempts());
-        this.splice = listener.splices();
+        this.upstream = new UpstreamSelection(listener.upstream(), listener.cluster(), this);
+        this.splice = splice;
     }
 
     void start() {
@@ -83,16 +75,6 @@ final class TcpRelay implements PickContext {
         pickAndConnect();
     }
 
-    @Override
-    public boolean isExcluded(Endpoint candidate) {
-        return tried.contains(candidate);
-    }
-
-    @Override
-    public int activeRequests(Endpoint candidate) {
-        return listener.activeRequests().of(candidate.id());
-    }
-
     /** A byte stream has no header, cookie or path: connections are keyed by their client's IP. */
     @Override
     public long hashKey() {
@@ -101,30 +83,28 @@ final class TcpRelay implements PickContext {
     }
 
     private void pickAndConnect() {
-        Endpoint next = cluster.balancer().pick(listener.health().eligible(cluster.name()), this);
+        Endpoint next = upstream.pick();
         if (next == null) {
-            if (tried.isEmpty()) {
-                report(null, Outcome.Kind.NO_BACKEND, startNanos);
+            if (!upstream.pickedAny()) {
+                upstream.reportNoBackend(0);
             }
             finished = true;
             client.close();
             return;
         }
-        tried.add(next);
-        endpoint = next;
-        attemptStartNanos = System.nanoTime();
-        ChannelFuture connect = listener.connect(client.eventLoop(), cluster, next, new RelayHandler(this));
+        ChannelFuture connect = listener.connect(client.eventLoop(), upstream.cluster(), next, new RelayHandler(this),
+                splice);
         connect.addListener(f -> onConnected(connect));
     }
 
     private void onConnected(ChannelFuture connect) {
         if (!connect.isSuccess()) {
-            LOG.debug("connect to {} failed: {}", endpoint, connect.cause().toString());
-            report(endpoint, Outcome.Kind.CONNECT_FAILURE, attemptStartNanos);
+            LOG.debug("connect to {} failed: {}", upstream.endpoint(), connect.cause().toString());
+            upstream.report(Outcome.Kind.CONNECT_FAILURE, 0);
             if (!client.isActive()) {
                 finished = true;
                 releaseEarly();
-            } else if (tried.takeRetry()) {
+            } else if (upstream.takeRetry()) {
                 pickAndConnect();
             } else {
                 finished = true;
@@ -135,15 +115,14 @@ final class TcpRelay implements PickContext {
         }
         if (!client.isActive()) {
             // The client left while the backend was being connected: nothing to relay.
-            report(endpoint, Outcome.Kind.RESPONSE, attemptStartNanos);
+            upstream.report(Outcome.Kind.RESPONSE, 0);
             finished = true;
             releaseEarly();
             connect.channel().close();
             return;
         }
         backend = connect.channel();
-        listener.backendChannels().add(backend);
-        listener.activeRequests().increment(endpoint.id());
+        upstream.holdBackend();
         if (early != null) {
             for (Object msg = early.poll(); msg != null; msg = early.poll()) {
                 backend.write(msg, backend.voidPromise());
@@ -354,11 +333,7 @@ final class TcpRelay implements PickContext {
             return;
         }
         finished = true;
-        listener.activeRequests().decrement(endpoint.id());
-        report(endpoint, backendFailed ? Outcome.Kind.RESET : Outcome.Kind.RESPONSE, attemptStartNanos);
-    }
-
-    private void report(Endpoint target, Outcome.Kind kind, long sinceNanos) {
-        listener.outcomes().onOutcome(new Outcome(cluster.name(), target, kind, 0, System.nanoTime() - sinceNanos));
+        upstream.releaseBackend();
+        upstream.report(backendFailed ? Outcome.Kind.RESET : Outcome.Kind.RESPONSE, 0);
     }
 }

@@ -15,8 +15,8 @@ import java.util.function.Function;
 
 /**
  * What differs between the running configuration and a new one: the changes a reload can apply live
- * (routes, clusters, the access log, the grace period) and those that need a restart (the set of
- * listeners, anything a listener was bound with, {@code admin.bind}, {@code workers}).
+ * (listeners added, removed, moved or reconfigured, routes, clusters, the access log, the grace period)
+ * and those that need a restart ({@code admin.bind}, {@code workers}).
  *
  * @param restartNeeded one sentence per change a reload cannot apply, naming the key
  * @param applied one short line per change a reload applies, for the log and the admin API's answer
@@ -34,7 +34,7 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
         List<String> applied = new ArrayList<>();
         compare(restart, "admin.bind", running.admin().bind(), next.admin().bind());
         compare(restart, "workers", running.workers(), next.workers());
-        compareListeners(restart, applied, running.listeners(), next.listeners());
+        compareListeners(applied, running.listeners(), next.listeners());
         compareClusters(applied, running.clusters(), next.clusters());
         if (running.accessLog().enabled() != next.accessLog().enabled()) {
             applied.add("access log " + (next.accessLog().enabled() ? "on" : "off"));
@@ -50,31 +50,41 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
         return restartNeeded.isEmpty();
     }
 
-    private static void compareListeners(List<String> restart, List<String> applied, List<ListenerConfig> running,
+    private static void compareListeners(List<String> applied, List<ListenerConfig> running,
                                          List<ListenerConfig> next) {
         Map<String, ListenerConfig> before = byName(running, ListenerConfig::name);
-        for (int i = 0; i < next.size(); i++) {
-            ListenerConfig listener = next.get(i);
-            String key = "listeners[" + i + "]";
+        for (ListenerConfig listener : next) {
             ListenerConfig old = before.remove(listener.name());
+            String name = "listener " + listener.name();
             if (old == null) {
-                restart.add(key + ": listener " + listener.name() + " is new; a restart is needed to bind it");
+                applied.add(name + " added on " + listener.bind());
                 continue;
             }
-            compare(restart, key + ".bind", old.bind(), listener.bind());
-            compare(restart, key + ".protocol", lower(old.protocol()), lower(listener.protocol()));
-            compare(restart, key + ".cluster", old.cluster(), listener.cluster());
-            compare(restart, key + ".relay", lower(old.relay()), lower(listener.relay()));
-            compare(restart, key + ".tls", old.tls(), listener.tls());
-            compare(restart, key + ".timeouts", old.timeouts(), listener.timeouts());
-            compare(restart, key + ".limits", old.limits(), listener.limits());
+            if (!old.bind().equals(listener.bind()) || old.protocol() != listener.protocol()) {
+                applied.add(name + " moved from " + old.bind() + " (" + lower(old.protocol()) + ") to "
+                        + listener.bind() + " (" + lower(listener.protocol()) + ")");
+                continue;
+            }
+            List<String> changed = new ArrayList<>();
+            changedKey(changed, "cluster", old.cluster(), listener.cluster());
+            changedKey(changed, "relay", old.relay(), listener.relay());
+            changedKey(changed, "tls", old.tls(), listener.tls());
+            changedKey(changed, "timeouts", old.timeouts(), listener.timeouts());
+            changedKey(changed, "limits", old.limits(), listener.limits());
+            if (!changed.isEmpty()) {
+                applied.add(name + ": " + String.join(", ", changed) + " changed (for new connections)");
+            }
             if (!old.routes().equals(listener.routes())) {
-                applied.add("listener " + listener.name() + ": routes changed");
+                applied.add(name + ": routes changed");
             }
         }
-        for (ListenerConfig removed : before.values()) {
-            restart.add("listeners: listener " + removed.name() + " (" + removed.bind()
-                    + ") is gone from the file; a restart is needed to close it");
+        before.values().forEach(removed -> applied.add("listener " + removed.name() + " on " + removed.bind()
+                + " removed (its connections end after their current exchange)"));
+    }
+
+    private static void changedKey(List<String> changed, String key, Object running, Object next) {
+        if (!Objects.equals(running, next)) {
+            changed.add(key);
         }
     }
 

@@ -82,49 +82,53 @@ class ConfigChangesTest {
     }
 
     @Test
-    void aListenerBindChangeNeedsARestartAndNamesTheKey() {
+    void aListenerMovedToAnotherAddressAppliesLive() {
         ListenerConfig moved = web(HostPort.parse("127.0.0.1:8081"), null, WEB.routes());
 
         ConfigChanges changes = ConfigChanges.between(RUNNING,
                 config(AdminConfig.defaults(), 2, List.of(moved), List.of(API)));
 
-        assertThat(changes.appliesLive()).isFalse();
-        assertThat(changes.restartNeeded()).containsExactly(
-                "listeners[0].bind: changed from 127.0.0.1:8080 to 127.0.0.1:8081; a restart is needed");
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly(
+                "listener web moved from 127.0.0.1:8080 (http) to 127.0.0.1:8081 (http)");
     }
 
     @Test
-    void turningTlsOnNeedsARestart() {
+    void turningTlsOnAppliesToNewConnections() {
         ListenerConfig secured = web(WEB.bind(), new TlsConfig(Path.of("cert.pem"), Path.of("key.pem")), WEB.routes());
 
         ConfigChanges changes = ConfigChanges.between(RUNNING,
                 config(AdminConfig.defaults(), 2, List.of(secured), List.of(API)));
 
-        assertThat(changes.restartNeeded()).singleElement().asString().startsWith("listeners[0].tls: changed from nothing to");
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly("listener web: tls changed (for new connections)");
     }
 
     @Test
-    void changingTheRelayModeOfATcpListenerNeedsARestart() {
+    void changingTheRelayModeOfATcpListenerAppliesToNewConnections() {
         ListenerConfig db = new ListenerConfig("db", HostPort.parse("127.0.0.1:5433"), Protocol.TCP, List.of(), "api",
                 null, WEB.timeouts(), WEB.limits());
         ProxyConfig before = config(AdminConfig.defaults(), 2, List.of(db), List.of(API));
         ProxyConfig after = config(AdminConfig.defaults(), 2, List.of(db.withRelay(RelayMode.SPLICE)), List.of(API));
 
-        assertThat(ConfigChanges.between(before, after).restartNeeded()).containsExactly(
-                "listeners[0].relay: changed from buffered to splice; a restart is needed");
+        ConfigChanges changes = ConfigChanges.between(before, after);
+
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly("listener db: relay changed (for new connections)");
     }
 
     @Test
-    void listenersAddedOrRemovedNeedARestart() {
+    void listenersAddedOrRemovedApplyLive() {
         ListenerConfig other = ListenerConfig.http("other", HostPort.parse("127.0.0.1:8090"),
                 List.of(RouteConfig.catchAll("api")));
 
         assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2, List.of(WEB, other), List.of(API)))
-                .restartNeeded()).containsExactly("listeners[1]: listener other is new; a restart is needed to bind it");
-        assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2, List.of(other), List.of(API)))
-                .restartNeeded()).containsExactly(
-                        "listeners[0]: listener other is new; a restart is needed to bind it",
-                        "listeners: listener web (127.0.0.1:8080) is gone from the file; a restart is needed to close it");
+                .applied()).containsExactly("listener other added on 127.0.0.1:8090");
+        ConfigChanges replaced = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(other), List.of(API)));
+        assertThat(replaced.appliesLive()).isTrue();
+        assertThat(replaced.applied()).containsExactly("listener other added on 127.0.0.1:8090",
+                "listener web on 127.0.0.1:8080 removed (its connections end after their current exchange)");
     }
 
     @Test

@@ -1,0 +1,260 @@
+package dev.maitre.engine;
+
+import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.Protocol;
+import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.RelayMode;
+import dev.maitre.engine.http.HttpListenerContext;
+import dev.maitre.engine.http.HttpListenerInitializer;
+import dev.maitre.engine.http.RoutingTable;
+import dev.maitre.engine.listener.ListenerContext;
+import dev.maitre.engine.tcp.TcpListenerContext;
+import dev.maitre.engine.tcp.TcpListenerInitializer;
+import dev.maitre.engine.transport.Transport;
+import dev.maitre.engine.upstream.ClusterRuntime;
+import dev.maitre.engine.upstream.Upstream;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listeners of an engine: binds them, and on a reload does what nginx and HAProxy do — binds a
+ * listener that is new in the file, stops accepting on one that is gone (its connections end after
+ * their current exchange), and gives the others their new settings for new connections. A listener
+ * whose address or protocol changed is gone and new at once. Called by one thread at a time (the
+ * engine's start and its synchronized reload and shutdown).
+ */
+final class Listeners {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+
+    /**
+     * Netty's default, one instance for all accepted connections instead of one each: it holds only
+     * its settings (each channel keeps its own sizing state in a handle), and idle connections are many.
+     */
+    private static final RecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
+
+    private final Transport transport;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Upstream upstream;
+    private final ChannelGroup clientChannels;
+    private final Map<String, Bound> bound = new LinkedHashMap<>();
+
+    /** A listener and the socket it accepts on. */
+    private record Bound(ListenerContext context, Channel server) {
+    }
+
+    Listeners(Transport transport, EventLoopGroup boss, EventLoopGroup workers, Upstream upstream,
+              ChannelGroup clientChannels) {
+        this.transport = transport;
+        this.boss = boss;
+        this.workers = workers;
+        this.upstream = upstream;
+        this.clientChannels = clientChannels;
+    }
+
+    /** Binds every listener of {@code config}; on a failure the ones bound so far stay for the caller to close. */
+    void bindAll(ProxyConfig config, Map<String, ClusterRuntime> clusters) {
+        for (ListenerConfig listener : config.listeners()) {
+            ListenerContext context = newContext(listener, sslContext(listener), clusters, config);
+            bound.put(listener.name(), new Bound(context, bind(context)));
+        }
+    }
+
+    /**
+     * Applies {@code config}'s listeners. Everything that can fail (certificates, clusters, binding)
+     * happens before anything running changes; on a failure what was bound is closed again and the
+     * listeners stay as they were.
+     *
+     * @throws IllegalArgumentException naming the listener and the reason
+     */
+    void reload(ProxyConfig config, Map<String, ClusterRuntime> clusters) {
+        Map<String, Bound> gone = new LinkedHashMap<>(bound);
+        List<Runnable> reconfigure = new ArrayList<>();
+        List<ListenerContext> fresh = new ArrayList<>();
+        for (ListenerConfig next : config.listeners()) {
+            Bound current = gone.get(next.name());
+            SslContext ssl = current != null && Objects.equals(current.context.config().tls(), next.tls())
+                    ? current.context.ssl() : sslContext(next);
+            if (current != null && current.context.config().bind().equals(next.bind())
+                    && current.context.config().protocol() == next.protocol()) {
+                gone.remove(next.name());
+                reconfigure.add(reconfiguration(current.context, next, ssl, clusters, config));
+            } else {
+                fresh.add(newContext(next, ssl, clusters, config));
+            }
+        }
+        // A listener that is gone frees its address first, for a new one that binds the same.
+        List<Bound> retiredFirst = gone.values().stream()
+                .filter(old -> old.context.config().bind().port() != 0
+                        && fresh.stream().anyMatch(f -> f.config().bind().equals(old.context.config().bind())))
+                .toList();
+        retiredFirst.forEach(old -> old.server.close().syncUninterruptibly());
+        Map<String, Bound> added = new LinkedHashMap<>();
+        try {
+            for (ListenerContext context : fresh) {
+                added.put(context.name(), new Bound(context, bind(context)));
+            }
+        } catch (RuntimeException e) {
+            added.values().forEach(b -> b.server.close().syncUninterruptibly());
+            for (Bound old : retiredFirst) {
+                bound.put(old.context.name(), new Bound(old.context, bind(old.context)));
+            }
+            throw e;
+        }
+        reconfigure.forEach(Runnable::run);
+        for (Bound old : gone.values()) {
+            bound.remove(old.context.name());
+            retire(old);
+        }
+        bound.putAll(added);
+        added.values().forEach(b -> LOG.info("listener {} ({}) bound to {}", b.context.name(),
+                b.context.config().protocol().name().toLowerCase(), b.server.localAddress()));
+    }
+
+    private Runnable reconfiguration(ListenerContext context, ListenerConfig next, SslContext ssl,
+                                     Map<String, ClusterRuntime> clusters, ProxyConfig config) {
+        if (context instanceof HttpListenerContext http) {
+            RoutingTable table = RoutingTable.of(next, clusters, config.accessLog().enabled());
+            return () -> http.reconfigure(next, ssl, table);
+        }
+        TcpListenerContext tcp = (TcpListenerContext) context;
+        ClusterRuntime cluster = cluster(next, clusters);
+        return () -> tcp.reconfigure(next, ssl, cluster);
+    }
+
+    private ListenerContext newContext(ListenerConfig listener, SslContext ssl, Map<String, ClusterRuntime> clusters,
+                                       ProxyConfig config) {
+        if (listener.protocol() == Protocol.TCP) {
+            if (listener.relay() == RelayMode.SPLICE
+                    && TcpListenerContext.relayMode(listener, transport) != RelayMode.SPLICE) {
+                LOG.warn("listener {}: relay splice needs the native epoll transport and no tls (transport here: {}); "
+                        + "relaying buffered", listener.name(), transport.displayName());
+            }
+            return new TcpListenerContext(listener, ssl, cluster(listener, clusters), upstream, transport,
+                    clientChannels);
+        }
+        return new HttpListenerContext(listener, ssl, RoutingTable.of(listener, clusters, config.accessLog().enabled()),
+                upstream, clientChannels);
+    }
+
+    private static ClusterRuntime cluster(ListenerConfig listener, Map<String, ClusterRuntime> clusters) {
+        ClusterRuntime cluster = clusters.get(listener.cluster());
+        if (cluster == null) {
+            throw new IllegalArgumentException("listener " + listener.name() + ": cluster " + listener.cluster()
+                    + " is not configured");
+        }
+        return cluster;
+    }
+
+    private Channel bind(ListenerContext context) {
+        ListenerConfig listener = context.config();
+        ChannelInitializer<Channel> initializer = context instanceof HttpListenerContext http
+                ? new HttpListenerInitializer(http) : new TcpListenerInitializer((TcpListenerContext) context);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channelFactory(transport.serverChannelFactory())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
+                .childHandler(initializer);
+        InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
+        try {
+            Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
+            LOG.debug("listener {} ({}) bound to {}", listener.name(), listener.protocol().name().toLowerCase(),
+                    channel.localAddress());
+            return channel;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("listener " + listener.name() + ": cannot bind " + listener.bind()
+                    + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** Stops accepting on {@code old}; its connections end after their current exchange. */
+    private void retire(Bound old) {
+        old.server.close().syncUninterruptibly();
+        drain(old);
+        LOG.info("listener {} ({}) closed: it is gone from the configuration", old.context.name(),
+                old.context.config().bind());
+    }
+
+    /** Stops accepting on every listener and asks each connection to end after its current exchange. */
+    void closeAll() {
+        for (Bound listener : bound.values()) {
+            listener.server.close().awaitUninterruptibly();
+            drain(listener);
+        }
+    }
+
+    private void drain(Bound listener) {
+        listener.context.startDraining();
+        for (Channel channel : clientChannels) {
+            if (channel.parent() == listener.server) {
+                channel.eventLoop().execute(() -> listener.context.drain(channel));
+            }
+        }
+    }
+
+    /** The address listener {@code name} is bound to (useful when configured with port 0). */
+    InetSocketAddress address(String name) {
+        Bound listener = bound.get(name);
+        if (listener == null) {
+            throw new IllegalArgumentException("listener: " + name + " (expected one of " + bound.keySet() + ")");
+        }
+        return (InetSocketAddress) listener.server.localAddress();
+    }
+
+    /** The cluster runtimes the listeners use now, by cluster name. */
+    Map<String, ClusterRuntime> clustersInUse() {
+        Map<String, ClusterRuntime> clusters = new LinkedHashMap<>();
+        for (Bound listener : bound.values()) {
+            if (listener.context instanceof HttpListenerContext http) {
+                clusters.putAll(http.table().clusters());
+            } else {
+                TcpListenerContext tcp = (TcpListenerContext) listener.context;
+                clusters.put(tcp.cluster().name(), tcp.cluster());
+            }
+        }
+        return clusters;
+    }
+
+    private static SslContext sslContext(ListenerConfig listener) {
+        if (listener.tls() == null) {
+            return null;
+        }
+        try {
+            return SslContextBuilder.forServer(listener.tls().certFile().toFile(), listener.tls().keyFile().toFile())
+                    .build();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("listener " + listener.name() + ": cannot load TLS certificate "
+                    + listener.tls().certFile() + " and key " + listener.tls().keyFile() + ": " + rootMessage(e), e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.maitre.engine.listener;
+
+import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.engine.upstream.Upstream;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every connection of one listener shares, whatever its protocol: the listener's configuration
+ * and TLS context (both replaced whole by a reload), the engine's upstream side, the connection count
+ * that enforces {@code limits.maxConnections}, and the draining flag of a shutdown.
+ *
+ * <p>A reload gives new connections the new configuration and TLS context. Open connections keep the
+ * pipeline they were built with (decoder limits, TLS session); timeouts are read when they are armed,
+ * so a changed timeout applies to an open connection from its next request.
+ */
+public abstract class ListenerContext {
+
+    private volatile ListenerConfig config;
+    private volatile SslContext ssl;
+    private final Upstream upstream;
+    private final ChannelGroup clientChannels;
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean draining;
+
+    protected ListenerContext(ListenerConfig config, SslContext ssl, Upstream upstream, ChannelGroup clientChannels) {
+        this.config = config;
+        this.ssl = ssl;
+        this.upstream = upstream;
+        this.clientChannels = clientChannels;
+    }
+
+    public final ListenerConfig config() {
+        return config;
+    }
+
+    public final String name() {
+        return config.name();
+    }
+
+    /** The TLS context for new connections; {@code null} for clear text. */
+    public final SslContext ssl() {
+        return ssl;
+    }
+
+    public final Upstream upstream() {
+        return upstream;
+    }
+
+    /**
+     * New connections use {@code next} and {@code nextSsl}. The caller keeps the listener's name,
+     * address and protocol: a listener that changes those is a new listener.
+     */
+    protected void reconfigure(ListenerConfig next, SslContext nextSsl) {
+        if (!next.name().equals(config.name()) || next.protocol() != config.protocol()
+                || !next.bind().equals(config.bind())) {
+            throw new IllegalArgumentException("listener " + config.name() + " (" + config.bind() + ", "
+                    + config.protocol() + ") cannot become " + next.name() + " (" + next.bind() + ", "
+                    + next.protocol() + ")");
+        }
+        this.ssl = nextSsl;
+        this.config = next;
+    }
+
+    /**
+     * Admits a connection just accepted: counts it and adds it to the engine's client connections, or
+     * closes it at once when the listener is full or draining. A connection admitted must be counted
+     * out with {@link #connectionClosed()} when it closes.
+     */
+    public final boolean admit(Channel ch) {
+        if (connections.incrementAndGet() > config.limits().maxConnections() || draining) {
+            connections.decrementAndGet();
+            ch.close();
+            return false;
+        }
+        clientChannels.add(ch);
+        return true;
+    }
+
+    /** An admitted connection closed. */
+    public final void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    /** Connections of this listener open now. */
+    public final int connections() {
+        return connections.get();
+    }
+
+    public final boolean draining() {
+        return draining;
+    }
+
+    /** From now on new connections are refused and every HTTP response closes its connection. */
+    public final void startDraining() {
+        draining = true;
+    }
+
+    /** Asks {@code ch}, a connection of this listener, to end: now if idle, after its current work otherwise. */
+    public abstract void drain(Channel ch);
+}

@@ -1,0 +1,128 @@
+package dev.maitre.engine.upstream;
+
+import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.balance.PickContext;
+import dev.maitre.api.health.Outcome;
+
+/**
+ * The upstream side of one request (HTTP) or one connection (L4): which backend each try goes to,
+ * how many tries are left, and how each one ended. Every protocol picks, retries, counts active
+ * requests and reports outcomes through this one class, so that health, metrics and the balancers
+ * see the same thing whatever the listener.
+ *
+ * <p>It is the balancer's {@link PickContext}: backends already tried are excluded, and the hash key
+ * is asked of the {@link Subject} once, at the first pick that needs it. Confined to one event loop;
+ * allocated once per request or connection, nothing per pick.
+ */
+public final class UpstreamSelection implements PickContext {
+
+    /** What is being sent upstream, as far as a balancer needs to know it. */
+    public interface Subject {
+        /** The key a consistent-hash balancer places this request or connection by. */
+        long hashKey();
+    }
+
+    private final Upstream upstream;
+    private final ClusterRuntime cluster;
+    private final Subject subject;
+    private final TriedEndpoints tried;
+    private final long startNanos = System.nanoTime();
+
+    private long hashKey;
+    private boolean hashKeyKnown;
+    private Endpoint endpoint;
+    private long attemptStartNanos;
+    private boolean counted;
+
+    public UpstreamSelection(Upstream upstream, ClusterRuntime cluster, Subject subject) {
+        this.upstream = upstream;
+        this.cluster = cluster;
+        this.subject = subject;
+        this.tried = new TriedEndpoints(cluster.config().retries().attempts());
+    }
+
+    public ClusterRuntime cluster() {
+        return cluster;
+    }
+
+    /** The backend of the current try; {@code null} before the first pick. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Picks a backend not tried yet among those health allows and starts a try on it; {@code null} when
+     * there is none.
+     */
+    public Endpoint pick() {
+        Endpoint next = cluster.balancer().pick(upstream.health().eligible(cluster.name()), this);
+        if (next != null) {
+            tried.add(next);
+            endpoint = next;
+            attemptStartNanos = System.nanoTime();
+        }
+        return next;
+    }
+
+    /** Whether any backend was picked: none means there was no eligible backend at all. */
+    public boolean pickedAny() {
+        return !tried.isEmpty();
+    }
+
+    /** Takes one retry from the budget ({@code retries.attempts}) if any is left. */
+    public boolean takeRetry() {
+        return tried.takeRetry();
+    }
+
+    /** The current try starts over on a new connection to the same backend; its latency counts from now. */
+    public void restartAttempt() {
+        attemptStartNanos = System.nanoTime();
+    }
+
+    /** The current try holds a backend connection: it counts as one of the backend's active requests. */
+    public void holdBackend() {
+        if (!counted) {
+            counted = true;
+            upstream.activeRequests().increment(endpoint.id());
+        }
+    }
+
+    /** The current try let its backend connection go. */
+    public void releaseBackend() {
+        if (counted) {
+            counted = false;
+            upstream.activeRequests().decrement(endpoint.id());
+        }
+    }
+
+    /** How the current try ended; {@code status} is the response status when there was one, else 0. */
+    public void report(Outcome.Kind kind, int status) {
+        upstream.outcomes().onOutcome(new Outcome(cluster.name(), endpoint, kind, status,
+                System.nanoTime() - attemptStartNanos));
+    }
+
+    /** No backend could be tried at all. */
+    public void reportNoBackend(int status) {
+        upstream.outcomes().onOutcome(new Outcome(cluster.name(), null, Outcome.Kind.NO_BACKEND, status,
+                System.nanoTime() - startNanos));
+    }
+
+    @Override
+    public boolean isExcluded(Endpoint candidate) {
+        return tried.contains(candidate);
+    }
+
+    @Override
+    public int activeRequests(Endpoint candidate) {
+        return upstream.activeRequests().of(candidate.id());
+    }
+
+    @Override
+    public long hashKey() {
+        if (!hashKeyKnown) {
+            hashKey = subject.hashKey();
+            hashKeyKnown = true;
+        }
+        return hashKey;
+    }
+}
