@@ -2,6 +2,7 @@ package dev.maitre.engine.http;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -9,11 +10,13 @@ import java.util.concurrent.TimeUnit;
  * Setting and clearing a timeout on every request would schedule and cancel a task on the event
  * loop each time; instead one task stays pending. It fires no later than the current deadline and,
  * when the deadline moved later meanwhile, waits again for what is left; only a deadline earlier
- * than the pending task reschedules it. Confined to the connection's event loop.
+ * than the pending task reschedules it. Confined to the connection's event loop, whose ticker it
+ * reads time from: the clock its tasks are scheduled by, and a virtual one in tests.
  */
 final class ConnectionDeadline implements Runnable {
 
     private final EventExecutor executor;
+    private final Ticker ticker;
     private final Owner owner;
 
     private boolean armed;
@@ -23,6 +26,7 @@ final class ConnectionDeadline implements Runnable {
 
     ConnectionDeadline(EventExecutor executor, Owner owner) {
         this.executor = executor;
+        this.ticker = executor.ticker();
         this.owner = owner;
     }
 
@@ -33,7 +37,7 @@ final class ConnectionDeadline implements Runnable {
 
     /** Expires {@code delayNanos} from now, replacing any deadline set before. */
     void set(long delayNanos) {
-        long deadline = System.nanoTime() + delayNanos;
+        long deadline = ticker.nanoTime() + delayNanos;
         armed = true;
         deadlineNanos = deadline;
         if (task == null || taskAtNanos - deadline > 0) {
@@ -64,7 +68,7 @@ final class ConnectionDeadline implements Runnable {
         if (!armed) {
             return;
         }
-        long left = deadlineNanos - System.nanoTime();
+        long left = deadlineNanos - ticker.nanoTime();
         if (left > 0) {
             schedule(deadlineNanos, left);
             return;

@@ -4,12 +4,14 @@ import dev.maitre.api.balance.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Ticker;
 import java.util.ArrayDeque;
 
 /**
  * The idle keep-alive connections to one backend, owned by one event loop. Every method runs on
  * that loop, so there is no locking. Connections are reused most-recently-released first, so that
- * surplus ones age out; one that the backend closed is never handed out.
+ * surplus ones age out; one that the backend closed is never handed out. Idle time is read from the
+ * loop's ticker.
  */
 public final class BackendPool {
 
@@ -18,15 +20,18 @@ public final class BackendPool {
     private final Bootstrap bootstrap;
     private final int maxIdle;
     private final long idleTimeoutNanos;
+    private final Ticker ticker;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    private boolean draining;
 
     BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, int maxIdle,
-                long idleTimeoutNanos) {
+                long idleTimeoutNanos, Ticker ticker) {
         this.endpoint = endpoint;
         this.connector = connector;
         this.bootstrap = bootstrap;
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
+        this.ticker = ticker;
     }
 
     public Endpoint endpoint() {
@@ -63,7 +68,7 @@ public final class BackendPool {
         if (idle.size() >= maxIdle) {
             idle.pollLast().close();
         }
-        BackendConnection.of(channel).enterIdle(this, System.nanoTime());
+        BackendConnection.of(channel).enterIdle(this, ticker.nanoTime());
         idle.addFirst(channel);
     }
 
@@ -73,7 +78,8 @@ public final class BackendPool {
     }
 
     /** Closes connections idle for longer than the idle timeout; they sit at the tail. */
-    void closeExpired(long now) {
+    void closeExpired() {
+        long now = ticker.nanoTime();
         Channel oldest;
         while ((oldest = idle.peekLast()) != null) {
             BackendConnection connection = BackendConnection.of(oldest);
@@ -83,8 +89,6 @@ public final class BackendPool {
             idle.pollLast().close();
         }
     }
-
-    private boolean draining;
 
     /** Closes every idle connection and keeps none from now on. */
     void closeAll() {

@@ -75,7 +75,7 @@ public final class BackendPools {
             }
             if (pool == null) {
                 pool = new BackendPool(endpoint, connector, bootstrap(cluster), cluster.pool().maxIdle(),
-                        cluster.pool().idleTimeout().toNanos());
+                        cluster.pool().idleTimeout().toNanos(), loop.ticker());
                 pools.put(endpoint.id(), pool);
                 settings.put(endpoint.id(), new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect()));
             }
@@ -97,12 +97,11 @@ public final class BackendPools {
          * that may no longer get requests (drained, unhealthy or removed), so none is kept open to it.
          */
         private void sweep() {
-            long now = System.nanoTime();
             for (BackendPool pool : pools.values()) {
                 if (pool.idleCount() > 0 && !health.eligible(pool.endpoint().cluster()).contains(pool.endpoint())) {
                     pool.closeIdle();
                 } else {
-                    pool.closeExpired(now);
+                    pool.closeExpired();
                 }
             }
         }
