@@ -74,6 +74,8 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
 
     private boolean interim;
     private boolean responseStarted;
+    /** The answer's last part was relayed; the exchange completes at the end of that backend read. */
+    private boolean responseEnded;
     private boolean chunkedToClient;
     private boolean keepAliveAfterResponse;
     private boolean backendReusable;
@@ -177,7 +179,7 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
     private void attach(Channel channel) {
         backend = channel;
         upstream.holdBackend();
-        BackendConnection.of(channel).attach(this);
+        BackendConnection.of(channel).attach(this, headRequest);
         if (hostFromBackend) {
             request.headers().set(HttpHeaderNames.HOST, upstream.endpoint().address().toString());
         }
@@ -332,13 +334,19 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
             end.release();
             client.writeLast(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        onResponseComplete();
+        responseEnded = true;
     }
 
-    private void onResponseComplete() {
+    /**
+     * At the end of the backend read that completed the answer: the backend connection goes back to
+     * its pool only if both sides allow it and nothing came after the answer's last byte.
+     */
+    private void onResponseComplete(boolean backendFine) {
         upstream.report(Outcome.Kind.RESPONSE, status);
+        BackendConnection connection = BackendConnection.of(backend);
+        boolean clean = backendFine && connection != null && connection.atCleanBoundary();
         Channel channel = detachBackend();
-        if (backendReusable && requestSent) {
+        if (backendReusable && requestSent && clean) {
             pool.release(channel);
         } else {
             channel.close();
@@ -351,6 +359,10 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
     public void onBackendReadComplete() {
         clientCtx.flush();
         if (done || backend == null) {
+            return;
+        }
+        if (responseEnded) {
+            onResponseComplete(true);
             return;
         }
         if (clientCtx.channel().isWritable()) {
@@ -401,6 +413,11 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
 
     private void backendFailed(Outcome.Kind kind) {
         if (done || backend == null) {
+            return;
+        }
+        if (responseEnded) {
+            // The answer was whole; the connection failing right after it is not the answer's failure.
+            onResponseComplete(false);
             return;
         }
         Channel channel = detachBackend();

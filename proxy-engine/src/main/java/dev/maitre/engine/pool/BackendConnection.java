@@ -9,6 +9,10 @@ import io.netty.util.ReferenceCountUtil;
  * The last handler of a backend connection. While an exchange uses the connection it passes every
  * event on to it; while the connection sits idle in its pool it keeps a read pending, so that a
  * close by the backend is noticed at once, and closes the connection on any unexpected byte.
+ *
+ * <p>A connection goes back to its pool only at a clean message boundary: at the end of the read
+ * that completed the answer, and only when nothing came after the answer's last byte (see
+ * {@link BackendCodec}); its exchange asks {@link #atCleanBoundary()} then.
  */
 public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
@@ -26,6 +30,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
 
     private Channel channel;
+    private BackendCodec codec;
     private Listener listener;
     private BackendPool idleIn;
     private long idleSinceNanos;
@@ -35,9 +40,22 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         return channel.pipeline().get(BackendConnection.class);
     }
 
-    /** Hands the connection to an exchange. */
-    public void attach(Listener newListener) {
+    /**
+     * Hands the connection to an exchange, which is about to send a request on it; {@code head} when
+     * that request is a HEAD request (its answer has no body).
+     */
+    public void attach(Listener newListener, boolean head) {
         listener = newListener;
+        codec.expectAnswer(head);
+    }
+
+    /**
+     * Whether the answer to the request in flight has ended and nothing came after its last byte:
+     * the only state in which the connection may serve another request. Ask at the end of the read
+     * that completed the answer ({@link Listener#onBackendReadComplete()}).
+     */
+    public boolean atCleanBoundary() {
+        return codec.atCleanBoundary();
     }
 
     /** Takes the connection back from its exchange; counts the exchange it served. */
@@ -70,6 +88,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        codec = ctx.pipeline().get(BackendCodec.class);
     }
 
     @Override
@@ -86,6 +105,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (listener != null) {
             listener.onBackendReadComplete();
+            return;
+        }
+        if (!codec.atCleanBoundary()) {
+            // Bytes that belong to no answer, such as a partial line sent while the connection is idle.
+            ctx.close();
         }
     }
 

@@ -9,7 +9,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Duration;
@@ -86,7 +85,7 @@ public final class BackendPools {
             return connector.bootstrap(loop, cluster, new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast("http", new HttpClientCodec(decoderConfig(), false, false));
+                    ch.pipeline().addLast("http", new BackendCodec(decoderConfig()));
                     ch.pipeline().addLast("backend", new BackendConnection());
                 }
             });
@@ -117,7 +116,7 @@ public final class BackendPools {
         }
     }
 
-    private static HttpDecoderConfig decoderConfig() {
+    static HttpDecoderConfig decoderConfig() {
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(64 * 1024)

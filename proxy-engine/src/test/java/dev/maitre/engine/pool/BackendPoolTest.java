@@ -9,7 +9,6 @@ import dev.maitre.api.balance.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ class BackendPoolTest {
     }
 
     private EmbeddedChannel connection() {
-        EmbeddedChannel channel = new EmbeddedChannel(new HttpClientCodec(), new BackendConnection());
+        EmbeddedChannel channel = new EmbeddedChannel(new BackendCodec(BackendPools.decoderConfig()), new BackendConnection());
         channels.add(channel);
         return channel;
     }
