@@ -45,7 +45,7 @@ class ListenerRulesTest {
     void rejectsAnUnknownListenerKey() {
         assertThat(ConfigTree.minimal().set("listeners[0].bogus", 1).errors()).containsExactly(
                 "listeners[0].bogus: unknown key (expected one of: name, bind, protocol, routes, cluster, relay, "
-                        + "tls, timeouts, limits)");
+                        + "tls, timeouts, limits, trustedProxies, headers)");
     }
 
     @Test

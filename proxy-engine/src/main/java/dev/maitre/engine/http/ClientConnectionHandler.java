@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +62,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     private ArrayDeque<Object> moreHeld;
     /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
     private boolean wantsMessage;
-    private String remoteAddress = "-";
+    private ClientHop hop = ClientHop.UNKNOWN;
 
     ClientConnectionHandler(HttpListenerContext listener, ClientResponseEncoder encoder) {
         this.listener = listener;
@@ -74,9 +73,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.deadline = new ConnectionDeadline(ctx.executor(), this);
-        if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
-            remoteAddress = address.getAddress().getHostAddress();
-        }
+        hop = listener.hopOf(ctx.channel());
         armHeadTimer();
         requestRead();
     }
@@ -164,7 +161,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         exchange = new ProxyExchange(this, ctx, listener, table.cluster(cluster), table.accessLog(), request, target,
-                remoteAddress);
+                hop.address());
         exchange.start();
     }
 
@@ -248,7 +245,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     String remoteAddress() {
-        return remoteAddress;
+        return hop.address();
+    }
+
+    /** The peer as the forwarding headers describe it. */
+    ClientHop hop() {
+        return hop;
     }
 
     /**

@@ -68,6 +68,10 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
             compare(restart, key + ".tls", old.tls(), listener.tls());
             compare(restart, key + ".timeouts", old.timeouts(), listener.timeouts());
             compare(restart, key + ".limits", old.limits(), listener.limits());
+            // Trust is decided once per client connection, when it is accepted.
+            compare(restart, key + ".trustedProxies", old.trustedProxies(), listener.trustedProxies());
+            compare(restart, key + ".headers.allowUnderscores", old.headers().allowUnderscores(),
+                    listener.headers().allowUnderscores());
             if (!old.routes().equals(listener.routes())) {
                 applied.add("listener " + listener.name() + ": routes changed");
             }

@@ -3,12 +3,14 @@ package dev.maitre.server.reload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.api.HostPort;
+import dev.maitre.api.IpRange;
 import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.ListenerHeaders;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RelayMode;
@@ -112,6 +114,18 @@ class ConfigChangesTest {
 
         assertThat(ConfigChanges.between(before, after).restartNeeded()).containsExactly(
                 "listeners[0].relay: changed from buffered to splice; a restart is needed");
+    }
+
+    @Test
+    void trustedProxiesAndHeaderRulesNeedARestart() {
+        ListenerConfig trusting = WEB.withForwarding(List.of(IpRange.parse("10.0.0.0/8")), new ListenerHeaders(true));
+
+        ConfigChanges changes = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(trusting), List.of(API)));
+
+        assertThat(changes.restartNeeded()).containsExactly(
+                "listeners[0].trustedProxies: changed from [] to [10.0.0.0/8]; a restart is needed",
+                "listeners[0].headers.allowUnderscores: changed from false to true; a restart is needed");
     }
 
     @Test
