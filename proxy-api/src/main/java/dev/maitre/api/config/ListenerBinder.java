@@ -49,6 +49,8 @@ final class ListenerBinder {
     private static final long MAX_HEAD_BYTES = 1L << 30;
     private static final String IP_RANGE =
             "an IPv4 or IPv6 address or CIDR block such as 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32";
+    private static final String PATH_PREFIX = "a path starting with /, without . or .. segments or repeated "
+            + "slashes (requests are routed by their path with those resolved)";
 
     private final UniqueNames clusterNames;
     private final HostPort adminBind;
@@ -178,7 +180,7 @@ final class ListenerBinder {
                 continue;
             }
             String host = bindRouteHost(route.get("host"));
-            String pathPrefix = bindPath(route.get("pathPrefix"), null);
+            String pathPrefix = bindPathPrefix(route.get("pathPrefix"));
             String cluster = bindClusterName(route.get("cluster"));
             if (cluster != null) {
                 routes.add(new RouteConfig(host, pathPrefix, cluster));
@@ -223,6 +225,30 @@ final class ListenerBinder {
             return null;
         }
         return host.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A route's path prefix. Requests are matched after their dot segments are resolved and repeated
+     * slashes merged, so a prefix holding either could never match; it is refused rather than left
+     * dead.
+     */
+    private static String bindPathPrefix(ConfigNode node) {
+        String prefix = bindPath(node, null);
+        if (prefix == null) {
+            return null;
+        }
+        int start = 1;
+        while (start <= prefix.length()) {
+            int slash = prefix.indexOf('/', start);
+            int end = slash < 0 ? prefix.length() : slash;
+            String segment = prefix.substring(start, end).replace("%2e", ".").replace("%2E", ".");
+            if (segment.equals(".") || segment.equals("..") || (segment.isEmpty() && slash >= 0)) {
+                node.reject(PATH_PREFIX);
+                return null;
+            }
+            start = end + 1;
+        }
+        return prefix;
     }
 
     /** A path such as {@code /api}; shared with health checks. */

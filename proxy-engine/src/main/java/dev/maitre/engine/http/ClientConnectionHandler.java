@@ -142,7 +142,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         encoder.answeringHead(request.method().equals(HttpMethod.HEAD));
         boolean http10 = request.protocolVersion().minorVersion() == 0
                 && request.protocolVersion().majorVersion() == 1;
-        Rejection rejection = RequestValidator.validate(request);
+        RequestTarget target = RequestTarget.parse(request);
+        Rejection rejection = RequestValidator.validate(request, target);
         if (rejection != null) {
             respondWithError(rejection, false, http10);
             return;
@@ -151,7 +152,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             respondWithError(Rejection.BODY_TOO_LARGE, false, http10);
             return;
         }
-        RequestTarget target = RequestTarget.parse(request);
         RoutingTable table = listener.table();
         String cluster = table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
         if (cluster == null) {
