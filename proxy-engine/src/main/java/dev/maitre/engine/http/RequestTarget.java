@@ -20,9 +20,12 @@ import java.util.Locale;
  */
 record RequestTarget(String originForm, String path, String authority) {
 
+    /** What {@link #parse} gives for a valid target whose path {@link RequestPath} refuses. */
+    static final RequestTarget AMBIGUOUS_PATH = new RequestTarget("", "", null);
+
     /**
-     * The parsed target, or {@code null} when it is not a valid request-target or its path is one
-     * {@link RequestPath} refuses.
+     * The parsed target; {@code null} when it is not a valid request-target, {@link #AMBIGUOUS_PATH}
+     * when its path is one {@link RequestPath} refuses.
      */
     static RequestTarget parse(HttpRequest request) {
         String uri = request.uri();
@@ -66,7 +69,7 @@ record RequestTarget(String originForm, String path, String authority) {
         int end = query < 0 ? target.length() : query;
         String path = RequestPath.resolve(target, end);
         if (path == null) {
-            return null;
+            return AMBIGUOUS_PATH;
         }
         // Resolving only ever shortens a path: the same length means the target goes on untouched.
         String sent = path.length() == end ? target : query < 0 ? path : path + target.substring(query);

@@ -52,6 +52,9 @@ final class RequestValidator {
         if (target == null) {
             return Rejection.MALFORMED;
         }
+        if (target == RequestTarget.AMBIGUOUS_PATH) {
+            return Rejection.AMBIGUOUS_PATH;
+        }
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
             return Rejection.BAD_HOST;

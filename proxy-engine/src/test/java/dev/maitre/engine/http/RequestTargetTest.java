@@ -170,7 +170,9 @@ class RequestTargetTest {
         "/api/x%2f..;y", "/api/..%2f", "/..%2f..%2fetc/passwd", "http://example.com/api/..;/x",
     })
     void segmentsOtherServersReadAsDotSegmentsAreRefused(String target) {
-        assertThat(parse(target)).as(target).isNull();
+        assertThat(parse(target)).as(target).isSameAs(RequestTarget.AMBIGUOUS_PATH);
+        assertThat(RequestValidator.validate(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target)))
+                .isEqualTo(Rejection.AMBIGUOUS_PATH);
     }
 
     @ParameterizedTest(name = "{0} is matched as {1}")

@@ -89,6 +89,8 @@ class RoutingPathIT {
         try (RawClient client = proxy.client()) {
             HttpMessage response = client.send("GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n").response();
             assertThat(response.status()).as(target).isEqualTo(400);
+            assertThat(response.bodyText())
+                    .isEqualTo("400 Bad Request: path with a dot segment hidden by ';' or an encoded slash\n");
             assertThat(response.header("Connection")).isEqualToIgnoringCase("close");
         }
         assertThat(api.requests()).isEmpty();
