@@ -1,6 +1,7 @@
 package dev.maitre.api.config;
 
 import dev.maitre.api.HostPort;
+import dev.maitre.api.IpRange;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -12,14 +13,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Binds {@code listeners[]}: addresses, protocols, routes, TLS, timeouts and limits. */
+/** Binds {@code listeners[]}: addresses, protocols, routes, TLS, timeouts, limits and forwarding rules. */
 final class ListenerBinder {
 
     private static final List<String> KEYS =
-            List.of("name", "bind", "protocol", "routes", "cluster", "relay", "tls", "timeouts", "limits");
+            List.of("name", "bind", "protocol", "routes", "cluster", "relay", "tls", "timeouts", "limits",
+                    "trustedProxies", "headers");
     private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
     private static final List<String> TLS_KEYS = List.of("certFile", "keyFile");
     private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle");
+    private static final List<String> HEADER_KEYS = List.of("allowUnderscores");
     private static final List<String> LIMIT_KEYS =
             List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections");
 
@@ -44,6 +47,10 @@ final class ListenerBinder {
             "(\\*\\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*",
             Pattern.CASE_INSENSITIVE);
     private static final long MAX_HEAD_BYTES = 1L << 30;
+    private static final String IP_RANGE =
+            "an IPv4 or IPv6 address or CIDR block such as 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32";
+    private static final String PATH_PREFIX = "a path starting with /, without . or .. segments or repeated "
+            + "slashes (requests are routed by their path with those resolved)";
 
     private final UniqueNames clusterNames;
     private final HostPort adminBind;
@@ -81,10 +88,42 @@ final class ListenerBinder {
         RelayMode relay = bindRelay(node.get("relay"), protocol, node.get("tls").isPresent());
         ListenerTimeouts timeouts = bindTimeouts(node.get("timeouts"));
         ListenerLimits limits = bindLimits(node.get("limits"));
+        List<IpRange> trustedProxies = bindTrustedProxies(node.get("trustedProxies"), protocol);
+        ListenerHeaders headers = bindHeaders(node.get("headers"), protocol);
         if (name == null || bind == null || protocol == null) {
             return null;
         }
-        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay);
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
+                headers);
+    }
+
+    /** Each element is reported with its index: {@code listeners[0].trustedProxies[2]: 10.0.0.1/8 (expected: ...)}. */
+    private static List<IpRange> bindTrustedProxies(ConfigNode node, Protocol protocol) {
+        if (protocol == Protocol.TCP) {
+            if (node.isPresent()) {
+                node.reject("no trustedProxies on a tcp listener; it relays bytes and reads no forwarding headers");
+            }
+            return List.of();
+        }
+        List<IpRange> ranges = new ArrayList<>();
+        for (ConfigNode element : node.elements()) {
+            IpRange range = element.parsed(null, IP_RANGE, IpRange::parse);
+            if (range != null) {
+                ranges.add(range);
+            }
+        }
+        return ranges;
+    }
+
+    private static ListenerHeaders bindHeaders(ConfigNode node, Protocol protocol) {
+        if (protocol == Protocol.TCP && node.isPresent()) {
+            node.reject("no headers on a tcp listener; it relays bytes");
+            return ListenerHeaders.defaults();
+        }
+        if (!node.isMapping(HEADER_KEYS)) {
+            return ListenerHeaders.defaults();
+        }
+        return new ListenerHeaders(node.get("allowUnderscores").bool(false));
     }
 
     /**
@@ -141,7 +180,7 @@ final class ListenerBinder {
                 continue;
             }
             String host = bindRouteHost(route.get("host"));
-            String pathPrefix = bindPath(route.get("pathPrefix"), null);
+            String pathPrefix = bindPathPrefix(route.get("pathPrefix"));
             String cluster = bindClusterName(route.get("cluster"));
             if (cluster != null) {
                 routes.add(new RouteConfig(host, pathPrefix, cluster));
@@ -186,6 +225,30 @@ final class ListenerBinder {
             return null;
         }
         return host.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A route's path prefix. Requests are matched after their dot segments are resolved and repeated
+     * slashes merged, so a prefix holding either could never match; it is refused rather than left
+     * dead.
+     */
+    private static String bindPathPrefix(ConfigNode node) {
+        String prefix = bindPath(node, null);
+        if (prefix == null) {
+            return null;
+        }
+        int start = 1;
+        while (start <= prefix.length()) {
+            int slash = prefix.indexOf('/', start);
+            int end = slash < 0 ? prefix.length() : slash;
+            String segment = prefix.substring(start, end).replace("%2e", ".").replace("%2E", ".");
+            if (segment.equals(".") || segment.equals("..") || (segment.isEmpty() && slash >= 0)) {
+                node.reject(PATH_PREFIX);
+                return null;
+            }
+            start = end + 1;
+        }
+        return prefix;
     }
 
     /** A path such as {@code /api}; shared with health checks. */

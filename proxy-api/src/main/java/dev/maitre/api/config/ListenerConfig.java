@@ -1,6 +1,7 @@
 package dev.maitre.api.config;
 
 import dev.maitre.api.HostPort;
+import dev.maitre.api.IpRange;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,6 +12,9 @@ import java.util.Objects;
  * @param cluster for {@code tcp} listeners: the one cluster; {@code null} for {@code http}
  * @param tls {@code null} when the listener speaks plain text
  * @param relay for {@code tcp} listeners: how bytes are moved; {@link RelayMode#BUFFERED} for {@code http}
+ * @param trustedProxies the peers whose forwarding headers are kept and extended; from any other peer
+ *     they are replaced. Empty (the default): trust nobody
+ * @param headers how request header names are treated
  */
 public record ListenerConfig(
         String name,
@@ -21,7 +25,9 @@ public record ListenerConfig(
         TlsConfig tls,
         ListenerTimeouts timeouts,
         ListenerLimits limits,
-        RelayMode relay) {
+        RelayMode relay,
+        List<IpRange> trustedProxies,
+        ListenerHeaders headers) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -31,6 +37,14 @@ public record ListenerConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(relay, "relay");
+        trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(headers, "headers");
+    }
+
+    /** A listener that trusts no proxy and drops underscored header names (the defaults). */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<RouteConfig> routes, String cluster,
+                          TlsConfig tls, ListenerTimeouts timeouts, ListenerLimits limits, RelayMode relay) {
+        this(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, List.of(), ListenerHeaders.defaults());
     }
 
     /** A listener that relays tcp connections buffered (the default), or any http listener. */
@@ -41,7 +55,13 @@ public record ListenerConfig(
 
     /** This listener with {@code mode} as its relay mode. */
     public ListenerConfig withRelay(RelayMode mode) {
-        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, mode);
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, mode, trustedProxies,
+                headers);
+    }
+
+    /** This listener trusting the forwarding headers of {@code proxies}, with {@code value} as its header rules. */
+    public ListenerConfig withForwarding(List<IpRange> proxies, ListenerHeaders value) {
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, proxies, value);
     }
 
     /** An HTTP listener with default timeouts and limits. */

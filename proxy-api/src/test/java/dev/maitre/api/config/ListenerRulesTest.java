@@ -11,6 +11,8 @@ import java.time.Duration;
 import org.assertj.core.api.ListAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ListenerRulesTest {
 
@@ -45,7 +47,7 @@ class ListenerRulesTest {
     void rejectsAnUnknownListenerKey() {
         assertThat(ConfigTree.minimal().set("listeners[0].bogus", 1).errors()).containsExactly(
                 "listeners[0].bogus: unknown key (expected one of: name, bind, protocol, routes, cluster, relay, "
-                        + "tls, timeouts, limits)");
+                        + "tls, timeouts, limits, trustedProxies, headers)");
     }
 
     @Test
@@ -233,6 +235,22 @@ class ListenerRulesTest {
     void rejectsAPathPrefixWithoutLeadingSlash() {
         assertThat(ConfigTree.minimal().set("listeners[0].routes[0].pathPrefix", "api").errors())
                 .containsExactly("listeners[0].routes[0].pathPrefix: api (expected: a path starting with /)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/../admin", "/api/./x", "/api//x", "//api", "/api/%2e%2e", "/..", "/."})
+    void rejectsAPathPrefixThatNoResolvedPathCouldMatch(String prefix) {
+        assertThat(ConfigTree.minimal().set("listeners[0].routes[0].pathPrefix", prefix).errors())
+                .containsExactly("listeners[0].routes[0].pathPrefix: " + prefix + " (expected: a path starting with /, "
+                        + "without . or .. segments or repeated slashes (requests are routed by their path with "
+                        + "those resolved))");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/api", "/api/", "/api/v1.2", "/.well-known/", "/a...b", "/files%2Fall"})
+    void acceptsPathPrefixesInResolvedForm(String prefix) throws ConfigException {
+        assertThat(ConfigTree.minimal().set("listeners[0].routes[0].pathPrefix", prefix).bind()
+                .listeners().get(0).routes().get(0).pathPrefix()).isEqualTo(prefix);
     }
 
     @Test

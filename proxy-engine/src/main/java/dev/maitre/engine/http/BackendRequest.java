@@ -7,26 +7,33 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Turns a client's request head into the head sent to the backend: hop-by-hop headers removed,
- * the body re-framed as chunked if it was, forwarding headers added, an absolute-form target made
- * origin-form with its authority as Host, HTTP/1.1 on the backend side.
+ * Turns a client's request head into the head sent to the backend: hop-by-hop headers and (unless the
+ * listener allows them) underscored header names removed, the body re-framed as chunked if it was,
+ * forwarding headers set, the target in origin-form with dot segments resolved (an absolute-form
+ * target gives its authority as Host), HTTP/1.1 on the backend side. One per listener.
  */
 final class BackendRequest {
 
-    private BackendRequest() {
+    private final ForwardingHeaders forwarding;
+    private final boolean allowUnderscores;
+
+    BackendRequest(String scheme, boolean allowUnderscores) {
+        this.forwarding = new ForwardingHeaders(scheme);
+        this.allowUnderscores = allowUnderscores;
     }
 
     /**
-     * Rewrites {@code request} in place.
+     * Rewrites {@code request}, received from {@code hop}, in place.
      *
      * @return true when the client named no host, so that the backend's address must be sent as
      *     {@code Host} once the backend is chosen
      */
-    static boolean rewrite(HttpRequest request, RequestTarget target, String clientAddress, String scheme) {
+    boolean rewrite(HttpRequest request, RequestTarget target, ClientHop hop) {
         String host = target.host(request);
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         boolean http10 = request.protocolVersion().minorVersion() == 0;
         HopByHopHeaders.strip(request.headers());
+        UnderscoredHeaders.strip(request.headers(), allowUnderscores);
         if (chunked) {
             request.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
@@ -38,7 +45,7 @@ final class BackendRequest {
             request.headers().set(HttpHeaderNames.HOST, target.authority());
         }
         boolean hostFromBackend = host == null || host.isEmpty();
-        ForwardingHeaders.apply(request.headers(), clientAddress, scheme, hostFromBackend ? null : host);
+        forwarding.apply(request.headers(), hop, hostFromBackend ? null : host);
         request.setUri(target.originForm());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         return hostFromBackend;

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +62,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     private ArrayDeque<Object> moreHeld;
     /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
     private boolean wantsMessage;
-    private String remoteAddress = "-";
+    private ClientHop hop = ClientHop.UNKNOWN;
 
     ClientConnectionHandler(HttpListenerContext listener, ClientResponseEncoder encoder) {
         this.listener = listener;
@@ -74,9 +73,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.deadline = new ConnectionDeadline(ctx.executor(), this);
-        if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
-            remoteAddress = address.getAddress().getHostAddress();
-        }
+        hop = listener.hopOf(ctx.channel());
         armHeadTimer();
         requestRead();
     }
@@ -145,7 +142,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         encoder.answeringHead(request.method().equals(HttpMethod.HEAD));
         boolean http10 = request.protocolVersion().minorVersion() == 0
                 && request.protocolVersion().majorVersion() == 1;
-        Rejection rejection = RequestValidator.validate(request);
+        RequestTarget target = RequestTarget.parse(request);
+        Rejection rejection = RequestValidator.validate(request, target);
         if (rejection != null) {
             respondWithError(rejection, false, http10);
             return;
@@ -154,7 +152,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             respondWithError(Rejection.BODY_TOO_LARGE, false, http10);
             return;
         }
-        RequestTarget target = RequestTarget.parse(request);
         RoutingTable table = listener.table();
         String cluster = table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
         if (cluster == null) {
@@ -164,7 +161,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         exchange = new ProxyExchange(this, ctx, listener, table.cluster(cluster), table.accessLog(), request, target,
-                remoteAddress);
+                hop.address());
         exchange.start();
     }
 
@@ -248,7 +245,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     String remoteAddress() {
-        return remoteAddress;
+        return hop.address();
+    }
+
+    /** The peer as the forwarding headers describe it. */
+    ClientHop hop() {
+        return hop;
     }
 
     /**

@@ -1,24 +1,42 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.api.IpRange;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
 
 /**
  * What every connection of one HTTP listener shares: besides what every listener has, its routing
- * table, replaced whole by a reload.
+ * table and how request heads are rewritten for backends, both replaced whole by a reload.
  */
 public final class HttpListenerContext extends ListenerContext {
 
     private volatile RoutingTable table;
+    private volatile Forwarding forwarding;
+    /** The listening port as text, kept so that connections share one string. */
+    private volatile LocalPort localPort;
+
+    /** How this listener's requests are rewritten for backends, and whose forwarding headers it trusts. */
+    private record Forwarding(BackendRequest backendRequest, IpRange[] trustedProxies) {
+
+        static Forwarding of(ListenerConfig config) {
+            return new Forwarding(new BackendRequest(config.tls() != null ? "https" : "http",
+                    config.headers().allowUnderscores()), config.trustedProxies().toArray(IpRange[]::new));
+        }
+    }
+
+    private record LocalPort(int port, String text) {
+    }
 
     public HttpListenerContext(ListenerConfig config, SslContext ssl, RoutingTable table, Upstream upstream,
                                ChannelGroup clientChannels) {
         super(config, ssl, upstream, clientChannels);
         this.table = table;
+        this.forwarding = Forwarding.of(config);
     }
 
     /** The routing table new requests use; read it once per request. */
@@ -27,18 +45,39 @@ public final class HttpListenerContext extends ListenerContext {
     }
 
     /**
-     * New requests route by {@code nextTable}; new connections get {@code next}'s limits and TLS, and
-     * timeouts apply from the next time they are armed. Requests in flight finish with the table they
-     * started with.
+     * New requests route by {@code nextTable}; new connections get {@code next}'s limits, TLS and
+     * forwarding rules, and timeouts apply from the next time they are armed. Requests in flight
+     * finish with the table they started with.
      */
     public void reconfigure(ListenerConfig next, SslContext nextSsl, RoutingTable nextTable) {
+        Forwarding nextForwarding = Forwarding.of(next);
         super.reconfigure(next, nextSsl);
+        forwarding = nextForwarding;
         table = nextTable;
     }
 
-    /** {@code https} when the listener terminates TLS. */
-    String scheme() {
-        return config().tls() != null ? "https" : "http";
+    /** The peer of a newly accepted connection: its address, whether it is trusted, the port it reached. */
+    ClientHop hopOf(Channel channel) {
+        if (!(channel.remoteAddress() instanceof InetSocketAddress remote)) {
+            return ClientHop.UNKNOWN;
+        }
+        IpRange[] trustedProxies = forwarding.trustedProxies();
+        boolean trusted = trustedProxies.length > 0 && IpRange.anyContains(trustedProxies, remote.getAddress());
+        return new ClientHop(remote.getAddress().getHostAddress(), trusted, portText(channel));
+    }
+
+    private String portText(Channel channel) {
+        int port = channel.localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
+        LocalPort known = localPort;
+        if (known == null || known.port() != port) {
+            known = new LocalPort(port, Integer.toString(port));
+            localPort = known;
+        }
+        return known.text();
+    }
+
+    BackendRequest backendRequest() {
+        return forwarding.backendRequest();
     }
 
     @Override

@@ -108,7 +108,7 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
         // A request without a body is complete with its head: the head and its end go to the backend
         // in one flush, and the client's end of the request, decoded after the head, is dropped.
         this.requestComplete = noRequestBody;
-        this.hostFromBackend = BackendRequest.rewrite(request, target, clientAddress, listener.scheme());
+        this.hostFromBackend = listener.backendRequest().rewrite(request, target, client.hop());
     }
 
     private static boolean isIdempotent(String method) {

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 enum Rejection {
     MALFORMED(HttpResponseStatus.BAD_REQUEST, "malformed request"),
     BAD_HOST(HttpResponseStatus.BAD_REQUEST, "missing, repeated or invalid Host header"),
+    AMBIGUOUS_PATH(HttpResponseStatus.BAD_REQUEST, "path with a dot segment hidden by ';' or an encoded slash"),
     BAD_FRAMING(HttpResponseStatus.BAD_REQUEST, "invalid message framing (Content-Length/Transfer-Encoding)"),
     INCOMPLETE_BODY(HttpResponseStatus.BAD_REQUEST, "request body incomplete or malformed"),
     REQUEST_HEADER_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time"),

@@ -1,32 +1,39 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.route.RoutingPath;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.ArrayDeque;
 import java.util.Locale;
 
 /**
- * A request's target split into what routing and forwarding need: the origin-form path sent to the
- * backend, and the authority from an absolute-form target, which replaces the Host header (RFC 9112
- * §3.2.2).
+ * A request's target split into what routing and forwarding need: the origin-form target sent to the
+ * backend, the path routes match, and the authority from an absolute-form target, which replaces the
+ * Host header (RFC 9112 §3.2.2). The path rules are {@link RequestPath}'s.
  *
- * @param originForm what is sent to the backend as the request target ({@code /path?query} or {@code *})
- * @param path the path alone, normalized for routing: dot segments removed (also when written as
- *     {@code %2e}) and repeated slashes merged, so that {@code /public/../admin} is routed as the
- *     {@code /admin} a backend will take it for; the target sent to the backend is not changed
+ * @param originForm what is sent to the backend as the request target ({@code /path?query} or
+ *     {@code *}): the target as sent, except that a path with dot segments or repeated slashes is sent
+ *     resolved ({@code /public/../admin?q} goes on as {@code /admin?q})
+ * @param path the path routes match: the resolved path with percent-encoded unreserved characters
+ *     decoded, without the query
  * @param authority the host from an absolute-form target, or {@code null}
  */
 record RequestTarget(String originForm, String path, String authority) {
 
-    /** The parsed target, or {@code null} when it is not a valid request-target. */
+    /** What {@link #parse} gives for a valid target whose path {@link RequestPath} refuses. */
+    static final RequestTarget AMBIGUOUS_PATH = new RequestTarget("", "", null);
+
+    /**
+     * The parsed target; {@code null} when it is not a valid request-target, {@link #AMBIGUOUS_PATH}
+     * when its path is one {@link RequestPath} refuses.
+     */
     static RequestTarget parse(HttpRequest request) {
         String uri = request.uri();
         if (uri.isEmpty()) {
             return null;
         }
         if (uri.charAt(0) == '/') {
-            return isPathAndQuery(uri) ? new RequestTarget(uri, pathOf(uri), null) : null;
+            return isPathAndQuery(uri) ? originForm(uri, null) : null;
         }
         if (uri.equals("*")) {
             return request.method().equals(HttpMethod.OPTIONS) ? new RequestTarget(uri, "*", null) : null;
@@ -54,7 +61,19 @@ record RequestTarget(String originForm, String path, String authority) {
                 return null;
             }
         }
-        return new RequestTarget(rest, pathOf(rest), authority);
+        return rest.equals("*") ? new RequestTarget(rest, rest, authority) : originForm(rest, authority);
+    }
+
+    private static RequestTarget originForm(String target, String authority) {
+        int query = target.indexOf('?');
+        int end = query < 0 ? target.length() : query;
+        String path = RequestPath.resolve(target, end);
+        if (path == null) {
+            return AMBIGUOUS_PATH;
+        }
+        // Resolving only ever shortens a path: the same length means the target goes on untouched.
+        String sent = path.length() == end ? target : query < 0 ? path : path + target.substring(query);
+        return new RequestTarget(sent, RoutingPath.of(path), authority);
     }
 
     /** The Host the client asked for: the absolute-form authority, else the Host header, else null. */
@@ -81,36 +100,6 @@ record RequestTarget(String originForm, String path, String authority) {
             h = h.substring(0, h.length() - 1);
         }
         return h.toLowerCase(Locale.ROOT);
-    }
-
-    private static String pathOf(String originForm) {
-        int q = originForm.indexOf('?');
-        String raw = q < 0 ? originForm : originForm.substring(0, q);
-        return raw.indexOf('.') < 0 && raw.indexOf('%') < 0 && raw.indexOf("//") < 0 ? raw : normalize(raw);
-    }
-
-    /** RFC 3986 §5.2.4 remove_dot_segments, after decoding {@code %2e} and merging repeated slashes. */
-    static String normalize(String path) {
-        String p = path.replace("%2e", ".").replace("%2E", ".");
-        String[] segments = p.split("/", -1);
-        ArrayDeque<String> out = new ArrayDeque<>();
-        for (int i = 1; i < segments.length; i++) {
-            String segment = segments[i];
-            boolean lastSegment = i == segments.length - 1;
-            if (segment.equals("..")) {
-                out.pollLast();
-                if (lastSegment) {
-                    out.addLast("");
-                }
-            } else if (segment.equals(".")) {
-                if (lastSegment) {
-                    out.addLast("");
-                }
-            } else if (!segment.isEmpty() || lastSegment) {
-                out.addLast(segment);
-            }
-        }
-        return "/" + String.join("/", out);
     }
 
     /**

@@ -23,6 +23,11 @@ final class RequestValidator {
 
     /** Why {@code request} must be rejected, or {@code null} when it may be forwarded. */
     static Rejection validate(HttpRequest request) {
+        return validate(request, RequestTarget.parse(request));
+    }
+
+    /** As {@link #validate(HttpRequest)}, with the request's target already parsed ({@code null} if invalid). */
+    static Rejection validate(HttpRequest request, RequestTarget target) {
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             return classifyDecoderFailure(request, result.cause());
@@ -44,8 +49,11 @@ final class RequestValidator {
         if (!hasValidContentLength(request)) {
             return Rejection.BAD_FRAMING;
         }
-        if (RequestTarget.parse(request) == null) {
+        if (target == null) {
             return Rejection.MALFORMED;
+        }
+        if (target == RequestTarget.AMBIGUOUS_PATH) {
+            return Rejection.AMBIGUOUS_PATH;
         }
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {

@@ -4,7 +4,11 @@ import dev.maitre.api.config.RouteConfig;
 import java.util.List;
 import java.util.Locale;
 
-/** Matches a request's host and path against a listener's routes; the first match wins. */
+/**
+ * Matches a request's host and path against a listener's routes; the first match wins. A path prefix
+ * matches whole segments: {@code /api} takes {@code /api} and {@code /api/x} but not {@code /apiary};
+ * a prefix that ends in {@code /} takes every path that starts with it.
+ */
 public final class Router {
 
     private final Route[] routes;
@@ -17,7 +21,8 @@ public final class Router {
      * The cluster for a request, or {@code null} when no route matches.
      *
      * @param host the request's host without port, lower case; {@code null} when the request had none
-     * @param path the request path (without query)
+     * @param path the request path (without query) as routes see it: dot segments resolved, repeated
+     *     slashes merged, percent-encoded unreserved characters decoded
      */
     public String route(String host, String path) {
         for (Route route : routes) {
@@ -43,7 +48,7 @@ public final class Router {
                 exactHost = host;
                 hostSuffix = null;
             }
-            pathPrefix = config.pathPrefix();
+            pathPrefix = config.pathPrefix() == null ? null : RoutingPath.of(config.pathPrefix());
             cluster = config.cluster();
         }
 
@@ -55,7 +60,12 @@ public final class Router {
                     || !host.endsWith(hostSuffix))) {
                 return false;
             }
-            return pathPrefix == null || path.startsWith(pathPrefix);
+            if (pathPrefix == null) {
+                return true;
+            }
+            int length = pathPrefix.length();
+            return path.startsWith(pathPrefix)
+                    && (path.length() == length || path.charAt(length) == '/' || pathPrefix.charAt(length - 1) == '/');
         }
     }
 }

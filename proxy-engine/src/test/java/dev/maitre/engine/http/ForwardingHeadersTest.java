@@ -8,18 +8,29 @@ import org.junit.jupiter.api.Test;
 
 class ForwardingHeadersTest {
 
+    private static final ClientHop CLIENT = new ClientHop("192.0.2.7", false, "8080");
+    private static final ClientHop TRUSTED = new ClientHop("192.0.2.7", true, "8080");
+    private static final ForwardingHeaders HTTP = new ForwardingHeaders("http");
+
     @Test
     void clientAddressStartsTheChainWhenThereIsNone() {
         HttpHeaders headers = new DefaultHttpHeaders();
-        ForwardingHeaders.apply(headers, "192.0.2.7", "http", "example.com");
+        HTTP.apply(headers, TRUSTED, "example.com");
         assertThat(headers.getAll("X-Forwarded-For")).containsExactly("192.0.2.7");
     }
 
     @Test
-    void clientAddressIsAppendedToTheChain() {
+    void aTrustedProxysChainIsExtended() {
         HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-For", "203.0.113.1");
-        ForwardingHeaders.apply(headers, "192.0.2.7", "http", "example.com");
+        HTTP.apply(headers, TRUSTED, "example.com");
         assertThat(headers.getAll("X-Forwarded-For")).containsExactly("203.0.113.1, 192.0.2.7");
+    }
+
+    @Test
+    void anUntrustedClientsChainIsReplaced() {
+        HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-For", "203.0.113.1");
+        HTTP.apply(headers, CLIENT, "example.com");
+        assertThat(headers.getAll("X-Forwarded-For")).containsExactly("192.0.2.7");
     }
 
     @Test
@@ -29,27 +40,65 @@ class ForwardingHeadersTest {
                 .add("Accept", "*/*")
                 .add("x-forwarded-for", "203.0.113.2, 2001:db8::1")
                 .add("X-Forwarded-For", "");
-        ForwardingHeaders.apply(headers, "192.0.2.7", "http", "example.com");
+        HTTP.apply(headers, TRUSTED, "example.com");
         assertThat(headers.getAll("X-Forwarded-For"))
                 .containsExactly("203.0.113.1, 203.0.113.2, 2001:db8::1, 192.0.2.7");
     }
 
     @Test
-    void protoAndHostAreWhatTheClientUsedNotWhatItClaimed() {
+    void protoHostAndPortAreWhatTheClientUsedNotWhatItClaimed() {
         HttpHeaders headers = new DefaultHttpHeaders()
                 .add("X-Forwarded-Proto", "https")
                 .add("X-Forwarded-Host", "evil.example")
-                .add("X-Forwarded-Host", "evil2.example");
-        ForwardingHeaders.apply(headers, "192.0.2.7", "http", "shop.example:8080");
+                .add("X-Forwarded-Host", "evil2.example")
+                .add("X-Forwarded-Port", "443")
+                .add("X-Forwarded-Prefix", "/admin")
+                .add("X-Real-IP", "203.0.113.1")
+                .add("Forwarded", "for=203.0.113.1");
+        HTTP.apply(headers, CLIENT, "shop.example:8080");
         assertThat(headers.getAll("X-Forwarded-Proto")).containsExactly("http");
         assertThat(headers.getAll("X-Forwarded-Host")).containsExactly("shop.example:8080");
+        assertThat(headers.getAll("X-Forwarded-Port")).containsExactly("8080");
+        assertThat(headers.getAll("X-Forwarded-Prefix")).isEmpty();
+        assertThat(headers.getAll("X-Real-IP")).containsExactly("192.0.2.7");
+        assertThat(headers.getAll("Forwarded")).containsExactly("for=192.0.2.7;proto=http;host=\"shop.example:8080\"");
+    }
+
+    @Test
+    void aTrustedProxysProtoHostPortPrefixAndRealIpAreKept() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("X-Forwarded-Proto", "https")
+                .add("X-Forwarded-Host", "shop.example")
+                .add("X-Forwarded-Port", "443")
+                .add("X-Forwarded-Prefix", "/shop")
+                .add("X-Real-IP", "203.0.113.1")
+                .add("Forwarded", "for=203.0.113.1;proto=https")
+                .add("Forwarded", "for=\"[2001:db8::1]\"");
+        HTTP.apply(headers, TRUSTED, "internal.example");
+        assertThat(headers.getAll("X-Forwarded-Proto")).containsExactly("https");
+        assertThat(headers.getAll("X-Forwarded-Host")).containsExactly("shop.example");
+        assertThat(headers.getAll("X-Forwarded-Port")).containsExactly("443");
+        assertThat(headers.getAll("X-Forwarded-Prefix")).containsExactly("/shop");
+        assertThat(headers.getAll("X-Real-IP")).containsExactly("203.0.113.1");
+        assertThat(headers.getAll("Forwarded")).containsExactly(
+                "for=203.0.113.1;proto=https, for=\"[2001:db8::1]\", for=192.0.2.7;proto=http;host=internal.example");
     }
 
     @Test
     void forwardedHostIsRemovedWhenTheClientNamedNoHost() {
         HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-Host", "evil.example");
-        ForwardingHeaders.apply(headers, "192.0.2.7", "https", null);
+        new ForwardingHeaders("https").apply(headers, CLIENT, null);
         assertThat(headers.contains("X-Forwarded-Host")).isFalse();
         assertThat(headers.get("X-Forwarded-Proto")).isEqualTo("https");
+        assertThat(headers.get("Forwarded")).isEqualTo("for=192.0.2.7;proto=https");
+    }
+
+    @Test
+    void anIpv6ClientIsBracketedAndQuotedInForwarded() {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        HTTP.apply(headers, new ClientHop("2001:db8:0:0:0:0:0:1", false, "80"), "[2001:db8::2]:80");
+        assertThat(headers.get("Forwarded"))
+                .isEqualTo("for=\"[2001:db8:0:0:0:0:0:1]\";proto=http;host=\"[2001:db8::2]:80\"");
+        assertThat(headers.get("X-Forwarded-For")).isEqualTo("2001:db8:0:0:0:0:0:1");
     }
 }

@@ -80,9 +80,10 @@ class RequestTargetTest {
 
     @Test
     void doubleSlashAtTheStartIsAPathNotAnAuthority() {
-        // RFC 9112 §3.2.1: origin-form is an absolute-path, which may begin with an empty segment.
+        // RFC 9112 §3.2.1: origin-form is an absolute-path, which may begin with an empty segment. It
+        // goes on merged, so that no backend can read "//x/y" as a reference to host x.
         RequestTarget target = parse("//x/y");
-        assertThat(target.originForm()).isEqualTo("//x/y");
+        assertThat(target.originForm()).isEqualTo("/x/y");
         assertThat(target.authority()).isNull();
     }
 
@@ -123,17 +124,79 @@ class RequestTargetTest {
     @CsvSource({
         "/public/../admin, /admin",
         "/public/%2e%2e/admin, /admin",
+        "/public/%2E%2E/admin, /admin",
+        "/public/.%2e/admin, /admin",
         "/a/./b, /a/b",
+        "/a/%2e/b, /a/b",
         "//admin//x, /admin/x",
         "/.., /",
+        "/../.., /",
+        "/../a, /a",
         "/a/b/.., /a/",
-        "/, /",
-        "/plain/path, /plain/path",
+        "/a/b/., /a/b/",
+        "/a/b/../, /a/",
+        "/a/./, /a/",
+        "/a/../../b/../c, /c",
+        "/a//, /a/",
+        "///, /",
     })
-    void routingSeesThePathABackendWillNormalizeTo(String target, String routed) {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target + "?q=1");
+    void dotSegmentsAreResolvedForRoutingAndForTheBackend(String target, String resolved) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target + "?q=/../%2e");
         RequestTarget parsed = RequestTarget.parse(request);
+        assertThat(parsed.path()).isEqualTo(resolved);
+        assertThat(parsed.originForm()).as("the backend gets the resolved path, the query as sent")
+                .isEqualTo(resolved + "?q=/../%2e");
+    }
+
+    @ParameterizedTest(name = "{0} passes unchanged")
+    @ValueSource(strings = {
+        "/", "/plain/path", "/a/", "/static/app.min.js", "/.well-known/acme", "/a/.hidden", "/a/..hidden",
+        "/a/.../b", "/a/..../b", "/a/b.", "/a/b..", "/v1.2/x", "/a/%2Fb", "/a/b%2F", "/a%2fb/c", "/a/%25",
+        "/a/%252e%252e/b", "/a/%252e%252e%252fb", "/a/.%252e/b", "/a;b=c/d", "/a/x;..", "/a/.x;y", "/a/file.txt;v=1",
+        "/a/x%2e", "/a/%2ex", "/a/%2e%2e%2e", "/a/%2e.%2e", "/a/b.c%2fd", "/a/b%2f.c", "/a/b%5c.c", "/~user",
+        "/%7Euser", "/a?", "/a?b=../c", "/a?b=%2e%2e%2f", "/a/b?x//y",
+    })
+    void pathsWithoutDotSegmentsOrRepeatedSlashesGoOnAsSent(String target) {
+        RequestTarget parsed = parse(target);
+        assertThat(parsed).as(target).isNotNull();
+        assertThat(parsed.originForm()).isSameAs(target);
+    }
+
+    @ParameterizedTest(name = "{0} is refused")
+    @ValueSource(strings = {
+        "/api/..;/x", "/api/..;x=1/y", "/api/.;/x", "/api/.;x", "/api/..;", "/api/%2e%2e;/x", "/api/.%2E;x/y",
+        "/api/..%3b/x", "/api/..%3Bx", "/api/..%2fx", "/api/..%2Fx", "/api/%2e%2e%2fx", "/api/%2E%2E%2Fx",
+        "/api/x%2f..", "/api/x%2F..%2Fy", "/api/x%2f.%2fy", "/api/..%5cx", "/api/x%5C..", "/api/%2e%2e%5c",
+        "/api/x%2f..;y", "/api/..%2f", "/..%2f..%2fetc/passwd", "http://example.com/api/..;/x",
+    })
+    void segmentsOtherServersReadAsDotSegmentsAreRefused(String target) {
+        assertThat(parse(target)).as(target).isSameAs(RequestTarget.AMBIGUOUS_PATH);
+        assertThat(RequestValidator.validate(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target)))
+                .isEqualTo(Rejection.AMBIGUOUS_PATH);
+    }
+
+    @ParameterizedTest(name = "{0} is matched as {1}")
+    @CsvSource({
+        "/%61pi/x, /api/x, /%61pi/x",
+        "/%7euser, /~user, /%7euser",
+        "/a%2fb, /a%2Fb, /a%2fb",
+        "/a/%25, /a/%25, /a/%25",
+        "/a/%252e, /a/%252e, /a/%252e",
+        "/x%2Ey, /x.y, /x%2Ey",
+        "/%61/../b/%62, /b/b, /b/%62",
+    })
+    void routesSeeUnreservedCharactersDecodedWhileTheBackendGetsThemAsWritten(String target, String routed,
+                                                                               String sent) {
+        RequestTarget parsed = parse(target);
         assertThat(parsed.path()).isEqualTo(routed);
-        assertThat(parsed.originForm()).as("the backend gets the target as sent").isEqualTo(target + "?q=1");
+        assertThat(parsed.originForm()).isEqualTo(sent);
+    }
+
+    @Test
+    void absoluteFormPathsAreResolvedToo() {
+        RequestTarget target = parse("http://example.com/a/../b?c");
+        assertThat(target.originForm()).isEqualTo("/b?c");
+        assertThat(target.path()).isEqualTo("/b");
+        assertThat(target.authority()).isEqualTo("example.com");
     }
 }

@@ -2,6 +2,7 @@ package dev.maitre.engine.testing;
 
 import dev.maitre.api.BackendId;
 import dev.maitre.api.HostPort;
+import dev.maitre.api.IpRange;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AdminConfig;
@@ -11,6 +12,7 @@ import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTimeouts;
 import dev.maitre.api.config.HashOn;
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.ListenerHeaders;
 import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.PoolConfig;
@@ -98,6 +100,8 @@ public final class ProxyFixture implements AutoCloseable {
         private int[] weights;
         private Protocol protocol = Protocol.HTTP;
         private RelayMode relay = RelayMode.BUFFERED;
+        private List<IpRange> trustedProxies = List.of();
+        private ListenerHeaders headers = ListenerHeaders.defaults();
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -194,6 +198,18 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** The listener's {@code trustedProxies}, as CIDR blocks such as {@code 127.0.0.0/8}. */
+        public Builder trustedProxies(String... ranges) {
+            trustedProxies = List.of(ranges).stream().map(IpRange::parse).toList();
+            return this;
+        }
+
+        /** The listener's {@code headers.allowUnderscores}. */
+        public Builder allowUnderscores(boolean value) {
+            headers = new ListenerHeaders(value);
+            return this;
+        }
+
         public Builder accessLog(boolean value) {
             accessLog = value;
             return this;
@@ -211,7 +227,8 @@ public final class ProxyFixture implements AutoCloseable {
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
             ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
-                    listenerRoutes, protocol == Protocol.TCP ? CLUSTER : null, tls, listenerTimeouts, limits, relay);
+                    listenerRoutes, protocol == Protocol.TCP ? CLUSTER : null, tls, listenerTimeouts, limits, relay)
+                    .withForwarding(trustedProxies, headers);
             return new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(5),
                     new AccessLogConfig(accessLog), List.of(listener), clusters);
         }

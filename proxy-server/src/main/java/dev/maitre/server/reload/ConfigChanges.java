@@ -71,6 +71,8 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
             changedKey(changed, "tls", old.tls(), listener.tls());
             changedKey(changed, "timeouts", old.timeouts(), listener.timeouts());
             changedKey(changed, "limits", old.limits(), listener.limits());
+            changedKey(changed, "trustedProxies", old.trustedProxies(), listener.trustedProxies());
+            changedKey(changed, "headers", old.headers(), listener.headers());
             if (!changed.isEmpty()) {
                 applied.add(name + ": " + String.join(", ", changed) + " changed (for new connections)");
             }

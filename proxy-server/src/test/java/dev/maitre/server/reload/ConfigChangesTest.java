@@ -3,12 +3,14 @@ package dev.maitre.server.reload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.api.HostPort;
+import dev.maitre.api.IpRange;
 import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.ListenerHeaders;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RelayMode;
@@ -115,6 +117,18 @@ class ConfigChangesTest {
 
         assertThat(changes.appliesLive()).isTrue();
         assertThat(changes.applied()).containsExactly("listener db: relay changed (for new connections)");
+    }
+
+    @Test
+    void trustedProxiesAndHeaderRulesApplyToNewConnections() {
+        ListenerConfig trusting = WEB.withForwarding(List.of(IpRange.parse("10.0.0.0/8")), new ListenerHeaders(true));
+
+        ConfigChanges changes = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(trusting), List.of(API)));
+
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly(
+                "listener web: trustedProxies, headers changed (for new connections)");
     }
 
     @Test
