@@ -3,6 +3,8 @@ package dev.maitre.server.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.maitre.api.HostPort;
+import dev.maitre.api.config.AdminConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,6 +56,20 @@ class DashboardIT {
             assertThat(dom).contains("cluster app").contains("HEALTHY → UNHEALTHY")
                     .contains("2 consecutive failures: connection refused")
                     .containsPattern("<div id=\"status\" class=\"\">updated [^<]*</div>");
+        }
+    }
+
+    @Test
+    void withATokenTheDashboardAsksForItAndShowsNothingElse() throws Exception {
+        Path chromium = chromium();
+        try (TestBackend one = TestBackend.start("one");
+             RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(null, null, one),
+                     new AdminConfig(new HostPort("127.0.0.1", 0), "dashboard-token"))) {
+
+            String dom = render(chromium, maitre.adminUrl("/"));
+
+            assertThat(dom).contains("<form id=\"token\">", "needs its token")
+                    .doesNotContain("data-backend=");
         }
     }
 

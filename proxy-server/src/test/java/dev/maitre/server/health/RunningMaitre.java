@@ -53,9 +53,14 @@ final class RunningMaitre implements AutoCloseable {
     }
 
     static RunningMaitre start(ClusterConfig cluster) throws Exception {
+        return start(cluster, new AdminConfig(new HostPort("127.0.0.1", 0)));
+    }
+
+    /** With the admin API as {@code admin} says, on a port of its choosing if it names port 0. */
+    static RunningMaitre start(ClusterConfig cluster, AdminConfig admin) throws Exception {
         ListenerConfig web = ListenerConfig.http("web", new HostPort("127.0.0.1", 0),
                 List.of(RouteConfig.catchAll(cluster.name())));
-        ProxyConfig config = new ProxyConfig(new AdminConfig(new HostPort("127.0.0.1", 0)), 2, Duration.ofSeconds(2),
+        ProxyConfig config = new ProxyConfig(admin, 2, Duration.ofSeconds(2),
                 AccessLogConfig.defaults(), List.of(web), List.of(cluster));
         return new RunningMaitre(MaitreServer.start(config));
     }
@@ -77,6 +82,10 @@ final class RunningMaitre implements AutoCloseable {
 
     InetSocketAddress proxy() {
         return server.address("web");
+    }
+
+    int adminPort() {
+        return server.adminAddress().getPort();
     }
 
     String adminUrl(String path) {
