@@ -45,11 +45,13 @@ final class RunningMaitre implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MaitreServer server;
+    private final String adminToken;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
-    private RunningMaitre(MaitreServer server) {
+    private RunningMaitre(MaitreServer server, String adminToken) {
         this.server = server;
+        this.adminToken = adminToken;
     }
 
     static RunningMaitre start(ClusterConfig cluster) throws Exception {
@@ -62,7 +64,7 @@ final class RunningMaitre implements AutoCloseable {
                 List.of(RouteConfig.catchAll(cluster.name())));
         ProxyConfig config = new ProxyConfig(admin, 2, Duration.ofSeconds(2),
                 AccessLogConfig.defaults(), List.of(web), List.of(cluster));
-        return new RunningMaitre(MaitreServer.start(config));
+        return new RunningMaitre(MaitreServer.start(config), admin.token());
     }
 
     /** Cluster {@code app}, round robin over {@code backends}. */
@@ -115,10 +117,14 @@ final class RunningMaitre implements AutoCloseable {
         }
     }
 
+    /** An admin request, bearing the admin token if one is configured. */
     HttpResponse<String> admin(String method, String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(adminUrl(path)))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(REQUEST_TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl(path)))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(REQUEST_TIMEOUT);
+        if (adminToken != null) {
+            request.header("Authorization", "Bearer " + adminToken);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode adminJson(String method, String path) throws IOException, InterruptedException {
