@@ -55,6 +55,16 @@ public record HostPort(String host, int port) {
         return new HostPort(host, p);
     }
 
+    /** Whether this is on {@code localhost}, an address of 127.0.0.0/8 or {@code ::1}. */
+    public boolean isLoopback() {
+        return HostNames.isLoopback(host);
+    }
+
+    /** Whether the host is the wildcard address ({@code 0.0.0.0} or {@code ::}), which listens on every address. */
+    public boolean isWildcard() {
+        return HostNames.isWildcard(host);
+    }
+
     @Override
     public String toString() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

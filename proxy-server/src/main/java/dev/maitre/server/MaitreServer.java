@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -80,9 +81,11 @@ public final class MaitreServer {
     public static void run(ProxyConfig config, Path configFile, Consumer<MaitreServer> onStarted)
             throws EngineStartException, AdminStartException, InterruptedException {
         ReloadSignal reloadSignal = ReloadSignal.install();
-        StopSignal stop = StopSignal.install(config.shutdownGracePeriod().plus(STOP_MARGIN));
+        AtomicReference<MaitreServer> started = new AtomicReference<>();
+        StopSignal stop = StopSignal.install(() -> stopTime(started.get() != null ? started.get().config : config));
         try {
             MaitreServer server = start(config, configFile);
+            started.set(server);
             String reason = "stop requested";
             try {
                 reloadSignal.reloadWith(() -> server.reload("SIGHUP"));
@@ -158,13 +161,24 @@ public final class MaitreServer {
     }
 
     /**
-     * Stops accepting connections, lets in-flight requests finish within the configured grace period,
-     * then closes everything; the admin API and the health checks go on until the engine has stopped.
+     * Says no longer ready ({@code GET /ready} answers 503) and lets the listeners serve for the
+     * configured {@code shutdownDelay}, so that load balancers stop sending new clients first; then
+     * stops accepting connections, lets in-flight requests finish within the grace period and
+     * closes everything. The admin API and the health checks go on until the engine has stopped.
      * Only the first call does anything.
      */
     public void stop(String reason) {
         if (!stopped.compareAndSet(false, true)) {
             return;
+        }
+        Duration delay = config.shutdownDelay();
+        if (!delay.isZero()) {
+            log.info("{}: not ready; listeners go on serving for {} (shutdownDelay)", reason, DurationText.of(delay));
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Duration grace = config.shutdownGracePeriod();
         log.info("{}: shutting down, in-flight requests have {} to finish", reason, DurationText.of(grace));
@@ -191,7 +205,8 @@ public final class MaitreServer {
      * Re-reads the configuration file and applies it: routes, clusters, health checks and the access
      * log change for new requests, while those in flight finish as they started. When the file is
      * invalid, or changes what only a restart can (listeners, {@code admin.bind}, {@code workers}),
-     * nothing changes. Logs the result in one line.
+     * nothing changes. Reads the file on the calling thread, never an event loop's. Logs the result
+     * in one line.
      *
      * @param trigger what asked for the reload, for the log: {@code SIGHUP}, {@code POST /api/reload}
      */
@@ -297,6 +312,16 @@ public final class MaitreServer {
         public ReloadResult reload() {
             return MaitreServer.this.reload("POST /api/reload");
         }
+
+        @Override
+        public boolean ready() {
+            return !stopped.get();
+        }
+    }
+
+    /** How long stopping under {@code config} may take before maitre exits regardless. */
+    private static Duration stopTime(ProxyConfig config) {
+        return config.shutdownDelay().plus(config.shutdownGracePeriod()).plus(STOP_MARGIN);
     }
 
     private static String backend(BackendConfig backend) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -19,19 +20,20 @@ final class StopSignal {
 
     private final CountDownLatch requested = new CountDownLatch(1);
     private final CountDownLatch done = new CountDownLatch(1);
-    private final Duration hookWait;
+    private final Supplier<Duration> hookWait;
     private volatile String reason = "stop requested";
 
-    private StopSignal(Duration hookWait) {
+    private StopSignal(Supplier<Duration> hookWait) {
         this.hookWait = hookWait;
     }
 
     /**
      * Handles SIGTERM and SIGINT from now on.
      *
-     * @param stopTime how long stopping may take; the shutdown hook waits that long for it
+     * @param stopTime how long stopping may take, as configured when it is asked (a reload may change
+     *     it); the shutdown hook waits that long for it
      */
-    static StopSignal install(Duration stopTime) {
+    static StopSignal install(Supplier<Duration> stopTime) {
         StopSignal stop = new StopSignal(stopTime);
         for (String name : List.of("TERM", "INT")) {
             try {
@@ -66,7 +68,7 @@ final class StopSignal {
     private void requestAndAwaitDone() {
         request("JVM shutdown");
         try {
-            done.await(hookWait.toMillis(), TimeUnit.MILLISECONDS);
+            done.await(hookWait.get().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -47,6 +47,7 @@ class GracefulShutdownIT {
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private HttpServer slowBackend;
     private int proxyPort;
+    private int adminPort;
     private MaitreProcess maitre;
 
     @BeforeEach
@@ -68,10 +69,12 @@ class GracefulShutdownIT {
         slowBackend.start();
 
         proxyPort = MaitreProcess.freePort();
+        adminPort = MaitreProcess.freePort();
         Path config = ConfigFiles.write(dir, "maitre.yaml", ConfigFiles.proxy(
-                MaitreProcess.freePort(), proxyPort, slowBackend.getAddress().getPort(), GRACE));
+                adminPort, proxyPort, slowBackend.getAddress().getPort(), GRACE));
         maitre = MaitreProcess.start("--config", config.toString());
         maitre.awaitListening(proxyPort, Duration.ofSeconds(30));
+        maitre.awaitListening(adminPort, Duration.ofSeconds(10));
     }
 
     @AfterEach
@@ -116,6 +119,22 @@ class GracefulShutdownIT {
     }
 
     @Test
+    void readySays503FromSigtermOnWhileRequestsInFlightFinish() throws Exception {
+        assertThat(ready().statusCode()).isEqualTo(200);
+        CompletableFuture<HttpResponse<String>> response = sendRequest();
+        assertThat(requestReceived.await(10, TimeUnit.SECONDS)).as("the backend got the request").isTrue();
+
+        maitre.terminate();
+
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(ready().statusCode()).isEqualTo(503));
+        assertThat(ready().body()).isEqualTo("stopping\n");
+        assertThat(response).as("the request in flight is still being answered").isNotDone();
+        assertThat(response.get(15, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(maitre.awaitExit(EXIT_WITHIN_GRACE)).as(maitre.output()).isZero();
+    }
+
+    @Test
     void sigintStopsAnIdleMaitreAtOnceWithStatusZero() throws Exception {
         maitre.interrupt();
 
@@ -127,6 +146,11 @@ class GracefulShutdownIT {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + "/slow"))
                 .timeout(Duration.ofSeconds(20)).build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> ready() throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/ready"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void connectToProxy() throws IOException {

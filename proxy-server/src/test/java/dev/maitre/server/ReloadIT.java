@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.maitre.server.config.YamlConfigLoader;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -212,6 +214,55 @@ class ReloadIT {
 
         assertThat(answer.statusCode()).isEqualTo(409);
         assertThat(answer.body()).contains("no configuration file to reload");
+    }
+
+    /**
+     * A reload reads its file off the admin event loop: here the file is a named pipe, so reading it
+     * waits until the test writes the configuration, and meanwhile the admin API answers.
+     */
+    @Test
+    void theAdminApiAnswersWhileAReloadWaitsForItsFile() throws Exception {
+        Path pipe = dir.resolve("maitre.pipe");
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).as("mkfifo").isZero();
+        server.stop("test over");
+        server = MaitreServer.start(YamlConfigLoader.load(file), pipe);
+        CompletableFuture<OutputStream> readerOpened = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new FileOutputStream(pipe.toFile()); // returns once the reload opened the pipe
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        OutputStream writer = null;
+        try {
+            CompletableFuture<HttpResponse<String>> reload = client.sendAsync(HttpRequest.newBuilder(
+                    admin("/api/reload")).POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            writer = readerOpened.get(10, TimeUnit.SECONDS);
+
+            HttpResponse<String> healthz = client.send(HttpRequest.newBuilder(admin("/healthz"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> another = postReload();
+
+            assertThat(healthz.statusCode()).isEqualTo(200);
+            assertThat(another.statusCode()).as("one reload at a time").isEqualTo(409);
+            assertThat(another.body()).contains("a reload is already running");
+            assertThat(reload).as("the first reload still waits for its file").isNotDone();
+
+            writer.write(config("127.0.0.1:0", "round_robin", first, second).getBytes(StandardCharsets.UTF_8));
+            writer.close();
+            writer = null;
+            HttpResponse<String> answer = reload.get(10, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(bodiesOf(6)).containsExactlyInAnyOrder("first", "second");
+        } finally {
+            // never leave the reload waiting on the pipe: stopping waits for it
+            OutputStream open = writer != null ? writer : readerOpened.getNow(null);
+            if (open != null) {
+                open.close();
+            }
+        }
     }
 
     private static String config(String listenerBind, String balancer, int... backendPorts) {

@@ -1,6 +1,5 @@
 package dev.maitre.api.config;
 
-import dev.maitre.api.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +18,7 @@ import java.util.function.ToIntFunction;
 public final class ConfigBinder {
 
     private static final List<String> KEYS =
-            List.of("admin", "workers", "shutdownGracePeriod", "accessLog", "listeners", "clusters");
+            List.of("admin", "workers", "shutdownDelay", "shutdownGracePeriod", "accessLog", "listeners", "clusters");
     private static final String DOCUMENT = "a mapping with listeners and clusters";
 
     private ConfigBinder() {
@@ -37,8 +36,8 @@ public final class ConfigBinder {
     }
 
     /**
-     * Binds {@code root}, resolving relative TLS file names against {@code baseDir} (usually the
-     * directory of the configuration file).
+     * Binds {@code root}, resolving relative TLS and token file names against {@code baseDir} (usually
+     * the directory of the configuration file).
      *
      * @throws ConfigException with every error found
      */
@@ -53,8 +52,9 @@ public final class ConfigBinder {
         errors.throwIfAny();
         document.isMapping(KEYS);
 
-        AdminConfig admin = bindAdmin(document.get("admin"));
+        AdminConfig admin = new AdminBinder(baseDir).bind(document.get("admin"));
         int workers = document.get("workers").integer(ProxyConfig.defaultWorkers(), 1, 1024);
+        Duration shutdownDelay = document.get("shutdownDelay").duration(ProxyConfig.DEFAULT_SHUTDOWN_DELAY);
         Duration shutdownGracePeriod =
                 document.get("shutdownGracePeriod").duration(ProxyConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD);
         AccessLogConfig accessLog = bindAccessLog(document.get("accessLog"));
@@ -64,15 +64,7 @@ public final class ConfigBinder {
                 .bindAll(document.get("listeners"));
 
         errors.throwIfAny();
-        return new ProxyConfig(admin, workers, shutdownGracePeriod, accessLog, listeners, clusters);
-    }
-
-    private static AdminConfig bindAdmin(ConfigNode node) {
-        if (!node.isMapping(List.of("bind"))) {
-            return AdminConfig.defaults();
-        }
-        HostPort bind = node.get("bind").parsed(AdminConfig.DEFAULT_BIND, "host:port", HostPort::parse);
-        return new AdminConfig(bind);
+        return new ProxyConfig(admin, workers, shutdownDelay, shutdownGracePeriod, accessLog, listeners, clusters);
     }
 
     private static AccessLogConfig bindAccessLog(ConfigNode node) {

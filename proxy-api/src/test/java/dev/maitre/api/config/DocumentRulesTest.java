@@ -29,7 +29,7 @@ class DocumentRulesTest {
     @Test
     void rejectsAnUnknownTopLevelKey() {
         assertThat(ConfigTree.minimal().set("listener", map()).errors()).containsExactly(
-                "listener: unknown key (expected one of: admin, workers, shutdownGracePeriod, accessLog, "
+                "listener: unknown key (expected one of: admin, workers, shutdownDelay, shutdownGracePeriod, accessLog, "
                         + "listeners, clusters)");
     }
 
@@ -88,9 +88,18 @@ class DocumentRulesTest {
     }
 
     @Test
+    void bindsAShutdownDelayThatIsZeroByDefault() throws ConfigException {
+        assertThat(ConfigTree.minimal().bind().shutdownDelay()).isZero();
+        assertThat(ConfigTree.minimal().set("shutdownDelay", "5s").bind().shutdownDelay())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(ConfigTree.minimal().set("shutdownDelay", "soon").errors()).containsExactly(
+                "shutdownDelay: soon (expected: a duration such as 500ms, 10s or 1m)");
+    }
+
+    @Test
     void bindsTheAdminAddress() throws ConfigException {
-        assertThat(ConfigTree.minimal().set("admin.bind", "0.0.0.0:9000").bind().admin().bind())
-                .isEqualTo(new HostPort("0.0.0.0", 9000));
+        assertThat(ConfigTree.minimal().set("admin.bind", "127.0.0.1:9000").bind().admin().bind())
+                .isEqualTo(new HostPort("127.0.0.1", 9000));
     }
 
     @Test
@@ -98,7 +107,7 @@ class DocumentRulesTest {
         assertThat(ConfigTree.minimal().set("admin.bind", "localhost").errors())
                 .containsExactly("admin.bind: localhost (expected: host:port)");
         assertThat(ConfigTree.minimal().set("admin.port", 9901).errors())
-                .containsExactly("admin.port: unknown key (expected one of: bind)");
+                .containsExactly("admin.port: unknown key (expected one of: bind, token, tokenFile)");
         assertThat(ConfigTree.minimal().set("admin", "127.0.0.1:9901").errors())
                 .containsExactly("admin: 127.0.0.1:9901 (expected: a mapping)");
     }

@@ -7,8 +7,8 @@ interface AdminResource {
 
     /**
      * The answer to {@code method} on {@code path}, or {@code null} when the path is not this
-     * resource's. Called on the admin event loop: it returns quickly and never blocks, except
-     * {@code POST /api/reload}, which reads and validates the configuration file.
+     * resource's. Called on the admin event loop: it returns quickly and never blocks; slower work
+     * (a reload) runs elsewhere and answers {@link AdminAnswer#later}.
      */
-    AdminResponse answer(HttpMethod method, AdminPath path);
+    AdminAnswer answer(HttpMethod method, AdminPath path);
 }

@@ -13,16 +13,15 @@ final class AdminRouter {
         this.resources = List.copyOf(resources);
     }
 
-    AdminResponse answer(HttpMethod method, String uri) {
-        AdminPath path = AdminPath.of(uri);
+    AdminAnswer answer(HttpMethod method, AdminPath path) {
         for (AdminResource resource : resources) {
-            AdminResponse response = resource.answer(method, path);
+            AdminAnswer response = resource.answer(method, path);
             if (response != null) {
                 return response;
             }
         }
         return AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no admin resource at " + path.text()
                 + " (expected: /api/clusters, /api/events, /api/clusters/{cluster}/backends/{address}/drain or "
-                + "/enable, /api/reload, /healthz, /metrics, / for the dashboard)");
+                + "/enable, /api/reload, /healthz, /ready, /metrics, / for the dashboard)");
     }
 }

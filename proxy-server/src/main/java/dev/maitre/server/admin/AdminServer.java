@@ -13,12 +13,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The admin API (DESIGN.md §4) on its own small HTTP server: one event loop thread
  * ({@code maitre-admin}) apart from the data plane, so that neither slows the other. Requests are
- * small and answered from the health monitor's snapshots, without blocking.
+ * small and answered from the health monitor's snapshots, without blocking; reloads run on a thread
+ * of their own ({@code maitre-reload}). Every request is first checked by {@link AdminGuard}.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -28,10 +31,12 @@ public final class AdminServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final ExecutorService reloads;
 
-    private AdminServer(EventLoopGroup group, Channel channel) {
+    private AdminServer(EventLoopGroup group, Channel channel, ExecutorService reloads) {
         this.group = group;
         this.channel = channel;
+        this.reloads = reloads;
     }
 
     /**
@@ -41,18 +46,31 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(HostPort bind, AdminTarget target) throws AdminStartException {
         HealthViews views = new HealthViews(target::config, target::activeRequests);
+        ExecutorService reloads = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "maitre-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
         AdminRouter router = new AdminRouter(List.of(
                 new ClustersResource(target::health, views),
                 new BackendCommandResource(target::health, views),
                 new EventsResource(target::health, views),
-                new ReloadResource(target::reload),
+                new ReloadResource(target::reload, reloads),
                 new LivenessResource(),
+                new ReadinessResource(target::ready),
                 new MetricsResource(target::metrics),
                 new DashboardResource()));
-        return start(bind, router);
+        AdminGuard guard = new AdminGuard(new AdminHosts(bind), () -> target.config().admin().token());
+        try {
+            return start(bind, guard, router, reloads);
+        } catch (AdminStartException | RuntimeException e) {
+            reloads.shutdownNow();
+            throw e;
+        }
     }
 
-    private static AdminServer start(HostPort bind, AdminRouter router) throws AdminStartException {
+    private static AdminServer start(HostPort bind, AdminGuard guard, AdminRouter router, ExecutorService reloads)
+            throws AdminStartException {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, "maitre-admin");
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -67,12 +85,12 @@ public final class AdminServer implements AutoCloseable {
                                 new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                new AdminHandler(router));
+                                new AdminHandler(guard, router));
                     }
                 });
         try {
             Channel channel = bootstrap.bind(new InetSocketAddress(bind.host(), bind.port())).syncUninterruptibly().channel();
-            return new AdminServer(group, channel);
+            return new AdminServer(group, channel, reloads);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
             throw new AdminStartException("admin API: cannot bind " + bind + ": " + rootMessage(e)
@@ -85,9 +103,10 @@ public final class AdminServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Stops listening and closes the admin connections. */
+    /** Stops listening and closes the admin connections; a reload still running is left to end. */
     @Override
     public void close() {
+        reloads.shutdown();
         channel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

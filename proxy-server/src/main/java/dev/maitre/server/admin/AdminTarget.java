@@ -23,6 +23,12 @@ public interface AdminTarget {
     /** The metrics in the Prometheus text format. */
     String metrics();
 
-    /** Re-reads the configuration file and applies it, or changes nothing and says why. */
+    /**
+     * Re-reads the configuration file and applies it, or changes nothing and says why. Called off
+     * the admin event loop; it may take a while.
+     */
     ReloadResult reload();
+
+    /** Whether maitre takes new clients: true from start until a stop (SIGTERM) is asked for. */
+    boolean ready();
 }

@@ -28,9 +28,13 @@ public final class CheckReport {
                 .append(count(config.listeners().size(), "listener")).append(", ")
                 .append(count(config.clusters().size(), "cluster")).append(", ")
                 .append(count(backends, "backend")).append('\n');
-        out.append("  workers ").append(config.workers())
-                .append(", shutdown grace period ").append(DurationText.of(config.shutdownGracePeriod()))
+        out.append("  workers ").append(config.workers());
+        if (!config.shutdownDelay().isZero()) {
+            out.append(", shutdown delay ").append(DurationText.of(config.shutdownDelay()));
+        }
+        out.append(", shutdown grace period ").append(DurationText.of(config.shutdownGracePeriod()))
                 .append(", admin on ").append(config.admin().bind())
+                .append(config.admin().hasToken() ? " with a token" : "")
                 .append(", access log ").append(config.accessLog().enabled() ? "on" : "off").append('\n');
 
         out.append("listeners:\n");

@@ -15,8 +15,9 @@ import java.util.function.Function;
 
 /**
  * What differs between the running configuration and a new one: the changes a reload can apply live
- * (listeners added, removed, moved or reconfigured, routes, clusters, the access log, the grace period)
- * and those that need a restart ({@code admin.bind}, {@code workers}).
+ * (listeners added, removed, moved or reconfigured, routes, clusters, the access log, the admin token,
+ * the shutdown delay and grace period) and those that need a restart ({@code admin.bind},
+ * {@code workers}).
  *
  * @param restartNeeded one sentence per change a reload cannot apply, naming the key
  * @param applied one short line per change a reload applies, for the log and the admin API's answer
@@ -38,6 +39,13 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
         compareClusters(applied, running.clusters(), next.clusters());
         if (running.accessLog().enabled() != next.accessLog().enabled()) {
             applied.add("access log " + (next.accessLog().enabled() ? "on" : "off"));
+        }
+        if (!Objects.equals(running.admin().token(), next.admin().token())) {
+            applied.add(!running.admin().hasToken() ? "admin token set"
+                    : next.admin().hasToken() ? "admin token changed" : "admin token removed");
+        }
+        if (!running.shutdownDelay().equals(next.shutdownDelay())) {
+            applied.add("shutdownDelay " + Durations.format(next.shutdownDelay()));
         }
         if (!running.shutdownGracePeriod().equals(next.shutdownGracePeriod())) {
             applied.add("shutdownGracePeriod " + Durations.format(next.shutdownGracePeriod()));

@@ -49,8 +49,9 @@ class AdminApiIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/html"));
-        assertThat(response.body()).contains("<title>maitre", "fetch(\"/api/clusters\")",
-                "fetch(\"/api/events\")", "fetch(\"/metrics\")", "\"drain\"", "\"enable\"");
+        assertThat(response.body()).contains("<title>maitre", "api(\"/api/clusters\")",
+                "api(\"/api/events\")", "api(\"/metrics\")", "\"drain\"", "\"enable\"",
+                "\"X-Maitre-Admin\": \"1\"");
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.maitre.server.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.maitre.api.HostPort;
+import dev.maitre.api.config.AdminConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,6 +56,88 @@ class DashboardIT {
             assertThat(dom).contains("cluster app").contains("HEALTHY → UNHEALTHY")
                     .contains("2 consecutive failures: connection refused")
                     .containsPattern("<div id=\"status\" class=\"\">updated [^<]*</div>");
+        }
+    }
+
+    @Test
+    void withATokenTheDashboardAsksForItAndShowsNothingElse() throws Exception {
+        Path chromium = chromium();
+        try (TestBackend one = TestBackend.start("one");
+             RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(null, null, one),
+                     new AdminConfig(new HostPort("127.0.0.1", 0), "dashboard-token"))) {
+
+            String dom = render(chromium, maitre.adminUrl("/"));
+
+            assertThat(dom).contains("<form id=\"token\">", "needs its token")
+                    .doesNotContain("data-backend=");
+        }
+    }
+
+    @Test
+    void theDrainButtonDrainsTheBackendThroughThePagesOwnRequest() throws Exception {
+        Path chromium = chromium();
+        try (TestBackend one = TestBackend.start("one");
+             TestBackend two = TestBackend.start("two");
+             RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(null, null, one, two));
+             ChromiumPage page = ChromiumPage.open(chromium)) {
+            page.navigate(maitre.adminUrl("/"));
+            String button = "document.querySelector('tr[data-backend=\"" + one.address() + "\"] button')";
+            page.awaitTrue(button + " && " + button + ".textContent === 'drain'");
+
+            page.evaluate(button + ".click()");
+
+            maitre.awaitState(one.address(), "DRAINING", Duration.ofSeconds(10));
+            page.awaitTrue(button + ".textContent === 'enable'");
+            assertThat(maitre.state(two.address())).isEqualTo("HEALTHY");
+        }
+    }
+
+    @Test
+    void withATokenThePageAsksForItOnceAndThenWorks() throws Exception {
+        Path chromium = chromium();
+        try (TestBackend one = TestBackend.start("one");
+             RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(null, null, one),
+                     new AdminConfig(new HostPort("127.0.0.1", 0), "dashboard-token"));
+             ChromiumPage page = ChromiumPage.open(chromium)) {
+            page.navigate(maitre.adminUrl("/"));
+            page.awaitTrue("!document.getElementById('token').hidden");
+
+            page.evaluate("document.getElementById('token-value').value = 'dashboard-token';"
+                    + "document.getElementById('token').requestSubmit()");
+
+            String button = "document.querySelector('tr[data-backend=\"" + one.address() + "\"] button')";
+            page.awaitTrue(button);
+            assertThat(page.evaluate("document.getElementById('token').hidden").asBoolean()).isTrue();
+            assertThat(page.evaluate("sessionStorage.getItem('maitre.adminToken')").asText())
+                    .isEqualTo("dashboard-token");
+            page.evaluate(button + ".click()");
+            maitre.awaitState(one.address(), "DRAINING", Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * A page of another origin (here the backend's, another port of the same host: same-site) makes
+     * the browser post to the admin API, both ways a page can: a no-cors request, which needs no
+     * preflight, and one with the admin header, which does.
+     */
+    @Test
+    void aPageOfAnotherOriginCannotDrainThroughTheBrowser() throws Exception {
+        Path chromium = chromium();
+        try (TestBackend one = TestBackend.start("one");
+             RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(null, null, one));
+             ChromiumPage page = ChromiumPage.open(chromium)) {
+            page.navigate("http://127.0.0.1:" + one.address().port() + "/");
+            page.awaitTrue("document.readyState === 'complete' && location.port === '" + one.address().port() + "'");
+            String drain = maitre.adminUrl("/api/clusters/app/backends/" + one.address() + "/drain");
+
+            String noCors = page.evaluate("fetch('" + drain + "', {method: 'POST', mode: 'no-cors', "
+                    + "body: 'x', headers: {'Content-Type': 'text/plain'}}).then(() => 'sent', e => 'failed')").asText();
+            String preflighted = page.evaluate("fetch('" + drain + "', {method: 'POST', "
+                    + "headers: {'X-Maitre-Admin': '1'}}).then(r => 'answered ' + r.status, e => 'refused')").asText();
+
+            assertThat(noCors).as("the browser sent it; the answer is opaque to the page").isEqualTo("sent");
+            assertThat(preflighted).as("the preflight is not granted").isEqualTo("refused");
+            assertThat(maitre.state(one.address())).isEqualTo("HEALTHY");
         }
     }
 

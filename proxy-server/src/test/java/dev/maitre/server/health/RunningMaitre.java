@@ -45,19 +45,26 @@ final class RunningMaitre implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MaitreServer server;
+    private final String adminToken;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
-    private RunningMaitre(MaitreServer server) {
+    private RunningMaitre(MaitreServer server, String adminToken) {
         this.server = server;
+        this.adminToken = adminToken;
     }
 
     static RunningMaitre start(ClusterConfig cluster) throws Exception {
+        return start(cluster, new AdminConfig(new HostPort("127.0.0.1", 0)));
+    }
+
+    /** With the admin API as {@code admin} says, on a port of its choosing if it names port 0. */
+    static RunningMaitre start(ClusterConfig cluster, AdminConfig admin) throws Exception {
         ListenerConfig web = ListenerConfig.http("web", new HostPort("127.0.0.1", 0),
                 List.of(RouteConfig.catchAll(cluster.name())));
-        ProxyConfig config = new ProxyConfig(new AdminConfig(new HostPort("127.0.0.1", 0)), 2, Duration.ofSeconds(2),
+        ProxyConfig config = new ProxyConfig(admin, 2, Duration.ofSeconds(2),
                 AccessLogConfig.defaults(), List.of(web), List.of(cluster));
-        return new RunningMaitre(MaitreServer.start(config));
+        return new RunningMaitre(MaitreServer.start(config), admin.token());
     }
 
     /** Cluster {@code app}, round robin over {@code backends}. */
@@ -77,6 +84,10 @@ final class RunningMaitre implements AutoCloseable {
 
     InetSocketAddress proxy() {
         return server.address("web");
+    }
+
+    int adminPort() {
+        return server.adminAddress().getPort();
     }
 
     String adminUrl(String path) {
@@ -106,10 +117,14 @@ final class RunningMaitre implements AutoCloseable {
         }
     }
 
+    /** An admin request, bearing the admin token if one is configured. */
     HttpResponse<String> admin(String method, String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(adminUrl(path)))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(REQUEST_TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl(path)))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(REQUEST_TIMEOUT);
+        if (adminToken != null) {
+            request.header("Authorization", "Bearer " + adminToken);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode adminJson(String method, String path) throws IOException, InterruptedException {

@@ -165,4 +165,20 @@ class ConfigChangesTest {
         assertThat(changes.appliesLive()).isTrue();
         assertThat(changes.applied()).containsExactly("access log on", "shutdownGracePeriod 5s");
     }
+
+    @Test
+    void theAdminTokenAndShutdownDelayApplyLiveWithoutShowingTheToken() {
+        AdminConfig withToken = new AdminConfig(AdminConfig.DEFAULT_BIND, "s3cret");
+        ProxyConfig tokened = new ProxyConfig(withToken, 2, Duration.ofSeconds(3), Duration.ofSeconds(30),
+                AccessLogConfig.defaults(), List.of(WEB), List.of(API));
+        ProxyConfig retokened = new ProxyConfig(new AdminConfig(AdminConfig.DEFAULT_BIND, "other"), 2,
+                Duration.ofSeconds(3), Duration.ofSeconds(30), AccessLogConfig.defaults(), List.of(WEB), List.of(API));
+
+        assertThat(ConfigChanges.between(RUNNING, tokened).applied())
+                .containsExactly("admin token set", "shutdownDelay 3s");
+        assertThat(ConfigChanges.between(tokened, retokened).applied()).containsExactly("admin token changed");
+        assertThat(ConfigChanges.between(retokened, RUNNING).applied())
+                .containsExactly("admin token removed", "shutdownDelay 0s");
+        assertThat(ConfigChanges.between(tokened, retokened).toString()).doesNotContain("s3cret", "other");
+    }
 }
