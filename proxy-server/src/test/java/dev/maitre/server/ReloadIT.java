@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.maitre.server.config.YamlConfigLoader;
+import dev.maitre.testing.Ports;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -102,7 +103,8 @@ class ReloadIT {
 
     @Test
     void aNewListenerAddressIsRefusedNamingTheKeyAndNothingChanges() throws Exception {
-        int port = MaitreProcess.freePort();
+        // Never bound (the reload is refused); held so that no run of maitre could take it either.
+        int port = Ports.refusing().port();
         ConfigFiles.write(dir, "maitre.yaml", config("127.0.0.1:" + port, "round_robin", first, second));
 
         HttpResponse<String> answer = postReload();
