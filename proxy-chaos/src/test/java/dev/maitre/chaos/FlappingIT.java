@@ -37,27 +37,29 @@ class FlappingIT {
         ScenarioRecorder recorder = new ScenarioRecorder("flapping", "flapping faster than the thresholds", "default")
                 .setting("fault", CYCLES + " cycles of b1's proxy disabled " + downMillis + " ms, enabled " + upMillis + " ms")
                 .setting("load", "3 keep-alive clients + 1 new-connection client, one GET each per 40 ms");
-        try (Stage stage = Stage.start("flapping", 3, rules, Duration.ofSeconds(2))) {
-            LoadGenerator keepAlive = stage.load("/app/ka", null, LoadGenerator.Mode.KEEP_ALIVE, 3,
-                    Duration.ofMillis(40), Duration.ofSeconds(30));
-            LoadGenerator fresh = stage.load("/app/new", null, LoadGenerator.Mode.NEW_CONNECTION, 1,
-                    Duration.ofMillis(40), Duration.ofSeconds(30));
-            Thread.sleep(1500);
-            Moment first = null;
-            for (int i = 0; i < CYCLES; i++) {
-                Moment down = stage.act("b1 down", () -> stage.link(0).disable());
-                first = first == null ? down : first;
-                Thread.sleep(downMillis);
-                stage.act("up", () -> stage.link(0).enable());
-                Thread.sleep(upMillis);
+        recorder.run(() -> {
+            try (Stage stage = Stage.start("flapping", 3, rules, Duration.ofSeconds(2))) {
+                LoadGenerator keepAlive = stage.load("/app/ka", null, LoadGenerator.Mode.KEEP_ALIVE, 3,
+                        Duration.ofMillis(40), Duration.ofSeconds(30));
+                LoadGenerator fresh = stage.load("/app/new", null, LoadGenerator.Mode.NEW_CONNECTION, 1,
+                        Duration.ofMillis(40), Duration.ofSeconds(30));
+                Thread.sleep(1500);
+                Moment first = null;
+                for (int i = 0; i < CYCLES; i++) {
+                    Moment down = stage.act("b1 down", () -> stage.link(0).disable());
+                    first = first == null ? down : first;
+                    Thread.sleep(downMillis);
+                    stage.act("up", () -> stage.link(0).enable());
+                    Thread.sleep(upMillis);
+                }
+                long transitions = stage.transitionsSince(first.beforeMillis()).size();
+                recorder.check(Check.count("state changes while flapping", 0, transitions));
+                List<Outcome> outcomes = new java.util.ArrayList<>(keepAlive.stop());
+                outcomes.addAll(fresh.stop());
+                recorder.noClientErrors(stage, outcomes, 4);
+                ScenarioResult result = recorder.finish(stage, outcomes);
+                assertThat(result.failures()).isEmpty();
             }
-            long transitions = stage.transitionsSince(first.beforeMillis()).size();
-            recorder.check(Check.count("state changes while flapping", 0, transitions));
-            List<Outcome> outcomes = new java.util.ArrayList<>(keepAlive.stop());
-            outcomes.addAll(fresh.stop());
-            recorder.noClientErrors(stage, outcomes, 4);
-            ScenarioResult result = recorder.finish(stage, outcomes);
-            assertThat(result.failures()).isEmpty();
-        }
+        });
     }
 }

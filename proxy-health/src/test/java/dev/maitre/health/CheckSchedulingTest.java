@@ -7,6 +7,7 @@ import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.api.config.StatusRanges;
 import dev.maitre.api.health.HealthState;
 import dev.maitre.health.FakeBackends.Behaviour;
+import dev.maitre.testing.Configs;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;

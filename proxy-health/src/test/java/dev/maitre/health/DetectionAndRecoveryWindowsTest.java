@@ -10,6 +10,7 @@ import dev.maitre.api.health.HealthState;
 import dev.maitre.health.FakeBackends.Behaviour;
 import dev.maitre.health.FakeBackends.Probe;
 import dev.maitre.health.HealthFixture.TimedEvent;
+import dev.maitre.testing.Configs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

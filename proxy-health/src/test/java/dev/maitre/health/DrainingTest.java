@@ -6,6 +6,7 @@ import dev.maitre.api.HostPort;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.health.HealthState;
 import dev.maitre.health.FakeBackends.Behaviour;
+import dev.maitre.testing.Configs;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

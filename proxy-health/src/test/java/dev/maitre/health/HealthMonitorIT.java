@@ -9,6 +9,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.api.config.StatusRanges;
 import dev.maitre.api.health.HealthState;
+import dev.maitre.testing.Configs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

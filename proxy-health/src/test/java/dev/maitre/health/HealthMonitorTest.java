@@ -13,6 +13,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.health.HealthState;
 import dev.maitre.health.FakeBackends.Behaviour;
 import dev.maitre.health.time.VirtualScheduler;
+import dev.maitre.testing.Configs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

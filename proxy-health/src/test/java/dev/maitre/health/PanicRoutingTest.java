@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.health.FakeBackends.Behaviour;
+import dev.maitre.testing.Configs;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthState;
 import dev.maitre.health.FakeBackends.Behaviour;
+import dev.maitre.testing.Configs;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

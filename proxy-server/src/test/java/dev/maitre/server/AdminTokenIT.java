@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.maitre.server.config.YamlConfigLoader;
+import dev.maitre.testing.MaitreProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -2,6 +2,8 @@ package dev.maitre.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maitre.testing.MaitreProcess;
+import dev.maitre.testing.Ports;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ class CheckIT {
     void bindsNothing() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Path config = ConfigFiles.write(dir, "maitre.yaml",
-                    ConfigFiles.proxy(MaitreProcess.freePort(), taken.getLocalPort(), 9, "30s"));
+                    ConfigFiles.proxy(Ports.refusing().port(), taken.getLocalPort(), 9, "30s"));
 
             try (MaitreProcess maitre = MaitreProcess.start("--check", "--config", config.toString())) {
                 assertThat(maitre.awaitExit(EXIT)).as(maitre.output()).isZero();

@@ -2,6 +2,7 @@ package dev.maitre.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maitre.testing.MaitreProcess;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.maitre.testing.MaitreProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

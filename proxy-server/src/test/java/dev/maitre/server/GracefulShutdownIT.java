@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.maitre.testing.MaitreProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -68,12 +69,12 @@ class GracefulShutdownIT {
         slowBackend.setExecutor(backendThreads);
         slowBackend.start();
 
-        proxyPort = MaitreProcess.freePort();
-        adminPort = MaitreProcess.freePort();
-        Path config = ConfigFiles.write(dir, "maitre.yaml", ConfigFiles.proxy(
-                adminPort, proxyPort, slowBackend.getAddress().getPort(), GRACE));
+        Path config = ConfigFiles.write(dir, "maitre.yaml",
+                ConfigFiles.proxy(0, 0, slowBackend.getAddress().getPort(), GRACE));
         maitre = MaitreProcess.start("--config", config.toString());
+        proxyPort = maitre.awaitListenerPort("web", Duration.ofSeconds(30));
         maitre.awaitListening(proxyPort, Duration.ofSeconds(30));
+        adminPort = maitre.awaitAdminPort(Duration.ofSeconds(10));
         maitre.awaitListening(adminPort, Duration.ofSeconds(10));
     }
 

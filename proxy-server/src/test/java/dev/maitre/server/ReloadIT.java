@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.maitre.server.config.YamlConfigLoader;
 import java.io.FileOutputStream;
+import dev.maitre.testing.Ports;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

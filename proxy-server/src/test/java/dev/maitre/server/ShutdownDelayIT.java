@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.maitre.testing.MaitreProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,12 +56,12 @@ class ShutdownDelayIT {
             }
         });
         backend.start();
-        adminPort = MaitreProcess.freePort();
-        proxyPort = MaitreProcess.freePort();
         Path config = ConfigFiles.write(dir, "maitre.yaml", "shutdownDelay: 4s\n" + ConfigFiles.proxy(
-                adminPort, proxyPort, backend.getAddress().getPort(), "5s"));
+                0, 0, backend.getAddress().getPort(), "5s"));
         maitre = MaitreProcess.start("--config", config.toString());
+        proxyPort = maitre.awaitListenerPort("web", Duration.ofSeconds(30));
         maitre.awaitListening(proxyPort, Duration.ofSeconds(30));
+        adminPort = maitre.awaitAdminPort(Duration.ofSeconds(10));
         maitre.awaitListening(adminPort, Duration.ofSeconds(10));
     }
 

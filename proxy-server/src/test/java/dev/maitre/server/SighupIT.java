@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.maitre.testing.MaitreProcess;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +32,6 @@ class SighupIT {
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private HttpServer first;
     private HttpServer second;
-    private int adminPort;
     private int proxyPort;
     private Path config;
     private MaitreProcess maitre;
@@ -40,11 +40,9 @@ class SighupIT {
     void startMaitreOnTheFirstBackend() throws Exception {
         first = backend("first");
         second = backend("second");
-        adminPort = MaitreProcess.freePort();
-        proxyPort = MaitreProcess.freePort();
-        config = ConfigFiles.write(dir, "maitre.yaml",
-                ConfigFiles.proxy(adminPort, proxyPort, first.getAddress().getPort(), "2s"));
+        config = ConfigFiles.write(dir, "maitre.yaml", ConfigFiles.proxy(0, 0, first.getAddress().getPort(), "2s"));
         maitre = MaitreProcess.start("--config", config.toString());
+        proxyPort = maitre.awaitListenerPort("web", Duration.ofSeconds(30));
         maitre.awaitListening(proxyPort, Duration.ofSeconds(30));
         // the listener binds before start-up ends; a SIGHUP before then is only logged
         maitre.awaitStdout("started in", Duration.ofSeconds(30));
@@ -66,7 +64,7 @@ class SighupIT {
     void sighupAppliesTheEditedFileAndMaitreKeepsRunning() throws Exception {
         assertThat(get()).isEqualTo("first");
         ConfigFiles.write(dir, "maitre.yaml",
-                ConfigFiles.proxy(adminPort, proxyPort, second.getAddress().getPort(), "2s"));
+                ConfigFiles.proxy(0, 0, second.getAddress().getPort(), "2s"));
 
         maitre.hangUp();
 

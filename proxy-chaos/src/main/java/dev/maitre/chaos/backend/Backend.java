@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One backend: a WireMock server on a loopback port fixed for the whole run, so that a crashed
- * backend comes back at the address maitre (through Toxiproxy) knows. Every answer names the
+ * One backend: a WireMock server on a loopback port it binds as port 0 when first started and keeps
+ * for the whole run, so that a crashed backend comes back at the address maitre (through Toxiproxy)
+ * knows. Every answer names the
  * backend in {@code X-Backend}, which is how the load generator knows who served a request.
  *
  * <p>Paths: {@code /healthz} (the checks), {@code /app/...} (small answers), {@code /slow} (an
@@ -33,23 +34,23 @@ public final class Backend implements AutoCloseable {
     public static final String LARGE_SHA256 = sha256(LARGE_BODY);
 
     private final String name;
-    private final int port;
+    private int port;
     private WireMockServer server;
 
-    public Backend(String name, int port) {
+    public Backend(String name) {
         this.name = name;
-        this.port = port;
     }
 
     public String name() {
         return name;
     }
 
-    public int port() {
+    /** The port it listens on; 0 until it first started. */
+    public synchronized int port() {
         return port;
     }
 
-    /** Starts listening (again) on the backend's port. */
+    /** Starts listening: on a port of the system's choosing the first time, on that same port after. */
     public synchronized void start() {
         if (server != null && server.isRunning()) {
             return;
@@ -57,6 +58,7 @@ public final class Backend implements AutoCloseable {
         server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).containerThreads(24)
                 .jettyAcceptors(1).jettyStopTimeout(0L));
         server.start();
+        port = server.port();
         server.stubFor(get(urlPathEqualTo("/healthz")).willReturn(named().withBody("ok")));
         server.stubFor(get(urlPathMatching("/app/.*")).willReturn(named().withBody("hello from " + name)));
         server.stubFor(get(urlPathEqualTo("/slow")).willReturn(named().withBody("slow hello from " + name)

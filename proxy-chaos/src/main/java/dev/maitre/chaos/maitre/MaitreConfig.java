@@ -6,23 +6,24 @@ import java.util.List;
 
 /**
  * The configuration file a scenario runs maitre with: one HTTP listener, one cluster of the
- * scenario's backends (their Toxiproxy addresses), the scenario's health rules.
+ * scenario's backends (their Toxiproxy addresses), the scenario's health rules. The listener and
+ * the admin API bind port 0; maitre logs the ports it got.
  *
  * @param responseTimeout {@code timeouts.response}: how long a black-holed request waits before its 504
  */
-public record MaitreConfig(int listenPort, int adminPort, List<String> backendAddresses, HealthRules rules,
-                           Duration responseTimeout) {
+public record MaitreConfig(List<String> backendAddresses, HealthRules rules, Duration responseTimeout) {
 
     public static final String CLUSTER = "app";
+    public static final String LISTENER = "web";
 
     public String yaml() {
         StringBuilder yaml = new StringBuilder()
-                .append("admin:\n  bind: 127.0.0.1:").append(adminPort).append('\n')
+                .append("admin:\n  bind: 127.0.0.1:0\n")
                 .append("workers: 2\n")
                 .append("shutdownGracePeriod: 2s\n")
                 .append("listeners:\n")
-                .append("  - name: web\n")
-                .append("    bind: 127.0.0.1:").append(listenPort).append('\n')
+                .append("  - name: ").append(LISTENER).append('\n')
+                .append("    bind: 127.0.0.1:0\n")
                 .append("    protocol: http\n")
                 .append("    routes:\n")
                 .append("      - cluster: ").append(CLUSTER).append('\n')

@@ -16,4 +16,9 @@ public record Timeline(long durationMillis, List<Request> requests, List<Band> b
 
     /** Something the suite did, such as "b1 stopped". */
     public record Mark(long atMillis, String label) { }
+
+    /** The timeline of a scenario that failed before its stage could tell anything. */
+    public static Timeline empty() {
+        return new Timeline(0, List.of(), List.of(), List.of());
+    }
 }

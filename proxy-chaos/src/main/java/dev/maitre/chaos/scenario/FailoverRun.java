@@ -31,7 +31,7 @@ public final class FailoverRun {
     private final int backends;
     private final Duration period;
 
-    private FailoverRun(String id, String title, String profile, Fault fault, HealthRules rules,
+    FailoverRun(String id, String title, String profile, Fault fault, HealthRules rules,
                         Duration responseTimeout, int backends, Duration period) {
         this.id = id;
         this.title = title;
@@ -61,53 +61,55 @@ public final class FailoverRun {
                 .setting("load", "3 keep-alive clients + 1 new-connection client, one GET each per "
                         + period.toMillis() + " ms")
                 .setting("response timeout", responseTimeout.toMillis() + " ms");
-        try (Stage stage = Stage.start(id, backends, rules, responseTimeout)) {
-            String target = stage.address(0);
-            LoadGenerator keepAlive = stage.load("/app/ka", null, LoadGenerator.Mode.KEEP_ALIVE, 3, period,
-                    Duration.ofSeconds(30));
-            LoadGenerator fresh = stage.load("/app/new", null, LoadGenerator.Mode.NEW_CONNECTION, 1, period,
-                    Duration.ofSeconds(30));
-            Thread.sleep(1500);
-            stage.awaitPassedCheck(0);
+        return recorder.run(() -> {
+            try (Stage stage = Stage.start(id, backends, rules, responseTimeout)) {
+                String target = stage.address(0);
+                LoadGenerator keepAlive = stage.load("/app/ka", null, LoadGenerator.Mode.KEEP_ALIVE, 3, period,
+                        Duration.ofSeconds(30));
+                LoadGenerator fresh = stage.load("/app/new", null, LoadGenerator.Mode.NEW_CONNECTION, 1, period,
+                        Duration.ofSeconds(30));
+                Thread.sleep(1500);
+                stage.awaitPassedCheck(0);
 
-            Moment injected = stage.act(fault.name() + " on b1", () -> fault.inject(stage, 0));
-            Window detection = fault.detectionWindow(rules);
-            Tolerance detectionTolerance = Tolerance.forChecks(rules.unhealthyThreshold());
-            long down = stage.awaitTransition(target, "UNHEALTHY", injected.beforeMillis(),
-                    Duration.ofMillis(detection.toMillis() + detectionTolerance.lateMillis() + 5000));
-            recorder.transition(TimedTransition.measure("detection", detection, detectionTolerance, injected, down),
-                    stage, target);
+                Moment injected = stage.act(fault.name() + " on b1", () -> fault.inject(stage, 0));
+                Window detection = fault.detectionWindow(rules);
+                Tolerance detectionTolerance = Tolerance.forChecks(rules.unhealthyThreshold());
+                long down = stage.awaitTransition(target, "UNHEALTHY", injected.beforeMillis(),
+                        Duration.ofMillis(detection.toMillis() + detectionTolerance.lateMillis() + 5000));
+                recorder.transition(TimedTransition.measure("detection", detection, detectionTolerance, injected, down),
+                        stage, target);
 
-            // Requests that were already on their way to b1 at detection end (a black-holed one at the
-            // response timeout, a delayed one when its bytes arrive); from then on, maitre's count of
-            // attempts on b1 must not move while the fault lasts.
-            Thread.sleep(fault.holdsBytes() ? responseTimeout.toMillis() + 500 : 500);
-            long attemptsBefore = stage.attemptsOn(target);
-            Thread.sleep(Math.max(2000, Math.min(rules.interval().toMillis(), 10_000)));
-            long attemptsAfter = stage.attemptsOn(target);
-            recorder.check(Check.count("attempts on b1 while out of rotation (after in-flight ones ended)", 0,
-                    down < 0 ? -1 : attemptsAfter - attemptsBefore));
+                // Requests that were already on their way to b1 at detection end (a black-holed one at the
+                // response timeout, a delayed one when its bytes arrive); from then on, maitre's count of
+                // attempts on b1 must not move while the fault lasts.
+                Thread.sleep(fault.holdsBytes() ? responseTimeout.toMillis() + 500 : 500);
+                long attemptsBefore = stage.attemptsOn(target);
+                Thread.sleep(Math.max(2000, Math.min(rules.interval().toMillis(), 10_000)));
+                long attemptsAfter = stage.attemptsOn(target);
+                recorder.check(Check.count("attempts on b1 while out of rotation (after in-flight ones ended)", 0,
+                        down < 0 ? -1 : attemptsAfter - attemptsBefore));
 
-            Moment repaired = stage.act("b1 repaired", () -> fault.repair(stage, 0));
-            Window recovery = rules.recoveryWindow(fault.holdsBytes());
-            Tolerance recoveryTolerance = Tolerance.forChecks(rules.healthyThreshold());
-            long up = stage.awaitTransition(target, "HEALTHY", repaired.beforeMillis(),
-                    Duration.ofMillis(recovery.toMillis() + recoveryTolerance.lateMillis() + 5000));
-            recorder.transition(TimedTransition.measure("recovery", recovery, recoveryTolerance, repaired, up),
-                    stage, target);
-            Thread.sleep(1500);
+                Moment repaired = stage.act("b1 repaired", () -> fault.repair(stage, 0));
+                Window recovery = rules.recoveryWindow(fault.holdsBytes());
+                Tolerance recoveryTolerance = Tolerance.forChecks(rules.healthyThreshold());
+                long up = stage.awaitTransition(target, "HEALTHY", repaired.beforeMillis(),
+                        Duration.ofMillis(recovery.toMillis() + recoveryTolerance.lateMillis() + 5000));
+                recorder.transition(TimedTransition.measure("recovery", recovery, recoveryTolerance, repaired, up),
+                        stage, target);
+                Thread.sleep(1500);
 
-            List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
-            outcomes.addAll(fresh.stop());
-            outcomes.sort(Comparator.comparingLong(Outcome::startNanos));
-            checkClients(recorder, stage, outcomes, injected, down);
-            long servedByB1AfterRecovery = outcomes.stream()
-                    .filter(o -> up > 0 && stage.wallMillis(o.startNanos()) > up + 100 && "b1".equals(o.backend()))
-                    .count();
-            recorder.check(new Check("requests served by b1 after recovery", "> 0",
-                    Long.toString(servedByB1AfterRecovery), servedByB1AfterRecovery > 0));
-            return recorder.finish(stage, outcomes);
-        }
+                List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
+                outcomes.addAll(fresh.stop());
+                outcomes.sort(Comparator.comparingLong(Outcome::startNanos));
+                checkClients(recorder, stage, outcomes, injected, down);
+                long servedByB1AfterRecovery = outcomes.stream()
+                        .filter(o -> up > 0 && stage.wallMillis(o.startNanos()) > up + 100 && "b1".equals(o.backend()))
+                        .count();
+                recorder.check(new Check("requests served by b1 after recovery", "> 0",
+                        Long.toString(servedByB1AfterRecovery), servedByB1AfterRecovery > 0));
+                recorder.finish(stage, outcomes);
+            }
+        });
     }
 
     private void checkClients(ScenarioRecorder recorder, Stage stage, List<Outcome> outcomes, Moment injected,

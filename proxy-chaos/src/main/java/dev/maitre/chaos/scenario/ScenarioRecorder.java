@@ -4,6 +4,7 @@ import dev.maitre.chaos.load.Outcome;
 import dev.maitre.chaos.report.ChaosReport;
 import dev.maitre.chaos.report.Check;
 import dev.maitre.chaos.report.ScenarioResult;
+import dev.maitre.chaos.report.Timeline;
 import dev.maitre.chaos.stage.Stage;
 import dev.maitre.chaos.timing.TimedTransition;
 import java.io.IOException;
@@ -14,8 +15,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Collects one scenario's figures as it runs and hands them to the report when it ends. */
+/**
+ * Collects one scenario's figures as it runs and hands them to the report when it ends. A scenario
+ * runs inside {@link #run}, its stage's set-up included, so that one that fails anywhere is in the
+ * report as failed, with its error, and the report's count of scenarios is the count that ran.
+ */
 public final class ScenarioRecorder {
+
+    /** A scenario's steps: it sets up its stage, acts, checks and ends with {@link #finish}. */
+    @FunctionalInterface
+    public interface Steps {
+        void play() throws Exception;
+    }
+
+    /** The longest error text the report shows; the whole of it is in the test's output. */
+    static final int ERROR_CHARS = 400;
 
     private final String id;
     private final String title;
@@ -23,11 +37,55 @@ public final class ScenarioRecorder {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final List<TimedTransition> transitions = new ArrayList<>();
     private final List<Check> checks = new ArrayList<>();
+    private ScenarioResult result;
 
     public ScenarioRecorder(String id, String title, String profile) {
         this.id = id;
         this.title = title;
         this.profile = profile;
+    }
+
+    /**
+     * Plays {@code steps} and returns the scenario's result. Whatever they throw before {@link #finish}
+     * recorded the result (set-up included: a port in use, maitre not starting, Toxiproxy missing)
+     * is added to the report as a failed scenario naming the error, and thrown on.
+     */
+    public ScenarioResult run(Steps steps) throws Exception {
+        try {
+            steps.play();
+        } catch (Exception | Error e) {
+            if (result == null) {
+                failed(e);
+            }
+            throw e;
+        }
+        if (result == null) {
+            failed(new IllegalStateException("the scenario ended without recording its result"));
+        }
+        return result;
+    }
+
+    private void failed(Throwable error) {
+        checks.add(new Check("ran to the end", "no error", describe(error), false));
+        result = new ScenarioResult(id, title, profile, settings, transitions, checks, Timeline.empty());
+        ChaosReport.add(result);
+    }
+
+    /** The error's class and the first line of its message, and the same of its root cause if other. */
+    static String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = firstLine(error) + (root == error ? "" : "; caused by " + firstLine(root));
+        return text.length() <= ERROR_CHARS ? text : text.substring(0, ERROR_CHARS - 1) + "…";
+    }
+
+    private static String firstLine(Throwable t) {
+        String message = t.getMessage() == null ? "" : t.getMessage().strip();
+        int newline = message.indexOf('\n');
+        return t.getClass().getSimpleName() + (message.isEmpty() ? "" : ": "
+                + (newline < 0 ? message : message.substring(0, newline).strip()));
     }
 
     public ScenarioRecorder setting(String name, String value) {
@@ -124,8 +182,7 @@ public final class ScenarioRecorder {
         settings.putIfAbsent("rules", stage.rules().describe());
         long leaks = stage.maitre().leakReports(Math.max(1500, stage.rules().interval().toMillis() + 500));
         checks.add(Check.count("Netty leak reports in maitre's output", 0, leaks));
-        ScenarioResult result = new ScenarioResult(id, title, profile, settings, transitions, checks,
-                stage.timeline(outcomes));
+        result = new ScenarioResult(id, title, profile, settings, transitions, checks, stage.timeline(outcomes));
         ChaosReport.add(result);
         return result;
     }

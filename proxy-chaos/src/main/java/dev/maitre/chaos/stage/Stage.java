@@ -6,7 +6,7 @@ import dev.maitre.chaos.load.Outcome;
 import dev.maitre.chaos.maitre.AdminClient;
 import dev.maitre.chaos.maitre.HealthEvent;
 import dev.maitre.chaos.maitre.MaitreConfig;
-import dev.maitre.chaos.maitre.MaitreProcess;
+import dev.maitre.chaos.maitre.StagedMaitre;
 import dev.maitre.chaos.report.ChaosReport;
 import dev.maitre.chaos.report.Timeline;
 import dev.maitre.chaos.timing.HealthRules;
@@ -15,8 +15,6 @@ import dev.maitre.chaos.toxiproxy.Link;
 import dev.maitre.chaos.toxiproxy.ToxiproxyLocator;
 import dev.maitre.chaos.toxiproxy.ToxiproxyServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +23,9 @@ import java.util.Map;
 
 /**
  * Everything one scenario runs on: its WireMock backends, a Toxiproxy proxy in front of each, and
- * a maitre process balancing over the proxies. Every port is chosen once, when the stage is built,
- * and kept for its life, so a backend that is stopped and started again is where it was.
+ * a maitre process balancing over the proxies. Each of them binds port 0 and tells the port it got
+ * (no port is guessed beforehand, so two parts can never be given the same one), and keeps it for
+ * the stage's life, so a backend that is stopped and started again is where it was.
  * Closing the stage stops all of it.
  */
 public final class Stage implements AutoCloseable {
@@ -38,15 +37,13 @@ public final class Stage implements AutoCloseable {
     private final List<Timeline.Mark> marks = new ArrayList<>();
     private final List<Moment> moments = new ArrayList<>();
     private final List<LoadGenerator> loads = new ArrayList<>();
-    private final int listenPort;
-    private MaitreProcess maitre;
+    private StagedMaitre maitre;
     private long startMillis;
     private long startNanos;
 
-    private Stage(String name, HealthRules rules) throws IOException {
+    private Stage(String name, HealthRules rules) {
         this.name = name;
         this.rules = rules;
-        this.listenPort = freePort();
     }
 
     /**
@@ -55,21 +52,23 @@ public final class Stage implements AutoCloseable {
      */
     public static Stage start(String name, int backendCount, HealthRules rules, Duration responseTimeout)
             throws IOException, InterruptedException {
+        if (backendCount < 1) {
+            throw new IllegalArgumentException("backendCount: " + backendCount + " (expected: >= 1)");
+        }
         Stage stage = new Stage(name, rules);
         try {
             ToxiproxyServer toxiproxy = ToxiproxyLocator.shared();
             ChaosReport.toxiproxy(toxiproxy.origin());
             List<String> addresses = new ArrayList<>();
             for (int i = 1; i <= backendCount; i++) {
-                Backend backend = new Backend("b" + i, freePort());
+                Backend backend = new Backend("b" + i);
                 stage.backends.add(backend);
                 backend.start();
-                Link link = toxiproxy.link(name + "-b" + i, freePort(), backend.port());
+                Link link = toxiproxy.link(name + "-b" + i, backend.port());
                 stage.links.add(link);
                 addresses.add(link.address());
             }
-            stage.maitre = MaitreProcess.start(new MaitreConfig(stage.listenPort, freePort(), addresses, rules,
-                    responseTimeout));
+            stage.maitre = StagedMaitre.start(new MaitreConfig(addresses, rules, responseTimeout));
             stage.startMillis = System.currentTimeMillis();
             stage.startNanos = System.nanoTime();
             for (int i = 0; i < backendCount; i++) {
@@ -107,22 +106,23 @@ public final class Stage implements AutoCloseable {
         return backends.size();
     }
 
+    /** The port maitre's listener bound. */
     public int listenPort() {
-        return listenPort;
+        return maitre.listenPort();
     }
 
     public AdminClient admin() {
         return maitre.admin();
     }
 
-    public MaitreProcess maitre() {
+    public StagedMaitre maitre() {
         return maitre;
     }
 
     /** A load generator against maitre, stopped with the stage at the latest. */
     public LoadGenerator load(String path, String sha256, LoadGenerator.Mode mode, int workers, Duration period,
                               Duration clientTimeout) {
-        LoadGenerator load = LoadGenerator.start(listenPort, path, sha256, mode, workers, period, clientTimeout,
+        LoadGenerator load = LoadGenerator.start(listenPort(), path, sha256, mode, workers, period, clientTimeout,
                 Duration.ofMinutes(10), 200_000);
         loads.add(load);
         return load;
@@ -250,9 +250,15 @@ public final class Stage implements AutoCloseable {
             }
         }
         if (maitre != null) {
-            maitre.close();
-            ChaosReport.keepLog(name, maitre.outputText());
-            maitre.deleteFiles();
+            try {
+                maitre.stop();
+                ChaosReport.keepLog(name, maitre.outputText());
+                maitre.close();
+            } catch (IOException e) {
+                // its temporary files; the OS cleans up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         backends.forEach(Backend::close);
         for (Link link : links) {
@@ -261,12 +267,6 @@ public final class Stage implements AutoCloseable {
             } catch (IOException ignored) {
                 // the server is going away with the run anyway
             }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -31,22 +31,36 @@ final class ToxiproxyContainerStarter {
         }
     }
 
-    @SuppressWarnings("resource")
+    /**
+     * Starts the container on a loopback port of the host. The container's process cannot be asked
+     * which port it bound, so it is given one that was free a moment ago, and started again on
+     * another if that one was taken meanwhile.
+     */
     static ToxiproxyServer start(String version) {
-        try {
-            int port = ToxiproxyLocator.freePort();
-            ToxiproxyContainer container = new ToxiproxyContainer("ghcr.io/shopify/toxiproxy:" + version.replaceFirst("^v", ""))
-                    .withNetworkMode("host")
-                    .withCommand("-host", "127.0.0.1", "-port", Integer.toString(port))
-                    .waitingFor(Wait.forLogMessage(".*(API HTTP server starting|Starting Toxiproxy HTTP server).*", 1)
-                            .withStartupTimeout(java.time.Duration.ofMinutes(2)));
-            container.start();
-            ToxiproxyServer server = new ToxiproxyServer("127.0.0.1", port, "container " + container.getDockerImageName(),
-                    container::stop);
-            ToxiproxyLocator.awaitApi(server, container::isRunning, null);
-            return server;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("could not start the Toxiproxy container: " + e, e);
+        RuntimeException failure = null;
+        for (int attempt = 1; attempt <= ToxiproxyLocator.START_ATTEMPTS; attempt++) {
+            try {
+                return startOn(version, ListeningPorts.freeMomentAgo());
+            } catch (java.io.IOException e) {
+                failure = new IllegalStateException("could not start the Toxiproxy container: " + e, e);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
         }
+        throw failure;
+    }
+
+    @SuppressWarnings("resource")
+    private static ToxiproxyServer startOn(String version, int port) {
+        ToxiproxyContainer container = new ToxiproxyContainer("ghcr.io/shopify/toxiproxy:" + version.replaceFirst("^v", ""))
+                .withNetworkMode("host")
+                .withCommand("-host", "127.0.0.1", "-port", Integer.toString(port))
+                .waitingFor(Wait.forLogMessage(".*(API HTTP server starting|Starting Toxiproxy HTTP server).*", 1)
+                        .withStartupTimeout(java.time.Duration.ofMinutes(2)));
+        container.start();
+        ToxiproxyServer server = new ToxiproxyServer("127.0.0.1", port, "container " + container.getDockerImageName(),
+                container::stop);
+        ToxiproxyLocator.awaitApi(server, container::isRunning, null);
+        return server;
     }
 }

@@ -2,13 +2,12 @@ package dev.maitre.chaos.toxiproxy;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@code TOXIPROXY_URL}: an external server, used as it is;</li>
  *   <li>a {@code toxiproxy-server} binary, named by {@code TOXIPROXY_SERVER} or found on
- *       {@code PATH}: started on a free loopback port, stopped when the suite ends;</li>
+ *       {@code PATH}: started on a loopback port it binds itself, stopped when the suite ends;</li>
  *   <li>the Testcontainers Toxiproxy container, where Docker is available;</li>
  *   <li>where a Go toolchain is on {@code PATH}: the pinned release installed with
  *       {@code go install} into the build directory (once; later runs reuse it), then started as in 2;</li>
@@ -140,24 +139,78 @@ public final class ToxiproxyLocator {
         }
     }
 
-    /** Starts {@code binary} on a free loopback port and waits until its API answers. */
+    /** Attempts at starting a server on a port given to it, each on another port, before giving up. */
+    static final int START_ATTEMPTS = 3;
+
+    /**
+     * Starts {@code binary} and waits until its API answers. Where the system tells which ports a
+     * process listens on (Linux), Toxiproxy binds port 0 and the port it got is read back; elsewhere
+     * it is given a port that was free a moment ago, and started again on another if that one was
+     * taken meanwhile.
+     */
     static ToxiproxyServer start(Path binary) {
+        if (ListeningPorts.readable()) {
+            return startOn(binary, 0);
+        }
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return startOn(binary, ListeningPorts.freeMomentAgo());
+            } catch (IOException e) {
+                failure = new IllegalStateException("could not start " + binary + ": " + e, e);
+            } catch (IllegalStateException e) {
+                failure = e;
+                log.info("Toxiproxy did not start (attempt {} of {}): {}", attempt, START_ATTEMPTS, e.getMessage());
+            }
+        }
+        throw failure;
+    }
+
+    private static ToxiproxyServer startOn(Path binary, int requestedPort) {
         try {
-            int port = freePort();
             Path logFile = Files.createTempFile("toxiproxy-", ".log");
             Process process = new ProcessBuilder(List.of(binary.toString(), "-host", "127.0.0.1", "-port",
-                    Integer.toString(port))).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-            ToxiproxyServer server = new ToxiproxyServer("127.0.0.1", port, "binary " + binary, () -> {
+                    Integer.toString(requestedPort))).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            AutoCloseable stopper = () -> {
                 process.destroy();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
                 Files.deleteIfExists(logFile);
-            });
-            awaitApi(server, () -> process.isAlive(), logFile);
+            };
+            int port = requestedPort != 0 ? requestedPort : boundPort(process, logFile, stopper);
+            ToxiproxyServer server = new ToxiproxyServer("127.0.0.1", port, "binary " + binary, stopper);
+            awaitApi(server, process::isAlive, logFile);
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + binary + ": " + e, e);
+        }
+    }
+
+    /** Waits until {@code process} listens and returns the port it bound. */
+    private static int boundPort(Process process, Path logFile, AutoCloseable stopper) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Set<Integer> ports = ListeningPorts.of(process.pid());
+            if (!ports.isEmpty()) {
+                return ports.iterator().next();
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                String output = Files.readString(logFile).strip();
+                try {
+                    stopper.close();
+                } catch (Exception ignored) {
+                    // it is gone or going
+                }
+                throw new IllegalStateException("Toxiproxy " + (process.isAlive() ? "bound no port within 30 s" : "exited")
+                        + ": " + output);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting Toxiproxy", e);
+            }
         }
     }
 
@@ -179,12 +232,6 @@ public final class ToxiproxyLocator {
             } catch (Exception e) {
                 throw new IllegalStateException(server + " did not answer: " + e, e);
             }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

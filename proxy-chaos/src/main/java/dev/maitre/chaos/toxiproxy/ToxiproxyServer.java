@@ -1,5 +1,6 @@
 package dev.maitre.chaos.toxiproxy;
 
+import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
 
@@ -43,16 +44,23 @@ public final class ToxiproxyServer implements AutoCloseable {
     }
 
     /**
-     * A proxy named {@code name} listening on loopback {@code listenPort} in front of loopback
-     * {@code upstreamPort}; a proxy of that name left over from an earlier run is replaced.
+     * A proxy named {@code name} in front of loopback {@code upstreamPort}, listening on a loopback
+     * port Toxiproxy binds as port 0 and reports back; a proxy of that name left over from an
+     * earlier run is replaced.
      */
-    public Link link(String name, int listenPort, int upstreamPort) throws IOException {
+    public Link link(String name, int upstreamPort) throws IOException {
         var old = client.getProxyOrNull(name);
         if (old != null) {
             old.delete();
         }
-        return new Link(client.createProxy(name, "127.0.0.1:" + listenPort, "127.0.0.1:" + upstreamPort),
-                listenPort);
+        Proxy proxy = client.createProxy(name, "127.0.0.1:0", "127.0.0.1:" + upstreamPort);
+        String listen = proxy.getListen();
+        int port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+        if (port == 0) {
+            proxy.delete();
+            throw new IllegalStateException(this + " did not report the port proxy " + name + " bound: " + listen);
+        }
+        return new Link(proxy, port);
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.maitre.engine.balance;
 
 import dev.maitre.api.HostPort;
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.HashOn;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.RawClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package dev.maitre.engine.balance;
 
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 

@@ -6,10 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.maitre.api.HostPort;
 import dev.maitre.api.health.Outcome;
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.Ports;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,13 +48,6 @@ class BackendFailureIT {
         writers.shutdownNow();
     }
 
-    /** A loopback port nothing listens on: connecting to it is refused. */
-    private static HostPort closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new HostPort("127.0.0.1", socket.getLocalPort());
-        }
-    }
-
     private static List<Outcome.Kind> kinds(ProxyFixture proxy) {
         return proxy.outcomes().stream().map(Outcome::kind).toList();
     }
@@ -68,7 +62,7 @@ class BackendFailureIT {
 
     @Test
     void refusedBackendIsSkippedAndTheClientGetsTheAnswerOfAnother() throws Exception {
-        HostPort dead = closedPort();
+        HostPort dead = Ports.refusing();
         try (RawBackend alive = RawBackend.answering("alive");
              ProxyFixture proxy = ProxyFixture.builder(dead, alive.address()).workers(1).start();
              RawClient client = proxy.client()) {
@@ -85,7 +79,7 @@ class BackendFailureIT {
 
     @Test
     void allBackendsRefusingIsAnswered502WithAShortText() throws Exception {
-        try (ProxyFixture proxy = ProxyFixture.builder(closedPort(), closedPort()).start();
+        try (ProxyFixture proxy = ProxyFixture.builder(Ports.refusing(), Ports.refusing()).start();
              RawClient client = proxy.client()) {
             HttpMessage response = client.get("/");
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.engine.testing.BodyDigest;
 import dev.maitre.engine.testing.BufferedBytesSampler;
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.Pacer;
 import dev.maitre.engine.testing.Payload;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;

@@ -3,10 +3,10 @@ package dev.maitre.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.api.config.RouteConfig;
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

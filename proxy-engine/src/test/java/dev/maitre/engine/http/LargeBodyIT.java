@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maitre.engine.testing.BodyDigest;
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.Pacer;
 import dev.maitre.engine.testing.Payload;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;

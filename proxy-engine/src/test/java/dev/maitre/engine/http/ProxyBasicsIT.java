@@ -2,10 +2,10 @@ package dev.maitre.engine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.maitre.api.config.ListenerLimits;
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

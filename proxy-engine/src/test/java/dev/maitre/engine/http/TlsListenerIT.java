@@ -3,9 +3,9 @@ package dev.maitre.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.api.config.TlsConfig;
-import dev.maitre.engine.testing.HttpMessage;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
+import dev.maitre.testing.HttpMessage;
+import dev.maitre.testing.RawBackend;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.BufferedInputStream;
 import java.io.InputStream;

@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.Ports;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ class TcpBackendChoiceIT {
 
     @Test
     void refusedConnectIsRetriedOnAnotherBackend() throws Exception {
-        HostPort refusing = TcpPeers.refusing();
+        HostPort refusing = Ports.refusing();
         try (RawBackend good = TcpPeers.named("good");
              ProxyFixture proxy = ProxyFixture.builder(refusing, good.address()).tcp().start()) {
             for (int i = 0; i < 2; i++) {
@@ -60,7 +61,7 @@ class TcpBackendChoiceIT {
 
     @Test
     void aReloadedClusterTakesEffectForNewConnections() throws Exception {
-        HostPort refusing = TcpPeers.refusing();
+        HostPort refusing = Ports.refusing();
         try (RawBackend good = TcpPeers.named("good");
              ProxyFixture proxy = ProxyFixture.builder(refusing, good.address()).tcp().retries(0).start()) {
             // Without retries, round robin sends one connection of every two to the refusing backend.
@@ -95,8 +96,8 @@ class TcpBackendChoiceIT {
 
     @Test
     void clientIsClosedWhenEveryBackendRefuses() throws Exception {
-        HostPort first = TcpPeers.refusing();
-        HostPort second = TcpPeers.refusing();
+        HostPort first = Ports.refusing();
+        HostPort second = Ports.refusing();
         try (ProxyFixture proxy = ProxyFixture.builder(first, second).tcp().retries(2).start();
              RawClient client = proxy.client()) {
             assertThat(client.isClosedByPeer(5000)).isTrue();

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.api.config.RelayMode;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
-import dev.maitre.engine.testing.RawClient;
+import dev.maitre.testing.RawBackend;
+import dev.maitre.testing.RawClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.config.RelayMode;
 import dev.maitre.engine.testing.ProxyFixture;
-import dev.maitre.engine.testing.RawBackend;
+import dev.maitre.testing.RawBackend;
 import io.netty.channel.epoll.Epoll;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 
 /** Backends and client helpers for the tcp relay tests. */
@@ -47,13 +45,6 @@ final class TcpPeers {
             connection.socket().shutdownOutput();
             connection.input().transferTo(OutputStream.nullOutputStream());
         });
-    }
-
-    /** An address where nothing listens: connecting to it is refused. */
-    static HostPort refusing() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new HostPort("127.0.0.1", socket.getLocalPort());
-        }
     }
 
     /** Everything until the end of the stream. */

@@ -1,5 +1,6 @@
 package dev.maitre.engine.testing;
 
+import dev.maitre.testing.HttpMessage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -26,6 +26,7 @@ import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.ProxyEngine;
+import dev.maitre.testing.RawClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

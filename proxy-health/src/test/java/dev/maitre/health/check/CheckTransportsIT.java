@@ -7,6 +7,8 @@ import dev.maitre.api.HostPort;
 import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.api.config.StatusRanges;
 import dev.maitre.api.health.HealthState;
+import dev.maitre.testing.Ports;
+import dev.maitre.testing.RawBackend;
 import io.netty.channel.epoll.Epoll;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +29,14 @@ class CheckTransportsIT {
         // runs, and on Linux, where CI runs, so does this one.
         assumeTrue(!epoll || Epoll.isAvailable(), "epoll is not available here");
         try (CheckClient client = CheckClient.start(epoll);
-             RawServer ok = RawServer.start(RawServer.writing("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
-             RawServer silent = RawServer.start(RawServer.SILENT);
-             RawServer resetting = RawServer.start(RawServer.RESETTING)) {
+             RawBackend ok = RawBackend.writing("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+             RawBackend silent = RawBackend.silent();
+             RawBackend resetting = RawBackend.resetting()) {
             assertThat(client.transportName()).isEqualTo(epoll ? "epoll" : "nio");
             Checker checker = client.create(HTTP);
 
             assertThat(reason(checker, ok.address())).isEqualTo("status 200");
-            assertThat(reason(checker, RawServer.refusingAddress())).isEqualTo("connection refused");
+            assertThat(reason(checker, Ports.refusing())).isEqualTo("connection refused");
             assertThat(reason(checker, silent.address())).isEqualTo("timeout after 1s");
             assertThat(reason(checker, resetting.address())).isEqualTo("connection reset");
         }

@@ -7,6 +7,8 @@ import dev.maitre.api.HostPort;
 import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.api.config.StatusRanges;
 import dev.maitre.api.health.HealthState;
+import dev.maitre.testing.Ports;
+import dev.maitre.testing.RawBackend;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -109,7 +111,7 @@ class HttpCheckerIT {
 
     @Test
     void aRefusedConnectionFailsAtOnce() throws Exception {
-        CheckResult result = check(config("/200", null, "200"), RawServer.refusingAddress());
+        CheckResult result = check(config("/200", null, "200"), Ports.refusing());
 
         assertThat(result.ok()).isFalse();
         assertThat(result.reason()).isEqualTo("connection refused");
@@ -118,7 +120,7 @@ class HttpCheckerIT {
 
     @Test
     void aServerThatAcceptsAndNeverAnswersTimesOutAfterTheTimeout() throws Exception {
-        try (RawServer silent = RawServer.start(RawServer.SILENT)) {
+        try (RawBackend silent = RawBackend.silent()) {
             long start = System.nanoTime();
             CheckResult result = check(config("/200", null, "200"), silent.address());
             long elapsed = System.nanoTime() - start;
@@ -126,36 +128,36 @@ class HttpCheckerIT {
             assertThat(result.ok()).isFalse();
             assertThat(result.reason()).isEqualTo("timeout after 1s");
             assertThat(elapsed).isBetween(TIMEOUT.toNanos(), TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(1));
-            assertThat(silent.connections()).isEqualTo(1);
+            assertThat(silent.connectionsAccepted()).isEqualTo(1);
         }
     }
 
     @Test
     void aHeadWithoutItsBodyIsEnough() throws Exception {
-        try (RawServer headOnly = RawServer.start(RawServer.writing("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"))) {
+        try (RawBackend headOnly = RawBackend.writing("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")) {
             assertThat(check(config("/200", null, "200"), headOnly.address()).reason()).isEqualTo("status 200");
         }
     }
 
     @Test
     void anInterimAnswerIsFollowedByTheFinalOne() throws Exception {
-        try (RawServer early = RawServer.start(RawServer.writing(
+        try (RawBackend early = RawBackend.writing(
                 "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\nHTTP/1.1 503 Service Unavailable\r\n"
-                        + "Content-Length: 0\r\n\r\n"))) {
+                        + "Content-Length: 0\r\n\r\n")) {
             assertThat(check(config("/200", null, "200"), early.address()).reason()).isEqualTo("status 503");
         }
     }
 
     @Test
     void anAnswerThatIsNotHttpFails() throws Exception {
-        try (RawServer garbage = RawServer.start(RawServer.writing("SSH-2.0-OpenSSH_9.6\r\n\r\n"))) {
+        try (RawBackend garbage = RawBackend.writing("SSH-2.0-OpenSSH_9.6\r\n\r\n")) {
             assertThat(check(config("/200", null, "200"), garbage.address()).reason()).isEqualTo("invalid response");
         }
     }
 
     @Test
     void aServerThatClosesWithoutAnsweringFails() throws Exception {
-        try (RawServer closing = RawServer.start(RawServer.CLOSING)) {
+        try (RawBackend closing = RawBackend.closing()) {
             CheckResult result = check(config("/200", null, "200"), closing.address());
 
             assertThat(result.ok()).isFalse();
@@ -165,7 +167,7 @@ class HttpCheckerIT {
 
     @Test
     void aServerThatResetsTheConnectionFails() throws Exception {
-        try (RawServer resetting = RawServer.start(RawServer.RESETTING)) {
+        try (RawBackend resetting = RawBackend.resetting()) {
             CheckResult result = check(config("/200", null, "200"), resetting.address());
 
             assertThat(result.ok()).isFalse();

@@ -6,6 +6,8 @@ import dev.maitre.api.HostPort;
 import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.api.config.StatusRanges;
 import dev.maitre.api.health.HealthState;
+import dev.maitre.testing.Ports;
+import dev.maitre.testing.RawBackend;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,7 +43,7 @@ class TcpCheckerIT {
 
     @Test
     void aBackendThatAcceptsPasses() throws Exception {
-        try (RawServer server = RawServer.start(RawServer.SILENT)) {
+        try (RawBackend server = RawBackend.silent()) {
             CheckResult result = checker.check(server.address()).get(5, TimeUnit.SECONDS);
 
             assertThat(result.ok()).isTrue();
@@ -51,7 +53,7 @@ class TcpCheckerIT {
 
     @Test
     void aRefusedConnectionFails() throws Exception {
-        CheckResult result = checker.check(RawServer.refusingAddress()).get(5, TimeUnit.SECONDS);
+        CheckResult result = checker.check(Ports.refusing()).get(5, TimeUnit.SECONDS);
 
         assertThat(result.ok()).isFalse();
         assertThat(result.reason()).isEqualTo("connection refused");

@@ -1,8 +1,8 @@
 package dev.maitre.server.check;
 
-import static dev.maitre.server.Configs.checked;
-import static dev.maitre.server.Configs.cluster;
-import static dev.maitre.server.Configs.withClusters;
+import static dev.maitre.testing.Configs.checked;
+import static dev.maitre.testing.Configs.cluster;
+import static dev.maitre.testing.Configs.withClusters;
 import static dev.maitre.server.check.HealthWindowsTest.check;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,6 +3,7 @@ package dev.maitre.server.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.maitre.testing.Configs;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,7 @@ class AdminApiIT {
         one = TestBackend.start("one");
         two = TestBackend.start("two");
         maitre = RunningMaitre.start(RunningMaitre.cluster(
-                RunningMaitre.check(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null, one, two));
+                Configs.httpCheck(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null, one, two));
     }
 
     @AfterEach

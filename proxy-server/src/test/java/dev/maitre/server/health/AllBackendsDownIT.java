@@ -2,6 +2,7 @@ package dev.maitre.server.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maitre.testing.Configs;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class AllBackendsDownIT {
     void everyBackendUnhealthyAnswers503WellUnderASecond() throws Exception {
         try (TestBackend one = TestBackend.start("one"); TestBackend two = TestBackend.start("two");
              RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(
-                     RunningMaitre.check(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null, one, two))) {
+                     Configs.httpCheck(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null, one, two))) {
             assertThat(maitre.get("/").statusCode()).isEqualTo(200);
 
             one.crash();

@@ -3,6 +3,7 @@ package dev.maitre.server.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.maitre.testing.Configs;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +33,7 @@ class BackendCrashAndRecoveryIT {
     void aCrashedBackendIsUnhealthyWithinTheRefusedWindowAndHealthyWithinTheRecoveryWindow() throws Exception {
         try (TestBackend crashing = TestBackend.start("one"); TestBackend steady = TestBackend.start("two");
              RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(
-                     RunningMaitre.check(INTERVAL, TIMEOUT, FALL, RISE, JITTER), null, crashing, steady))) {
+                     Configs.httpCheck(INTERVAL, TIMEOUT, FALL, RISE, JITTER), null, crashing, steady))) {
             awaitPassedCheck(maitre, crashing);
 
             long beforeCrash = System.nanoTime();

@@ -3,6 +3,7 @@ package dev.maitre.server.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.api.config.OutlierDetectionConfig;
+import dev.maitre.testing.Configs;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +22,7 @@ class CrashUnderLoadIT {
         try (TestBackend one = TestBackend.start("one"); TestBackend crashing = TestBackend.start("two");
              TestBackend three = TestBackend.start("three");
              RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(
-                     RunningMaitre.check(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1),
+                     Configs.httpCheck(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1),
                      new OutlierDetectionConfig(3, Duration.ofSeconds(30), 50), one, crashing, three));
              RequestLoop loop = RequestLoop.start(maitre, CLIENTS, Duration.ofSeconds(60))) {
             awaitAtLeast(loop, 200);

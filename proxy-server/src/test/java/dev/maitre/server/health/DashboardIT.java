@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.maitre.api.HostPort;
 import dev.maitre.api.config.AdminConfig;
+import dev.maitre.testing.Configs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class DashboardIT {
         try (TestBackend one = TestBackend.start("one");
              TestBackend two = TestBackend.start("two");
              RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(
-                     RunningMaitre.check(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null, one, two))) {
+                     Configs.httpCheck(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null, one, two))) {
             for (int i = 0; i < 4; i++) {
                 assertThat(maitre.get("/").statusCode()).isEqualTo(200);
             }

@@ -3,6 +3,7 @@ package dev.maitre.server.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.maitre.testing.Configs;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class DrainUnderLoadIT {
     void drainingUnderARequestLoopCostsNoRequestAndEnableBringsTheBackendBack() throws Exception {
         try (TestBackend drained = TestBackend.start("one"); TestBackend other = TestBackend.start("two");
              RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(
-                     RunningMaitre.check(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null,
+                     Configs.httpCheck(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null,
                      drained, other));
              RequestLoop loop = RequestLoop.start(maitre, CLIENTS, RUN_AT_MOST)) {
             awaitRequests(drained, 20);

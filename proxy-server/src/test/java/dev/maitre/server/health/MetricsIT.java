@@ -2,6 +2,7 @@ package dev.maitre.server.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maitre.testing.Configs;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,7 @@ class MetricsIT {
         one = TestBackend.start("one");
         two = TestBackend.start("two");
         maitre = RunningMaitre.start(RunningMaitre.cluster(
-                RunningMaitre.check(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null, one, two));
+                Configs.httpCheck(Duration.ofMillis(300), Duration.ofMillis(200), 2, 2, 0.1), null, one, two));
     }
 
     @AfterEach

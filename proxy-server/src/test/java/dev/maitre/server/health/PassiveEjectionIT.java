@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maitre.api.config.OutlierDetectionConfig;
+import dev.maitre.testing.Configs;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ class PassiveEjectionIT {
     void aBackendAnswering500IsEjectedBeforeActiveChecksCouldCatchIt() throws Exception {
         try (TestBackend good = TestBackend.start("good"); TestBackend failing = TestBackend.start("failing");
              RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(
-                     RunningMaitre.check(SLOW_CHECKS, Duration.ofSeconds(2), 3, 2, 0.1),
+                     Configs.httpCheck(SLOW_CHECKS, Duration.ofSeconds(2), 3, 2, 0.1),
                      new OutlierDetectionConfig(CONSECUTIVE_FAILURES, Duration.ofSeconds(30), 50), good, failing))) {
             failing.answerWith(500);
             long start = System.nanoTime();
@@ -61,7 +62,7 @@ class PassiveEjectionIT {
     void aBackendThatRefusesConnectionsIsEjectedAndClientsSeeNoError() throws Exception {
         try (TestBackend good = TestBackend.start("good"); TestBackend crashed = TestBackend.start("crashed");
              RunningMaitre maitre = RunningMaitre.start(RunningMaitre.cluster(
-                     RunningMaitre.check(SLOW_CHECKS, Duration.ofSeconds(2), 3, 2, 0.1),
+                     Configs.httpCheck(SLOW_CHECKS, Duration.ofSeconds(2), 3, 2, 0.1),
                      new OutlierDetectionConfig(CONSECUTIVE_FAILURES, Duration.ofSeconds(30), 50), good, crashed))) {
             crashed.crash();
 

@@ -5,20 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AdminConfig;
-import dev.maitre.api.config.BackendConfig;
-import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
-import dev.maitre.api.config.ClusterTimeouts;
 import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.OutlierDetectionConfig;
-import dev.maitre.api.config.PoolConfig;
 import dev.maitre.api.config.ProxyConfig;
-import dev.maitre.api.config.RetryConfig;
 import dev.maitre.api.config.RouteConfig;
-import dev.maitre.api.config.StatusRanges;
-import dev.maitre.api.health.HealthState;
 import dev.maitre.server.MaitreServer;
+import dev.maitre.testing.Configs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,17 +63,7 @@ final class RunningMaitre implements AutoCloseable {
 
     /** Cluster {@code app}, round robin over {@code backends}. */
     static ClusterConfig cluster(HealthCheckConfig check, OutlierDetectionConfig outliers, TestBackend... backends) {
-        return new ClusterConfig(CLUSTER, BalancerKind.ROUND_ROBIN,
-                Arrays.stream(backends).map(backend -> BackendConfig.of(backend.address())).toList(), check, outliers,
-                ClusterTimeouts.defaults(), RetryConfig.defaults(), PoolConfig.defaults(), 0);
-    }
-
-    /** HTTP checks of {@code /healthz}. */
-    static HealthCheckConfig check(Duration interval, Duration timeout, int unhealthyThreshold, int healthyThreshold,
-                                   double jitter) {
-        return new HealthCheckConfig(HealthCheckConfig.CheckProtocol.HTTP, "/healthz", null,
-                StatusRanges.parse("200-399"), interval, timeout, unhealthyThreshold, healthyThreshold, jitter,
-                HealthState.HEALTHY);
+        return Configs.cluster(CLUSTER, check, outliers, 0, Arrays.stream(backends).map(TestBackend::address).toList());
     }
 
     InetSocketAddress proxy() {

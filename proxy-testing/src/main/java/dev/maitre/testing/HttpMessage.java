@@ -1,4 +1,4 @@
-package dev.maitre.engine.testing;
+package dev.maitre.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

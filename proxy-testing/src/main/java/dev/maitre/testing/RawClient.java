@@ -1,4 +1,4 @@
-package dev.maitre.engine.testing;
+package dev.maitre.testing;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.maitre.health.testing;
+package dev.maitre.testing;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;

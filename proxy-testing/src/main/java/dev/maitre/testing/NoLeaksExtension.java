@@ -1,4 +1,4 @@
-package dev.maitre.engine.testing;
+package dev.maitre.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;

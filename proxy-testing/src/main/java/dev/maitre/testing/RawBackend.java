@@ -1,4 +1,4 @@
-package dev.maitre.engine.testing;
+package dev.maitre.testing;
 
 import dev.maitre.api.HostPort;
 import java.io.BufferedInputStream;
@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,6 +84,21 @@ public final class RawBackend implements AutoCloseable {
         public OutputStream output() {
             return out;
         }
+
+        /** Reads and drops whatever comes until the peer ends the connection or the backend closes. */
+        public void awaitEnd() {
+            try {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException endedAbruptly) {
+                // a reset or a closed socket ends it as well
+            }
+        }
+
+        /** Closes the connection with a reset (RST) instead of a clean end (FIN). */
+        public void reset() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
     }
 
     private final ServerSocket server;
@@ -90,6 +107,7 @@ public final class RawBackend implements AutoCloseable {
     private final AtomicInteger closedByPeer = new AtomicInteger();
     private final List<HttpMessage> requests = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile Script script;
 
     private RawBackend(Script script) throws IOException {
@@ -100,6 +118,29 @@ public final class RawBackend implements AutoCloseable {
 
     public static RawBackend start(Script script) throws IOException {
         return new RawBackend(script);
+    }
+
+    /** Accepts connections and never says a word on them; they stay open until the peer or {@link #close} ends them. */
+    public static RawBackend silent() throws IOException {
+        return start(Connection::awaitEnd);
+    }
+
+    /** Closes every connection as soon as it is accepted, cleanly. */
+    public static RawBackend closing() throws IOException {
+        return start(connection -> { });
+    }
+
+    /** Closes every connection as soon as it is accepted, with a reset. */
+    public static RawBackend resetting() throws IOException {
+        return start(Connection::reset);
+    }
+
+    /** Writes {@code text} on every connection, whatever the peer sends, and keeps it open. */
+    public static RawBackend writing(String text) throws IOException {
+        return start(connection -> {
+            connection.write(text);
+            connection.awaitEnd();
+        });
     }
 
     /**
@@ -186,11 +227,14 @@ public final class RawBackend implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 connections.incrementAndGet();
+                open.add(socket);
                 threads.execute(() -> {
                     try (socket) {
                         script.serve(new Connection(socket));
                     } catch (Exception e) {
                         failures.add(e);
+                    } finally {
+                        open.remove(socket);
                     }
                 });
             } catch (IOException e) {
@@ -202,6 +246,9 @@ public final class RawBackend implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        for (Socket socket : open) {
+            socket.close();
+        }
         threads.shutdownNow();
     }
 }

@@ -1,0 +1,48 @@
+package dev.maitre.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The walls between the engine's packages. {@code engine.http} (the HTTP exchange) and
+ * {@code engine.tcp} (the L4 relay) are features that never use each other; what both need lives in
+ * shared packages (upstream, pool, balance, route, transport), which never reach back into either.
+ */
+class EnginePackageWallsTest {
+
+    private static final String HTTP = "dev.maitre.engine.http..";
+    private static final String TCP = "dev.maitre.engine.tcp..";
+    private static final String[] SHARED = {"dev.maitre.engine.upstream..", "dev.maitre.engine.pool..",
+        "dev.maitre.engine.balance..", "dev.maitre.engine.route..", "dev.maitre.engine.transport.."};
+
+    private static JavaClasses engine;
+
+    @BeforeAll
+    static void importMainClasses() {
+        engine = ModuleWallsTest.mainClasses();
+    }
+
+    @Test
+    void httpNeverUsesTcp() {
+        noClasses().that().resideInAPackage(HTTP).should().dependOnClassesThat().resideInAPackage(TCP)
+                .because("what the HTTP exchange shares with the relay belongs in a shared package")
+                .check(engine);
+    }
+
+    @Test
+    void tcpNeverUsesHttp() {
+        noClasses().that().resideInAPackage(TCP).should().dependOnClassesThat().resideInAPackage(HTTP)
+                .because("what the relay shares with the HTTP exchange belongs in a shared package")
+                .check(engine);
+    }
+
+    @Test
+    void sharedPackagesNeverUseAFeature() {
+        noClasses().that().resideInAnyPackage(SHARED).should().dependOnClassesThat().resideInAnyPackage(HTTP, TCP)
+                .because("upstream, pool, balance, route and transport serve both features alike")
+                .check(engine);
+    }
+}
