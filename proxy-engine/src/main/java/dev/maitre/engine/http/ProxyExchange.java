@@ -357,12 +357,13 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
 
     @Override
     public void onBackendReadComplete() {
-        clientCtx.flush();
-        if (done || backend == null) {
+        if (responseEnded && !done && backend != null) {
+            // Reported before the client can see the answer's end: whoever reads it finds it counted.
+            onResponseComplete(true);
             return;
         }
-        if (responseEnded) {
-            onResponseComplete(true);
+        clientCtx.flush();
+        if (done || backend == null) {
             return;
         }
         if (clientCtx.channel().isWritable()) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class ConsistentHashIT {
 
+    private static final int USERS = 60;
+
     private static Map<String, String> backendPerUser(ProxyFixture proxy, int users) throws Exception {
         Map<String, String> chosen = new HashMap<>();
         for (int user = 0; user < users; user++) {
@@ -34,7 +36,7 @@ class ConsistentHashIT {
     }
 
     @Test
-    void keepsEachUserOnOneBackendAndMovesOnlyTheUsersOfOneThatLeaves() throws Exception {
+    void keepsEachUserOnOneBackendAndMovesMostlyTheUsersOfOneThatLeaves() throws Exception {
         try (Backends backends = Backends.named(3)) {
             List<Endpoint> all = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -44,18 +46,24 @@ class ConsistentHashIT {
             try (ProxyFixture proxy = ProxyFixture.builder(backends.addresses())
                     .balancer(BalancerKind.CONSISTENT_HASH).hashOn(HashOn.header("X-User"))
                     .health(cluster -> eligible.get()).start()) {
-                Map<String, String> before = backendPerUser(proxy, 30);
+                Map<String, String> before = backendPerUser(proxy, USERS);
                 assertThat(new HashSet<>(before.values())).containsExactlyInAnyOrder("a", "b", "c");
 
                 eligible.set(List.of(all.get(0), all.get(2)));
-                Map<String, String> after = backendPerUser(proxy, 30);
+                Map<String, String> after = backendPerUser(proxy, USERS);
+                // Maglev moves "little more than" the leaving backend's share: a user of another backend
+                // moves now and then (about 1% in its paper), never many.
+                List<String> stayedElsewhere = new ArrayList<>();
+                List<String> movedElsewhere = new ArrayList<>();
                 before.forEach((user, backend) -> {
-                    if (!backend.equals("b")) {
-                        assertThat(after.get(user)).as(user).isEqualTo(backend);
-                    } else {
+                    if (backend.equals("b")) {
                         assertThat(after.get(user)).as(user).isIn("a", "c");
+                    } else {
+                        (after.get(user).equals(backend) ? stayedElsewhere : movedElsewhere).add(user);
                     }
                 });
+                assertThat(movedElsewhere).as("users of a and c that moved, of %s", stayedElsewhere.size()
+                        + movedElsewhere.size()).hasSizeLessThanOrEqualTo((stayedElsewhere.size() + movedElsewhere.size()) / 10);
             }
         }
     }
