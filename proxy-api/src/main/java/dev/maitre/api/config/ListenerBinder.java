@@ -19,9 +19,9 @@ final class ListenerBinder {
             List.of("name", "bind", "protocol", "routes", "cluster", "relay", "tls", "timeouts", "limits");
     private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
     private static final List<String> TLS_KEYS = List.of("certFile", "keyFile");
-    private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle");
+    private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle", "client");
     private static final List<String> LIMIT_KEYS =
-            List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections");
+            List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections", "pipelinedRequests");
 
     private static final Map<String, Protocol> PROTOCOLS = new LinkedHashMap<>();
 
@@ -241,7 +241,8 @@ final class ListenerBinder {
         }
         return new ListenerTimeouts(
                 node.get("requestHeader").positiveDuration(ListenerTimeouts.DEFAULT_REQUEST_HEADER),
-                node.get("idle").positiveDuration(ListenerTimeouts.DEFAULT_IDLE));
+                node.get("idle").positiveDuration(ListenerTimeouts.DEFAULT_IDLE),
+                node.get("client").positiveDuration(ListenerTimeouts.DEFAULT_CLIENT));
     }
 
     private static ListenerLimits bindLimits(ConfigNode node) {
@@ -252,6 +253,8 @@ final class ListenerBinder {
                 (int) node.get("maxRequestLineBytes").size(ListenerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES, MAX_HEAD_BYTES),
                 (int) node.get("maxHeaderBytes").size(ListenerLimits.DEFAULT_MAX_HEADER_BYTES, MAX_HEAD_BYTES),
                 node.get("maxBodyBytes").size(ListenerLimits.DEFAULT_MAX_BODY_BYTES, Long.MAX_VALUE),
-                node.get("maxConnections").integer(ListenerLimits.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
+                node.get("maxConnections").integer(ListenerLimits.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
+                node.get("pipelinedRequests").integer(ListenerLimits.DEFAULT_PIPELINED_REQUESTS, 1,
+                        ListenerLimits.MAX_PIPELINED_REQUESTS));
     }
 }
