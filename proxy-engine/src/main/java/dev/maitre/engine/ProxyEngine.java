@@ -251,6 +251,23 @@ public final class ProxyEngine implements AutoCloseable {
         return activeRequests.of(backend);
     }
 
+    /**
+     * Exchanges of HTTP listener {@code listenerName} ended because their client made no progress for
+     * {@code timeouts.client}; 0 for a tcp listener.
+     */
+    public long clientTimeouts(String listenerName) {
+        for (HttpListenerContext listener : httpListeners) {
+            if (listener.config().name().equals(listenerName)) {
+                return listener.clientTimeouts();
+            }
+        }
+        if (!serverChannels.containsKey(listenerName)) {
+            throw new IllegalArgumentException("listener: " + listenerName + " (expected one of "
+                    + serverChannels.keySet() + ")");
+        }
+        return 0;
+    }
+
     /** Client connections open now. */
     public int openConnections() {
         return clientChannels.size();

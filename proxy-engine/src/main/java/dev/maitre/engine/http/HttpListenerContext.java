@@ -7,11 +7,12 @@ import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.pool.BackendPools;
 import io.netty.channel.group.ChannelGroup;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every connection of one HTTP listener shares: its configuration, its routing table, the
  * health view, the outcome listener and the engine's pools. Immutable except for the routing table
- * (replaced whole on a reload), the connection count and the draining flag.
+ * (replaced whole on a reload), the connection count, the client-timeout count and the draining flag.
  */
 public final class HttpListenerContext {
 
@@ -24,6 +25,7 @@ public final class HttpListenerContext {
     private final ChannelGroup clientChannels;
     private final String scheme;
     private final AtomicInteger connections = new AtomicInteger();
+    private final LongAdder clientTimeouts = new LongAdder();
     private volatile boolean draining;
 
     public HttpListenerContext(ListenerConfig config, RoutingTable table, HealthView health,
@@ -79,6 +81,15 @@ public final class HttpListenerContext {
 
     AtomicInteger connections() {
         return connections;
+    }
+
+    /** Exchanges ended because their client made no progress for {@code timeouts.client}. */
+    public long clientTimeouts() {
+        return clientTimeouts.sum();
+    }
+
+    void countClientTimeout() {
+        clientTimeouts.increment();
     }
 
     public boolean draining() {
