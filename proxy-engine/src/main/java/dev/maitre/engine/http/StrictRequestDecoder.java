@@ -96,6 +96,22 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
 
     /**
+     * A read that produced no message makes Netty's decoder ask for another one. While stalled that
+     * would read the client's bytes into the cumulation without end (a read asked for before the
+     * connection filled up can still come), so then no read is asked for: the connection asks when
+     * it wants more.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (stalled) {
+            discardSomeReadBytes();
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    /**
      * Decodes what was left undecoded while the connection took no more requests, delivering it at
      * once. Called by the connection when it wants a message and holds none. (When the client's
      * input ends meanwhile, what is left is dropped with the requests waiting: see the connection.)
@@ -105,6 +121,9 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             return;
         }
         stalled = false;
+        if (internalBuffer().isReadable()) {
+            connection.onBytesReceived();
+        }
         try {
             channelRead(ctx, Unpooled.EMPTY_BUFFER);
         } catch (Exception e) {

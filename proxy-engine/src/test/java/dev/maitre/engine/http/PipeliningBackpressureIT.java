@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,8 +40,9 @@ class PipeliningBackpressureIT {
 
     private static final int PIPELINED = 20_000;
     private static final int ANSWER_BYTES = 30 * 1024;
-    /** The client's kernel receive buffer, fixed so that what the kernel holds is known. */
+    /** The client's kernel buffers, fixed so that what the kernel holds is known. */
     private static final int CLIENT_RECEIVE_BUFFER = 64 * 1024;
+    private static final int CLIENT_SEND_BUFFER = 64 * 1024;
     /**
      * What the proxy may hold in its outbound buffers for the connection: the write-buffer high-water
      * mark (64 KiB) plus one read of the backend's answer (up to 64 KiB), as in {@code BackpressureIT}
@@ -95,16 +98,21 @@ class PipeliningBackpressureIT {
                      .health(cluster -> List.of()).start()) {
             String host = status == 404 ? "unknown.example" : "known.example";
             BufferedBytesSampler sampler = BufferedBytesSampler.start(proxy.engine());
+            AtomicLong written = new AtomicLong();
             try (sampler; Socket client = nonReadingClient(proxy.address())) {
-                Thread writer = writeInBackground(client, count, i -> get(host, i));
+                Thread writer = writeInBackground(client, count, i -> get(host, i), written);
                 // Nothing observable tells when the proxy stops: give it time to answer everything it would.
                 Thread.sleep(3000);
                 assertThat(proxy.engine().openConnections()).isEqualTo(1);
                 writer.interrupt();
             }
             System.out.printf("%d pipelined requests answered %d by maitre, client reads nothing: "
-                    + "max bufferedBytes %d%n", count, status, sampler.maxBuffered());
+                    + "max bufferedBytes %d, request bytes taken %d of %d%n", count, status, sampler.maxBuffered(),
+                    written.get(), (long) count * get(host, 0).length());
             assertThat(sampler.maxBuffered()).isLessThan(BOUND);
+            // The kernel's buffers hold a fifth of the answers; had the proxy gone on reading (and
+            // decoding, or holding what it cannot decode), the client could have sent everything.
+            assertThat(written.get()).isLessThan((long) count * get(host, 0).length() / 2);
             assertThat(backend.requests()).isEmpty();
             await().atMost(Duration.ofSeconds(10)).until(() -> proxy.engine().openConnections() == 0
                     && proxy.engine().bufferedBytes() == 0);
@@ -153,12 +161,19 @@ class PipeliningBackpressureIT {
     private static Socket nonReadingClient(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(CLIENT_RECEIVE_BUFFER);
+        socket.setSendBufferSize(CLIENT_SEND_BUFFER);
         socket.connect(address, 5000);
         return socket;
     }
 
     /** Writes the requests from a thread of its own: the proxy may stop reading, which blocks the writer. */
-    private static Thread writeInBackground(Socket socket, int count, java.util.function.IntFunction<String> request) {
+    private static Thread writeInBackground(Socket socket, int count, IntFunction<String> request) {
+        return writeInBackground(socket, count, request, new AtomicLong());
+    }
+
+    /** As above, counting in {@code written} the bytes the kernel took. */
+    private static Thread writeInBackground(Socket socket, int count, IntFunction<String> request,
+                                            AtomicLong written) {
         Thread writer = new Thread(() -> {
             try {
                 OutputStream out = socket.getOutputStream();
@@ -167,6 +182,7 @@ class PipeliningBackpressureIT {
                     batch.append(request.apply(i));
                     if (batch.length() > 16 * 1024 || i == count - 1) {
                         out.write(batch.toString().getBytes(StandardCharsets.US_ASCII));
+                        written.addAndGet(batch.length());
                         batch.setLength(0);
                     }
                 }
