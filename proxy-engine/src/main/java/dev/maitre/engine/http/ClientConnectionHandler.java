@@ -231,6 +231,21 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /** Whether the end of a request was decoded and waits here: the current request's, if it is incomplete. */
+    private boolean holdsRequestEnd() {
+        if (held instanceof LastHttpContent) {
+            return true;
+        }
+        if (moreHeld != null) {
+            for (Object msg : moreHeld) {
+                if (msg instanceof LastHttpContent) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private void releaseHeld() {
         while (held != null) {
             ReferenceCountUtil.release(held);
@@ -356,7 +371,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             inputShutdown = true;
             if (closing) {
                 ctx.close();
-            } else if (wantsMessage) {
+            } else if (wantsMessage || (exchange != null && exchange.awaitsBody() && !holdsRequestEnd())) {
+                // Also when the exchange is not asking right now (its backend is slow to take the body):
+                // the body can never be completed, so the backend connection need not wait for it.
                 noMoreInput();
             }
         }

@@ -610,4 +610,9 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
     boolean isDone() {
         return done;
     }
+
+    /** Whether the request still lacks body from the client. */
+    boolean awaitsBody() {
+        return !done && !requestComplete;
+    }
 }

@@ -80,6 +80,34 @@ class ClientGoneIT {
     }
 
     @Test
+    void clientEndingItsSideWhileABackendIsSlowToTakeItsBodyFreesTheBackendConnectionAtOnce() throws Exception {
+        CountDownLatch backendGotHead = new CountDownLatch(1);
+        CountDownLatch testDone = new CountDownLatch(1);
+        try (RawBackend backend = RawBackend.start(connection -> {
+                 HttpMessage.readHead(connection.input());
+                 backendGotHead.countDown();
+                 // Reads none of the body: the proxy's connection to it fills up and the body waits.
+                 testDone.await(30, TimeUnit.SECONDS);
+             });
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1)
+                     .clusterTimeouts(Duration.ofSeconds(2), Duration.ofMinutes(5))
+                     .clientTimeout(Duration.ofMinutes(5)).start();
+             RawClient client = proxy.client()) {
+            BackendId id = new BackendId(ProxyFixture.CLUSTER, backend.address());
+            client.send("POST /upload HTTP/1.1\r\nHost: test.local\r\nContent-Length: 100000000\r\n\r\n");
+            assertThat(backendGotHead.await(5, TimeUnit.SECONDS)).isTrue();
+            // More than the kernel buffers between proxy and backend hold, less than those of the client.
+            client.send(new byte[4 << 20]);
+            client.socket().shutdownOutput();
+
+            assertThat(client.isClosedByPeer(5000)).as("proxy closed the client connection").isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.engine().activeRequests(id) == 0
+                    && proxy.engine().openConnections() == 0);
+            testDone.countDown();
+        }
+    }
+
+    @Test
     void clientHalfClosingAfterItsRequestStillGetsSixtyFourMebibytesAtItsOwnPace() throws Exception {
         long size = 64L << 20;
         AtomicReference<BodyDigest> sent = new AtomicReference<>();
