@@ -223,6 +223,15 @@ final class Listeners {
         return (InetSocketAddress) listener.server.localAddress();
     }
 
+    /** Exchanges of listener {@code name} ended because their client made no progress; 0 for a tcp listener. */
+    long clientTimeouts(String name) {
+        Bound listener = bound.get(name);
+        if (listener == null) {
+            throw new IllegalArgumentException("listener: " + name + " (expected one of " + bound.keySet() + ")");
+        }
+        return listener.context instanceof HttpListenerContext http ? http.clientTimeouts() : 0;
+    }
+
     /** The cluster runtimes the listeners use now, by cluster name. */
     Map<String, ClusterRuntime> clustersInUse() {
         Map<String, ClusterRuntime> clusters = new LinkedHashMap<>();

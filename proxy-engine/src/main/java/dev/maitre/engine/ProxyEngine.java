@@ -130,6 +130,14 @@ public final class ProxyEngine implements AutoCloseable {
         return upstream.activeRequests().of(backend);
     }
 
+    /**
+     * Exchanges of HTTP listener {@code listenerName} ended because their client made no progress for
+     * {@code timeouts.client}; 0 for a tcp listener.
+     */
+    public long clientTimeouts(String listenerName) {
+        return listeners.clientTimeouts(listenerName);
+    }
+
     /** Client connections open now. */
     public int openConnections() {
         return clientChannels.size();

@@ -139,6 +139,7 @@ public final class MaitreServer {
         MaitreServer server = new MaitreServer(config, configFile, metrics, health, engine);
         try {
             metrics.bind(health::monitor, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
+            metrics.bindClientTimeouts(config, engine::clientTimeouts);
             server.admin = AdminServer.start(config.admin().bind(), server.new Admin());
         } catch (AdminStartException | RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();

@@ -17,7 +17,7 @@ final class ClusterBinder {
     private static final List<String> OUTLIER_KEYS =
             List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "response");
-    private static final List<String> RETRY_KEYS = List.of("attempts");
+    private static final List<String> RETRY_KEYS = List.of("attempts", "nonIdempotent");
     private static final List<String> POOL_KEYS = List.of("maxIdle", "idleTimeout");
 
     private static final Map<String, BalancerKind> BALANCERS = new LinkedHashMap<>();
@@ -30,7 +30,6 @@ final class ClusterBinder {
 
     private static final String ADDRESS = "an address such as 10.0.0.11:8080";
     static final int MAX_WEIGHT = 1000;
-    static final int MAX_RETRY_ATTEMPTS = 10;
 
     private final UniqueNames names = new UniqueNames();
 
@@ -153,7 +152,8 @@ final class ClusterBinder {
         if (!node.isMapping(RETRY_KEYS)) {
             return RetryConfig.defaults();
         }
-        return new RetryConfig(node.get("attempts").integer(RetryConfig.DEFAULT_ATTEMPTS, 0, MAX_RETRY_ATTEMPTS));
+        return new RetryConfig(node.get("attempts").integer(RetryConfig.DEFAULT_ATTEMPTS, 0, RetryConfig.MAX_ATTEMPTS),
+                node.get("nonIdempotent").bool(false));
     }
 
     private static PoolConfig bindPool(ConfigNode node) {

@@ -21,10 +21,10 @@ final class ListenerBinder {
                     "trustedProxies", "headers");
     private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
     private static final List<String> TLS_KEYS = List.of("certFile", "keyFile");
-    private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle");
+    private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle", "client");
     private static final List<String> HEADER_KEYS = List.of("allowUnderscores");
     private static final List<String> LIMIT_KEYS =
-            List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections");
+            List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections", "pipelinedRequests");
 
     private static final Map<String, Protocol> PROTOCOLS = new LinkedHashMap<>();
 
@@ -304,7 +304,8 @@ final class ListenerBinder {
         }
         return new ListenerTimeouts(
                 node.get("requestHeader").positiveDuration(ListenerTimeouts.DEFAULT_REQUEST_HEADER),
-                node.get("idle").positiveDuration(ListenerTimeouts.DEFAULT_IDLE));
+                node.get("idle").positiveDuration(ListenerTimeouts.DEFAULT_IDLE),
+                node.get("client").positiveDuration(ListenerTimeouts.DEFAULT_CLIENT));
     }
 
     private static ListenerLimits bindLimits(ConfigNode node) {
@@ -315,6 +316,8 @@ final class ListenerBinder {
                 (int) node.get("maxRequestLineBytes").size(ListenerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES, MAX_HEAD_BYTES),
                 (int) node.get("maxHeaderBytes").size(ListenerLimits.DEFAULT_MAX_HEADER_BYTES, MAX_HEAD_BYTES),
                 node.get("maxBodyBytes").size(ListenerLimits.DEFAULT_MAX_BODY_BYTES, Long.MAX_VALUE),
-                node.get("maxConnections").integer(ListenerLimits.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
+                node.get("maxConnections").integer(ListenerLimits.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE),
+                node.get("pipelinedRequests").integer(ListenerLimits.DEFAULT_PIPELINED_REQUESTS, 1,
+                        ListenerLimits.MAX_PIPELINED_REQUESTS));
     }
 }

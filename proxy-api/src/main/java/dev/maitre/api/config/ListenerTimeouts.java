@@ -9,18 +9,27 @@ import java.util.Objects;
  * @param requestHeader how long a client may take to send a complete request head, counted from its
  *     first byte (a slowloris client is cut off after it)
  * @param idle how long a keep-alive connection may sit between requests
+ * @param client how long an exchange may wait on its client without progress: for request-body
+ *     bytes, or for the client to take response bytes (408 if nothing was answered yet, else close)
  */
-public record ListenerTimeouts(Duration requestHeader, Duration idle) {
+public record ListenerTimeouts(Duration requestHeader, Duration idle, Duration client) {
 
     public static final Duration DEFAULT_REQUEST_HEADER = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_CLIENT = Duration.ofSeconds(60);
 
     public ListenerTimeouts {
         Objects.requireNonNull(requestHeader, "requestHeader");
         Objects.requireNonNull(idle, "idle");
+        Objects.requireNonNull(client, "client");
+    }
+
+    /** With the default client timeout. */
+    public ListenerTimeouts(Duration requestHeader, Duration idle) {
+        this(requestHeader, idle, DEFAULT_CLIENT);
     }
 
     public static ListenerTimeouts defaults() {
-        return new ListenerTimeouts(DEFAULT_REQUEST_HEADER, DEFAULT_IDLE);
+        return new ListenerTimeouts(DEFAULT_REQUEST_HEADER, DEFAULT_IDLE, DEFAULT_CLIENT);
     }
 }

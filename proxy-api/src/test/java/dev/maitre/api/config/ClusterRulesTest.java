@@ -159,6 +159,35 @@ class ClusterRulesTest {
     }
 
     @Test
+    void acceptsAsManyRetryAttemptsAsTheEngineTakes() throws ConfigException {
+        ClusterConfig cluster = bindCluster(ConfigTree.minimal()
+                .set("clusters[0].retries", map("attempts", RetryConfig.MAX_ATTEMPTS)));
+
+        assertThat(cluster.retries().attempts()).isEqualTo(10);
+    }
+
+    @Test
+    void bindsNonIdempotentRetries() throws ConfigException {
+        ClusterConfig cluster = bindCluster(ConfigTree.minimal()
+                .set("clusters[0].retries", map("attempts", 1, "nonIdempotent", true)));
+
+        assertThat(cluster.retries()).isEqualTo(new RetryConfig(1, true));
+        assertThat(bindCluster(ConfigTree.minimal()).retries().nonIdempotent()).isFalse();
+    }
+
+    @Test
+    void rejectsANonBooleanNonIdempotent() {
+        assertThat(ConfigTree.minimal().set("clusters[0].retries.nonIdempotent", "yes").errors())
+                .containsExactly("clusters[0].retries.nonIdempotent: yes (expected: true or false)");
+    }
+
+    @Test
+    void rejectsAnUnknownRetryKey() {
+        assertThat(ConfigTree.minimal().set("clusters[0].retries.perTry", "2s").errors())
+                .containsExactly("clusters[0].retries.perTry: unknown key (expected one of: attempts, nonIdempotent)");
+    }
+
+    @Test
     void rejectsRetryAttemptsOutOfRange() {
         assertThat(ConfigTree.minimal().set("clusters[0].retries.attempts", 11).errors())
                 .containsExactly("clusters[0].retries.attempts: 11 (expected: 0-10)");

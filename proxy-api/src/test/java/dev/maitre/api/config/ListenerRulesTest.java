@@ -272,6 +272,30 @@ class ListenerRulesTest {
     }
 
     @Test
+    void bindsTheClientTimeoutAndPipelinedRequests() throws ConfigException {
+        ListenerConfig listener = ConfigTree.minimal()
+                .set("listeners[0].timeouts", map("client", "15s"))
+                .set("listeners[0].limits", map("pipelinedRequests", 4))
+                .bind().listeners().get(0);
+
+        assertThat(listener.timeouts().client()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(listener.limits().pipelinedRequests()).isEqualTo(4);
+        ListenerConfig defaults = ConfigTree.minimal().bind().listeners().get(0);
+        assertThat(defaults.timeouts().client()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.limits().pipelinedRequests()).isEqualTo(16);
+    }
+
+    @Test
+    void rejectsAZeroClientTimeoutAndPipelinedRequestsOutOfRange() {
+        assertThat(ConfigTree.minimal()
+                .set("listeners[0].timeouts", map("client", "0s"))
+                .set("listeners[0].limits", map("pipelinedRequests", 0)).errors())
+                .containsExactly(
+                        "listeners[0].timeouts.client: 0s (expected: > 0)",
+                        "listeners[0].limits.pipelinedRequests: 0 (expected: 1-1024)");
+    }
+
+    @Test
     void rejectsZeroTimeouts() {
         assertThat(ConfigTree.minimal().set("listeners[0].timeouts", map("requestHeader", "0s", "idle", 0)).errors())
                 .containsExactly(

@@ -30,9 +30,16 @@ import org.slf4j.LoggerFactory;
  * owns the client-side timeouts: the time to send a request head and the keep-alive idle time.
  *
  * <p>Pipelined requests are answered in order because the next request is only read once the
- * current exchange has finished. With auto-read off, the decoder may still produce more messages
- * from one read than were asked for (a request head and its end, pipelined requests); those wait
- * here until asked for, one message per {@link #requestRead()}.
+ * current exchange has finished, and only once the client connection is writable: a client that
+ * sends requests and reads no answer gets no more than the write buffer holds. With auto-read off,
+ * the decoder may still produce more messages from one read than were asked for (a request head and
+ * its end, pipelined requests); those wait here until asked for, one message per
+ * {@link #requestRead()}. At most {@code limits.pipelinedRequests} requests wait; beyond them the
+ * decoder stops (see {@link StrictRequestDecoder#decodeLeftover()}) and nothing more is read.
+ *
+ * <p>When the client's input ends, the request being answered is still answered if it was complete
+ * (requests waiting behind it are dropped); one that the end cuts short can never be completed, so
+ * its exchange ends at once and the connection is closed.
  *
  * <p>Thousands of these may sit idle at once, so a connection keeps no more than it needs: no
  * extra handlers in the pipeline, no listener or promise per connection.
@@ -48,6 +55,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     private final ClientResponseEncoder encoder;
 
     private ChannelHandlerContext ctx;
+    private StrictRequestDecoder decoder;
     private ProxyExchange exchange;
     /** The connection's one timer: request head, keep-alive idle, or the current exchange's response timeout. */
     private ConnectionDeadline deadline;
@@ -60,6 +68,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     /** The oldest message decoded but not yet asked for; later ones wait in {@link #moreHeld}. */
     private Object held;
     private ArrayDeque<Object> moreHeld;
+    private int heldRequests;
+    /** An exchange finished while the client had not taken its answer: the next one waits for writability. */
+    private boolean waitingForWritable;
     /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
     private boolean wantsMessage;
     private ClientHop hop = ClientHop.UNKNOWN;
@@ -72,6 +83,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.decoder = ctx.pipeline().get(StrictRequestDecoder.class);
         this.deadline = new ConnectionDeadline(ctx.executor(), this);
         hop = listener.hopOf(ctx.channel());
         armHeadTimer();
@@ -97,6 +109,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void hold(Object msg) {
+        if (msg instanceof HttpRequest) {
+            heldRequests++;
+        }
         if (held == null) {
             held = msg;
             return;
@@ -131,7 +146,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         } else {
             // The end of a bodiless request answered before it was read: the next head follows.
             content.release();
-            requestRead();
+            if (!waitingForWritable) {
+                requestRead();
+            }
         }
     }
 
@@ -174,11 +191,56 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         Object next = held;
         if (next != null) {
             held = moreHeld == null ? null : moreHeld.poll();
+            if (next instanceof HttpRequest) {
+                heldRequests--;
+            }
             handle(next);
             return;
         }
         wantsMessage = true;
-        ctx.read();
+        if (decoder != null) {
+            decoder.decodeLeftover();
+        }
+        if (!wantsMessage) {
+            return;
+        }
+        if (inputShutdown) {
+            noMoreInput();
+        } else {
+            ctx.read();
+        }
+    }
+
+    /** Whether the decoder may produce another request: fewer than {@code limits.pipelinedRequests} wait. */
+    boolean takesMoreRequests() {
+        return heldRequests < listener.config().limits().pipelinedRequests();
+    }
+
+    /** A message was asked for and the client's input has ended: none will come. */
+    private void noMoreInput() {
+        wantsMessage = false;
+        if (exchange != null) {
+            // The request body can never be completed: the backend connection is let go at once.
+            exchange.onClientClosed();
+            abort();
+        } else {
+            closeGracefully();
+        }
+    }
+
+    /** Whether the end of a request was decoded and waits here: the current request's, if it is incomplete. */
+    private boolean holdsRequestEnd() {
+        if (held instanceof LastHttpContent) {
+            return true;
+        }
+        if (moreHeld != null) {
+            for (Object msg : moreHeld) {
+                if (msg instanceof LastHttpContent) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void releaseHeld() {
@@ -186,6 +248,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             ReferenceCountUtil.release(held);
             held = moreHeld == null ? null : moreHeld.poll();
         }
+        heldRequests = 0;
     }
 
     @Override
@@ -210,6 +273,16 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         }
         awaitingHead = true;
         headTimerArmed = false;
+        if (!ctx.channel().isWritable()) {
+            // The client has not taken the answers so far; reading and the next request wait for it.
+            waitingForWritable = true;
+            armTimer(listener.config().timeouts().client().toNanos(), DeadlineFor.CLIENT);
+            return;
+        }
+        readNext();
+    }
+
+    private void readNext() {
         armTimer(listener.config().timeouts().idle().toNanos(), DeadlineFor.IDLE);
         requestRead();
     }
@@ -263,8 +336,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         closing = true;
-        cancelTimer();
         releaseHeld();
+        // A client that takes nothing more would hold the connection open: it gets the client timeout.
+        armTimer(listener.config().timeouts().client().toNanos(), DeadlineFor.CLOSING);
         // Writes complete in order: once this empty one is written, so is the last response.
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (!ctx.channel().isActive()) {
@@ -297,8 +371,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
-            if (closing || exchange == null) {
+            if (closing) {
                 ctx.close();
+            } else if (wantsMessage || (exchange != null && exchange.awaitsBody() && !holdsRequestEnd())) {
+                // Also when the exchange is not asking right now (its backend is slow to take the body):
+                // the body can never be completed, so the backend connection need not wait for it.
+                noMoreInput();
             }
         }
         ReferenceCountUtil.release(evt);
@@ -308,6 +386,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.onClientWritabilityChanged();
+        } else if (waitingForWritable && ctx.channel().isWritable() && !closing) {
+            waitingForWritable = false;
+            readNext();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -363,6 +444,14 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             }
             return;
         }
+        if (what == DeadlineFor.CLIENT || what == DeadlineFor.CLOSING) {
+            if (what == DeadlineFor.CLIENT) {
+                listener.countClientTimeout();
+            }
+            closing = true;
+            ctx.close();
+            return;
+        }
         if (!awaitingHead || closing) {
             return;
         }
@@ -380,8 +469,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         }
     }
 
-    /** What the connection's deadline currently stands for. */
+    /**
+     * What the connection's deadline currently stands for: the request-header, keep-alive idle or
+     * response timeout, the client taking the answers so far before the next request starts, or a
+     * graceful close the client does not let finish.
+     */
     private enum DeadlineFor {
-        HEAD, IDLE, EXCHANGE
+        HEAD, IDLE, EXCHANGE, CLIENT, CLOSING
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every connection of one HTTP listener shares: besides what every listener has, its routing
@@ -19,6 +20,7 @@ public final class HttpListenerContext extends ListenerContext {
     private volatile Forwarding forwarding;
     /** The listening port as text, kept so that connections share one string. */
     private volatile LocalPort localPort;
+    private final LongAdder clientTimeouts = new LongAdder();
 
     /** How this listener's requests are rewritten for backends, and whose forwarding headers it trusts. */
     private record Forwarding(BackendRequest backendRequest, IpRange[] trustedProxies) {
@@ -78,6 +80,15 @@ public final class HttpListenerContext extends ListenerContext {
 
     BackendRequest backendRequest() {
         return forwarding.backendRequest();
+    }
+
+    /** Exchanges ended because their client made no progress for {@code timeouts.client}. */
+    public long clientTimeouts() {
+        return clientTimeouts.sum();
+    }
+
+    void countClientTimeout() {
+        clientTimeouts.increment();
     }
 
     @Override

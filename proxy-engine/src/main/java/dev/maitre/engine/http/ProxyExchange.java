@@ -396,6 +396,7 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
     void onClientWritabilityChanged() {
         if (backend != null && clientCtx.channel().isWritable() && waitingForClientWritable) {
             waitingForClientWritable = false;
+            lastProgressNanos = System.nanoTime();
             backend.read();
         }
     }
@@ -430,8 +431,10 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
             finishQuietly();
             return;
         }
-        if (reused && !staleRetryUsed && replay.intact() && kind != Outcome.Kind.INVALID_RESPONSE) {
-            // A pooled connection the backend closed as we used it: the request never reached it.
+        if (reused && !staleRetryUsed && canSendAgain() && kind != Outcome.Kind.INVALID_RESPONSE) {
+            // A pooled connection the backend closed as it was reused: most likely it closed it while
+            // idle and never read the request, but it may have, so only a request that may be sent
+            // again gets a fresh connection.
             staleRetryUsed = true;
             connectFresh();
             return;
@@ -447,44 +450,63 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
     }
 
     /**
-     * Whether the request may be sent to another backend after one failed before answering: its
-     * method is idempotent (RFC 9110 §9.2.2) and every body byte sent so far is still held.
+     * Whether the request may be sent again after a backend failed before answering: some of it may
+     * have reached that backend, so its method must be idempotent (RFC 9110 §9.2.2) unless the
+     * cluster allows more ({@code retries.nonIdempotent}), and every body byte sent so far must still
+     * be held.
      */
     private boolean canSendAgain() {
-        return idempotent && replay.intact();
+        return (idempotent || cluster.config().retries().nonIdempotent()) && replay.intact();
     }
 
     private void armTimer() {
         if (!timerArmed && !done) {
             timerArmed = true;
-            client.armExchangeTimer(cluster.config().timeouts().response().toNanos());
+            client.armExchangeTimer(Math.min(responseTimeoutNanos(), clientTimeoutNanos()));
         }
     }
 
+    private long responseTimeoutNanos() {
+        return cluster.config().timeouts().response().toNanos();
+    }
+
+    private long clientTimeoutNanos() {
+        return listener.config().timeouts().client().toNanos();
+    }
+
     /**
-     * Times out a backend that makes no progress for the response timeout while maitre waits on it.
-     * Time spent waiting on the client (a slow reader, or a request body still coming) does not count.
-     * Called by the client connection, whose one timer carries this timeout while the exchange runs.
+     * Ends the exchange when the side it waits on makes no progress for that side's timeout: the
+     * backend gets the response timeout, the client (a request body still coming, or an answer it
+     * does not take) the client timeout. Every change of the side waited on comes with progress, so
+     * time spent on one side never counts toward the other's timeout. Called by the client
+     * connection, whose one timer carries these timeouts while the exchange runs; it fires at least
+     * once per the shorter of the two, so a change to the shorter one is never noticed late.
      */
     void onTimer() {
         timerArmed = false;
         if (done || backend == null) {
             return;
         }
-        long timeout = cluster.config().timeouts().response().toNanos();
         boolean waitingOnClient = waitingForClientWritable || (!requestComplete && !waitingForBackendWritable);
+        long timeout = waitingOnClient ? clientTimeoutNanos() : responseTimeoutNanos();
         long idleFor = System.nanoTime() - lastProgressNanos;
-        if (waitingOnClient || idleFor < timeout) {
-            long delay = waitingOnClient ? timeout : timeout - idleFor;
-            if (waitingOnClient) {
-                lastProgressNanos = System.nanoTime();
-            }
+        if (idleFor < timeout) {
             timerArmed = true;
-            client.armExchangeTimer(delay);
+            client.armExchangeTimer(Math.min(timeout - idleFor, Math.min(responseTimeoutNanos(), clientTimeoutNanos())));
             return;
         }
         Channel channel = detachBackend();
         channel.close();
+        if (waitingOnClient) {
+            listener.countClientTimeout();
+            if (responseStarted || waitingForClientWritable) {
+                client.abort();
+                finishQuietly();
+            } else {
+                fail(Rejection.CLIENT_TIMEOUT);
+            }
+            return;
+        }
         upstream.report(Outcome.Kind.TIMEOUT, responseStarted ? status : 0);
         if (responseStarted) {
             client.abort();
@@ -576,5 +598,10 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
 
     boolean isDone() {
         return done;
+    }
+
+    /** Whether the request still lacks body from the client. */
+    boolean awaitsBody() {
+        return !done && !requestComplete;
     }
 }

@@ -10,6 +10,7 @@ enum Rejection {
     BAD_FRAMING(HttpResponseStatus.BAD_REQUEST, "invalid message framing (Content-Length/Transfer-Encoding)"),
     INCOMPLETE_BODY(HttpResponseStatus.BAD_REQUEST, "request body incomplete or malformed"),
     REQUEST_HEADER_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time"),
+    CLIENT_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request body not received in time"),
     NO_ROUTE(HttpResponseStatus.NOT_FOUND, "no route for this host and path"),
     BODY_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large"),
     URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long"),

@@ -1,6 +1,7 @@
 package dev.maitre.engine.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -37,6 +38,11 @@ import java.util.List;
  * <p>It also tells its connection when bytes arrive, so that the keep-alive idle timeout gives way
  * to the request-header timeout as soon as a request begins (a handler of its own for that would
  * cost every idle connection another pipeline context).
+ *
+ * <p>It decodes only while its connection takes more requests ({@code limits.pipelinedRequests}
+ * waiting at most): past that, what was read stays undecoded (one socket read at most, since the
+ * connection reads nothing more meanwhile) until the connection asks for it with
+ * {@link #decodeLeftover()}.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
 
@@ -54,6 +60,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     private int scanned;
     private boolean rejected;
     private final ClientConnectionHandler connection;
+    private ChannelHandlerContext ctx;
+    /** Bytes were left undecoded because the connection took no more requests. */
+    private boolean stalled;
+    private boolean inChannelRead;
 
     /** Decodes with {@code config}, except that header names and values are always validated. */
     StrictRequestDecoder(HttpDecoderConfig config) {
@@ -67,17 +77,68 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (connection != null && msg instanceof ByteBuf buf && buf.isReadable()) {
             connection.onBytesReceived();
         }
-        super.channelRead(ctx, msg);
+        inChannelRead = true;
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            inChannelRead = false;
+        }
+    }
+
+    /**
+     * A read that produced no message makes Netty's decoder ask for another one. While stalled that
+     * would read the client's bytes into the cumulation without end (a read asked for before the
+     * connection filled up can still come), so then no read is asked for: the connection asks when
+     * it wants more.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (stalled) {
+            discardSomeReadBytes();
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    /**
+     * Decodes what was left undecoded while the connection took no more requests, delivering it at
+     * once. Called by the connection when it wants a message and holds none. (When the client's
+     * input ends meanwhile, what is left is dropped with the requests waiting: see the connection.)
+     */
+    void decodeLeftover() {
+        if (!stalled || inChannelRead) {
+            return;
+        }
+        stalled = false;
+        if (internalBuffer().isReadable()) {
+            connection.onBytesReceived();
+        }
+        try {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
         if (rejected) {
             buffer.skipBytes(buffer.readableBytes());
+            return;
+        }
+        if (connection != null && !connection.takesMoreRequests()) {
+            stalled = true;
             return;
         }
         String violation = state == HEAD_DONE ? null : scanHead(buffer);

@@ -1,6 +1,7 @@
 package dev.maitre.engine.upstream;
 
 import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.config.RetryConfig;
 
 /**
  * The backends one request (or one L4 connection) has tried, so that a retry goes elsewhere, and
@@ -8,8 +9,8 @@ import dev.maitre.api.balance.Endpoint;
  */
 public final class TriedEndpoints {
 
-    /** The most backends one request tries, whatever {@code retries.attempts} says. */
-    private static final int CAPACITY = 8;
+    /** The first backend and as many retries as {@code retries.attempts} may ask for. */
+    static final int CAPACITY = RetryConfig.MAX_ATTEMPTS + 1;
 
     private final Endpoint[] tried = new Endpoint[CAPACITY];
     private int count;

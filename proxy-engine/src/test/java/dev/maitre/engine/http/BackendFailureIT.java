@@ -225,8 +225,8 @@ class BackendFailureIT {
     }
 
     /**
-     * A body is streaming to a pooled connection when the backend resets it; the proxy opens a fresh
-     * one and replays what it sent. The piece of body it had asked the client for arrives while the
+     * A body (of a PUT: idempotent, so it may be sent again) is streaming to a pooled connection when
+     * the backend resets it; the proxy opens a fresh one and replays what it sent. The piece of body it had asked the client for arrives while the
      * fresh connection is still opening (the backend's full accept queue makes that take a second),
      * and must be sent too, not lost.
      */
@@ -252,7 +252,7 @@ class BackendFailureIT {
                 // dropped: the proxy's next connection will wait for a retransmitted SYN.
                 List<Socket> queued = fillAcceptQueue(server);
 
-                client.send(("POST /2 HTTP/1.1\r\nHost: test.local\r\nContent-Length: " + size + "\r\n\r\n")
+                client.send(("PUT /2 HTTP/1.1\r\nHost: test.local\r\nContent-Length: " + size + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII)).send(Arrays.copyOf(body, firstPart));
                 HttpMessage head = HttpMessage.readHead(first.input());
                 assertThat(head.target()).isEqualTo("/2");

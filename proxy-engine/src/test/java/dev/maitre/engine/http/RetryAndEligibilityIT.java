@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +66,60 @@ class RetryAndEligibilityIT {
             }
             assertThat(badGateway).as("round robin sends every other POST to the dead backend, never again")
                     .isEqualTo(2);
+        }
+    }
+
+    /**
+     * The backend answers a first request on a keep-alive connection, then reads the POST that the
+     * proxy sends on that pooled connection and closes without answering: it may have acted on it.
+     */
+    private static RawBackend closingAfterItsFirstAnswer(AtomicInteger posts) throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        return RawBackend.start(connection -> {
+            boolean first = connections.incrementAndGet() == 1;
+            while (true) {
+                HttpMessage request = connection.readRequest();
+                if (request.method().equals("POST")) {
+                    posts.incrementAndGet();
+                    if (first) {
+                        connection.socket().close();
+                        return;
+                    }
+                }
+                connection.respond("answer " + request.target());
+            }
+        });
+    }
+
+    @Test
+    void postMeetingABackendCloseOnAPooledConnectionIsSentOnceAndAnswered502() throws Exception {
+        AtomicInteger posts = new AtomicInteger();
+        try (RawBackend backend = closingAfterItsFirstAnswer(posts);
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
+             RawClient client = proxy.client()) {
+            assertThat(client.get("/1").bodyText()).isEqualTo("answer /1");
+            HttpMessage response = client.send("POST /2 HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi").response();
+
+            assertThat(response.status()).isEqualTo(502);
+            Thread.sleep(300);
+            assertThat(posts.get()).as("times the POST reached the backend").isEqualTo(1);
+            assertThat(backend.connectionsAccepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void postMeetingABackendCloseOnAPooledConnectionIsSentAgainWhenTheClusterAllowsIt() throws Exception {
+        AtomicInteger posts = new AtomicInteger();
+        try (RawBackend backend = closingAfterItsFirstAnswer(posts);
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).nonIdempotentRetries(true)
+                     .start();
+             RawClient client = proxy.client()) {
+            assertThat(client.get("/1").bodyText()).isEqualTo("answer /1");
+            HttpMessage response = client.send("POST /2 HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi").response();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).isEqualTo("answer /2");
+            assertThat(posts.get()).isEqualTo(2);
         }
     }
 

@@ -119,7 +119,19 @@ public final class ProxyFixture implements AutoCloseable {
         }
 
         public Builder listenerTimeouts(Duration requestHeader, Duration idle) {
-            listenerTimeouts = new ListenerTimeouts(requestHeader, idle);
+            listenerTimeouts = new ListenerTimeouts(requestHeader, idle, listenerTimeouts.client());
+            return this;
+        }
+
+        /** How long an exchange may wait on its client without progress ({@code timeouts.client}). */
+        public Builder clientTimeout(Duration value) {
+            listenerTimeouts = new ListenerTimeouts(listenerTimeouts.requestHeader(), listenerTimeouts.idle(), value);
+            return this;
+        }
+
+        public Builder pipelinedRequests(int value) {
+            limits = new ListenerLimits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), limits.maxBodyBytes(),
+                    limits.maxConnections(), value);
             return this;
         }
 
@@ -130,13 +142,13 @@ public final class ProxyFixture implements AutoCloseable {
 
         public Builder maxBodyBytes(long value) {
             limits = new ListenerLimits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), value,
-                    limits.maxConnections());
+                    limits.maxConnections(), limits.pipelinedRequests());
             return this;
         }
 
         public Builder maxConnections(int value) {
             limits = new ListenerLimits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), limits.maxBodyBytes(),
-                    value);
+                    value, limits.pipelinedRequests());
             return this;
         }
 
@@ -146,7 +158,13 @@ public final class ProxyFixture implements AutoCloseable {
         }
 
         public Builder retries(int attempts) {
-            retries = new RetryConfig(attempts);
+            retries = new RetryConfig(attempts, retries.nonIdempotent());
+            return this;
+        }
+
+        /** Whether non-idempotent requests may be sent again ({@code retries.nonIdempotent}). */
+        public Builder nonIdempotentRetries(boolean value) {
+            retries = new RetryConfig(retries.attempts(), value);
             return this;
         }
 

@@ -4,6 +4,8 @@ import dev.maitre.api.BackendId;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthState;
 import dev.maitre.api.health.Outcome;
@@ -14,6 +16,7 @@ import dev.maitre.health.HealthEvent;
 import dev.maitre.health.HealthEventListener;
 import dev.maitre.health.HealthMonitor;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -33,11 +36,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * maitre's metrics in the Prometheus registry, all named {@code maitre_*}: requests per backend by
- * outcome, their latency, requests no backend could take, health transitions, and gauges of each
- * backend's state and load. Counters are created from the configuration, so recording an outcome is
+ * outcome, their latency, requests no backend could take, exchanges ended by the client timeout,
+ * health transitions, and gauges of each backend's state and load. Counters are created from the configuration, so recording an outcome is
  * a map lookup and an increment, with no allocation and no lock; a reload adds the meters of new
  * backends and clusters and removes those of the ones gone, and publishes the new maps at once.
  */
@@ -78,6 +82,24 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
                 .description("client connections open now").register(registry);
         Gauge.builder("maitre.buffered.bytes", bufferedBytes::getAsLong)
                 .description("bytes read from one side and not yet written to the other").register(registry);
+    }
+
+    /**
+     * Adds {@code maitre_client_timeouts_total} for each HTTP listener, read from the engine at each
+     * scrape. Listeners change only with a restart, so these are registered once.
+     *
+     * @param clientTimeouts the engine's count of client timeouts of a listener, by its name
+     */
+    public synchronized void bindClientTimeouts(ProxyConfig config, ToLongFunction<String> clientTimeouts) {
+        for (ListenerConfig listener : config.listeners()) {
+            if (listener.protocol() != Protocol.HTTP) {
+                continue;
+            }
+            String name = listener.name();
+            FunctionCounter.builder("maitre.client.timeouts", clientTimeouts, counts -> counts.applyAsLong(name))
+                    .description("exchanges ended because their client made no progress for timeouts.client")
+                    .tag("listener", name).register(registry);
+        }
     }
 
     /**

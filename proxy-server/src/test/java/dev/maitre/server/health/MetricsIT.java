@@ -62,7 +62,8 @@ class MetricsIT {
                 .contains("maitre_backend_active_requests{" + oneTags + "} 0")
                 .contains("maitre_cluster_no_backend_total{cluster=\"app\"} 0")
                 .contains("maitre_open_connections")
-                .contains("maitre_buffered_bytes");
+                .contains("maitre_buffered_bytes")
+                .containsPattern("maitre_client_timeouts_total\\{listener=\"[^\"]+\"} 0");
         assertThat(maitre.admin("POST", "/metrics").statusCode()).isEqualTo(405);
     }
 }

@@ -50,6 +50,17 @@ class ProxyMetricsTest {
     }
 
     @Test
+    void clientTimeoutsAreReadFromTheEnginePerHttpListener() {
+        ProxyConfig config = new ProxyConfig(AdminConfig.defaults(), 1, Duration.ofSeconds(1),
+                AccessLogConfig.defaults(),
+                List.of(ListenerConfig.http("web", new HostPort("127.0.0.1", 0), List.of(RouteConfig.catchAll("api")))),
+                List.of(ClusterConfig.of("api", List.of(BackendConfig.of(A)))));
+        metrics.bindClientTimeouts(config, listener -> listener.equals("web") ? 3 : 0);
+
+        assertThat(metrics.scrape()).contains("maitre_client_timeouts_total{listener=\"web\"} 3.0");
+    }
+
+    @Test
     void outcomesOfUnknownClustersOrBackendsAreIgnored() {
         metrics.onOutcome(new Outcome("other", new Endpoint(new BackendId("other", A), 1),
                 Outcome.Kind.RESPONSE, 200, 1));

@@ -11,9 +11,12 @@ import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ListenerHeaders;
+import dev.maitre.api.config.ListenerLimits;
+import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RelayMode;
+import dev.maitre.api.config.RetryConfig;
 import dev.maitre.api.config.RouteConfig;
 import dev.maitre.api.config.TlsConfig;
 import java.nio.file.Path;
@@ -59,6 +62,35 @@ class ConfigChangesTest {
         assertThat(changes.appliesLive()).isTrue();
         assertThat(changes.applied()).containsExactly("cluster api changed", "cluster static added",
                 "cluster web removed");
+    }
+
+    @Test
+    void allowingNonIdempotentRetriesIsAClusterChangeThatAppliesLive() {
+        ClusterConfig retrying = new ClusterConfig(API.name(), API.balancer(), API.backends(), API.healthCheck(),
+                API.outlierDetection(), API.timeouts(), new RetryConfig(2, true), API.pool(), API.panicThreshold(),
+                API.hashOn(), API.slowStart());
+
+        ConfigChanges changes = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(WEB), List.of(retrying)));
+
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly("cluster api changed");
+    }
+
+    @Test
+    void theClientTimeoutAndPipelinedRequestsOfAListenerApplyLive() {
+        ListenerConfig patient = new ListenerConfig("web", WEB.bind(), WEB.protocol(), WEB.routes(), null, null,
+                new ListenerTimeouts(WEB.timeouts().requestHeader(), WEB.timeouts().idle(), Duration.ofMinutes(5)),
+                WEB.limits());
+        ListenerLimits limits = WEB.limits();
+        ListenerConfig fewer = new ListenerConfig("web", WEB.bind(), WEB.protocol(), WEB.routes(), null, null,
+                WEB.timeouts(), new ListenerLimits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
+                        limits.maxBodyBytes(), limits.maxConnections(), 4));
+
+        assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2, List.of(patient), List.of(API)))
+                .applied()).containsExactly("listener web: timeouts changed (for new connections)");
+        assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2, List.of(fewer), List.of(API)))
+                .applied()).containsExactly("listener web: limits changed (for new connections)");
     }
 
     @Test
