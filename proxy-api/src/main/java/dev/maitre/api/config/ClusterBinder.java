@@ -17,7 +17,7 @@ final class ClusterBinder {
     private static final List<String> OUTLIER_KEYS =
             List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "response");
-    private static final List<String> RETRY_KEYS = List.of("attempts", "nonIdempotent");
+    private static final List<String> RETRY_KEYS = List.of("attempts", "nonIdempotent", "perTryTimeout");
     private static final List<String> POOL_KEYS = List.of("maxIdle", "idleTimeout");
 
     private static final Map<String, BalancerKind> BALANCERS = new LinkedHashMap<>();
@@ -59,7 +59,7 @@ final class ClusterBinder {
         HealthCheckConfig healthCheck = HealthCheckBinder.bind(node.get("healthCheck"));
         OutlierDetectionConfig outlierDetection = bindOutlierDetection(node.get("outlierDetection"));
         ClusterTimeouts timeouts = bindTimeouts(node.get("timeouts"));
-        RetryConfig retries = bindRetries(node.get("retries"));
+        RetryConfig retries = bindRetries(node.get("retries"), timeouts);
         PoolConfig pool = bindPool(node.get("pool"));
         double panicThreshold = node.get("panicThreshold").percentage(0, 1.0);
         HashOn hashOn = bindHashOn(node.get("hashOn"), balancer);
@@ -148,12 +148,19 @@ final class ClusterBinder {
         return new ClusterTimeouts(connect, response);
     }
 
-    private static RetryConfig bindRetries(ConfigNode node) {
+    private static RetryConfig bindRetries(ConfigNode node, ClusterTimeouts timeouts) {
         if (!node.isMapping(RETRY_KEYS)) {
             return RetryConfig.defaults();
         }
+        ConfigNode perTry = node.get("perTryTimeout");
+        Duration perTryTimeout = perTry.isPresent() ? perTry.positiveDuration(Duration.ZERO) : Duration.ZERO;
+        if (perTry.isPresent() && perTryTimeout.compareTo(timeouts.response()) >= 0) {
+            // a try that may last as long as the whole request would never be cut short
+            perTry.reject("< timeouts.response " + Durations.format(timeouts.response()));
+            perTryTimeout = Duration.ZERO;
+        }
         return new RetryConfig(node.get("attempts").integer(RetryConfig.DEFAULT_ATTEMPTS, 0, RetryConfig.MAX_ATTEMPTS),
-                node.get("nonIdempotent").bool(false));
+                node.get("nonIdempotent").bool(false), perTryTimeout);
     }
 
     private static PoolConfig bindPool(ConfigNode node) {

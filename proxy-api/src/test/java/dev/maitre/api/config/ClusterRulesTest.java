@@ -184,7 +184,29 @@ class ClusterRulesTest {
     @Test
     void rejectsAnUnknownRetryKey() {
         assertThat(ConfigTree.minimal().set("clusters[0].retries.perTry", "2s").errors())
-                .containsExactly("clusters[0].retries.perTry: unknown key (expected one of: attempts, nonIdempotent)");
+                .containsExactly("clusters[0].retries.perTry: unknown key (expected one of: attempts, nonIdempotent, "
+                        + "perTryTimeout)");
+    }
+
+    @Test
+    void bindsAPerTryTimeoutShorterThanTheResponseTimeout() throws ConfigException {
+        ClusterConfig cluster = bindCluster(ConfigTree.minimal()
+                .set("clusters[0].retries", map("perTryTimeout", "500ms")));
+
+        assertThat(cluster.retries().perTryTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(cluster.retries().limitsTries()).isTrue();
+        assertThat(bindCluster(ConfigTree.minimal()).retries().limitsTries()).isFalse();
+    }
+
+    @Test
+    void rejectsAPerTryTimeoutThatCouldNeverCutATryShort() {
+        assertThat(ConfigTree.minimal().set("clusters[0].retries.perTryTimeout", "30s").errors())
+                .containsExactly("clusters[0].retries.perTryTimeout: 30s (expected: < timeouts.response 30s)");
+        assertThat(ConfigTree.minimal().set("clusters[0].timeouts", map("response", "1s"))
+                .set("clusters[0].retries.perTryTimeout", "2s").errors())
+                .containsExactly("clusters[0].retries.perTryTimeout: 2s (expected: < timeouts.response 1s)");
+        assertThat(ConfigTree.minimal().set("clusters[0].retries.perTryTimeout", "0s").errors())
+                .containsExactly("clusters[0].retries.perTryTimeout: 0s (expected: > 0)");
     }
 
     @Test

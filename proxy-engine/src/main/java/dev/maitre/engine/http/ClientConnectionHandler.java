@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -15,11 +16,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thousands of these may sit idle at once, so a connection keeps no more than it needs: no
  * extra handlers in the pipeline, no listener or promise per connection.
  */
-final class ClientConnectionHandler extends ChannelInboundHandlerAdapter implements ConnectionDeadline.Owner {
+final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
+        implements ClientSide, ConnectionDeadline.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
 
@@ -65,10 +65,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     private boolean bytesSinceLastRequest;
     private boolean closing;
     private boolean inputShutdown;
-    /** The oldest message decoded but not yet asked for; later ones wait in {@link #moreHeld}. */
-    private Object held;
-    private ArrayDeque<Object> moreHeld;
-    private int heldRequests;
+    /** Messages decoded but not yet asked for; {@code null} until there is one. */
+    private HeldMessages held;
     /** An exchange finished while the client had not taken its answer: the next one waits for writability. */
     private boolean waitingForWritable;
     /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
@@ -109,17 +107,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void hold(Object msg) {
-        if (msg instanceof HttpRequest) {
-            heldRequests++;
-        }
         if (held == null) {
-            held = msg;
-            return;
+            held = new HeldMessages();
         }
-        if (moreHeld == null) {
-            moreHeld = new ArrayDeque<>(4);
-        }
-        moreHeld.add(msg);
+        held.add(msg);
     }
 
     private void handle(Object msg) {
@@ -177,8 +168,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             respondWithError(Rejection.NO_ROUTE, bodiless && HttpUtil.isKeepAlive(request), http10);
             return;
         }
-        exchange = new ProxyExchange(this, ctx, listener, table.cluster(cluster), table.accessLog(), request, target,
-                hop.address());
+        exchange = new ProxyExchange(this, listener, table.cluster(cluster), table.accessLog(), request, target, hop);
         exchange.start();
     }
 
@@ -187,13 +177,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
      * a message (a request head split over several packets, a TLS record); the request stands
      * until a message comes.
      */
-    void requestRead() {
-        Object next = held;
+    @Override
+    public void requestRead() {
+        Object next = held == null ? null : held.poll();
         if (next != null) {
-            held = moreHeld == null ? null : moreHeld.poll();
-            if (next instanceof HttpRequest) {
-                heldRequests--;
-            }
             handle(next);
             return;
         }
@@ -213,7 +200,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
 
     /** Whether the decoder may produce another request: fewer than {@code limits.pipelinedRequests} wait. */
     boolean takesMoreRequests() {
-        return heldRequests < listener.config().limits().pipelinedRequests();
+        return held == null || held.requests() < listener.config().limits().pipelinedRequests();
     }
 
     /** A message was asked for and the client's input has ended: none will come. */
@@ -230,25 +217,13 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
 
     /** Whether the end of a request was decoded and waits here: the current request's, if it is incomplete. */
     private boolean holdsRequestEnd() {
-        if (held instanceof LastHttpContent) {
-            return true;
-        }
-        if (moreHeld != null) {
-            for (Object msg : moreHeld) {
-                if (msg instanceof LastHttpContent) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return held != null && held.holdsRequestEnd();
     }
 
     private void releaseHeld() {
-        while (held != null) {
-            ReferenceCountUtil.release(held);
-            held = moreHeld == null ? null : moreHeld.poll();
+        if (held != null) {
+            held.releaseAll();
         }
-        heldRequests = 0;
     }
 
     @Override
@@ -259,13 +234,29 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         ctx.fireChannelReadComplete();
     }
 
-    /** Writes the last part of a response; a close that follows is ordered after it (see {@link #closeGracefully}). */
-    void writeLast(LastHttpContent last) {
-        ctx.write(last, ctx.voidPromise());
+    @Override
+    public void write(Object part) {
+        ctx.write(part, ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
     }
 
     /** The exchange is over; read the next request or close. */
-    void exchangeFinished(boolean keepAlive) {
+    @Override
+    public void exchangeFinished(boolean keepAlive) {
         exchange = null;
         if (!keepAlive || closing || inputShutdown || listener.draining()) {
             closeGracefully();
@@ -288,36 +279,30 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     /** Sends maitre's own answer, then goes on with the connection or closes it. */
-    void respondWithError(Rejection rejection, boolean keepAlive, boolean http10) {
+    @Override
+    public void respondWithError(Rejection rejection, boolean keepAlive, boolean http10) {
         cancelTimer();
-        ByteBuf body = Unpooled.copiedBuffer(rejection.body(), StandardCharsets.US_ASCII);
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, rejection.status(), body);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         boolean stayOpen = keepAlive && !listener.draining() && !inputShutdown;
-        if (!stayOpen) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        ctx.writeAndFlush(response, ctx.voidPromise());
+        ctx.writeAndFlush(rejection.response(stayOpen, http10), ctx.voidPromise());
         exchangeFinished(stayOpen);
     }
 
     /** Cuts the connection off at once: a response already begun cannot be completed. */
-    void abort() {
+    @Override
+    public void abort() {
         exchange = null;
         closing = true;
         cancelTimer();
         ctx.close();
     }
 
-    boolean closing() {
+    @Override
+    public boolean closing() {
         return closing;
     }
 
-    String remoteAddress() {
+    @Override
+    public String remoteAddress() {
         return hop.address();
     }
 
@@ -423,12 +408,14 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     /** The current exchange waits on its backend for at most {@code nanos} (its response timeout). */
-    void armExchangeTimer(long nanos) {
+    @Override
+    public void armExchangeTimer(long nanos) {
         armTimer(nanos, DeadlineFor.EXCHANGE);
     }
 
     /** The current exchange no longer waits on its backend. */
-    void cancelExchangeTimer() {
+    @Override
+    public void cancelExchangeTimer() {
         if (deadlineFor == DeadlineFor.EXCHANGE) {
             cancelTimer();
         }

@@ -2,49 +2,48 @@ package dev.maitre.engine.http;
 
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.health.Outcome;
-import dev.maitre.engine.pool.BackendConnection;
-import dev.maitre.engine.pool.BackendPool;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.UpstreamSelection;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request on its way through the proxy: picks a backend, borrows or opens a connection to it on
- * the client's event loop, streams the request and the response with backpressure in both
- * directions, retries what can safely be retried, and reports the outcome.
+ * One request on its way through the proxy, as a state machine: {@link State#CONNECTING} (a backend
+ * is picked and a connection to it borrowed or opened), {@link State#SENDING} (the request goes out;
+ * no final answer yet), {@link State#RELAYING} (the final answer's head went to the client, its body
+ * follows), {@link State#ENDING} (its last part went out; the exchange completes at the end of that
+ * backend read) and {@link State#DONE}. Each transition happens in one method here; the parts do the
+ * work: {@link UpstreamAttempt} (the backend connection of the current try), {@link RequestBody}
+ * (the request, its size limit and what is kept to send it again), {@link ResponseRelay} (the answer
+ * framed for the client), {@link UpstreamSelection} (picks, retries, outcomes). The client connection
+ * is reached only through {@link ClientSide}.
  *
- * <p>Writes other than a response's last part use the void promise: a failed write surfaces as
- * {@code exceptionCaught} on its connection, which ends the exchange either way.
+ * <p>Flow control: the client is asked for more only while the backend connection is writable; the
+ * backend connection is read only while the client connection is writable. What the proxy holds is
+ * therefore bounded by the write-buffer high-water mark plus one read per direction.
  *
- * <p>Flow control: the client connection is read one message at a time, only while the backend
- * connection is writable; the backend connection is read only while the client connection is
- * writable. What the proxy holds is therefore bounded by the write-buffer high-water mark plus one
- * read per direction, whatever the sizes and speeds of the two peers.
+ * <p>Writes use the void promise: a failed write surfaces as {@code exceptionCaught} on its
+ * connection, which ends the exchange either way.
  */
-final class ProxyExchange implements BackendConnection.Listener, UpstreamSelection.Subject {
+final class ProxyExchange implements UpstreamSelection.Subject {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("maitre.access");
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
-    private final ClientConnectionHandler client;
-    private final ChannelHandlerContext clientCtx;
+    /** Where an exchange stands; see the class comment. */
+    enum State {
+        CONNECTING, SENDING, RELAYING, ENDING, DONE
+    }
+
+    private final ClientSide client;
     private final HttpListenerContext listener;
     private final ClusterRuntime cluster;
     private final HttpRequest request;
@@ -52,46 +51,29 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
     private final boolean clientKeepAlive;
     private final boolean http10Client;
     private final boolean headRequest;
-    private final boolean idempotent;
-    /** The request has no body: it is complete with its head, whether or not its end was read yet. */
-    private final boolean noRequestBody;
+    private final boolean mayResend;
     private final boolean hostFromBackend;
-    private final long maxBodyBytes;
     private final long startNanos = System.nanoTime();
 
     private final UpstreamSelection upstream;
+    private final UpstreamAttempt attempt = new UpstreamAttempt(this);
+    private final RequestBody body;
+    private final ResponseRelay response;
+
+    private final ExchangeTimer timer;
+
+    private State state = State.CONNECTING;
     private boolean staleRetryUsed;
+    /** What the client gets when no backend is left to try. */
     private Rejection lastFailure = Rejection.BACKEND_FAILED;
-
-    private BackendPool pool;
-    private Channel backend;
-
-    private final ReplayBuffer replay = new ReplayBuffer();
-    private long bodyBytes;
-    private boolean requestComplete;
-    private boolean requestSent;
     private boolean waitingForBackendWritable;
-
-    private boolean interim;
-    private boolean responseStarted;
-    /** The answer's last part was relayed; the exchange completes at the end of that backend read. */
-    private boolean responseEnded;
-    private boolean chunkedToClient;
-    private boolean keepAliveAfterResponse;
-    private boolean backendReusable;
     private boolean waitingForClientWritable;
-    private int status;
-    private long responseBytes;
+    /** The status of maitre's own answer, when it gave one. */
+    private int ownStatus;
 
-    private boolean timerArmed;
-    private long lastProgressNanos;
-    private boolean done;
-
-    ProxyExchange(ClientConnectionHandler client, ChannelHandlerContext clientCtx, HttpListenerContext listener,
-                  ClusterRuntime cluster, boolean accessLog, HttpRequest request, RequestTarget target,
-                  String clientAddress) {
+    ProxyExchange(ClientSide client, HttpListenerContext listener, ClusterRuntime cluster, boolean accessLog,
+                  HttpRequest request, RequestTarget target, ClientHop hop) {
         this.client = client;
-        this.clientCtx = clientCtx;
         this.listener = listener;
         this.cluster = cluster;
         this.request = request;
@@ -100,17 +82,19 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.http10Client = request.protocolVersion().minorVersion() == 0;
         this.headRequest = request.method().name().equals("HEAD");
-        this.idempotent = isIdempotent(request.method().name());
-        this.maxBodyBytes = listener.config().limits().maxBodyBytes();
+        this.mayResend = isIdempotent(request.method().name()) || cluster.config().retries().nonIdempotent();
         this.upstream = new UpstreamSelection(listener.upstream(), cluster, this);
-
-        this.noRequestBody = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
         // A request without a body is complete with its head: the head and its end go to the backend
         // in one flush, and the client's end of the request, decoded after the head, is dropped.
-        this.requestComplete = noRequestBody;
-        this.hostFromBackend = listener.backendRequest().rewrite(request, target, client.hop());
+        boolean bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+        this.body = new RequestBody(bodiless, listener.config().limits().maxBodyBytes());
+        this.response = new ResponseRelay(client, headRequest, http10Client);
+        this.timer = new ExchangeTimer(client, cluster.config().timeouts().response().toNanos(),
+                listener.config().timeouts().client().toNanos(), cluster.config().retries().perTryTimeout().toNanos());
+        this.hostFromBackend = listener.backendRequest().rewrite(request, target, hop);
     }
 
+    /** RFC 9110 §9.2.2: a request a server may receive twice with the effect of once. */
     private static boolean isIdempotent(String method) {
         return switch (method) {
             case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
@@ -119,8 +103,17 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
     }
 
     void start() {
-        lastProgressNanos = System.nanoTime();
+        timer.progress();
         pickAndConnect();
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** Whether the exchange still waits for body from the client. */
+    boolean awaitsBody() {
+        return state != State.DONE && !body.complete();
     }
 
     /** Asked at the first pick that needs it; the selection keeps it for the retries of this request. */
@@ -129,7 +122,10 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
         return RequestHashKey.of(cluster.config().hashOn(), request, client.remoteAddress());
     }
 
+    // CONNECTING
+
     private void pickAndConnect() {
+        state = State.CONNECTING;
         Endpoint next = upstream.pick();
         if (next == null) {
             if (!upstream.pickedAny()) {
@@ -140,67 +136,41 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
             }
             return;
         }
-        pool = listener.upstream().pools().pool(clientCtx.channel().eventLoop(), next, cluster.config());
-        Channel idle = pool.pollIdle();
-        if (idle != null) {
-            attach(idle);
+        attempt.start(listener.upstream().pools().pool(client.eventLoop(), next, cluster.config()), headRequest);
+    }
+
+    void onConnectFailed(Throwable cause) {
+        LOG.debug("connect to {} failed: {}", upstream.endpoint(), cause.toString());
+        upstream.report(Outcome.Kind.CONNECT_FAILURE, 0);
+        lastFailure = Rejection.BACKEND_FAILED;
+        if (upstream.takeRetry()) {
+            pickAndConnect();
         } else {
-            connectFresh();
+            fail(Rejection.BACKEND_FAILED);
         }
     }
 
-    private void connectFresh() {
-        upstream.restartAttempt();
-        ChannelFuture connect = pool.connect();
-        connect.addListener(f -> onConnected(connect));
-    }
-
-    private void onConnected(ChannelFuture connect) {
-        if (done) {
-            if (connect.isSuccess()) {
-                pool.release(connect.channel());
-            }
-            return;
-        }
-        if (!connect.isSuccess()) {
-            LOG.debug("connect to {} failed: {}", upstream.endpoint(), connect.cause().toString());
-            upstream.report(Outcome.Kind.CONNECT_FAILURE, 0);
-            lastFailure = Rejection.BACKEND_FAILED;
-            if (upstream.takeRetry()) {
-                pickAndConnect();
-            } else {
-                fail(Rejection.BACKEND_FAILED);
-            }
-            return;
-        }
-        attach(connect.channel());
-    }
-
-    private void attach(Channel channel) {
-        backend = channel;
+    /** CONNECTING → SENDING: a connection is attached; the request goes out. */
+    void onAttached() {
+        state = State.SENDING;
         upstream.holdBackend();
-        BackendConnection.of(channel).attach(this, headRequest);
         if (hostFromBackend) {
             request.headers().set(HttpHeaderNames.HOST, upstream.endpoint().address().toString());
         }
-        lastProgressNanos = System.nanoTime();
-        backend.write(request, backend.voidPromise());
-        if (noRequestBody) {
-            backend.write(LastHttpContent.EMPTY_LAST_CONTENT, backend.voidPromise());
-        }
-        replay.writeTo(backend);
-        if (requestComplete) {
-            requestSent = true;
-        }
-        backend.flush();
+        timer.tryStarted();
+        Channel backend = attempt.channel();
+        body.sendHead(backend, request);
         backend.read();
-        armTimer();
-        if (!requestComplete) {
+        timer.arm();
+        if (!body.complete()) {
             requestMore();
         }
     }
 
+    // SENDING: the request body
+
     private void requestMore() {
+        Channel backend = attempt.channel();
         if (backend != null && !backend.isWritable()) {
             waitingForBackendWritable = true;
         } else {
@@ -210,223 +180,153 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
 
     /** A piece of the request body from the client. */
     void onRequestContent(HttpContent content) {
-        if (done || requestComplete) {
+        if (state == State.DONE || body.complete()) {
             content.release();
             return;
         }
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            abortRequest(Rejection.INCOMPLETE_BODY);
-            return;
+        switch (body.accept(content)) {
+            case MALFORMED -> {
+                content.release();
+                abortRequest(Rejection.INCOMPLETE_BODY);
+                return;
+            }
+            case TOO_LARGE -> {
+                content.release();
+                abortRequest(Rejection.BODY_TOO_LARGE);
+                return;
+            }
+            default -> {
+            }
         }
-        int size = content.content().readableBytes();
-        bodyBytes += size;
-        if (bodyBytes > maxBodyBytes) {
-            content.release();
-            abortRequest(Rejection.BODY_TOO_LARGE);
-            return;
-        }
-        boolean last = content instanceof LastHttpContent;
-        if (last) {
-            requestComplete = true;
-        }
+        Channel backend = attempt.channel();
         if (backend == null) {
-            // Between two attempts (a fresh connection replacing a stale one) the read already asked
-            // for still delivers; it is kept and sent once the connection is there. No more is read.
-            if (!replay.intact()) {
+            // Between two tries the read already asked for still delivers; it is kept and sent once
+            // the next connection is there. No more is read meanwhile.
+            if (!body.holdBetweenTries(content)) {
                 content.release();
                 abortRequest(Rejection.BACKEND_FAILED);
-            } else {
-                replay.take(content);
             }
             return;
         }
-        replay.keepCopy(content);
-        lastProgressNanos = System.nanoTime();
-        backend.writeAndFlush(content, backend.voidPromise());
-        if (last) {
-            requestSent = true;
-        } else {
+        timer.progress();
+        body.forward(backend, content);
+        if (!body.complete()) {
             requestMore();
         }
     }
 
-    @Override
-    public void onBackendRead(Object msg) {
-        lastProgressNanos = System.nanoTime();
-        if (msg instanceof HttpResponse response) {
-            if (!onResponseHead(response)) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-        }
-        if (msg instanceof HttpContent content) {
-            onResponseContent(content);
+    void onBackendWritabilityChanged() {
+        Channel backend = attempt.channel();
+        if (backend != null && backend.isWritable() && waitingForBackendWritable) {
+            waitingForBackendWritable = false;
+            timer.progress();
+            client.requestRead();
         }
     }
 
-    /** Returns false when the message was consumed (or rejected) and its content must be dropped. */
-    private boolean onResponseHead(HttpResponse response) {
-        if (response.decoderResult().isFailure()) {
-            backendFailed(backend.isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
-            return false;
-        }
-        int code = response.status().code();
-        if (code == 101 || response.protocolVersion().majorVersion() != 1) {
-            // maitre never forwards Upgrade, so a switch of protocols is not a valid answer.
-            backendFailed(Outcome.Kind.INVALID_RESPONSE);
-            return false;
-        }
-        if (code < 200) {
-            interim = true;
-            if (!http10Client) {
-                HopByHopHeaders.strip(response.headers());
-                clientCtx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE), clientCtx.voidPromise());
-            }
-            return true;
-        }
-        interim = false;
-        responseStarted = true;
-        status = code;
-        releaseReplay();
+    // SENDING → RELAYING → ENDING: the answer
 
-        int framing = ResponseFraming.frame(response, headRequest, http10Client,
-                clientKeepAlive && requestComplete && !listener.draining() && !client.closing());
-        chunkedToClient = (framing & ResponseFraming.CHUNKED_TO_CLIENT) != 0;
-        keepAliveAfterResponse = (framing & ResponseFraming.CLIENT_KEEP_ALIVE) != 0;
-        backendReusable = (framing & ResponseFraming.BACKEND_REUSABLE) != 0;
-        clientCtx.write(response, clientCtx.voidPromise());
+    void onBackendRead(Object msg) {
+        timer.progress();
+        if (msg instanceof HttpResponse head && !onResponseHead(head)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpContent content) {
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                backendFailed(attempt.channel().isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
+            } else if (response.onContent(content)) {
+                state = State.ENDING;
+            }
+        }
+    }
+
+    /** Returns false when the head was rejected and the message must be dropped. */
+    private boolean onResponseHead(HttpResponse head) {
+        if (head.decoderResult().isFailure()) {
+            backendFailed(attempt.channel().isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
+            return false;
+        }
+        boolean keepAliveWanted = clientKeepAlive && body.complete() && !listener.draining() && !client.closing();
+        switch (response.onHead(head, keepAliveWanted)) {
+            case INVALID -> {
+                backendFailed(Outcome.Kind.INVALID_RESPONSE);
+                return false;
+            }
+            case FINAL -> {
+                state = State.RELAYING;
+                body.release();
+            }
+            case INTERIM -> {
+            }
+        }
         return true;
     }
 
-    private void onResponseContent(HttpContent content) {
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            backendFailed(backend.isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
+    void onBackendReadComplete() {
+        if (state == State.ENDING) {
+            complete(true);
             return;
         }
-        boolean last = content instanceof LastHttpContent;
-        if (interim) {
-            content.release();
-            if (last) {
-                interim = false;
-            }
+        client.flush();
+        Channel backend = attempt.channel();
+        if (state == State.DONE || backend == null) {
             return;
         }
-        if (!responseStarted) {
-            content.release();
-            return;
-        }
-        responseBytes += content.content().readableBytes();
-        if (!last) {
-            clientCtx.write(content, clientCtx.voidPromise());
-            return;
-        }
-        LastHttpContent end = (LastHttpContent) content;
-        if (chunkedToClient || end.trailingHeaders().isEmpty()) {
-            client.writeLast(end);
-        } else {
-            // Trailers cannot be carried without chunked framing; the body still is.
-            if (end.content().isReadable()) {
-                clientCtx.write(new DefaultHttpContent(end.content().retain()), clientCtx.voidPromise());
-            }
-            end.release();
-            client.writeLast(LastHttpContent.EMPTY_LAST_CONTENT);
-        }
-        responseEnded = true;
-    }
-
-    /**
-     * At the end of the backend read that completed the answer: the backend connection goes back to
-     * its pool only if both sides allow it and nothing came after the answer's last byte.
-     */
-    private void onResponseComplete(boolean backendFine) {
-        upstream.report(Outcome.Kind.RESPONSE, status);
-        BackendConnection connection = BackendConnection.of(backend);
-        boolean clean = backendFine && connection != null && connection.atCleanBoundary();
-        Channel channel = detachBackend();
-        if (backendReusable && requestSent && clean) {
-            pool.release(channel);
-        } else {
-            channel.close();
-        }
-        clientCtx.flush();
-        finish(keepAliveAfterResponse);
-    }
-
-    @Override
-    public void onBackendReadComplete() {
-        if (responseEnded && !done && backend != null) {
-            // Reported before the client can see the answer's end: whoever reads it finds it counted.
-            onResponseComplete(true);
-            return;
-        }
-        clientCtx.flush();
-        if (done || backend == null) {
-            return;
-        }
-        if (clientCtx.channel().isWritable()) {
+        if (client.isWritable()) {
             backend.read();
         } else {
             waitingForClientWritable = true;
         }
     }
 
-    @Override
-    public void onBackendInactive() {
-        backendFailed(Outcome.Kind.RESET);
-    }
-
-    @Override
-    public void onBackendException(Throwable cause) {
-        LOG.debug("backend {} failed: {}", upstream.endpoint(), cause.toString());
-        backendFailed(Outcome.Kind.RESET);
-    }
-
-    @Override
-    public void onBackendWritabilityChanged() {
-        if (backend != null && backend.isWritable() && waitingForBackendWritable) {
-            waitingForBackendWritable = false;
-            lastProgressNanos = System.nanoTime();
-            client.requestRead();
-        }
-    }
-
     void onClientWritabilityChanged() {
-        if (backend != null && clientCtx.channel().isWritable() && waitingForClientWritable) {
+        Channel backend = attempt.channel();
+        if (backend != null && client.isWritable() && waitingForClientWritable) {
             waitingForClientWritable = false;
-            lastProgressNanos = System.nanoTime();
+            timer.progress();
             backend.read();
         }
     }
 
-    /** The client went away: nothing more can be delivered. */
-    void onClientClosed() {
-        if (done) {
-            return;
+    /**
+     * ENDING → DONE, at the end of the backend read that completed the answer: reported before the
+     * client can see the answer's end, so whoever reads it finds it counted. The backend connection
+     * goes back to its pool only if both sides allow it and nothing came after the answer's last byte.
+     */
+    private void complete(boolean backendFine) {
+        upstream.report(Outcome.Kind.RESPONSE, response.status());
+        boolean reusable = backendFine && response.backendReusable() && body.sent() && attempt.atCleanBoundary();
+        upstream.releaseBackend();
+        attempt.finish(reusable);
+        client.flush();
+        finish(response.clientKeepAlive());
+    }
+
+    // Failures
+
+    void onBackendFailed(Throwable cause) {
+        if (cause != null) {
+            LOG.debug("backend {} failed: {}", upstream.endpoint(), cause.toString());
         }
-        Channel channel = detachBackend();
-        if (channel != null) {
-            channel.close();
-        }
-        finishQuietly();
+        backendFailed(Outcome.Kind.RESET);
     }
 
     private void backendFailed(Outcome.Kind kind) {
-        if (done || backend == null) {
+        if (state == State.DONE || !attempt.attached()) {
             return;
         }
-        if (responseEnded) {
+        if (state == State.ENDING) {
             // The answer was whole; the connection failing right after it is not the answer's failure.
-            onResponseComplete(false);
+            complete(false);
             return;
         }
-        Channel channel = detachBackend();
-        boolean reused = BackendConnection.of(channel) != null && BackendConnection.of(channel).isReused();
-        channel.close();
-        if (responseStarted) {
-            upstream.report(kind, status);
+        boolean reused = attempt.reused();
+        upstream.releaseBackend();
+        attempt.finish(false);
+        if (state == State.RELAYING) {
+            upstream.report(kind, response.status());
             client.abort();
             finishQuietly();
             return;
@@ -436,13 +336,17 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
             // idle and never read the request, but it may have, so only a request that may be sent
             // again gets a fresh connection.
             staleRetryUsed = true;
-            connectFresh();
+            state = State.CONNECTING;
+            upstream.restartAttempt();
+            attempt.connectFresh(headRequest);
             return;
         }
         upstream.report(kind, 0);
+        lastFailure = Rejection.BACKEND_FAILED;
         if (kind == Outcome.Kind.RESET && canSendAgain() && upstream.takeRetry()) {
             // Closed or reset before any answer (a crashed backend behind a listener that accepts
-            // and closes): an idempotent request whose body is still held goes to another backend.
+            // and closes): a request that may be sent again, whose body is still held, goes to
+            // another backend.
             pickAndConnect();
             return;
         }
@@ -450,56 +354,67 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
     }
 
     /**
-     * Whether the request may be sent again after a backend failed before answering: some of it may
-     * have reached that backend, so its method must be idempotent (RFC 9110 §9.2.2) unless the
-     * cluster allows more ({@code retries.nonIdempotent}), and every body byte sent so far must still
-     * be held.
+     * Whether the request may be sent to another connection after one failed before answering: its
+     * method is idempotent (RFC 9110 §9.2.2) or the cluster allows resending others
+     * ({@code retries.nonIdempotent}), and every body byte sent so far is still held.
      */
     private boolean canSendAgain() {
-        return (idempotent || cluster.config().retries().nonIdempotent()) && replay.intact();
+        return mayResend && body.canResend();
     }
 
-    private void armTimer() {
-        if (!timerArmed && !done) {
-            timerArmed = true;
-            client.armExchangeTimer(Math.min(responseTimeoutNanos(), clientTimeoutNanos()));
+    /** The client went away: nothing more can be delivered. */
+    void onClientClosed() {
+        if (state == State.DONE) {
+            return;
         }
+        upstream.releaseBackend();
+        attempt.abandon();
+        finishQuietly();
     }
 
-    private long responseTimeoutNanos() {
-        return cluster.config().timeouts().response().toNanos();
+    /** The request itself is unacceptable midway (too large, malformed body). */
+    private void abortRequest(Rejection rejection) {
+        upstream.releaseBackend();
+        attempt.abandon();
+        fail(rejection);
     }
 
-    private long clientTimeoutNanos() {
-        return listener.config().timeouts().client().toNanos();
-    }
+    // Timeouts
 
     /**
-     * Ends the exchange when the side it waits on makes no progress for that side's timeout: the
-     * backend gets the response timeout, the client (a request body still coming, or an answer it
-     * does not take) the client timeout. Every change of the side waited on comes with progress, so
-     * time spent on one side never counts toward the other's timeout. Called by the client
-     * connection, whose one timer carries these timeouts while the exchange runs; it fires at least
-     * once per the shorter of the two, so a change to the shorter one is never noticed late.
+     * The client connection's timer fired while this exchange runs. A try of a request that may be
+     * sent again, sent whole and still without an answer head after {@code retries.perTryTimeout},
+     * is given up for another backend (Envoy's per-try timeout): a black-holed backend costs such a
+     * request that long, not a 504. Otherwise the side waited on that made no progress for its
+     * timeout ends the exchange: the backend with 504 (or a cut-off answer), the client with 408 (or
+     * a close).
      */
     void onTimer() {
-        timerArmed = false;
-        if (done || backend == null) {
+        if (state == State.DONE || !attempt.attached()) {
             return;
         }
-        boolean waitingOnClient = waitingForClientWritable || (!requestComplete && !waitingForBackendWritable);
-        long timeout = waitingOnClient ? clientTimeoutNanos() : responseTimeoutNanos();
-        long idleFor = System.nanoTime() - lastProgressNanos;
-        if (idleFor < timeout) {
-            timerArmed = true;
-            client.armExchangeTimer(Math.min(timeout - idleFor, Math.min(responseTimeoutNanos(), clientTimeoutNanos())));
+        boolean waitingOnClient = waitingForClientWritable || (!body.complete() && !waitingForBackendWritable);
+        boolean tryLimited = state == State.SENDING && body.sent() && canSendAgain();
+        ExchangeTimer.Expired expired = timer.fired(waitingOnClient, tryLimited);
+        if (expired == ExchangeTimer.Expired.NONE) {
             return;
         }
-        Channel channel = detachBackend();
-        channel.close();
-        if (waitingOnClient) {
+        upstream.releaseBackend();
+        attempt.finish(false);
+        if (expired == ExchangeTimer.Expired.TRY) {
+            upstream.report(Outcome.Kind.TIMEOUT, 0);
+            lastFailure = Rejection.BACKEND_TIMEOUT;
+            if (upstream.takeRetry()) {
+                pickAndConnect();
+            } else {
+                fail(Rejection.BACKEND_TIMEOUT);
+            }
+            return;
+        }
+        boolean answering = state == State.RELAYING || state == State.ENDING;
+        if (expired == ExchangeTimer.Expired.CLIENT) {
             listener.countClientTimeout();
-            if (responseStarted || waitingForClientWritable) {
+            if (answering || waitingForClientWritable) {
                 client.abort();
                 finishQuietly();
             } else {
@@ -507,8 +422,8 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
             }
             return;
         }
-        upstream.report(Outcome.Kind.TIMEOUT, responseStarted ? status : 0);
-        if (responseStarted) {
+        upstream.report(Outcome.Kind.TIMEOUT, answering ? response.status() : 0);
+        if (answering) {
             client.abort();
             finishQuietly();
         } else {
@@ -516,92 +431,47 @@ final class ProxyExchange implements BackendConnection.Listener, UpstreamSelecti
         }
     }
 
-    /** The request itself is unacceptable midway (too large, malformed body). */
-    private void abortRequest(Rejection rejection) {
-        Channel channel = detachBackend();
-        if (channel != null) {
-            channel.close();
-        }
-        if (responseStarted) {
-            client.abort();
-            finishQuietly();
-        } else {
-            fail(rejection);
-        }
-    }
+    // DONE
 
-    /** Answers with maitre's own error, unless the response has begun, in which case the client is cut off. */
+    /** Answers with maitre's own error, unless the answer has begun, in which case the client is cut off. */
     private void fail(Rejection rejection) {
-        if (done) {
+        if (state == State.DONE) {
             return;
         }
-        if (responseStarted) {
+        if (state == State.RELAYING || state == State.ENDING) {
             client.abort();
             finishQuietly();
             return;
         }
-        status = rejection.status().code();
-        boolean keepAlive = clientKeepAlive && (requestComplete || noRequestBody) && !listener.draining();
-        done = true;
-        cancelTimer();
-        releaseReplay();
-        logAccess();
+        ownStatus = rejection.status().code();
+        boolean keepAlive = clientKeepAlive && body.complete() && !listener.draining();
+        end();
         client.respondWithError(rejection, keepAlive, http10Client);
     }
 
     private void finish(boolean keepAlive) {
-        done = true;
-        cancelTimer();
-        releaseReplay();
-        logAccess();
+        end();
         client.exchangeFinished(keepAlive);
     }
 
     private void finishQuietly() {
-        done = true;
-        cancelTimer();
-        releaseReplay();
+        end();
+    }
+
+    private void end() {
+        state = State.DONE;
+        timer.cancel();
+        body.release();
         logAccess();
-    }
-
-    private Channel detachBackend() {
-        Channel channel = backend;
-        if (channel != null) {
-            BackendConnection connection = BackendConnection.of(channel);
-            if (connection != null) {
-                connection.detach();
-            }
-            upstream.releaseBackend();
-            backend = null;
-        }
-        return channel;
-    }
-
-    private void cancelTimer() {
-        if (timerArmed) {
-            timerArmed = false;
-            client.cancelExchangeTimer();
-        }
-    }
-
-    private void releaseReplay() {
-        replay.release();
     }
 
     private void logAccess() {
         if (requestLine != null && ACCESS.isInfoEnabled()) {
-            ACCESS.info("{} \"{}\" {} {} {}ms {} {}", client.remoteAddress(), requestLine, status, responseBytes,
+            Endpoint endpoint = upstream.endpoint();
+            ACCESS.info("{} \"{}\" {} {} {}ms {} {}", client.remoteAddress(), requestLine,
+                    ownStatus != 0 ? ownStatus : response.status(), response.bodyBytes(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), cluster.name(),
-                    upstream.endpoint() == null ? "-" : upstream.endpoint().address());
+                    endpoint == null ? "-" : endpoint.address());
         }
-    }
-
-    boolean isDone() {
-        return done;
-    }
-
-    /** Whether the request still lacks body from the client. */
-    boolean awaitsBody() {
-        return !done && !requestComplete;
     }
 }

@@ -1,6 +1,14 @@
 package dev.maitre.engine.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
 
 /** The answers maitre gives itself, each with its status and the short text sent as the body. */
 enum Rejection {
@@ -36,5 +44,23 @@ enum Rejection {
 
     String body() {
         return body;
+    }
+
+    /**
+     * The answer itself: a short text body, and {@code Connection: close} unless the connection
+     * {@code staysOpen} ({@code keep-alive} then for an HTTP/1.0 client, which needs it said).
+     */
+    FullHttpResponse response(boolean staysOpen, boolean http10) {
+        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.US_ASCII);
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        if (!staysOpen) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return response;
     }
 }

@@ -1,0 +1,47 @@
+package dev.maitre.engine.http;
+
+import io.netty.channel.EventLoop;
+
+/**
+ * What an exchange may do to the client connection it serves, and nothing more: ask for more of the
+ * request, write the answer, keep one timer, and end — finished, answered with maitre's own error,
+ * or cut off. The exchange never touches the client's pipeline otherwise, so another kind of client
+ * side (an HTTP/2 stream, say) can serve the same exchange.
+ */
+interface ClientSide {
+
+    /** Asks for the next piece of the request; it arrives through {@link ProxyExchange#onRequestContent}. */
+    void requestRead();
+
+    /** Writes a part of the answer without flushing it. */
+    void write(Object part);
+
+    void flush();
+
+    /** Whether the client takes more now; once it does again, {@link ProxyExchange#onClientWritabilityChanged} runs. */
+    boolean isWritable();
+
+    /** The event loop of the client connection, where every backend connection of the exchange lives. */
+    EventLoop eventLoop();
+
+    /** True when the connection closes after this exchange whatever the answer says. */
+    boolean closing();
+
+    /** The client's address, as the access log and consistent hashing see it. */
+    String remoteAddress();
+
+    /** The exchange waits for at most {@code nanos}; then {@link ProxyExchange#onTimer} runs. */
+    void armExchangeTimer(long nanos);
+
+    /** The exchange no longer waits on anything. */
+    void cancelExchangeTimer();
+
+    /** The answer is complete; the connection goes on ({@code keepAlive}) or closes. */
+    void exchangeFinished(boolean keepAlive);
+
+    /** Nothing of the answer was sent: maitre answers with its own {@code rejection} instead. */
+    void respondWithError(Rejection rejection, boolean keepAlive, boolean http10);
+
+    /** The answer began and cannot be completed: the connection is cut off so it never looks whole. */
+    void abort();
+}

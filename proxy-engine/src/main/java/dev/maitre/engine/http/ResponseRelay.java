@@ -1,0 +1,128 @@
+package dev.maitre.engine.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * A backend's answer on its way to the client: interim answers passed on (not to HTTP/1.0 clients),
+ * the final head framed for the client by {@link ResponseFraming}, the body streamed, trailers kept
+ * when the client side is chunked. Decides nothing about the backend connection beyond what the
+ * answer's framing says.
+ */
+final class ResponseRelay {
+
+    /** What a response head from the backend turned out to be. */
+    enum Head {
+        /** Not an answer maitre can pass on: a switch of protocols or another HTTP version. */
+        INVALID,
+        /** A 1xx answer; the final one is still to come. */
+        INTERIM,
+        /** The final answer's head, now written to the client. */
+        FINAL
+    }
+
+    private final ClientSide client;
+    private final boolean headRequest;
+    private final boolean http10Client;
+
+    private boolean interim;
+    private boolean started;
+    private boolean chunkedToClient;
+    private boolean clientKeepAlive;
+    private boolean backendReusable;
+    private int status;
+    private long bodyBytes;
+
+    ResponseRelay(ClientSide client, boolean headRequest, boolean http10Client) {
+        this.client = client;
+        this.headRequest = headRequest;
+        this.http10Client = http10Client;
+    }
+
+    /**
+     * Relays a response head.
+     *
+     * @param keepAliveWanted whether the client connection could stay open as far as the request and
+     *     the proxy are concerned
+     */
+    Head onHead(HttpResponse response, boolean keepAliveWanted) {
+        int code = response.status().code();
+        if (code == 101 || response.protocolVersion().majorVersion() != 1) {
+            // maitre never forwards Upgrade, so a switch of protocols is not a valid answer.
+            return Head.INVALID;
+        }
+        if (code < 200) {
+            interim = true;
+            if (!http10Client) {
+                HopByHopHeaders.strip(response.headers());
+                client.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE));
+            }
+            return Head.INTERIM;
+        }
+        interim = false;
+        started = true;
+        status = code;
+        int framing = ResponseFraming.frame(response, headRequest, http10Client, keepAliveWanted);
+        chunkedToClient = (framing & ResponseFraming.CHUNKED_TO_CLIENT) != 0;
+        clientKeepAlive = (framing & ResponseFraming.CLIENT_KEEP_ALIVE) != 0;
+        backendReusable = (framing & ResponseFraming.BACKEND_REUSABLE) != 0;
+        client.write(response);
+        return Head.FINAL;
+    }
+
+    /** Relays a piece of a body; true when it was the final answer's last one. Takes {@code content}. */
+    boolean onContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (interim || !started) {
+            // An interim answer's (empty) end, or a piece of no answer at all.
+            content.release();
+            if (last) {
+                interim = false;
+            }
+            return false;
+        }
+        bodyBytes += content.content().readableBytes();
+        if (!last) {
+            client.write(content);
+            return false;
+        }
+        LastHttpContent end = (LastHttpContent) content;
+        if (chunkedToClient || end.trailingHeaders().isEmpty()) {
+            client.write(end);
+        } else {
+            // Trailers cannot be carried without chunked framing; the body still is.
+            if (end.content().isReadable()) {
+                client.write(new DefaultHttpContent(end.content().retain()));
+            }
+            end.release();
+            client.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        return true;
+    }
+
+    /** The final answer's status; 0 before its head. */
+    int status() {
+        return status;
+    }
+
+    long bodyBytes() {
+        return bodyBytes;
+    }
+
+    /** Whether the client connection stays open after this answer. */
+    boolean clientKeepAlive() {
+        return clientKeepAlive;
+    }
+
+    /** Whether the answer's framing lets the backend connection serve another request. */
+    boolean backendReusable() {
+        return backendReusable;
+    }
+}

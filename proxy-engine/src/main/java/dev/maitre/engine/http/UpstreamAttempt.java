@@ -1,0 +1,149 @@
+package dev.maitre.engine.http;
+
+import dev.maitre.api.balance.Endpoint;
+import dev.maitre.engine.pool.BackendConnection;
+import dev.maitre.engine.pool.BackendPool;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+
+/**
+ * The backend connection of an exchange's current try: borrowed from the pool of the picked backend
+ * on the client's event loop, or opened there, then attached so that what the backend says reaches
+ * the exchange, and finally given back to the pool or closed. One per exchange, reused by each try.
+ */
+final class UpstreamAttempt implements BackendConnection.Listener {
+
+    private final ProxyExchange exchange;
+    private BackendPool pool;
+    private Channel channel;
+    private ChannelFuture connecting;
+
+    UpstreamAttempt(ProxyExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    /**
+     * Starts a try on {@code pool}'s backend: attaches an idle pooled connection at once, or opens a
+     * new one (the exchange hears {@code onConnected} or {@code onConnectFailed}).
+     */
+    void start(BackendPool backendPool, boolean head) {
+        pool = backendPool;
+        Channel idle = pool.pollIdle();
+        if (idle != null) {
+            attach(idle, head);
+            exchange.onAttached();
+        } else {
+            connectFresh(head);
+        }
+    }
+
+    /** Opens a new connection to the current backend (a pooled one failed before answering). */
+    void connectFresh(boolean head) {
+        ChannelFuture connect = pool.connect();
+        connecting = connect;
+        connect.addListener(f -> onConnect(connect, head));
+    }
+
+    private void onConnect(ChannelFuture connect, boolean head) {
+        if (connect != connecting) {
+            // Given up on meanwhile (the exchange ended): a good connection still serves others.
+            if (connect.isSuccess()) {
+                pool.release(connect.channel());
+            }
+            return;
+        }
+        connecting = null;
+        if (!connect.isSuccess()) {
+            exchange.onConnectFailed(connect.cause());
+            return;
+        }
+        attach(connect.channel(), head);
+        exchange.onAttached();
+    }
+
+    private void attach(Channel backend, boolean head) {
+        channel = backend;
+        BackendConnection.of(backend).attach(this, head);
+    }
+
+    Endpoint endpoint() {
+        return pool.endpoint();
+    }
+
+    /** The attached connection, or {@code null} between tries. */
+    Channel channel() {
+        return channel;
+    }
+
+    boolean attached() {
+        return channel != null;
+    }
+
+    /** Whether this connection served an exchange before (so the backend may have closed it meanwhile). */
+    boolean reused() {
+        BackendConnection connection = channel == null ? null : BackendConnection.of(channel);
+        return connection != null && connection.isReused();
+    }
+
+    /** Whether the answer ended at a clean message boundary, so the connection could serve again. */
+    boolean atCleanBoundary() {
+        BackendConnection connection = BackendConnection.of(channel);
+        return connection != null && connection.atCleanBoundary();
+    }
+
+    /** Gives the connection back to its pool when {@code reusable}, closes it otherwise. */
+    void finish(boolean reusable) {
+        Channel backend = detach();
+        if (backend == null) {
+            return;
+        }
+        if (reusable) {
+            pool.release(backend);
+        } else {
+            backend.close();
+        }
+    }
+
+    /** Gives up the try: a connection being opened is not waited for, an attached one is closed. */
+    void abandon() {
+        connecting = null;
+        finish(false);
+    }
+
+    private Channel detach() {
+        Channel backend = channel;
+        if (backend != null) {
+            BackendConnection connection = BackendConnection.of(backend);
+            if (connection != null) {
+                connection.detach();
+            }
+            channel = null;
+        }
+        return backend;
+    }
+
+    @Override
+    public void onBackendRead(Object msg) {
+        exchange.onBackendRead(msg);
+    }
+
+    @Override
+    public void onBackendReadComplete() {
+        exchange.onBackendReadComplete();
+    }
+
+    @Override
+    public void onBackendInactive() {
+        exchange.onBackendFailed(null);
+    }
+
+    @Override
+    public void onBackendException(Throwable cause) {
+        exchange.onBackendFailed(cause);
+    }
+
+    @Override
+    public void onBackendWritabilityChanged() {
+        exchange.onBackendWritabilityChanged();
+    }
+}
