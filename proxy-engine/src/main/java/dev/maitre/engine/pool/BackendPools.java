@@ -12,8 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Duration;
 import java.util.HashMap;
@@ -109,7 +107,7 @@ public final class BackendPools {
                         @Override
                         protected void initChannel(Channel ch) {
                             backendChannels.add(ch);
-                            ch.pipeline().addLast("http", new HttpClientCodec(decoderConfig(), false, false));
+                            ch.pipeline().addLast("http", new BackendCodec());
                             ch.pipeline().addLast("backend", new BackendConnection());
                         }
                     });
@@ -139,12 +137,5 @@ public final class BackendPools {
             return endpoint.equals(wantedEndpoint) && pool.equals(cluster.pool())
                     && connectTimeout.equals(cluster.timeouts().connect());
         }
-    }
-
-    private static HttpDecoderConfig decoderConfig() {
-        return new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(64 * 1024)
-                .setMaxChunkSize(64 * 1024);
     }
 }
