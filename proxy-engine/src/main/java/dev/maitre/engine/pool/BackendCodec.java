@@ -1,5 +1,6 @@
 package dev.maitre.engine.pool;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
@@ -11,15 +12,17 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
 
 /**
  * The HTTP/1.1 codec of a backend connection: Netty's request encoder and response decoder, paired
  * as in Netty's {@code HttpClientCodec} so that the answer to a HEAD request is read without a body,
- * and able to tell whether it holds bytes from the backend that belong to no message decoded so far.
- * Such bytes, left over after a response, would be read as the beginning of the answer to the next
- * request sent on the connection; a connection holding them is never reused.
+ * and able to tell whether every byte the backend sent belongs to a response decoded to its end.
+ * Bytes beyond, buffered or already taken into a head the decoder has begun, would be read as the
+ * beginning of the answer to the next request sent on the connection; such a connection is never
+ * reused.
  */
 public final class BackendCodec extends CombinedChannelDuplexHandler<BackendCodec.ResponseDecoder, BackendCodec.RequestEncoder> {
 
@@ -35,9 +38,9 @@ public final class BackendCodec extends CombinedChannelDuplexHandler<BackendCode
         return channel.pipeline().get(BackendCodec.class);
     }
 
-    /** True when bytes arrived from the backend beyond the messages decoded so far. */
-    public boolean holdsUnreadBytes() {
-        return inboundHandler().unread() > 0;
+    /** True when every byte received so far belongs to a response decoded to its end. */
+    public boolean atResponseBoundary() {
+        return inboundHandler().atResponseBoundary();
     }
 
     private static HttpDecoderConfig decoderConfig() {
@@ -60,12 +63,28 @@ public final class BackendCodec extends CombinedChannelDuplexHandler<BackendCode
 
     final class ResponseDecoder extends HttpResponseDecoder {
 
+        /** The last bytes decoded ended a response, not a head or a part of a body still to come. */
+        private boolean afterLastContent = true;
+
         ResponseDecoder(HttpDecoderConfig config) {
             super(config);
         }
 
-        int unread() {
-            return actualReadableBytes();
+        boolean atResponseBoundary() {
+            return afterLastContent && actualReadableBytes() == 0;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            int readerBefore = buffer.readerIndex();
+            int outBefore = out.size();
+            super.decode(ctx, buffer, out);
+            if (out.size() > outBefore) {
+                Object last = out.get(out.size() - 1);
+                afterLastContent = last instanceof LastHttpContent end && end.decoderResult().isSuccess();
+            } else if (buffer.readerIndex() != readerBefore) {
+                afterLastContent = false;
+            }
         }
 
         @Override

@@ -34,7 +34,7 @@ public final class BackendPool {
     public Channel pollIdle() {
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            if (channel.isActive() && !BackendCodec.of(channel).holdsUnreadBytes()) {
+            if (channel.isActive() && BackendCodec.of(channel).atResponseBoundary()) {
                 BackendConnection.of(channel).leaveIdle();
                 return channel;
             }
@@ -53,7 +53,7 @@ public final class BackendPool {
      * the response, and there is room; closed otherwise.
      */
     public void release(Channel channel) {
-        if (!channel.isActive() || maxIdle == 0 || draining || BackendCodec.of(channel).holdsUnreadBytes()) {
+        if (!channel.isActive() || maxIdle == 0 || draining || !BackendCodec.of(channel).atResponseBoundary()) {
             channel.close();
             return;
         }
