@@ -293,7 +293,8 @@ final class ProxyExchange implements BackendConnection.Listener, PickContext {
             return false;
         }
         int code = response.status().code();
-        if (code < 100 || code == 101 || response.protocolVersion().majorVersion() != 1) {
+        if (code < 100 || code == 101 || response.protocolVersion().majorVersion() != 1
+                || !ResponseFraming.isValidReasonPhrase(response.status().reasonPhrase())) {
             // maitre never forwards Upgrade, so a switch of protocols is not a valid answer. A status
             // below 100 has no class (RFC 9110 §15): a client could take it for a final answer.
             backendFailed(Outcome.Kind.INVALID_RESPONSE);

@@ -129,7 +129,8 @@ class BackendFailureIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"garbage\r\n\r\n", "HTTP/1.1 abc Oops\r\n\r\n", "SSH-2.0-OpenSSH_9.6\r\n",
-        "HTTP/1.1 001 Odd\r\nContent-Length: 0\r\n\r\n"})
+        "HTTP/1.1 001 Odd\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 200 OK\u0001\u0000\u0000 \r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 200 OK\rX-Injected: 1\r\nContent-Length: 0\r\n\r\n"})
     void backendAnsweringGarbageIsAnswered502(String garbage) throws Exception {
         try (RawBackend backend = RawBackend.start(connection -> {
                  connection.readRequest();
