@@ -98,7 +98,8 @@ final class ResponseRelay {
             return false;
         }
         int code = response.status().code();
-        if (code < 100 || code == 101 || response.protocolVersion().majorVersion() != 1) {
+        if (code < 100 || code == 101 || response.protocolVersion().majorVersion() != 1
+                || !ResponseFraming.isValidReasonPhrase(response.status().reasonPhrase())) {
             fail();
             return false;
         }

@@ -129,16 +129,18 @@ class ResponseRelayFuzzTest {
             client.close();
             drainInbound(client, objects);
             Read read = Read.of(objects);
+            // RFC 9110 §15.3.6: a 205 has no content; Netty's encoder sends it with Content-Length: 0
+            // whatever the backend sent, so the client's answer is complete with its head.
+            boolean resetContent = exchange.status == 205;
             if (exchange.state == ResponseRelay.State.DONE) {
                 assertThat(read.status()).as(what).isEqualTo(exchange.status);
                 assertThat(read.complete()).as("complete: %s", what).isTrue();
-                // RFC 9110 §15.3.6: a 205 has no content; Netty's encoder sends it with Content-Length: 0.
-                byte[] body = exchange.status == 205 ? new byte[0] : exchange.body.toByteArray();
+                byte[] body = resetContent ? new byte[0] : exchange.body.toByteArray();
                 assertThat(read.body()).as("body: %s", what).isEqualTo(body);
-                if (exchange.chunkedToClient && exchange.status != 205) {
+                if (exchange.chunkedToClient && !resetContent) {
                     assertThat(read.trailers()).as("trailers: %s", what).isEqualTo(exchange.trailers);
                 }
-            } else if (!exchange.closeDelimitedToClient) {
+            } else if (!exchange.closeDelimitedToClient && !resetContent) {
                 assertThat(read.complete()).as("a cut-off answer must not look complete: %s", what).isFalse();
             }
         } finally {
