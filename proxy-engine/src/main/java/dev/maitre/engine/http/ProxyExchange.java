@@ -297,7 +297,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
      */
     private void complete(boolean backendFine) {
         upstream.report(Outcome.Kind.RESPONSE, response.status());
-        boolean reusable = backendFine && response.backendReusable() && body.sent() && attempt.atCleanBoundary();
+        boolean reusable = backendFine && response.backendReusable() && body.sent() && attempt.atResponseBoundary();
         upstream.releaseBackend();
         attempt.finish(reusable);
         client.flush();

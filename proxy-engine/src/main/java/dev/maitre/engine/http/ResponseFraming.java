@@ -25,6 +25,21 @@ final class ResponseFraming {
     }
 
     /**
+     * Whether a backend's reason phrase may be passed on: tabs, spaces, visible characters and
+     * obs-text only (RFC 9112 §4). A control character could end or break the status line for a
+     * client that reads it differently.
+     */
+    static boolean isValidReasonPhrase(String reason) {
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Rewrites {@code response} in place.
      *
      * @param keepAliveWanted whether the client connection could stay open as far as the request

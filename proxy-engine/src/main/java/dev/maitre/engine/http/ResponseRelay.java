@@ -19,7 +19,10 @@ final class ResponseRelay {
 
     /** What a response head from the backend turned out to be. */
     enum Head {
-        /** Not an answer maitre can pass on: a switch of protocols or another HTTP version. */
+        /**
+         * Not an answer maitre can pass on: a switch of protocols, another HTTP version, a status
+         * without a class, a reason phrase with control characters.
+         */
         INVALID,
         /** A 1xx answer; the final one is still to come. */
         INTERIM,
@@ -53,8 +56,11 @@ final class ResponseRelay {
      */
     Head onHead(HttpResponse response, boolean keepAliveWanted) {
         int code = response.status().code();
-        if (code == 101 || response.protocolVersion().majorVersion() != 1) {
-            // maitre never forwards Upgrade, so a switch of protocols is not a valid answer.
+        if (code < 100 || code == 101 || response.protocolVersion().majorVersion() != 1
+                || !ResponseFraming.isValidReasonPhrase(response.status().reasonPhrase())) {
+            // maitre never forwards Upgrade, so a switch of protocols is not a valid answer. A status
+            // below 100 has no class (RFC 9110 §15): a client could take it for a final answer. A
+            // control character in the reason phrase could end the status line early for a client.
             return Head.INVALID;
         }
         if (code < 200) {

@@ -63,7 +63,7 @@ final class UpstreamAttempt implements BackendConnection.Listener {
 
     private void attach(Channel backend, boolean head) {
         channel = backend;
-        BackendConnection.of(backend).attach(this, head);
+        BackendConnection.of(backend).attach(this);
     }
 
     Endpoint endpoint() {
@@ -86,9 +86,9 @@ final class UpstreamAttempt implements BackendConnection.Listener {
     }
 
     /** Whether the answer ended at a clean message boundary, so the connection could serve again. */
-    boolean atCleanBoundary() {
+    boolean atResponseBoundary() {
         BackendConnection connection = BackendConnection.of(channel);
-        return connection != null && connection.atCleanBoundary();
+        return connection != null && connection.atResponseBoundary();
     }
 
     /** Gives the connection back to its pool when {@code reusable}, closes it otherwise. */

@@ -1,10 +1,13 @@
 package dev.maitre.engine.pool;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
@@ -13,29 +16,55 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
 /**
- * The HTTP/1.1 codec of a backend connection. Besides decoding answers (a HEAD request's answer has
- * no body, whatever its head says) it knows where the answer to the request in flight ended, and
- * whether any byte came after that end: such a byte belongs to no request (a second answer, bytes
- * past {@code Content-Length}, anything sent while the connection sat idle), so the connection can
- * no longer be trusted and is not reused.
+ * The HTTP/1.1 codec of a backend connection: Netty's request encoder and response decoder, paired as
+ * in Netty's {@code HttpClientCodec} so that the answer to a HEAD request is read without a body, and
+ * knowing where the answer to the request in flight ends. A byte after that end belongs to no request
+ * (a second answer, bytes past {@code Content-Length}, anything sent while the connection sits idle):
+ * it is never decoded, since it would be read as the start of the next client's answer, and the
+ * connection is no longer at a response boundary, so it is never reused.
  *
- * <p>maitre sends one request at a time on a backend connection, so one flag per connection is all
- * the request/answer pairing needs.
+ * <p>maitre sends one request at a time on a backend connection, so the request being encoded is the
+ * one whose answer comes next.
  */
-final class BackendCodec extends CombinedChannelDuplexHandler<BackendCodec.AnswerDecoder, HttpRequestEncoder> {
+public final class BackendCodec extends CombinedChannelDuplexHandler<BackendCodec.AnswerDecoder, BackendCodec.RequestEncoder> {
 
-    BackendCodec(HttpDecoderConfig config) {
-        super(new AnswerDecoder(config), new HttpRequestEncoder());
+    public BackendCodec() {
+        AnswerDecoder decoder = new AnswerDecoder(decoderConfig());
+        init(decoder, new RequestEncoder(decoder));
     }
 
-    /** A request is about to be sent: its answer comes next; {@code head} when it is a HEAD request. */
-    void expectAnswer(boolean head) {
-        inboundHandler().expectAnswer(head);
+    private static HttpDecoderConfig decoderConfig() {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024);
     }
 
-    /** Whether the answer ended and nothing came after its last byte. */
-    boolean atCleanBoundary() {
+    /** The codec of {@code channel}, a backend connection. */
+    static BackendCodec of(Channel channel) {
+        return channel.pipeline().get(BackendCodec.class);
+    }
+
+    /** Whether the last answer ended and no byte came after it: the only state a connection is reused in. */
+    public boolean atResponseBoundary() {
         return inboundHandler().ended && !inboundHandler().trailingBytes;
+    }
+
+    static final class RequestEncoder extends HttpRequestEncoder {
+
+        private final AnswerDecoder decoder;
+
+        RequestEncoder(AnswerDecoder decoder) {
+            this.decoder = decoder;
+        }
+
+        @Override
+        protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
+            if (msg instanceof HttpRequest request) {
+                decoder.expectAnswer(HttpMethod.HEAD.equals(request.method()));
+            }
+            super.encode(ctx, msg, out);
+        }
     }
 
     static final class AnswerDecoder extends HttpResponseDecoder {
@@ -67,7 +96,8 @@ final class BackendCodec extends CombinedChannelDuplexHandler<BackendCodec.Answe
             super.decode(ctx, buffer, out);
             for (int i = before; i < out.size(); i++) {
                 Object msg = out.get(i);
-                if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+                if (msg instanceof HttpResponse response
+                        && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                     finalAnswer = true;
                 }
                 if (msg instanceof LastHttpContent && finalAnswer) {

@@ -12,7 +12,7 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>A connection goes back to its pool only at a clean message boundary: at the end of the read
  * that completed the answer, and only when nothing came after the answer's last byte (see
- * {@link BackendCodec}); its exchange asks {@link #atCleanBoundary()} then.
+ * {@link BackendCodec}); its exchange asks {@link #atResponseBoundary()} then.
  */
 public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
@@ -40,13 +40,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         return channel.pipeline().get(BackendConnection.class);
     }
 
-    /**
-     * Hands the connection to an exchange, which is about to send a request on it; {@code head} when
-     * that request is a HEAD request (its answer has no body).
-     */
-    public void attach(Listener newListener, boolean head) {
+    /** Hands the connection to an exchange, which is about to send a request on it. */
+    public void attach(Listener newListener) {
         listener = newListener;
-        codec.expectAnswer(head);
     }
 
     /**
@@ -54,8 +50,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
      * the only state in which the connection may serve another request. Ask at the end of the read
      * that completed the answer ({@link Listener#onBackendReadComplete()}).
      */
-    public boolean atCleanBoundary() {
-        return codec.atCleanBoundary();
+    public boolean atResponseBoundary() {
+        return codec.atResponseBoundary();
     }
 
     /** Takes the connection back from its exchange; counts the exchange it served. */
@@ -107,7 +103,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             listener.onBackendReadComplete();
             return;
         }
-        if (!codec.atCleanBoundary()) {
+        if (!codec.atResponseBoundary()) {
             // Bytes that belong to no answer, such as a partial line sent while the connection is idle.
             ctx.close();
         }

@@ -38,11 +38,11 @@ public final class BackendPool {
         return endpoint;
     }
 
-    /** An idle, still open connection, or {@code null} when there is none. */
+    /** An idle connection, still open and holding no stray bytes, or {@code null} when there is none. */
     public Channel pollIdle() {
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            if (channel.isActive()) {
+            if (channel.isActive() && BackendCodec.of(channel).atResponseBoundary()) {
                 BackendConnection.of(channel).leaveIdle();
                 return channel;
             }
@@ -57,11 +57,11 @@ public final class BackendPool {
     }
 
     /**
-     * Takes back a connection after a clean exchange. It is kept if it is open and there is room,
-     * closed otherwise.
+     * Takes back a connection after a clean exchange. It is kept if it is open, holds no bytes beyond
+     * the response, and there is room; closed otherwise.
      */
     public void release(Channel channel) {
-        if (!channel.isActive() || maxIdle == 0 || draining) {
+        if (!channel.isActive() || maxIdle == 0 || draining || !BackendCodec.of(channel).atResponseBoundary()) {
             channel.close();
             return;
         }

@@ -9,7 +9,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Duration;
 import java.util.HashMap;
@@ -85,7 +84,7 @@ public final class BackendPools {
             return connector.bootstrap(loop, cluster, new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast("http", new BackendCodec(decoderConfig()));
+                    ch.pipeline().addLast("http", new BackendCodec());
                     ch.pipeline().addLast("backend", new BackendConnection());
                 }
             });
@@ -114,12 +113,5 @@ public final class BackendPools {
             return endpoint.equals(wantedEndpoint) && pool.equals(cluster.pool())
                     && connectTimeout.equals(cluster.timeouts().connect());
         }
-    }
-
-    static HttpDecoderConfig decoderConfig() {
-        return new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(64 * 1024)
-                .setMaxChunkSize(64 * 1024);
     }
 }

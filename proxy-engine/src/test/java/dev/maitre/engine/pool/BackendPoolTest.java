@@ -41,7 +41,7 @@ class BackendPoolTest {
     }
 
     private EmbeddedChannel connection() {
-        EmbeddedChannel channel = new EmbeddedChannel(new BackendCodec(BackendPools.decoderConfig()), new BackendConnection());
+        EmbeddedChannel channel = new EmbeddedChannel(new BackendCodec(), new BackendConnection());
         channels.add(channel);
         return channel;
     }

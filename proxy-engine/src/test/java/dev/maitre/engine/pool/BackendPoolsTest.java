@@ -58,7 +58,7 @@ class BackendPoolsTest {
     }
 
     private EmbeddedChannel connection() {
-        EmbeddedChannel channel = new EmbeddedChannel(new BackendConnection());
+        EmbeddedChannel channel = new EmbeddedChannel(new BackendCodec(), new BackendConnection());
         channels.add(channel);
         return channel;
     }
