@@ -10,8 +10,16 @@ import java.util.List;
  * the admin API bind port 0; maitre logs the ports it got.
  *
  * @param responseTimeout {@code timeouts.response}: how long a black-holed request waits before its 504
+ * @param perTryTimeout {@code retries.perTryTimeout}, or {@link Duration#ZERO} for none: how long a try
+ *     waits for an answer head before the request goes to another backend
  */
-public record MaitreConfig(List<String> backendAddresses, HealthRules rules, Duration responseTimeout) {
+public record MaitreConfig(List<String> backendAddresses, HealthRules rules, Duration responseTimeout,
+                           Duration perTryTimeout) {
+
+    /** Without a per-try timeout. */
+    public MaitreConfig(List<String> backendAddresses, HealthRules rules, Duration responseTimeout) {
+        this(backendAddresses, rules, responseTimeout, Duration.ZERO);
+    }
 
     public static final String CLUSTER = "app";
     public static final String LISTENER = "web";
@@ -38,7 +46,9 @@ public record MaitreConfig(List<String> backendAddresses, HealthRules rules, Dur
                 // connect: a refused connection fails at once on loopback; response: see the record's Javadoc.
                 .append("    timeouts: { connect: 1s, response: ").append(responseTimeout.toMillis()).append("ms }\n")
                 // Enough to try every other backend of a three-backend cluster.
-                .append("    retries: { attempts: 2 }\n")
+                .append("    retries: { attempts: 2")
+                .append(perTryTimeout.isZero() ? "" : ", perTryTimeout: " + perTryTimeout.toMillis() + "ms")
+                .append(" }\n")
                 .toString();
     }
 }

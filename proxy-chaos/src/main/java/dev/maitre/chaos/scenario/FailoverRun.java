@@ -30,9 +30,16 @@ public final class FailoverRun {
     private final Duration responseTimeout;
     private final int backends;
     private final Duration period;
+    /** {@code retries.perTryTimeout}; zero for none. */
+    private final Duration perTryTimeout;
 
     FailoverRun(String id, String title, String profile, Fault fault, HealthRules rules,
                         Duration responseTimeout, int backends, Duration period) {
+        this(id, title, profile, fault, rules, responseTimeout, backends, period, Duration.ZERO);
+    }
+
+    private FailoverRun(String id, String title, String profile, Fault fault, HealthRules rules,
+                        Duration responseTimeout, int backends, Duration period, Duration perTryTimeout) {
         this.id = id;
         this.title = title;
         this.profile = profile;
@@ -41,6 +48,16 @@ public final class FailoverRun {
         this.responseTimeout = responseTimeout;
         this.backends = backends;
         this.period = period;
+        this.perTryTimeout = perTryTimeout;
+    }
+
+    /**
+     * This run with maitre's {@code retries.perTryTimeout} set: a request whose try meets the fault
+     * goes to another backend after that long, so clients should see no error at all.
+     */
+    public FailoverRun withPerTryTimeout(String newId, Duration perTry) {
+        return new FailoverRun(newId, title + ", retries.perTryTimeout " + perTry.toMillis() + " ms", profile, fault,
+                rules, responseTimeout, backends, period, perTry);
     }
 
     /** The default profile's run: three backends, one-second checks, a request every 40 ms per client. */
@@ -60,9 +77,10 @@ public final class FailoverRun {
                 .setting("fault", fault.name() + " on b1, then repaired")
                 .setting("load", "3 keep-alive clients + 1 new-connection client, one GET each per "
                         + period.toMillis() + " ms")
-                .setting("response timeout", responseTimeout.toMillis() + " ms");
+                .setting("response timeout", responseTimeout.toMillis() + " ms")
+                .setting("per-try timeout", perTryTimeout.isZero() ? "none" : perTryTimeout.toMillis() + " ms");
         return recorder.run(() -> {
-            try (Stage stage = Stage.start(id, backends, rules, responseTimeout)) {
+            try (Stage stage = Stage.start(id, backends, rules, responseTimeout, perTryTimeout)) {
                 String target = stage.address(0);
                 LoadGenerator keepAlive = stage.load("/app/ka", null, LoadGenerator.Mode.KEEP_ALIVE, 3, period,
                         Duration.ofSeconds(30));
@@ -114,7 +132,8 @@ public final class FailoverRun {
 
     private void checkClients(ScenarioRecorder recorder, Stage stage, List<Outcome> outcomes, Moment injected,
                               long down) {
-        if (fault.clientImpact() == Fault.ClientImpact.NONE) {
+        if (fault.clientImpact() == Fault.ClientImpact.NONE || !perTryTimeout.isZero()) {
+            // With a per-try timeout, a request whose try the fault swallows is answered by another backend.
             recorder.noClientErrors(stage, outcomes, 4);
             return;
         }

@@ -52,6 +52,12 @@ public final class Stage implements AutoCloseable {
      */
     public static Stage start(String name, int backendCount, HealthRules rules, Duration responseTimeout)
             throws IOException, InterruptedException {
+        return start(name, backendCount, rules, responseTimeout, Duration.ZERO);
+    }
+
+    /** As {@link #start(String, int, HealthRules, Duration)}, with maitre's {@code retries.perTryTimeout}. */
+    public static Stage start(String name, int backendCount, HealthRules rules, Duration responseTimeout,
+                              Duration perTryTimeout) throws IOException, InterruptedException {
         if (backendCount < 1) {
             throw new IllegalArgumentException("backendCount: " + backendCount + " (expected: >= 1)");
         }
@@ -68,7 +74,7 @@ public final class Stage implements AutoCloseable {
                 stage.links.add(link);
                 addresses.add(link.address());
             }
-            stage.maitre = StagedMaitre.start(new MaitreConfig(addresses, rules, responseTimeout));
+            stage.maitre = StagedMaitre.start(new MaitreConfig(addresses, rules, responseTimeout, perTryTimeout));
             stage.startMillis = System.currentTimeMillis();
             stage.startNanos = System.nanoTime();
             for (int i = 0; i < backendCount; i++) {

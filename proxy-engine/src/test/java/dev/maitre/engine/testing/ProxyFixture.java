@@ -158,13 +158,19 @@ public final class ProxyFixture implements AutoCloseable {
         }
 
         public Builder retries(int attempts) {
-            retries = new RetryConfig(attempts, retries.nonIdempotent());
+            retries = new RetryConfig(attempts, retries.nonIdempotent(), retries.perTryTimeout());
             return this;
         }
 
         /** Whether non-idempotent requests may be sent again ({@code retries.nonIdempotent}). */
         public Builder nonIdempotentRetries(boolean value) {
-            retries = new RetryConfig(retries.attempts(), value);
+            retries = new RetryConfig(retries.attempts(), value, retries.perTryTimeout());
+            return this;
+        }
+
+        /** How long one try may wait for an answer head before another backend gets the request. */
+        public Builder perTryTimeout(Duration value) {
+            retries = new RetryConfig(retries.attempts(), retries.nonIdempotent(), value);
             return this;
         }
 
