@@ -1,6 +1,7 @@
 package dev.maitre.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,13 +10,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The walls between the engine's packages. {@code engine.http} (the HTTP exchange) and
  * {@code engine.tcp} (the L4 relay) are features that never use each other; what both need lives in
- * shared packages (upstream, pool, balance, route, transport), which never reach back into either.
+ * shared packages (listener, upstream, pool, balance, route, transport), which never reach back into
+ * either, and which are layered: listener above upstream above pool and balance above transport.
  */
 class EnginePackageWallsTest {
 
     private static final String HTTP = "dev.maitre.engine.http..";
     private static final String TCP = "dev.maitre.engine.tcp..";
-    private static final String[] SHARED = {"dev.maitre.engine.upstream..", "dev.maitre.engine.pool..",
+    private static final String LISTENER = "dev.maitre.engine.listener..";
+    private static final String UPSTREAM = "dev.maitre.engine.upstream..";
+    private static final String POOL = "dev.maitre.engine.pool..";
+    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL,
         "dev.maitre.engine.balance..", "dev.maitre.engine.route..", "dev.maitre.engine.transport.."};
 
     private static JavaClasses engine;
@@ -44,5 +49,25 @@ class EnginePackageWallsTest {
         noClasses().that().resideInAnyPackage(SHARED).should().dependOnClassesThat().resideInAnyPackage(HTTP, TCP)
                 .because("upstream, pool, balance, route and transport serve both features alike")
                 .check(engine);
+    }
+
+    @Test
+    void theSharedPackagesAreLayered() {
+        noClasses().that().resideInAnyPackage(UPSTREAM, POOL).should().dependOnClassesThat().resideInAPackage(LISTENER)
+                .because("a listener uses the upstream side, not the reverse")
+                .check(engine);
+        noClasses().that().resideInAPackage(POOL).should().dependOnClassesThat().resideInAPackage(UPSTREAM)
+                .because("the pools open and keep connections; picking and retrying is the upstream side's")
+                .check(engine);
+        noClasses().that().resideInAnyPackage("dev.maitre.engine.balance..", "dev.maitre.engine.route..",
+                        "dev.maitre.engine.transport..")
+                .should().dependOnClassesThat().resideInAnyPackage(LISTENER, UPSTREAM, POOL)
+                .because("balancers, the router and the transport choice know nothing of connections or listeners")
+                .check(engine);
+    }
+
+    @Test
+    void theEnginesPackagesHaveNoCycles() {
+        slices().matching("dev.maitre.engine.(*)..").should().beFreeOfCycles().check(engine);
     }
 }

@@ -71,6 +71,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private boolean waitingForWritable;
     /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
     private boolean wantsMessage;
+    /** {@link #requestRead} is serving; a call from within sets {@link #readAgain} instead of recursing. */
+    private boolean reading;
+    private boolean readAgain;
     private ClientHop hop = ClientHop.UNKNOWN;
 
     ClientConnectionHandler(HttpListenerContext listener, ClientResponseEncoder encoder) {
@@ -176,9 +179,30 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
      * Asks for the next message from the client. With auto-read off, a read cycle can end without
      * a message (a request head split over several packets, a TLS record); the request stands
      * until a message comes.
+     *
+     * <p>Handling a message can ask for the next one before it returns (maitre's own answer to a
+     * pipelined request finishes at once, and the next waits here already): such a call only marks
+     * that one more is wanted, and the outermost call serves them in a loop, so a run of pipelined
+     * requests never deepens the stack.
      */
     @Override
     public void requestRead() {
+        if (reading) {
+            readAgain = true;
+            return;
+        }
+        reading = true;
+        try {
+            do {
+                readAgain = false;
+                readOne();
+            } while (readAgain);
+        } finally {
+            reading = false;
+        }
+    }
+
+    private void readOne() {
         Object next = held == null ? null : held.poll();
         if (next != null) {
             handle(next);
