@@ -7,9 +7,8 @@ package dev.maitre.engine.http;
  * @param address the peer's IP address as text ({@code -} when unknown)
  * @param trusted whether the peer is one of the listener's {@code trustedProxies}, whose forwarding
  *     headers are kept and extended rather than replaced
- * @param port the port the peer connected to, as text, for {@code X-Forwarded-Port}
  */
-record ClientHop(String address, boolean trusted, String port) {
+record ClientHop(String address, boolean trusted) {
 
-    static final ClientHop UNKNOWN = new ClientHop("-", false, "-");
+    static final ClientHop UNKNOWN = new ClientHop("-", false);
 }

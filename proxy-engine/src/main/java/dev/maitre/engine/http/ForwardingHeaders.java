@@ -5,12 +5,14 @@ import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
- * Tells the backend who the client is. From a peer the listener does not trust, nothing the client
- * said about itself survives: {@code X-Forwarded-For}, {@code X-Real-IP}, {@code X-Forwarded-Proto},
- * {@code -Host}, {@code -Port} and {@code Forwarded} are set to what maitre saw, and
- * {@code X-Forwarded-Prefix} is removed. From a trusted proxy they are kept: the peer's address is
- * appended to {@code X-Forwarded-For}, an element is appended to {@code Forwarded} (RFC 7239), and the
- * others are only set when the proxy sent none.
+ * Tells the backend who the client is, with the headers nginx, HAProxy and Envoy users expect:
+ * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}. From a peer the listener does not trust,
+ * nothing the client said about itself survives: those three are set to what maitre saw, and the
+ * forwarding headers maitre does not add ({@code Forwarded}, {@code X-Real-IP},
+ * {@code X-Forwarded-Port}, {@code -Prefix}) are removed, since a backend could believe them. From a
+ * trusted proxy they are kept: the peer's address is appended to {@code X-Forwarded-For}, an element
+ * to a {@code Forwarded} chain the proxy started (RFC 7239), and proto and host are set only when
+ * the proxy sent none.
  */
 final class ForwardingHeaders {
 
@@ -45,27 +47,27 @@ final class ForwardingHeaders {
 
     private void replace(HttpHeaders headers, ClientHop hop, String host) {
         headers.set(X_FORWARDED_FOR, hop.address());
-        headers.set(X_REAL_IP, hop.address());
         headers.set(X_FORWARDED_PROTO, scheme);
         if (host != null) {
             headers.set(X_FORWARDED_HOST, host);
         } else {
             headers.remove(X_FORWARDED_HOST);
         }
-        headers.set(X_FORWARDED_PORT, hop.port());
+        headers.remove(FORWARDED);
+        headers.remove(X_REAL_IP);
+        headers.remove(X_FORWARDED_PORT);
         headers.remove(X_FORWARDED_PREFIX);
-        headers.set(FORWARDED, forwardedElement(hop.address(), host));
     }
 
     private void extend(HttpHeaders headers, ClientHop hop, String host) {
         headers.set(X_FORWARDED_FOR, appended(headers.getAll(X_FORWARDED_FOR), hop.address()));
-        headers.set(FORWARDED, appended(headers.getAll(FORWARDED), forwardedElement(hop.address(), host)));
-        setIfAbsent(headers, X_REAL_IP, hop.address());
+        if (headers.contains(FORWARDED)) {
+            headers.set(FORWARDED, appended(headers.getAll(FORWARDED), forwardedElement(hop.address(), host)));
+        }
         setIfAbsent(headers, X_FORWARDED_PROTO, scheme);
         if (host != null) {
             setIfAbsent(headers, X_FORWARDED_HOST, host);
         }
-        setIfAbsent(headers, X_FORWARDED_PORT, hop.port());
     }
 
     private static void setIfAbsent(HttpHeaders headers, AsciiString name, String value) {

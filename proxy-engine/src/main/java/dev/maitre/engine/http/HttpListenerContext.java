@@ -18,8 +18,6 @@ public final class HttpListenerContext extends ListenerContext {
 
     private volatile RoutingTable table;
     private volatile Forwarding forwarding;
-    /** The listening port as text, kept so that connections share one string. */
-    private volatile LocalPort localPort;
     private final LongAdder clientTimeouts = new LongAdder();
 
     /** How this listener's requests are rewritten for backends, and whose forwarding headers it trusts. */
@@ -29,9 +27,6 @@ public final class HttpListenerContext extends ListenerContext {
             return new Forwarding(new BackendRequest(config.tls() != null ? "https" : "http",
                     config.headers().allowUnderscores()), config.trustedProxies().toArray(IpRange[]::new));
         }
-    }
-
-    private record LocalPort(int port, String text) {
     }
 
     public HttpListenerContext(ListenerConfig config, SslContext ssl, RoutingTable table, Upstream upstream,
@@ -58,23 +53,16 @@ public final class HttpListenerContext extends ListenerContext {
         table = nextTable;
     }
 
-    /** The peer of a newly accepted connection: its address, whether it is trusted, the port it reached. */
+    /** The peer of a newly accepted connection: its address, and whether it is trusted. */
     ClientHop hopOf(Channel channel) {
         if (!(channel.remoteAddress() instanceof InetSocketAddress remote)) {
             return ClientHop.UNKNOWN;
         }
         IpRange[] trustedProxies = forwarding.trustedProxies();
         boolean trusted = trustedProxies.length > 0 && IpRange.anyContains(trustedProxies, remote.getAddress());
-        return new ClientHop(remote.getAddress().getHostAddress(), trusted, portText(channel));
+        return new ClientHop(remote.getAddress().getHostAddress(), trusted);
     }
 
-    private String portText(Channel channel) {
-        int port = channel.localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
-        LocalPort known = localPort;
-        if (known == null || known.port() != port) {
-            known = new LocalPort(port, Integer.toString(port));
-            localPort = known;
-        }
         return known.text();
     }
 

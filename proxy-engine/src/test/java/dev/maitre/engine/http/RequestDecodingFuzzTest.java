@@ -94,7 +94,7 @@ class RequestDecodingFuzzTest {
     private static void assertBackendReadsOneRequest(CountedBuffers alloc, Request request) {
         HttpRequest head = request.head();
         RequestTarget target = RequestTarget.parse(head);
-        new BackendRequest("http", false).rewrite(head, target, new ClientHop("192.0.2.1", false, "8080"));
+        new BackendRequest("http", false).rewrite(head, target, new ClientHop("192.0.2.1", false));
         byte[] encoded = encode(alloc, head, request);
         List<HttpObject> objects = run(alloc, new EmbeddedChannel(), () -> new HttpRequestDecoder(),
                 encoded, new int[] {encoded.length});
