@@ -63,9 +63,6 @@ public final class HttpListenerContext extends ListenerContext {
         return new ClientHop(remote.getAddress().getHostAddress(), trusted);
     }
 
-        return known.text();
-    }
-
     BackendRequest backendRequest() {
         return forwarding.backendRequest();
     }
