@@ -445,6 +445,26 @@ class ProxyExchangeTransitionsTest {
         assertThat(b.received()).isEmpty();
     }
 
+    @Test
+    void aTimerThatFiresBetweenTwoTriesIsArmedAgainByTheNextTry() {
+        Backend stale = pooled(A).reused();
+        Backend b = pooled(B);
+        start(get());
+        elapse(RESPONSE_TIMEOUT.minusSeconds(1));
+        // The fresh connection of the stale retry takes its connect timeout to fail; the exchange's
+        // deadline passes meanwhile, while no connection is attached.
+        onConnectFailure = () -> elapse(ClusterTimeouts.DEFAULT_CONNECT);
+
+        stale.channel.close();
+        assertThat(exchange.state()).isEqualTo(SENDING);
+        assertThat(b.received()).startsWith("GET /x");
+
+        elapse(RESPONSE_TIMEOUT);
+        assertThat(exchange.state()).isEqualTo(DONE);
+        assertThat(client.rejection).isEqualTo(Rejection.BACKEND_TIMEOUT);
+        assertThat(outcomes).containsExactly("CONNECT_FAILURE 0 a", "TIMEOUT 0 b");
+    }
+
     // The client goes away
 
     @Test
