@@ -108,7 +108,8 @@ class ProxyExchangeTransitionsTest {
 
     ProxyExchangeTransitionsTest() {
         clientLoop.freezeTime();
-        BackendConnector connector = new BackendConnector(Transport.NIO, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+        BackendConnector connector =
+                new BackendConnector(Transport.NIO, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         pools = new BackendPools(connector, cluster -> eligible);
         upstream = new Upstream(cluster -> eligible, outcome -> {
             outcomes.add(outcome.kind() + " " + outcome.status() + " "
@@ -221,6 +222,7 @@ class ProxyExchangeTransitionsTest {
         assertThat(client.finished).isTrue();
         assertThat(client.body()).isEqualTo("ok");
         assertThat(client.endedWithLastPart()).isTrue();
+        assertThat(client.flushes).isPositive();
         assertThat(outcomes).containsExactly("RESPONSE 200 a");
         assertThat(a.channel.isOpen()).isTrue();
         assertThat(pool(A).idleCount()).isEqualTo(1);
@@ -327,6 +329,39 @@ class ProxyExchangeTransitionsTest {
         assertThat(active.of(A.id())).isZero();
     }
 
+    @Test
+    void aBackendFailingRightAfterTheLastPartDoesNotFailTheAnswer() {
+        Backend a = pooled(A);
+        start(get());
+        a.read("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        assertThat(exchange.state()).isEqualTo(ENDING);
+
+        a.channel.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+
+        assertThat(exchange.state()).isEqualTo(DONE);
+        assertThat(client.finished).isTrue();
+        assertThat(client.aborted).isFalse();
+        assertThat(outcomes).containsExactly("RESPONSE 200 a");
+        assertThat(a.channel.isOpen()).isFalse();
+        assertThat(pool(A).idleCount()).isZero();
+    }
+
+    @Test
+    void anInvalidAnswerHeadAnswers502AndIsNotSentElsewhere() {
+        Backend a = pooled(A).reused();
+        Backend b = pooled(B);
+        start(get());
+
+        a.answer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+
+        assertThat(exchange.state()).isEqualTo(DONE);
+        assertThat(client.rejection).isEqualTo(Rejection.BACKEND_FAILED);
+        assertThat(client.statuses()).isEmpty();
+        assertThat(outcomes).containsExactly("INVALID_RESPONSE 0 a");
+        assertThat(a.channel.isOpen()).isFalse();
+        assertThat(b.received()).isEmpty();
+    }
+
     // SENDING: the request body
 
     @Test
@@ -376,6 +411,26 @@ class ProxyExchangeTransitionsTest {
         assertThat(a.channel.isOpen()).isFalse();
     }
 
+    @Test
+    void aBodyPieceArrivingBetweenTwoTriesGoesOutWithTheNextTrysHead() {
+        retries = new RetryConfig(RetryConfig.DEFAULT_ATTEMPTS, true);
+        Backend stale = pooled(A).reused();
+        Backend b = pooled(B);
+        start(post("Transfer-Encoding", "chunked"));
+        exchange.onRequestContent(piece("hel"));
+        assertThat(client.readRequests).isEqualTo(2);
+        // The piece read for the first try arrives while the next connection is being opened.
+        onConnectFailure = () -> exchange.onRequestContent(last("lo"));
+
+        stale.channel.close();
+
+        assertThat(exchange.state()).isEqualTo(SENDING);
+        assertThat(b.received()).startsWith("POST /x HTTP/1.1\r\n")
+                .endsWith("\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n");
+        assertThat(b.flushes).isEqualTo(1);
+        assertThat(client.readRequests).as("the body is complete").isEqualTo(2);
+    }
+
     // Timers on virtual time
 
     @Test
@@ -407,6 +462,39 @@ class ProxyExchangeTransitionsTest {
         assertThat(listener.clientTimeouts()).isEqualTo(1);
         assertThat(outcomes).isEmpty();
         assertThat(a.channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aBackendSilentMidAnswerForTheResponseTimeoutCutsTheClientOff() {
+        Backend a = pooled(A);
+        start(get());
+        a.answer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+
+        elapse(RESPONSE_TIMEOUT);
+
+        assertThat(exchange.state()).isEqualTo(DONE);
+        assertThat(client.aborted).isTrue();
+        assertThat(client.rejection).isNull();
+        assertThat(outcomes).containsExactly("TIMEOUT 200 a");
+        assertThat(a.channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aClientThatTakesNoAnswerIsCutOffAfterTheClientTimeoutNotTheResponseTimeout() {
+        Backend a = pooled(A);
+        start(get());
+        client.writable = false;
+        a.answer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+
+        elapse(RESPONSE_TIMEOUT);
+        assertThat(exchange.state()).isEqualTo(RELAYING);
+
+        elapse(CLIENT_TIMEOUT.minus(RESPONSE_TIMEOUT));
+        assertThat(exchange.state()).isEqualTo(DONE);
+        assertThat(client.aborted).isTrue();
+        assertThat(listener.clientTimeouts()).isEqualTo(1);
+        assertThat(a.channel.isOpen()).isFalse();
+        assertThat(active.of(A.id())).isZero();
     }
 
     @Test
@@ -459,6 +547,7 @@ class ProxyExchangeTransitionsTest {
         assertThat(exchange.state()).isEqualTo(SENDING);
         assertThat(b.received()).startsWith("GET /x");
 
+        // b never answers: the response timeout, counted from the request sent to b, still applies.
         elapse(RESPONSE_TIMEOUT);
         assertThat(exchange.state()).isEqualTo(DONE);
         assertThat(client.rejection).isEqualTo(Rejection.BACKEND_TIMEOUT);
@@ -634,6 +723,7 @@ class ProxyExchangeTransitionsTest {
         Rejection rejection;
         boolean errorKeepAlive;
         boolean aborted;
+        boolean writable = true;
 
         List<Integer> statuses() {
             return written.stream().filter(HttpResponse.class::isInstance)
@@ -671,7 +761,7 @@ class ProxyExchangeTransitionsTest {
 
         @Override
         public boolean isWritable() {
-            return true;
+            return writable;
         }
 
         @Override
