@@ -63,6 +63,11 @@ final class ExchangeTimer {
         }
     }
 
+    /** The timer fired while no try was under way; the next {@link #arm} arms it again. */
+    void lapsed() {
+        armed = false;
+    }
+
     void cancel() {
         if (armed) {
             armed = false;

@@ -390,7 +390,13 @@ final class ProxyExchange implements UpstreamSelection.Subject {
      * a close).
      */
     void onTimer() {
-        if (state == State.DONE || !attempt.attached()) {
+        if (state == State.DONE) {
+            return;
+        }
+        if (!attempt.attached()) {
+            // Between two tries: the connection being opened has its own timeout, and the next try
+            // arms the timer again.
+            timer.lapsed();
             return;
         }
         boolean waitingOnClient = waitingForClientWritable || (!body.complete() && !waitingForBackendWritable);
