@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ProxyExchange implements UpstreamSelection.Subject {
 
-    private static final Logger ACCESS = LoggerFactory.getLogger("maitre.access");
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
     /** Where an exchange stands; see the class comment. */
@@ -47,13 +45,12 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     private final HttpListenerContext listener;
     private final ClusterRuntime cluster;
     private final HttpRequest request;
-    private final String requestLine;
+    private final AccessLogLine accessLogLine;
     private final boolean clientKeepAlive;
     private final boolean http10Client;
     private final boolean headRequest;
     private final boolean mayResend;
     private final boolean hostFromBackend;
-    private final long startNanos = System.nanoTime();
 
     private final UpstreamSelection upstream;
     private final UpstreamAttempt attempt = new UpstreamAttempt(this);
@@ -77,8 +74,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         this.listener = listener;
         this.cluster = cluster;
         this.request = request;
-        this.requestLine = accessLog
-                ? request.method() + " " + request.uri() + " " + request.protocolVersion() : null;
+        this.accessLogLine = AccessLogLine.of(accessLog, request);
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.http10Client = request.protocolVersion().minorVersion() == 0;
         this.headRequest = request.method().name().equals("HEAD");
@@ -472,12 +468,9 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     }
 
     private void logAccess() {
-        if (requestLine != null && ACCESS.isInfoEnabled()) {
-            Endpoint endpoint = upstream.endpoint();
-            ACCESS.info("{} \"{}\" {} {} {}ms {} {}", client.remoteAddress(), requestLine,
-                    ownStatus != 0 ? ownStatus : response.status(), response.bodyBytes(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), cluster.name(),
-                    endpoint == null ? "-" : endpoint.address());
+        if (accessLogLine != null) {
+            accessLogLine.write(client.remoteAddress(), ownStatus != 0 ? ownStatus : response.status(),
+                    response.bodyBytes(), cluster.name(), upstream.endpoint());
         }
     }
 }

@@ -1,0 +1,36 @@
+package dev.maitre.engine.http;
+
+import dev.maitre.api.balance.Endpoint;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's line in the access log ({@code maitre.access}): made only when the access log is on,
+ * written once, when the exchange ends.
+ */
+final class AccessLogLine {
+
+    private static final Logger ACCESS = LoggerFactory.getLogger("maitre.access");
+
+    private final String requestLine;
+    private final long startNanos = System.nanoTime();
+
+    private AccessLogLine(HttpRequest request) {
+        this.requestLine = request.method() + " " + request.uri() + " " + request.protocolVersion();
+    }
+
+    /** The line of {@code request}, or {@code null} when the access log is off. */
+    static AccessLogLine of(boolean accessLog, HttpRequest request) {
+        return accessLog ? new AccessLogLine(request) : null;
+    }
+
+    void write(String client, int status, long bodyBytes, String cluster, Endpoint endpoint) {
+        if (ACCESS.isInfoEnabled()) {
+            ACCESS.info("{} \"{}\" {} {} {}ms {} {}", client, requestLine, status, bodyBytes,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), cluster,
+                    endpoint == null ? "-" : endpoint.address());
+        }
+    }
+}
