@@ -1,6 +1,5 @@
 package dev.maitre.engine.http;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,17 +7,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +22,11 @@ import org.slf4j.LoggerFactory;
  * hands it to a {@link ProxyExchange}, and keeps the connection alive or closes it afterwards. Also
  * owns the client-side timeouts: the time to send a request head and the keep-alive idle time.
  *
- * <p>Pipelined requests are answered in order because the next request is only read once the
- * current exchange has finished, and only once the client connection is writable: a client that
- * sends requests and reads no answer gets no more than the write buffer holds. With auto-read off,
- * the decoder may still produce more messages from one read than were asked for (a request head and
- * its end, pipelined requests); those wait here until asked for, one message per
- * {@link #requestRead()}. At most {@code limits.pipelinedRequests} requests wait; beyond them the
- * decoder stops (see {@link StrictRequestDecoder#decodeLeftover()}) and nothing more is read.
+ * <p>Pipelined requests are answered in order because the next request is only taken
+ * ({@link RequestPull}) once the current exchange has finished, and only once the client connection
+ * is writable: a client that sends requests and reads no answer gets no more than the write buffer
+ * holds. At most {@code limits.pipelinedRequests} requests wait; beyond them the decoder stops (see
+ * {@link StrictRequestDecoder#decodeLeftover()}) and nothing more is read.
  *
  * <p>When the client's input ends, the request being answered is still answered if it was complete
  * (requests waiting behind it are dropped); one that the end cuts short can never be completed, so
@@ -44,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * extra handlers in the pipeline, no listener or promise per connection.
  */
 final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
-        implements ClientSide, ConnectionDeadline.Owner {
+        implements ClientSide, RequestPull.Consumer, ConnectionDeadline.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
 
@@ -55,7 +47,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private final ClientResponseEncoder encoder;
 
     private ChannelHandlerContext ctx;
-    private StrictRequestDecoder decoder;
+    private RequestPull pull;
     private ProxyExchange exchange;
     /** The connection's one timer: request head, keep-alive idle, or the current exchange's response timeout. */
     private ConnectionDeadline deadline;
@@ -65,15 +57,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private boolean bytesSinceLastRequest;
     private boolean closing;
     private boolean inputShutdown;
-    /** Messages decoded but not yet asked for; {@code null} until there is one. */
-    private HeldMessages held;
     /** An exchange finished while the client had not taken its answer: the next one waits for writability. */
     private boolean waitingForWritable;
-    /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
-    private boolean wantsMessage;
-    /** {@link #requestRead} is serving; a call from within sets {@link #readAgain} instead of recursing. */
-    private boolean reading;
-    private boolean readAgain;
     private ClientHop hop = ClientHop.UNKNOWN;
 
     ClientConnectionHandler(HttpListenerContext listener, ClientResponseEncoder encoder) {
@@ -84,7 +69,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.decoder = ctx.pipeline().get(StrictRequestDecoder.class);
+        this.pull = new RequestPull(ctx, ctx.pipeline().get(StrictRequestDecoder.class), this);
         this.deadline = new ConnectionDeadline(ctx.executor(), this);
         hop = listener.hopOf(ctx.channel());
         armHeadTimer();
@@ -101,22 +86,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!wantsMessage) {
-            hold(msg);
-            return;
-        }
-        wantsMessage = false;
-        handle(msg);
+        pull.onMessage(msg);
     }
 
-    private void hold(Object msg) {
-        if (held == null) {
-            held = new HeldMessages();
-        }
-        held.add(msg);
-    }
-
-    private void handle(Object msg) {
+    @Override
+    public void handle(Object msg) {
         if (closing) {
             ReferenceCountUtil.release(msg);
             requestRead();
@@ -175,61 +149,19 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         exchange.start();
     }
 
-    /**
-     * Asks for the next message from the client. With auto-read off, a read cycle can end without
-     * a message (a request head split over several packets, a TLS record); the request stands
-     * until a message comes.
-     *
-     * <p>Handling a message can ask for the next one before it returns (maitre's own answer to a
-     * pipelined request finishes at once, and the next waits here already): such a call only marks
-     * that one more is wanted, and the outermost call serves them in a loop, so a run of pipelined
-     * requests never deepens the stack.
-     */
+    /** Asks for the next message from the client (see {@link RequestPull}). */
     @Override
     public void requestRead() {
-        if (reading) {
-            readAgain = true;
-            return;
-        }
-        reading = true;
-        try {
-            do {
-                readAgain = false;
-                readOne();
-            } while (readAgain);
-        } finally {
-            reading = false;
-        }
-    }
-
-    private void readOne() {
-        Object next = held == null ? null : held.poll();
-        if (next != null) {
-            handle(next);
-            return;
-        }
-        wantsMessage = true;
-        if (decoder != null) {
-            decoder.decodeLeftover();
-        }
-        if (!wantsMessage) {
-            return;
-        }
-        if (inputShutdown) {
-            noMoreInput();
-        } else {
-            ctx.read();
-        }
+        pull.request();
     }
 
     /** Whether the decoder may produce another request: fewer than {@code limits.pipelinedRequests} wait. */
     boolean takesMoreRequests() {
-        return held == null || held.requests() < listener.config().limits().pipelinedRequests();
+        return pull == null || pull.takesMoreRequests(listener.config().limits().pipelinedRequests());
     }
 
-    /** A message was asked for and the client's input has ended: none will come. */
-    private void noMoreInput() {
-        wantsMessage = false;
+    @Override
+    public void noMoreInput() {
         if (exchange != null) {
             // The request body can never be completed: the backend connection is let go at once.
             exchange.onClientClosed();
@@ -239,22 +171,15 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** Whether the end of a request was decoded and waits here: the current request's, if it is incomplete. */
-    private boolean holdsRequestEnd() {
-        return held != null && held.holdsRequestEnd();
-    }
-
     private void releaseHeld() {
-        if (held != null) {
-            held.releaseAll();
+        if (pull != null) {
+            pull.releaseHeld();
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (wantsMessage && ctx.channel().isActive()) {
-            ctx.read();
-        }
+        pull.onReadComplete();
         ctx.fireChannelReadComplete();
     }
 
@@ -380,9 +305,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
+            boolean wanted = pull.wantsMessage();
+            pull.inputEnded();
             if (closing) {
                 ctx.close();
-            } else if (wantsMessage || (exchange != null && exchange.awaitsBody() && !holdsRequestEnd())) {
+            } else if (wanted || (exchange != null && exchange.awaitsBody() && !pull.holdsRequestEnd())) {
                 // Also when the exchange is not asking right now (its backend is slow to take the body):
                 // the body can never be completed, so the backend connection need not wait for it.
                 noMoreInput();

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * backend read) and {@link State#DONE}. Each transition happens in one method here; the parts do the
  * work: {@link UpstreamAttempt} (the backend connection of the current try), {@link RequestBody}
  * (the request, its size limit and what is kept to send it again), {@link ResponseRelay} (the answer
- * framed for the client), {@link UpstreamSelection} (picks, retries, outcomes). The client connection
- * is reached only through {@link ClientSide}.
+ * framed for the client), {@link UpstreamSelection} (picks, the retry budget, outcomes),
+ * {@link RetryState} (where a failed try goes next), {@link ExchangeTimer} (its timeouts). The client
+ * connection is reached only through {@link ClientSide}.
  *
  * <p>Flow control: the client is asked for more only while the backend connection is writable; the
  * backend connection is read only while the client connection is writable. What the proxy holds is
@@ -49,20 +50,17 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     private final boolean clientKeepAlive;
     private final boolean http10Client;
     private final boolean headRequest;
-    private final boolean mayResend;
     private final boolean hostFromBackend;
 
     private final UpstreamSelection upstream;
     private final UpstreamAttempt attempt = new UpstreamAttempt(this);
     private final RequestBody body;
     private final ResponseRelay response;
+    private final RetryState retries;
 
     private final ExchangeTimer timer;
 
     private State state = State.CONNECTING;
-    private boolean staleRetryUsed;
-    /** What the client gets when no backend is left to try. */
-    private Rejection lastFailure = Rejection.BACKEND_FAILED;
     private boolean waitingForBackendWritable;
     private boolean waitingForClientWritable;
     /** The status of maitre's own answer, when it gave one. */
@@ -78,24 +76,16 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.http10Client = request.protocolVersion().minorVersion() == 0;
         this.headRequest = request.method().name().equals("HEAD");
-        this.mayResend = isIdempotent(request.method().name()) || cluster.config().retries().nonIdempotent();
         this.upstream = new UpstreamSelection(listener.upstream(), cluster, this);
         // A request without a body is complete with its head: the head and its end go to the backend
         // in one flush, and the client's end of the request, decoded after the head, is dropped.
         boolean bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
         this.body = new RequestBody(bodiless, listener.config().limits().maxBodyBytes());
         this.response = new ResponseRelay(client, headRequest, http10Client);
+        this.retries = new RetryState(upstream, body, request.method(), cluster.config().retries().nonIdempotent());
         this.timer = new ExchangeTimer(client, cluster.config().timeouts().response().toNanos(),
                 listener.config().timeouts().client().toNanos(), cluster.config().retries().perTryTimeout().toNanos());
         this.hostFromBackend = listener.backendRequest().rewrite(request, target, hop);
-    }
-
-    /** RFC 9110 §9.2.2: a request a server may receive twice with the effect of once. */
-    private static boolean isIdempotent(String method) {
-        return switch (method) {
-            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-            default -> false;
-        };
     }
 
     void start() {
@@ -128,7 +118,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
                 upstream.reportNoBackend(Rejection.NO_BACKEND.status().code());
                 fail(Rejection.NO_BACKEND);
             } else {
-                fail(lastFailure);
+                fail(retries.lastFailure());
             }
             return;
         }
@@ -138,8 +128,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     void onConnectFailed(Throwable cause) {
         LOG.debug("connect to {} failed: {}", upstream.endpoint(), cause.toString());
         upstream.report(Outcome.Kind.CONNECT_FAILURE, 0);
-        lastFailure = Rejection.BACKEND_FAILED;
-        if (upstream.takeRetry()) {
+        if (retries.afterConnectFailure()) {
             pickAndConnect();
         } else {
             fail(Rejection.BACKEND_FAILED);
@@ -232,8 +221,13 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             if (content.decoderResult().isFailure()) {
                 content.release();
                 backendFailed(attempt.channel().isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
-            } else if (response.onContent(content)) {
-                state = State.ENDING;
+            } else {
+                switch (response.onContent(content)) {
+                    case LAST -> state = State.ENDING;
+                    case INVALID -> backendFailed(Outcome.Kind.INVALID_RESPONSE);
+                    case MORE -> {
+                    }
+                }
             }
         }
     }
@@ -327,35 +321,19 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             finishQuietly();
             return;
         }
-        if (reused && !staleRetryUsed && canSendAgain() && kind != Outcome.Kind.INVALID_RESPONSE) {
-            // A pooled connection the backend closed as it was reused: most likely it closed it while
-            // idle and never read the request, but it may have, so only a request that may be sent
-            // again gets a fresh connection.
-            staleRetryUsed = true;
+        RetryState.Next next = retries.afterFailure(kind, reused);
+        if (next == RetryState.Next.FRESH_CONNECTION) {
             state = State.CONNECTING;
             upstream.restartAttempt();
             attempt.connectFresh(headRequest);
             return;
         }
         upstream.report(kind, 0);
-        lastFailure = Rejection.BACKEND_FAILED;
-        if (kind == Outcome.Kind.RESET && canSendAgain() && upstream.takeRetry()) {
-            // Closed or reset before any answer (a crashed backend behind a listener that accepts
-            // and closes): a request that may be sent again, whose body is still held, goes to
-            // another backend.
+        if (next == RetryState.Next.NEXT_BACKEND) {
             pickAndConnect();
-            return;
+        } else {
+            fail(retries.lastFailure());
         }
-        fail(Rejection.BACKEND_FAILED);
-    }
-
-    /**
-     * Whether the request may be sent to another connection after one failed before answering: its
-     * method is idempotent (RFC 9110 §9.2.2) or the cluster allows resending others
-     * ({@code retries.nonIdempotent}), and every body byte sent so far is still held.
-     */
-    private boolean canSendAgain() {
-        return mayResend && body.canResend();
     }
 
     /** The client went away: nothing more can be delivered. */
@@ -396,7 +374,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             return;
         }
         boolean waitingOnClient = waitingForClientWritable || (!body.complete() && !waitingForBackendWritable);
-        boolean tryLimited = state == State.SENDING && body.sent() && canSendAgain();
+        boolean tryLimited = state == State.SENDING && body.sent() && retries.canSendAgain();
         ExchangeTimer.Expired expired = timer.fired(waitingOnClient, tryLimited);
         if (expired == ExchangeTimer.Expired.NONE) {
             return;
@@ -405,8 +383,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         attempt.finish(false);
         if (expired == ExchangeTimer.Expired.TRY) {
             upstream.report(Outcome.Kind.TIMEOUT, 0);
-            lastFailure = Rejection.BACKEND_TIMEOUT;
-            if (upstream.takeRetry()) {
+            if (retries.afterSilentTry()) {
                 pickAndConnect();
             } else {
                 fail(Rejection.BACKEND_TIMEOUT);

@@ -2,9 +2,11 @@ package dev.maitre.engine.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Map;
 
 /**
  * Rewrites a backend's final response head for the client and decides how both connections go on:
@@ -37,6 +39,26 @@ final class ResponseFraming {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether every field value is free of leading and trailing whitespace (RFC 9110 §5.5). Netty
+     * unfolds an obsolete line folding of a backend's head or trailers into a value that can end
+     * in a space; passed on, a client that trims it would read another value than maitre did.
+     */
+    static boolean hasCleanFieldValues(HttpHeaders headers) {
+        for (Map.Entry<String, String> field : headers) {
+            String value = field.getValue();
+            int last = value.length() - 1;
+            if (last >= 0 && (isWhitespace(value.charAt(0)) || isWhitespace(value.charAt(last)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /**

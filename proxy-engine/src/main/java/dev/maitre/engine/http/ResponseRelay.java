@@ -57,7 +57,8 @@ final class ResponseRelay {
     Head onHead(HttpResponse response, boolean keepAliveWanted) {
         int code = response.status().code();
         if (code < 100 || code == 101 || response.protocolVersion().majorVersion() != 1
-                || !ResponseFraming.isValidReasonPhrase(response.status().reasonPhrase())) {
+                || !ResponseFraming.isValidReasonPhrase(response.status().reasonPhrase())
+                || !ResponseFraming.hasCleanFieldValues(response.headers())) {
             // maitre never forwards Upgrade, so a switch of protocols is not a valid answer. A status
             // below 100 has no class (RFC 9110 §15): a client could take it for a final answer. A
             // control character in the reason phrase could end the status line early for a client.
@@ -83,8 +84,18 @@ final class ResponseRelay {
         return Head.FINAL;
     }
 
-    /** Relays a piece of a body; true when it was the final answer's last one. Takes {@code content}. */
-    boolean onContent(HttpContent content) {
+    /** What a piece of a body from the backend was. */
+    enum Part {
+        /** Relayed, or dropped as part of no final answer; more follows. */
+        MORE,
+        /** The final answer's last part, relayed. */
+        LAST,
+        /** The last part, with trailers a client would read otherwise than maitre: not relayed. */
+        INVALID
+    }
+
+    /** Relays a piece of a body. Takes {@code content}. */
+    Part onContent(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
         if (interim || !started) {
             // An interim answer's (empty) end, or a piece of no answer at all.
@@ -92,14 +103,18 @@ final class ResponseRelay {
             if (last) {
                 interim = false;
             }
-            return false;
+            return Part.MORE;
         }
         bodyBytes += content.content().readableBytes();
         if (!last) {
             client.write(content);
-            return false;
+            return Part.MORE;
         }
         LastHttpContent end = (LastHttpContent) content;
+        if (!ResponseFraming.hasCleanFieldValues(end.trailingHeaders())) {
+            end.release();
+            return Part.INVALID;
+        }
         if (chunkedToClient || end.trailingHeaders().isEmpty()) {
             client.write(end);
         } else {
@@ -110,7 +125,7 @@ final class ResponseRelay {
             end.release();
             client.write(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        return true;
+        return Part.LAST;
     }
 
     /** The final answer's status; 0 before its head. */

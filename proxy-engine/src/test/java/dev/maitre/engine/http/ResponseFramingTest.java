@@ -5,6 +5,7 @@ import static dev.maitre.engine.http.ResponseFraming.CHUNKED_TO_CLIENT;
 import static dev.maitre.engine.http.ResponseFraming.CLIENT_KEEP_ALIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -175,5 +176,15 @@ class ResponseFramingTest {
         List<String> headers = new ArrayList<>();
         response.headers().forEach(h -> headers.add(h.getKey().toLowerCase(Locale.ROOT) + ": " + h.getValue()));
         return headers;
+    }
+
+    @org.junit.jupiter.api.Test
+    void fieldValuesThatAnUnfoldedLineLeftWithOuterWhitespaceAreNotClean() {
+        assertThat(ResponseFraming.hasCleanFieldValues(new DefaultHttpHeaders().add("X-A", "a b").add("X-B", "")))
+                .isTrue();
+        for (String value : List.of("a ", " a", "a\t", "\ta")) {
+            assertThat(ResponseFraming.hasCleanFieldValues(new DefaultHttpHeaders(false).add("X-A", value)))
+                    .as("'%s'", value).isFalse();
+        }
     }
 }

@@ -99,7 +99,8 @@ final class ResponseRelayModel {
         }
         int code = response.status().code();
         if (code < 100 || code == 101 || response.protocolVersion().majorVersion() != 1
-                || !ResponseFraming.isValidReasonPhrase(response.status().reasonPhrase())) {
+                || !ResponseFraming.isValidReasonPhrase(response.status().reasonPhrase())
+                || !ResponseFraming.hasCleanFieldValues(response.headers())) {
             fail();
             return false;
         }
@@ -207,6 +208,12 @@ final class ResponseRelayModel {
             return;
         }
         LastHttpContent end = (LastHttpContent) content;
+        if (!ResponseFraming.hasCleanFieldValues(end.trailingHeaders())) {
+            // Trailers a client would read otherwise: the answer is cut off, as for a bad chunk.
+            end.release();
+            state = State.ABORTED;
+            return;
+        }
         trailers = entries(end.trailingHeaders());
         if (chunkedToClient || end.trailingHeaders().isEmpty()) {
             client.writeOutbound(end);

@@ -1,0 +1,130 @@
+package dev.maitre.engine.http;
+
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * Takes a client connection's request one message at a time, with auto-read off. The decoder may
+ * produce more messages from one read than were asked for (a request head and its end, pipelined
+ * requests); those wait in {@link HeldMessages} until asked for, one per {@link #request()}. A read
+ * cycle can end without a message (a head split over packets, a TLS record); the request stands and
+ * is asked for again at the end of the cycle, so nothing waits for a timeout.
+ *
+ * <p>Handling a message can ask for the next one before it returns (maitre's own answer to a
+ * pipelined request finishes at once, and the next waits here already): such a call only marks
+ * that one more is wanted, and the outermost call serves them in a loop, so a run of pipelined
+ * requests never deepens the stack.
+ */
+final class RequestPull {
+
+    /** Where the messages asked for go. */
+    interface Consumer {
+        void handle(Object msg);
+
+        /** A message was asked for and the client's input has ended: none will come. */
+        void noMoreInput();
+    }
+
+    private final ChannelHandlerContext ctx;
+    private final StrictRequestDecoder decoder;
+    private final Consumer consumer;
+
+    /** Messages decoded but not yet asked for; {@code null} until there is one. */
+    private HeldMessages held;
+    /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
+    private boolean wantsMessage;
+    /** {@link #request} is serving; a call from within sets {@link #readAgain} instead of recursing. */
+    private boolean reading;
+    private boolean readAgain;
+    private boolean inputEnded;
+
+    RequestPull(ChannelHandlerContext ctx, StrictRequestDecoder decoder, Consumer consumer) {
+        this.ctx = ctx;
+        this.decoder = decoder;
+        this.consumer = consumer;
+    }
+
+    /** Asks for the next message. */
+    void request() {
+        if (reading) {
+            readAgain = true;
+            return;
+        }
+        reading = true;
+        try {
+            do {
+                readAgain = false;
+                pullOne();
+            } while (readAgain);
+        } finally {
+            reading = false;
+        }
+    }
+
+    private void pullOne() {
+        Object next = held == null ? null : held.poll();
+        if (next != null) {
+            consumer.handle(next);
+            return;
+        }
+        wantsMessage = true;
+        if (decoder != null) {
+            decoder.decodeLeftover();
+        }
+        if (!wantsMessage) {
+            return;
+        }
+        if (inputEnded) {
+            wantsMessage = false;
+            consumer.noMoreInput();
+        } else {
+            ctx.read();
+        }
+    }
+
+    /** A message from the decoder: handled if it was asked for, kept until it is otherwise. */
+    void onMessage(Object msg) {
+        if (!wantsMessage) {
+            if (held == null) {
+                held = new HeldMessages();
+            }
+            held.add(msg);
+            return;
+        }
+        wantsMessage = false;
+        consumer.handle(msg);
+    }
+
+    /** The end of a read cycle: one that brought no message asked for reads again. */
+    void onReadComplete() {
+        if (wantsMessage && ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    /** Whether a message is asked for and has not arrived. */
+    boolean wantsMessage() {
+        return wantsMessage;
+    }
+
+    /** The client's input ended: what is asked for from now on will never come. */
+    void inputEnded() {
+        inputEnded = true;
+        wantsMessage = false;
+    }
+
+    /** Whether fewer than {@code limit} requests wait, so the decoder may produce another. */
+    boolean takesMoreRequests(int limit) {
+        return held == null || held.requests() < limit;
+    }
+
+    /** Whether the end of a request was decoded and waits here: the current request's, if it is incomplete. */
+    boolean holdsRequestEnd() {
+        return held != null && held.holdsRequestEnd();
+    }
+
+    void releaseHeld() {
+        if (held != null) {
+            held.releaseAll();
+        }
+    }
+}
