@@ -122,7 +122,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             }
             return;
         }
-        attempt.start(listener.upstream().pools().pool(client.eventLoop(), next, cluster.config()), headRequest);
+        attempt.start(listener.upstream().pools().pool(client.eventLoop(), next, cluster.config()));
     }
 
     void onConnectFailed(Throwable cause) {
@@ -325,7 +325,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         if (next == RetryState.Next.FRESH_CONNECTION) {
             state = State.CONNECTING;
             upstream.restartAttempt();
-            attempt.connectFresh(headRequest);
+            attempt.connectFresh();
             return;
         }
         upstream.report(kind, 0);

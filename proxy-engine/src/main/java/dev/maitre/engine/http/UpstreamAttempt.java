@@ -26,25 +26,25 @@ final class UpstreamAttempt implements BackendConnection.Listener {
      * Starts a try on {@code pool}'s backend: attaches an idle pooled connection at once, or opens a
      * new one (the exchange hears {@code onConnected} or {@code onConnectFailed}).
      */
-    void start(BackendPool backendPool, boolean head) {
+    void start(BackendPool backendPool) {
         pool = backendPool;
         Channel idle = pool.pollIdle();
         if (idle != null) {
-            attach(idle, head);
+            attach(idle);
             exchange.onAttached();
         } else {
-            connectFresh(head);
+            connectFresh();
         }
     }
 
     /** Opens a new connection to the current backend (a pooled one failed before answering). */
-    void connectFresh(boolean head) {
+    void connectFresh() {
         ChannelFuture connect = pool.connect();
         connecting = connect;
-        connect.addListener(f -> onConnect(connect, head));
+        connect.addListener(f -> onConnect(connect));
     }
 
-    private void onConnect(ChannelFuture connect, boolean head) {
+    private void onConnect(ChannelFuture connect) {
         if (connect != connecting) {
             // Given up on meanwhile (the exchange ended): a good connection still serves others.
             if (connect.isSuccess()) {
@@ -57,11 +57,11 @@ final class UpstreamAttempt implements BackendConnection.Listener {
             exchange.onConnectFailed(connect.cause());
             return;
         }
-        attach(connect.channel(), head);
+        attach(connect.channel());
         exchange.onAttached();
     }
 
-    private void attach(Channel backend, boolean head) {
+    private void attach(Channel backend) {
         channel = backend;
         BackendConnection.of(backend).attach(this);
     }
