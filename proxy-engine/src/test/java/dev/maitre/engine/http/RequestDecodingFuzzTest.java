@@ -67,7 +67,9 @@ class RequestDecodingFuzzTest {
      */
     private static void assertSameReading(Outcome cut, Outcome whole, String how) {
         if (cut.end() == End.TOO_LONG && !cut.equals(whole)) {
-            assertThat(whole.accepted()).as("the same bytes " + how).startsWith(cut.accepted().toArray(new Request[0]));
+            // (AssertJ's startsWith refuses an empty prefix, which here means "nothing came before".)
+            assertThat(whole.accepted().subList(0, Math.min(cut.accepted().size(), whole.accepted().size())))
+                    .as("the same bytes " + how).isEqualTo(cut.accepted());
             return;
         }
         assertThat(cut).as("the same bytes " + how).isEqualTo(whole);
