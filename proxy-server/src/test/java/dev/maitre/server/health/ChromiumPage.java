@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -186,8 +187,26 @@ final class ChromiumPage implements AutoCloseable {
             browser.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        try (var files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        deleteProfile();
+    }
+
+    /**
+     * Chromium's helper processes can still be writing to the profile for a moment after the browser
+     * exited, so a file can vanish (or appear) during the walk: the walk is tried again a few times,
+     * and a temporary directory that is still not gone is left to the system.
+     */
+    private void deleteProfile() {
+        for (int attempt = 0; attempt < 5 && Files.exists(profile); attempt++) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }
