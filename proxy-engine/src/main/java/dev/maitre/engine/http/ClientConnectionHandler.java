@@ -49,9 +49,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private ChannelHandlerContext ctx;
     private RequestPull pull;
     private ProxyExchange exchange;
-    /** The connection's one timer: request head, keep-alive idle, or the current exchange's response timeout. */
+    /** The connection's one timer: request head, keep-alive idle, the current exchange's timeouts, closing. */
     private ConnectionDeadline deadline;
-    private DeadlineFor deadlineFor;
     private boolean awaitingHead = true;
     private boolean headTimerArmed;
     private boolean bytesSinceLastRequest;
@@ -123,7 +122,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private void onRequest(HttpRequest request) {
         awaitingHead = false;
         bytesSinceLastRequest = false;
-        cancelTimer();
+        deadline.clear();
         encoder.answeringHead(request.method().equals(HttpMethod.HEAD));
         boolean http10 = request.protocolVersion().minorVersion() == 0
                 && request.protocolVersion().majorVersion() == 1;
@@ -216,21 +215,21 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         if (!ctx.channel().isWritable()) {
             // The client has not taken the answers so far; reading and the next request wait for it.
             waitingForWritable = true;
-            armTimer(listener.config().timeouts().client().toNanos(), DeadlineFor.CLIENT);
+            deadline.set(listener.config().timeouts().client().toNanos(), ConnectionDeadline.Kind.CLIENT);
             return;
         }
         readNext();
     }
 
     private void readNext() {
-        armTimer(listener.config().timeouts().idle().toNanos(), DeadlineFor.IDLE);
+        deadline.set(listener.config().timeouts().idle().toNanos(), ConnectionDeadline.Kind.IDLE);
         requestRead();
     }
 
     /** Sends maitre's own answer, then goes on with the connection or closes it. */
     @Override
     public void respondWithError(Rejection rejection, boolean keepAlive, boolean http10) {
-        cancelTimer();
+        deadline.clear();
         boolean stayOpen = keepAlive && !listener.draining() && !inputShutdown;
         ctx.writeAndFlush(rejection.response(stayOpen, http10), ctx.voidPromise());
         exchangeFinished(stayOpen);
@@ -241,7 +240,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     public void abort() {
         exchange = null;
         closing = true;
-        cancelTimer();
+        deadline.clear();
         ctx.close();
     }
 
@@ -272,7 +271,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         closing = true;
         releaseHeld();
         // A client that takes nothing more would hold the connection open: it gets the client timeout.
-        armTimer(listener.config().timeouts().client().toNanos(), DeadlineFor.CLOSING);
+        deadline.set(listener.config().timeouts().client().toNanos(), ConnectionDeadline.Kind.CLOSING);
         // Writes complete in order: once this empty one is written, so is the last response.
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (!ctx.channel().isActive()) {
@@ -350,69 +349,46 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
 
     private void armHeadTimer() {
         headTimerArmed = true;
-        armTimer(listener.config().timeouts().requestHeader().toNanos(), DeadlineFor.HEAD);
+        deadline.set(listener.config().timeouts().requestHeader().toNanos(), ConnectionDeadline.Kind.HEAD);
     }
 
-    private void armTimer(long nanos, DeadlineFor what) {
-        deadlineFor = what;
-        deadline.set(nanos);
-    }
-
-    /** The current exchange waits on its backend for at most {@code nanos} (its response timeout). */
+    /** The current exchange waits for at most {@code nanos}. */
     @Override
     public void armExchangeTimer(long nanos) {
-        armTimer(nanos, DeadlineFor.EXCHANGE);
+        deadline.set(nanos, ConnectionDeadline.Kind.EXCHANGE);
     }
 
-    /** The current exchange no longer waits on its backend. */
+    /** The current exchange no longer waits on anything. */
     @Override
     public void cancelExchangeTimer() {
-        if (deadlineFor == DeadlineFor.EXCHANGE) {
-            cancelTimer();
-        }
+        deadline.clear(ConnectionDeadline.Kind.EXCHANGE);
     }
 
     @Override
-    public void onDeadline() {
-        DeadlineFor what = deadlineFor;
-        deadlineFor = null;
-        if (what == DeadlineFor.EXCHANGE) {
-            if (exchange != null) {
-                exchange.onTimer();
+    public void onDeadline(ConnectionDeadline.Kind kind) {
+        switch (kind) {
+            case EXCHANGE -> {
+                if (exchange != null) {
+                    exchange.onTimer();
+                }
             }
-            return;
-        }
-        if (what == DeadlineFor.CLIENT || what == DeadlineFor.CLOSING) {
-            if (what == DeadlineFor.CLIENT) {
-                listener.countClientTimeout();
+            case CLIENT, CLOSING -> {
+                if (kind == ConnectionDeadline.Kind.CLIENT) {
+                    listener.countClientTimeout();
+                }
+                closing = true;
+                ctx.close();
             }
-            closing = true;
-            ctx.close();
-            return;
+            case HEAD, IDLE -> {
+                if (!awaitingHead || closing) {
+                    return;
+                }
+                if (kind == ConnectionDeadline.Kind.HEAD && bytesSinceLastRequest) {
+                    respondWithError(Rejection.REQUEST_HEADER_TIMEOUT, false, false);
+                } else {
+                    ctx.close();
+                }
+            }
         }
-        if (!awaitingHead || closing) {
-            return;
-        }
-        if (what == DeadlineFor.HEAD && bytesSinceLastRequest) {
-            respondWithError(Rejection.REQUEST_HEADER_TIMEOUT, false, false);
-        } else {
-            ctx.close();
-        }
-    }
-
-    private void cancelTimer() {
-        if (deadlineFor != null) {
-            deadlineFor = null;
-            deadline.clear();
-        }
-    }
-
-    /**
-     * What the connection's deadline currently stands for: the request-header, keep-alive idle or
-     * response timeout, the client taking the answers so far before the next request starts, or a
-     * graceful close the client does not let finish.
-     */
-    private enum DeadlineFor {
-        HEAD, IDLE, EXCHANGE, CLIENT, CLOSING
     }
 }

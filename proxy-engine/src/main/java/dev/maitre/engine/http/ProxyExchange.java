@@ -7,6 +7,7 @@ import dev.maitre.engine.upstream.UpstreamSelection;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -23,12 +24,9 @@ import org.slf4j.LoggerFactory;
  * work: {@link UpstreamAttempt} (the backend connection of the current try), {@link RequestBody}
  * (the request, its size limit and what is kept to send it again), {@link ResponseRelay} (the answer
  * framed for the client), {@link UpstreamSelection} (picks, the retry budget, outcomes),
- * {@link RetryState} (where a failed try goes next), {@link ExchangeTimer} (its timeouts). The client
+ * {@link RetryState} (where a failed try goes next), {@link ExchangeTimer} (its timeouts),
+ * {@link ExchangeFlow} (backpressure both ways, which bounds what the exchange holds). The client
  * connection is reached only through {@link ClientSide}.
- *
- * <p>Flow control: the client is asked for more only while the backend connection is writable; the
- * backend connection is read only while the client connection is writable. What the proxy holds is
- * therefore bounded by the write-buffer high-water mark plus one read per direction.
  *
  * <p>Writes use the void promise: a failed write surfaces as {@code exceptionCaught} on its
  * connection, which ends the exchange either way.
@@ -59,10 +57,9 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     private final RetryState retries;
 
     private final ExchangeTimer timer;
+    private final ExchangeFlow flow;
 
     private State state = State.CONNECTING;
-    private boolean waitingForBackendWritable;
-    private boolean waitingForClientWritable;
     /** The status of maitre's own answer, when it gave one. */
     private int ownStatus;
 
@@ -85,6 +82,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         this.retries = new RetryState(upstream, body, request.method(), cluster.config().retries().nonIdempotent());
         this.timer = new ExchangeTimer(client, cluster.config().timeouts().response().toNanos(),
                 listener.config().timeouts().client().toNanos(), cluster.config().retries().perTryTimeout().toNanos());
+        this.flow = new ExchangeFlow(client, attempt, timer);
         this.hostFromBackend = listener.backendRequest().rewrite(request, target, hop);
     }
 
@@ -148,20 +146,11 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         backend.read();
         timer.arm();
         if (!body.complete()) {
-            requestMore();
+            flow.requestBody();
         }
     }
 
     // SENDING: the request body
-
-    private void requestMore() {
-        Channel backend = attempt.channel();
-        if (backend != null && !backend.isWritable()) {
-            waitingForBackendWritable = true;
-        } else {
-            client.requestRead();
-        }
-    }
 
     /** A piece of the request body from the client. */
     void onRequestContent(HttpContent content) {
@@ -169,64 +158,43 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             content.release();
             return;
         }
-        switch (body.accept(content)) {
-            case MALFORMED -> {
-                content.release();
-                abortRequest(Rejection.INCOMPLETE_BODY);
-                return;
+        switch (body.take(content, attempt.channel())) {
+            case MALFORMED -> abortRequest(Rejection.INCOMPLETE_BODY);
+            case TOO_LARGE -> abortRequest(Rejection.BODY_TOO_LARGE);
+            case UNSENDABLE -> abortRequest(Rejection.BACKEND_FAILED);
+            case MORE -> {
+                timer.progress();
+                flow.requestBody();
             }
-            case TOO_LARGE -> {
-                content.release();
-                abortRequest(Rejection.BODY_TOO_LARGE);
-                return;
+            case LAST -> timer.progress();
+            case HELD -> {
             }
-            default -> {
-            }
-        }
-        Channel backend = attempt.channel();
-        if (backend == null) {
-            // Between two tries the read already asked for still delivers; it is kept and sent once
-            // the next connection is there. No more is read meanwhile.
-            if (!body.holdBetweenTries(content)) {
-                content.release();
-                abortRequest(Rejection.BACKEND_FAILED);
-            }
-            return;
-        }
-        timer.progress();
-        body.forward(backend, content);
-        if (!body.complete()) {
-            requestMore();
         }
     }
 
     void onBackendWritabilityChanged() {
-        Channel backend = attempt.channel();
-        if (backend != null && backend.isWritable() && waitingForBackendWritable) {
-            waitingForBackendWritable = false;
-            timer.progress();
-            client.requestRead();
-        }
+        flow.backendWritabilityChanged();
     }
 
     // SENDING → RELAYING → ENDING: the answer
 
     void onBackendRead(Object msg) {
         timer.progress();
+        if (msg instanceof HttpObject decoded && decoded.decoderResult().isFailure()) {
+            // Cut short by the connection's end, or not HTTP at all.
+            ReferenceCountUtil.release(msg);
+            backendFailed(attempt.channel().isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
+            return;
+        }
         if (msg instanceof HttpResponse head && !onResponseHead(head)) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (msg instanceof HttpContent content) {
-            if (content.decoderResult().isFailure()) {
-                content.release();
-                backendFailed(attempt.channel().isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
-            } else {
-                switch (response.onContent(content)) {
-                    case LAST -> state = State.ENDING;
-                    case INVALID -> backendFailed(Outcome.Kind.INVALID_RESPONSE);
-                    case MORE -> {
-                    }
+            switch (response.onContent(content)) {
+                case LAST -> state = State.ENDING;
+                case INVALID -> backendFailed(Outcome.Kind.INVALID_RESPONSE);
+                case MORE -> {
                 }
             }
         }
@@ -234,10 +202,6 @@ final class ProxyExchange implements UpstreamSelection.Subject {
 
     /** Returns false when the head was rejected and the message must be dropped. */
     private boolean onResponseHead(HttpResponse head) {
-        if (head.decoderResult().isFailure()) {
-            backendFailed(attempt.channel().isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
-            return false;
-        }
         boolean keepAliveWanted = clientKeepAlive && body.complete() && !listener.draining() && !client.closing();
         switch (response.onHead(head, keepAliveWanted)) {
             case INVALID -> {
@@ -257,27 +221,15 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     void onBackendReadComplete() {
         if (state == State.ENDING) {
             complete(true);
-            return;
-        }
-        client.flush();
-        Channel backend = attempt.channel();
-        if (state == State.DONE || backend == null) {
-            return;
-        }
-        if (client.isWritable()) {
-            backend.read();
+        } else if (state != State.DONE) {
+            flow.backendReadComplete();
         } else {
-            waitingForClientWritable = true;
+            client.flush();
         }
     }
 
     void onClientWritabilityChanged() {
-        Channel backend = attempt.channel();
-        if (backend != null && client.isWritable() && waitingForClientWritable) {
-            waitingForClientWritable = false;
-            timer.progress();
-            backend.read();
-        }
+        flow.clientWritabilityChanged();
     }
 
     /**
@@ -373,7 +325,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             timer.lapsed();
             return;
         }
-        boolean waitingOnClient = waitingForClientWritable || (!body.complete() && !waitingForBackendWritable);
+        boolean waitingOnClient = flow.waitingOnClient(body.complete());
         boolean tryLimited = state == State.SENDING && body.sent() && retries.canSendAgain();
         ExchangeTimer.Expired expired = timer.fired(waitingOnClient, tryLimited);
         if (expired == ExchangeTimer.Expired.NONE) {
@@ -393,7 +345,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         boolean answering = state == State.RELAYING || state == State.ENDING;
         if (expired == ExchangeTimer.Expired.CLIENT) {
             listener.countClientTimeout();
-            if (answering || waitingForClientWritable) {
+            if (answering || flow.waitingForClient()) {
                 client.abort();
                 finishQuietly();
             } else {

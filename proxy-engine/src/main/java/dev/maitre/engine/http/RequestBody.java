@@ -12,16 +12,20 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 final class RequestBody {
 
-    /** What a piece of the body from the client means for the exchange. */
+    /** What became of a piece of the body from the client. */
     enum Piece {
-        /** Goes on to the backend; more follows. */
+        /** Sent to the backend; more follows. */
         MORE,
-        /** Goes on to the backend; the request is complete. */
+        /** Sent to the backend; the request is complete. */
         LAST,
+        /** Kept to go out with the head of the next try (no connection is attached now). */
+        HELD,
         /** The request is over the listener's {@code limits.maxBodyBytes}. */
         TOO_LARGE,
         /** The client's framing of the body was invalid (a bad chunk, say). */
-        MALFORMED
+        MALFORMED,
+        /** Arrived between two tries when the request could no longer be sent whole. */
+        UNSENDABLE
     }
 
     private final long maxBytes;
@@ -52,8 +56,33 @@ final class RequestBody {
         return replay.intact();
     }
 
-    /** Judges a piece from the client; the caller still owns it. */
-    Piece accept(HttpContent content) {
+    /**
+     * Takes a piece from the client: sends it on {@code backend}, keeping a copy while it can, or,
+     * between two tries ({@code backend} null), keeps it for the next one. A piece refused (too
+     * large, malformed, unsendable) is released.
+     */
+    Piece take(HttpContent content, Channel backend) {
+        Piece piece = judge(content);
+        if (piece == Piece.TOO_LARGE || piece == Piece.MALFORMED) {
+            content.release();
+            return piece;
+        }
+        if (backend == null) {
+            // The read already asked for still delivers between two tries; no more is read meanwhile.
+            if (!replay.intact()) {
+                content.release();
+                return Piece.UNSENDABLE;
+            }
+            replay.take(content);
+            return Piece.HELD;
+        }
+        replay.keepCopy(content);
+        backend.writeAndFlush(content, backend.voidPromise());
+        sent = complete;
+        return piece;
+    }
+
+    private Piece judge(HttpContent content) {
         if (content.decoderResult().isFailure()) {
             return Piece.MALFORMED;
         }
@@ -80,26 +109,6 @@ final class RequestBody {
         replay.writeTo(backend);
         sent = complete;
         backend.flush();
-    }
-
-    /** Sends a piece accepted by {@link #accept} to the current connection, keeping a copy while it can. */
-    void forward(Channel backend, HttpContent content) {
-        replay.keepCopy(content);
-        backend.writeAndFlush(content, backend.voidPromise());
-        sent = complete;
-    }
-
-    /**
-     * Keeps a piece that arrived while no connection is attached (between two tries), to send with
-     * the head on the next one; false when the request can no longer be sent whole, and the piece is
-     * left to the caller.
-     */
-    boolean holdBetweenTries(HttpContent content) {
-        if (!replay.intact()) {
-            return false;
-        }
-        replay.take(content);
-        return true;
     }
 
     /** No try will send the request again: what was kept for it is let go. */

@@ -19,11 +19,15 @@ class ConnectionDeadlineTest {
 
     private final EmbeddedChannel loop = new EmbeddedChannel();
     private int expiries;
+    private ConnectionDeadline.Kind lastExpired;
     private final ConnectionDeadline deadline;
 
     ConnectionDeadlineTest() {
         loop.freezeTime();
-        deadline = new ConnectionDeadline(loop.eventLoop(), () -> expiries++);
+        deadline = new ConnectionDeadline(loop.eventLoop(), kind -> {
+            expiries++;
+            lastExpired = kind;
+        });
     }
 
     @AfterEach
@@ -39,7 +43,7 @@ class ConnectionDeadlineTest {
 
     @Test
     void expiresAtTheDeadlineAndNotBefore() {
-        deadline.set(10 * SECOND);
+        deadline.set(10 * SECOND, ConnectionDeadline.Kind.IDLE);
 
         advance(10 * SECOND - 1);
         assertThat(expiries).isZero();
@@ -50,10 +54,10 @@ class ConnectionDeadlineTest {
 
     @Test
     void movingTheDeadlineLaterKeepsThePendingTaskAndExpiresAtTheNewDeadline() {
-        deadline.set(10 * SECOND);
+        deadline.set(10 * SECOND, ConnectionDeadline.Kind.IDLE);
         assertThat(advance(4 * SECOND)).isEqualTo(6 * SECOND);
 
-        deadline.set(10 * SECOND);
+        deadline.set(10 * SECOND, ConnectionDeadline.Kind.IDLE);
         // still the first task, due 6 s from now; a rescheduled one would be due in 10 s
         assertThat(loop.runScheduledPendingTasks()).isEqualTo(6 * SECOND);
 
@@ -69,8 +73,8 @@ class ConnectionDeadlineTest {
 
     @Test
     void movingTheDeadlineEarlierReschedulesTheTask() {
-        deadline.set(10 * SECOND);
-        deadline.set(3 * SECOND);
+        deadline.set(10 * SECOND, ConnectionDeadline.Kind.IDLE);
+        deadline.set(3 * SECOND, ConnectionDeadline.Kind.IDLE);
         assertThat(loop.runScheduledPendingTasks()).isEqualTo(3 * SECOND);
 
         // the task of the later deadline was cancelled: nothing is left after the expiry
@@ -82,7 +86,7 @@ class ConnectionDeadlineTest {
 
     @Test
     void aClearedDeadlineLetsItsPendingTaskRunWithoutEffect() {
-        deadline.set(10 * SECOND);
+        deadline.set(10 * SECOND, ConnectionDeadline.Kind.IDLE);
         deadline.clear();
         assertThat(loop.runScheduledPendingTasks()).isEqualTo(10 * SECOND);
 
@@ -92,10 +96,10 @@ class ConnectionDeadlineTest {
 
     @Test
     void aDeadlineSetAgainAfterClearReusesThePendingTask() {
-        deadline.set(10 * SECOND);
+        deadline.set(10 * SECOND, ConnectionDeadline.Kind.IDLE);
         deadline.clear();
         advance(2 * SECOND);
-        deadline.set(10 * SECOND);
+        deadline.set(10 * SECOND, ConnectionDeadline.Kind.IDLE);
         assertThat(loop.runScheduledPendingTasks()).isEqualTo(8 * SECOND);
 
         advance(8 * SECOND);
@@ -106,7 +110,7 @@ class ConnectionDeadlineTest {
 
     @Test
     void stopCancelsThePendingTask() {
-        deadline.set(10 * SECOND);
+        deadline.set(10 * SECOND, ConnectionDeadline.Kind.IDLE);
         deadline.stop();
         assertThat(loop.runScheduledPendingTasks()).isEqualTo(NO_TASK);
 
@@ -116,11 +120,11 @@ class ConnectionDeadlineTest {
 
     @Test
     void aDeadlineSetAfterAnExpiryExpiresAgain() {
-        deadline.set(SECOND);
+        deadline.set(SECOND, ConnectionDeadline.Kind.IDLE);
         advance(SECOND);
         assertThat(expiries).isEqualTo(1);
 
-        deadline.set(5 * SECOND);
+        deadline.set(5 * SECOND, ConnectionDeadline.Kind.IDLE);
         assertThat(loop.runScheduledPendingTasks()).isEqualTo(5 * SECOND);
         advance(5 * SECOND - 1);
         assertThat(expiries).isEqualTo(1);
@@ -130,9 +134,34 @@ class ConnectionDeadlineTest {
 
     @Test
     void anExpiryIsToldOnce() {
-        deadline.set(SECOND);
+        deadline.set(SECOND, ConnectionDeadline.Kind.IDLE);
         advance(SECOND);
         advance(60 * SECOND);
+        assertThat(expiries).isEqualTo(1);
+    }
+
+    @Test
+    void anExpiryNamesWhatTheDeadlineStoodFor() {
+        deadline.set(SECOND, ConnectionDeadline.Kind.HEAD);
+        deadline.set(2 * SECOND, ConnectionDeadline.Kind.EXCHANGE);
+        assertThat(deadline.kind()).isEqualTo(ConnectionDeadline.Kind.EXCHANGE);
+
+        advance(2 * SECOND);
+        assertThat(expiries).isEqualTo(1);
+        assertThat(lastExpired).isEqualTo(ConnectionDeadline.Kind.EXCHANGE);
+        assertThat(deadline.kind()).isNull();
+    }
+
+    @Test
+    void clearingAnotherKindLeavesTheDeadline() {
+        deadline.set(SECOND, ConnectionDeadline.Kind.IDLE);
+        deadline.clear(ConnectionDeadline.Kind.EXCHANGE);
+        advance(SECOND);
+        assertThat(lastExpired).isEqualTo(ConnectionDeadline.Kind.IDLE);
+
+        deadline.set(SECOND, ConnectionDeadline.Kind.EXCHANGE);
+        deadline.clear(ConnectionDeadline.Kind.EXCHANGE);
+        advance(SECOND);
         assertThat(expiries).isEqualTo(1);
     }
 }
