@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
-"""Compares two JMH JSON results (-rf json) and fails when a benchmark got worse by more than a threshold.
+"""Compares maitre's cost over a direct connection between two JMH runs, and fails on a regression.
 
-usage: compare-jmh.py BASELINE.json CURRENT.json [--threshold 0.10]
+usage: compare-jmh.py [BASE.json] HEAD.json [--threshold 0.15]
 
-A benchmark is one JMH result: its name, its mode and its parameters. Only the primary score is
-compared. Whether higher is better follows the mode: throughput (thrpt) is higher-is-better, the
-time modes (avgt, sample, ss) lower-is-better. A benchmark in only one of the files is listed, not
-failed: adding or removing one is not a regression.
+Each file is JMH's JSON output (-rf json). The benchmarks that run the proxy path measure it twice
+in the same run: with target=DIRECT the client talks to the backend itself, with target=MAITRE it
+goes through maitre. Raw scores move with the machine (a shared runner is faster or slower from run
+to run, and within a run); the ratio MAITRE/DIRECT of the same run mostly does not, so that ratio
+is what is compared: for every proxied result, the direct result with the same benchmark, mode and
+other parameters, from the same file.
 
-Exit status: 0 no regression, 1 at least one regression beyond the threshold, 2 bad input.
+With one file, prints its ratios. With two, compares each ratio of HEAD with the same ratio of BASE
+and fails when one got worse by more than the threshold (a fraction of BASE's ratio). Throughput
+(thrpt): a higher ratio is better; the time modes (avgt, sample, ss): a lower one. A proxied result
+without a direct counterpart in its own file, and a benchmark without a target parameter (no
+direct baseline, e.g. the balancer picks), is listed as unchecked: no baseline is made up for it.
+A ratio in only one of the files is listed, not failed: adding or removing a benchmark is not a
+regression.
+
+Exit status: 0 no regression, 1 at least one ratio worse beyond the threshold, 2 bad input.
 """
 
 import argparse
@@ -16,23 +26,8 @@ import json
 import sys
 
 HIGHER_IS_BETTER = {"thrpt": True, "avgt": False, "sample": False, "ss": False}
-
-
-def key(result):
-    params = result.get("params") or {}
-    named = ",".join(f"{name}={params[name]}" for name in sorted(params))
-    return f"{result['benchmark']} [{result['mode']}]" + (f" {{{named}}}" if named else "")
-
-
-def load(path):
-    with open(path) as f:
-        results = json.load(f)
-    if not isinstance(results, list):
-        raise ValueError(f"{path}: expected a JSON array of JMH results (-rf json)")
-    by_key = {}
-    for result in results:
-        by_key[key(result)] = result
-    return by_key
+DIRECT = "DIRECT"
+DEFAULT_THRESHOLD = 0.15
 
 
 def higher_is_better(result):
@@ -43,65 +38,158 @@ def higher_is_better(result):
     return not result["primaryMetric"]["scoreUnit"].endswith("/op")
 
 
-def change(baseline, current):
-    """How much worse current is than baseline, as a fraction (negative: better)."""
-    before = baseline["primaryMetric"]["score"]
-    after = current["primaryMetric"]["score"]
-    if before == 0:
-        return 0.0
-    if higher_is_better(current):
-        return (before - after) / before
-    return (after - before) / before
+def short(benchmark):
+    """dev.maitre.bench.proxy.HttpProxyBenchmark.oneConnection -> HttpProxyBenchmark.oneConnection"""
+    return ".".join(benchmark.split(".")[-2:])
 
 
-def compare(baseline, current, threshold):
-    """Returns (lines, regressions): a report line per benchmark and the keys that regressed."""
+def figure(score):
+    return f"{score:,.0f}" if abs(score) >= 1000 else f"{score:.4g}"
+
+
+def key(result):
+    """The benchmark, its mode and its parameters but the target: what a proxied result and its
+    direct counterpart share."""
+    params = {k: v for k, v in (result.get("params") or {}).items() if k != "target"}
+    named = ",".join(f"{name}={params[name]}" for name in sorted(params))
+    return f"{short(result['benchmark'])} [{result['mode']}]" + (f" {{{named}}}" if named else "")
+
+
+def load(path):
+    with open(path) as f:
+        results = json.load(f)
+    if not isinstance(results, list):
+        raise ValueError(f"{path}: expected a JSON array of JMH results (-rf json)")
+    for result in results:
+        if not isinstance(result, dict) or "benchmark" not in result or "mode" not in result \
+                or "score" not in result.get("primaryMetric", {}):
+            raise ValueError(f"{path}: not a JMH result (no benchmark, mode or primaryMetric.score): "
+                             f"{json.dumps(result)[:200]}")
+    return results
+
+
+class Ratio:
+    """A proxied score over its direct counterpart's, both from one run."""
+
+    def __init__(self, proxied, direct):
+        self.target = proxied["params"]["target"]
+        self.mode = proxied["mode"]
+        self.unit = proxied["primaryMetric"]["scoreUnit"]
+        self.higher_is_better = higher_is_better(proxied)
+        self.proxied = proxied["primaryMetric"]["score"]
+        self.direct = direct["primaryMetric"]["score"]
+        self.value = self.proxied / self.direct
+
+    def describe(self):
+        return (f"{self.target.lower()}/direct {self.value:.3f} "
+                f"({figure(self.proxied)} / {figure(self.direct)} {self.unit})")
+
+
+def ratios(results):
+    """Returns (ratios, unchecked): the ratio of every proxied result that has a direct counterpart,
+    by key, and a line for each result or benchmark left unchecked."""
+    direct = {}
+    proxied = []
+    no_target = {}
+    for result in results:
+        target = (result.get("params") or {}).get("target")
+        if target is None:
+            name = f"{short(result['benchmark'])} [{result['mode']}]"
+            no_target[name] = no_target.get(name, 0) + 1
+        elif target == DIRECT:
+            direct[key(result)] = result
+        else:
+            proxied.append(result)
+    by_key = {}
+    unchecked = []
+    for result in proxied:
+        name = key(result)
+        baseline = direct.get(name)
+        if baseline is None:
+            unchecked.append(f"{name} target={result['params']['target']}: "
+                             "no direct counterpart (target=DIRECT, same parameters) in the same run")
+        elif baseline["primaryMetric"]["scoreUnit"] != result["primaryMetric"]["scoreUnit"]:
+            unchecked.append(f"{name}: the direct result has another unit")
+        elif not baseline["primaryMetric"]["score"]:
+            unchecked.append(f"{name}: the direct result scored 0")
+        else:
+            target = result["params"]["target"]
+            by_key[name if target == "MAITRE" else f"{name} target={target}"] = Ratio(result, baseline)
+    for name, count in sorted(no_target.items()):
+        unchecked.append(f"{name}: {count} result(s) without a target parameter, so no direct baseline")
+    return by_key, unchecked
+
+
+def worsening(before, after):
+    """How much worse the ratio after is than before, as a fraction (negative: better)."""
+    if after.higher_is_better:
+        return (before.value - after.value) / before.value
+    return (after.value - before.value) / before.value
+
+
+def compare(base, head, threshold):
+    """Returns (lines, regressions): a report line per ratio and the keys that got worse."""
     lines = []
     regressions = []
-    for name in sorted(set(baseline) | set(current)):
-        if name not in current:
-            lines.append(f"  gone        {name}")
+    for name in sorted(set(base) | set(head)):
+        if name not in head:
+            lines.append(f"  gone        {name}: {base[name].describe()} in the base run only")
             continue
-        if name not in baseline:
-            lines.append(f"  new         {name}")
+        if name not in base:
+            lines.append(f"  new         {name}: {head[name].describe()}, not in the base run")
             continue
-        if baseline[name]["mode"] != current[name]["mode"] or \
-                baseline[name]["primaryMetric"]["scoreUnit"] != current[name]["primaryMetric"]["scoreUnit"]:
-            lines.append(f"  changed     {name}: unit or mode differs, not compared")
+        before, after = base[name], head[name]
+        if (before.mode, before.unit) != (after.mode, after.unit):
+            lines.append(f"  changed     {name}: mode or unit differs, not compared")
             continue
-        worse = change(baseline[name], current[name])
-        unit = current[name]["primaryMetric"]["scoreUnit"]
-        figures = (f"{baseline[name]['primaryMetric']['score']:.4g} -> "
-                   f"{current[name]['primaryMetric']['score']:.4g} {unit}")
-        verdict = f"{worse:.1%} worse" if worse > 0 else f"{-worse:.1%} better"
+        if not before.value:
+            lines.append(f"  unchecked   {name}: the base's proxied result scored 0, not compared")
+            continue
+        worse = worsening(before, after)
+        verdict = f"{worse:.1%} worse" if worse > 0 else f"{abs(worse):.1%} better"
+        figures = (f"{after.target.lower()}/direct {before.value:.3f} -> {after.value:.3f} ({verdict}; "
+                   f"head: {figure(after.proxied)} / {figure(after.direct)} {after.unit})")
         if worse > threshold:
             regressions.append(name)
-            lines.append(f"  REGRESSED   {name}: {figures} ({verdict})")
+            lines.append(f"  REGRESSED   {name}: {figures}")
         else:
-            lines.append(f"  ok          {name}: {figures} ({verdict})")
+            lines.append(f"  ok          {name}: {figures}")
     return lines, regressions
 
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("baseline")
-    parser.add_argument("current")
-    parser.add_argument("--threshold", type=float, default=0.10,
-                        help="the largest accepted worsening, as a fraction (default 0.10)")
+    parser.add_argument("files", nargs="+", metavar="[BASE.json] HEAD.json")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                        help=f"the largest accepted worsening of a ratio, as a fraction "
+                             f"(default {DEFAULT_THRESHOLD})")
     args = parser.parse_args(argv)
+    if len(args.files) > 2:
+        parser.error("at most two files: [BASE.json] HEAD.json")
     try:
-        baseline = load(args.baseline)
-        current = load(args.current)
-    except (OSError, ValueError, KeyError) as e:
+        runs = [ratios(load(path)) for path in args.files]
+    except (OSError, ValueError, KeyError, TypeError) as e:
         print(f"compare-jmh: {e}", file=sys.stderr)
         return 2
-    lines, regressions = compare(baseline, current, args.threshold)
-    print(f"JMH results, {args.baseline} -> {args.current} (threshold {args.threshold:.0%}):")
-    print("\n".join(lines))
+    head, unchecked = runs[-1]
+    if len(runs) == 1:
+        print(f"proxied/direct ratios in {args.files[0]}:")
+        print("\n".join(f"  ratio       {name}: {head[name].describe()}" for name in sorted(head))
+              or "  (none)")
+    else:
+        base = runs[0][0]
+        lines, regressions = compare(base, head, args.threshold)
+        print(f"proxied/direct ratios, base {args.files[0]} -> head {args.files[1]} "
+              f"(threshold {args.threshold:.0%}):")
+        print("\n".join(lines) or "  (none)")
+    for line in unchecked:
+        print(f"  unchecked   {line}")
+    if len(runs) == 1:
+        return 0
     if regressions:
-        print(f"{len(regressions)} benchmark(s) regressed by more than {args.threshold:.0%}")
+        print(f"{len(regressions)} ratio(s) worse by more than {args.threshold:.0%}")
         return 1
-    print("no regression")
+    print(f"no ratio worse by more than {args.threshold:.0%}")
     return 0
 
 
