@@ -13,13 +13,8 @@ import dev.maitre.engine.tcp.TcpListenerInitializer;
 import dev.maitre.engine.transport.Transport;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.Upstream;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -36,35 +31,32 @@ import org.slf4j.LoggerFactory;
  * The listeners of an engine: binds them, and on a reload does what nginx and HAProxy do — binds a
  * listener that is new in the file, stops accepting on one that is gone (its connections end after
  * their current exchange), and gives the others their new settings for new connections. A listener
- * whose address or protocol changed is gone and new at once. Called by one thread at a time (the
- * engine's start and its synchronized reload and shutdown).
+ * whose address or protocol changed is gone and new at once. A listener accepts on one socket or,
+ * on epoll, on one per worker loop (see {@link Acceptors}); binding, closing and draining always
+ * take all of them. Called by one thread at a time (the engine's start and its synchronized reload
+ * and shutdown).
  */
 final class Listeners {
 
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
 
-    /**
-     * Netty's default, one instance for all accepted connections instead of one each: it holds only
-     * its settings (each channel keeps its own sizing state in a handle), and idle connections are many.
-     */
-    private static final RecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
-
     private final Transport transport;
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final Acceptors acceptors;
     private final Upstream upstream;
     private final ChannelGroup clientChannels;
     private final Map<String, Bound> bound = new LinkedHashMap<>();
 
-    /** A listener and the socket it accepts on. */
-    private record Bound(ListenerContext context, Channel server) {
+    /** A listener and the sockets it accepts on, all bound to the same address. */
+    private record Bound(ListenerContext context, List<Channel> sockets) {
+
+        InetSocketAddress address() {
+            return (InetSocketAddress) sockets.get(0).localAddress();
+        }
     }
 
-    Listeners(Transport transport, EventLoopGroup boss, EventLoopGroup workers, Upstream upstream,
-              ChannelGroup clientChannels) {
+    Listeners(Transport transport, Acceptors acceptors, Upstream upstream, ChannelGroup clientChannels) {
         this.transport = transport;
-        this.boss = boss;
-        this.workers = workers;
+        this.acceptors = acceptors;
         this.upstream = upstream;
         this.clientChannels = clientChannels;
     }
@@ -105,14 +97,14 @@ final class Listeners {
                 .filter(old -> old.context.config().bind().port() != 0
                         && fresh.stream().anyMatch(f -> f.config().bind().equals(old.context.config().bind())))
                 .toList();
-        retiredFirst.forEach(old -> old.server.close().syncUninterruptibly());
+        retiredFirst.forEach(old -> Acceptors.close(old.sockets));
         Map<String, Bound> added = new LinkedHashMap<>();
         try {
             for (ListenerContext context : fresh) {
                 added.put(context.name(), new Bound(context, bind(context)));
             }
         } catch (RuntimeException e) {
-            added.values().forEach(b -> b.server.close().syncUninterruptibly());
+            added.values().forEach(b -> Acceptors.close(b.sockets));
             for (Bound old : retiredFirst) {
                 bound.put(old.context.name(), new Bound(old.context, bind(old.context)));
             }
@@ -125,7 +117,7 @@ final class Listeners {
         }
         bound.putAll(added);
         added.values().forEach(b -> LOG.info("listener {} ({}) bound to {}", b.context.name(),
-                b.context.config().protocol().name().toLowerCase(), b.server.localAddress()));
+                b.context.config().protocol().name().toLowerCase(), b.address()));
     }
 
     private Runnable reconfiguration(ListenerContext context, ListenerConfig next, SslContext ssl,
@@ -163,26 +155,17 @@ final class Listeners {
         return cluster;
     }
 
-    private Channel bind(ListenerContext context) {
+    /** The sockets of {@code context}'s listener, bound; on a failure none stays open. */
+    private List<Channel> bind(ListenerContext context) {
         ListenerConfig listener = context.config();
         ChannelInitializer<Channel> initializer = context instanceof HttpListenerContext http
                 ? new HttpListenerInitializer(http) : new TcpListenerInitializer((TcpListenerContext) context);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
-                .channelFactory(transport.serverChannelFactory())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
-                .childHandler(initializer);
         InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
         try {
-            Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
-            LOG.debug("listener {} ({}) bound to {}", listener.name(), listener.protocol().name().toLowerCase(),
-                    channel.localAddress());
-            return channel;
+            List<Channel> sockets = acceptors.bind(address, initializer);
+            LOG.debug("listener {} ({}) bound to {} on {} sockets", listener.name(),
+                    listener.protocol().name().toLowerCase(), sockets.get(0).localAddress(), sockets.size());
+            return sockets;
         } catch (Exception e) {
             throw new IllegalArgumentException("listener " + listener.name() + ": cannot bind " + listener.bind()
                     + ": " + rootMessage(e), e);
@@ -191,7 +174,7 @@ final class Listeners {
 
     /** Stops accepting on {@code old}; its connections end after their current exchange. */
     private void retire(Bound old) {
-        old.server.close().syncUninterruptibly();
+        Acceptors.close(old.sockets);
         drain(old);
         LOG.info("listener {} ({}) closed: it is gone from the configuration", old.context.name(),
                 old.context.config().bind());
@@ -199,16 +182,15 @@ final class Listeners {
 
     /** Stops accepting on every listener and asks each connection to end after its current exchange. */
     void closeAll() {
-        for (Bound listener : bound.values()) {
-            listener.server.close().awaitUninterruptibly();
-            drain(listener);
-        }
+        Acceptors.close(bound.values().stream().flatMap(listener -> listener.sockets.stream()).toList());
+        bound.values().forEach(this::drain);
     }
 
+    /** Once {@code listener}'s sockets are closed: asks the connections any of them accepted to end. */
     private void drain(Bound listener) {
         listener.context.startDraining();
         for (Channel channel : clientChannels) {
-            if (channel.parent() == listener.server) {
+            if (listener.sockets.contains(channel.parent())) {
                 channel.eventLoop().execute(() -> listener.context.drain(channel));
             }
         }
@@ -220,7 +202,7 @@ final class Listeners {
         if (listener == null) {
             throw new IllegalArgumentException("listener: " + name + " (expected one of " + bound.keySet() + ")");
         }
-        return (InetSocketAddress) listener.server.localAddress();
+        return listener.address();
     }
 
     /** Exchanges of listener {@code name} ended because their client made no progress; 0 for a tcp listener. */

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The running data plane: event loops, listeners and backend pools for one configuration.
  *
- * <p>One boss loop accepts; {@code workers} loops serve. A client connection and every backend
- * connection that serves it live on the same worker loop. {@code http} listeners proxy HTTP/1.1
+ * <p>{@code workers} loops serve; on epoll each of them also accepts on a listening socket of its
+ * own, elsewhere one accept loop hands them the connections (see {@link Acceptors}). A client
+ * connection and every backend connection that serves it live on the same worker loop. {@code http} listeners proxy HTTP/1.1
  * requests; {@code tcp} listeners relay bytes to one cluster.
  */
 public final class ProxyEngine implements AutoCloseable {
@@ -40,8 +41,8 @@ public final class ProxyEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyEngine.class);
 
     private final Transport transport;
-    private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final Acceptors acceptors;
     private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backendChannels = new DefaultChannelGroup("backends", GlobalEventExecutor.INSTANCE);
     private final Upstream upstream;
@@ -51,12 +52,12 @@ public final class ProxyEngine implements AutoCloseable {
 
     private ProxyEngine(Transport transport, int workerThreads, HealthView health, OutcomeListener outcomes) {
         this.transport = transport;
-        this.boss = transport.newGroup(1, "maitre-accept");
         this.workers = transport.newGroup(workerThreads, "maitre-worker");
+        this.acceptors = new Acceptors(transport, workers);
         BackendConnector connector = new BackendConnector(transport, backendChannels);
         this.upstream = new Upstream(health, outcomes, new ActiveRequests(), connector,
                 new BackendPools(connector, health));
-        this.listeners = new Listeners(transport, boss, workers, upstream, clientChannels);
+        this.listeners = new Listeners(transport, acceptors, upstream, clientChannels);
     }
 
     /**
@@ -67,9 +68,9 @@ public final class ProxyEngine implements AutoCloseable {
     public static ProxyEngine start(ProxyConfig config, HealthView health, OutcomeListener outcomes)
             throws EngineStartException {
         Transport transport = Transport.best();
-        LOG.info("transport {} ({}), {} worker event loops", transport.displayName(),
-                transport == Transport.EPOLL ? "native" : "Java NIO", config.workers());
         ProxyEngine engine = new ProxyEngine(transport, config.workers(), health, outcomes);
+        LOG.info("transport {} ({}), {} worker event loops, {}", transport.displayName(),
+                transport == Transport.EPOLL ? "native" : "Java NIO", config.workers(), engine.acceptors.description());
         try {
             engine.listeners.bindAll(config, clusterRuntimes(config, Map.of()));
         } catch (RuntimeException e) {
@@ -201,9 +202,9 @@ public final class ProxyEngine implements AutoCloseable {
             loop.execute(upstream.pools()::closeIdleOnThisLoop);
         }
         backendChannels.close().awaitUninterruptibly();
-        boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        var acceptLoopStopped = acceptors.shutdown();
         workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        boss.terminationFuture().awaitUninterruptibly();
+        acceptLoopStopped.awaitUninterruptibly();
         workers.terminationFuture().awaitUninterruptibly();
     }
 

@@ -27,8 +27,8 @@ import java.util.List;
 
 /**
  * The real engine, in-process, with one listener on a free loopback port in front of one backend
- * that is always eligible (no health checks), no access log and one worker event loop, as in the
- * comparison against one-threaded proxies.
+ * that is always eligible (no health checks), no access log and, unless asked for more, one worker
+ * event loop, as in the comparison against one-threaded proxies.
  */
 final class BenchProxy implements AutoCloseable {
 
@@ -44,7 +44,12 @@ final class BenchProxy implements AutoCloseable {
 
     /** An HTTP listener; {@code poolMaxIdle} 0 opens a new backend connection per request. */
     static BenchProxy http(InetSocketAddress backend, int poolMaxIdle) throws Exception {
-        return start(Protocol.HTTP, backend, poolMaxIdle);
+        return http(backend, poolMaxIdle, WORKERS);
+    }
+
+    /** An HTTP listener served by {@code workers} event loops, each accepting on a socket of its own on epoll. */
+    static BenchProxy http(InetSocketAddress backend, int poolMaxIdle, int workers) throws Exception {
+        return start(Protocol.HTTP, backend, poolMaxIdle, RelayMode.BUFFERED, workers);
     }
 
     /** A tcp (L4) listener: a new backend connection per client connection, bytes relayed buffered. */
@@ -54,15 +59,11 @@ final class BenchProxy implements AutoCloseable {
 
     /** A tcp (L4) listener that relays in {@code relay} mode. */
     static BenchProxy tcp(InetSocketAddress backend, RelayMode relay) throws Exception {
-        return start(Protocol.TCP, backend, PoolConfig.DEFAULT_MAX_IDLE, relay);
+        return start(Protocol.TCP, backend, PoolConfig.DEFAULT_MAX_IDLE, relay, WORKERS);
     }
 
-    private static BenchProxy start(Protocol protocol, InetSocketAddress backend, int poolMaxIdle) throws Exception {
-        return start(protocol, backend, poolMaxIdle, RelayMode.BUFFERED);
-    }
-
-    private static BenchProxy start(Protocol protocol, InetSocketAddress backend, int poolMaxIdle, RelayMode relay)
-            throws Exception {
+    private static BenchProxy start(Protocol protocol, InetSocketAddress backend, int poolMaxIdle, RelayMode relay,
+                                    int workers) throws Exception {
         HostPort address = new HostPort(backend.getHostString(), backend.getPort());
         ClusterConfig cluster = new ClusterConfig(CLUSTER, BalancerKind.ROUND_ROBIN, List.of(BackendConfig.of(address)),
                 null, null, ClusterTimeouts.defaults(), RetryConfig.defaults(),
@@ -71,7 +72,7 @@ final class BenchProxy implements AutoCloseable {
         ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
                 tcp ? List.of() : List.of(RouteConfig.catchAll(CLUSTER)), tcp ? CLUSTER : null, null,
                 ListenerTimeouts.defaults(), ListenerLimits.defaults(), tcp ? relay : RelayMode.BUFFERED);
-        ProxyConfig config = new ProxyConfig(AdminConfig.defaults(), WORKERS, Duration.ofSeconds(1),
+        ProxyConfig config = new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(1),
                 new AccessLogConfig(false), List.of(listener), List.of(cluster));
         List<Endpoint> eligible = List.of(new Endpoint(new BackendId(CLUSTER, address), 1));
         HealthView health = name -> CLUSTER.equals(name) ? eligible : List.of();

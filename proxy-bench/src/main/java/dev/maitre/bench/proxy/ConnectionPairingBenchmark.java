@@ -29,10 +29,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       so every request opens a backend connection.</li>
  *   <li>{@code HTTP_POOLED}: an HTTP listener with the default pool; after the first request the
  *       backend connection is reused, so only the client side is new.</li>
+ *   <li>{@code HTTP_POOLED_TWO_WORKERS}: the same with two worker event loops. On epoll each accepts
+ *       on a listening socket of its own and the kernel gives each new connection to one of them,
+ *       which serves it without handing it to another thread; a return to one accept loop that
+ *       hands connections over shows here as a lower score against {@code DIRECT}.</li>
  * </ul>
  *
- * {@code DIRECT} connects the client to the backend itself; for both HTTP paths it is the same
- * baseline, measured twice so that each row has its own.
+ * {@code DIRECT} connects the client to the backend itself; for the HTTP paths it is the same
+ * baseline, measured for each so that each row has its own.
  *
  * <pre>
  * ./mvnw -pl proxy-bench -am package -DskipTests
@@ -53,7 +57,8 @@ public class ConnectionPairingBenchmark {
     public enum Path {
         L4,
         HTTP_NEW_CONNECTION,
-        HTTP_POOLED
+        HTTP_POOLED,
+        HTTP_POOLED_TWO_WORKERS
     }
 
     @Param
@@ -80,6 +85,7 @@ public class ConnectionPairingBenchmark {
             case L4 -> BenchProxy.tcp(backend.tcpAddress());
             case HTTP_NEW_CONNECTION -> BenchProxy.http(backend.httpAddress(), 0);
             case HTTP_POOLED -> BenchProxy.http(backend.httpAddress(), 64);
+            case HTTP_POOLED_TWO_WORKERS -> BenchProxy.http(backend.httpAddress(), 64, 2);
         };
         address = proxy.address();
     }

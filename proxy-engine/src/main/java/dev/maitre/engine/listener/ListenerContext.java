@@ -68,6 +68,10 @@ public abstract class ListenerContext {
      * Admits a connection just accepted: counts it and adds it to the engine's client connections, or
      * closes it at once when the listener is full or draining. A connection admitted must be counted
      * out with {@link #connectionClosed()} when it closes.
+     *
+     * <p>Called on whichever worker loop took the connection; the count is one for all of them. It is
+     * raised before the check, so two loops admitting at once may refuse a connection that would just
+     * have fit, and never admit one too many.
      */
     public final boolean admit(Channel ch) {
         if (connections.incrementAndGet() > config.limits().maxConnections() || draining) {

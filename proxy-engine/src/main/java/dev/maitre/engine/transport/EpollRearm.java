@@ -8,7 +8,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -44,7 +43,7 @@ final class EpollRearm extends ChannelInboundHandlerAdapter {
         return channel;
     }
 
-    static ServerSocketChannel newServerSocketChannel() {
+    static EpollServerSocketChannel newServerSocketChannel() {
         EpollServerSocketChannel channel = new EpollServerSocketChannel();
         channel.pipeline().addFirst(new Acceptor());
         return channel;

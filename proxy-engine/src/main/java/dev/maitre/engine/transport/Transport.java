@@ -5,6 +5,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -18,17 +19,21 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * {@link EpollRearm}, so a half-close does not stop them from being written to.
  */
 public enum Transport {
-    EPOLL("epoll", EpollRearm::newServerSocketChannel, EpollRearm::newSocketChannel),
-    NIO("nio", NioServerSocketChannel::new, NioSocketChannel::new);
+    EPOLL("epoll", EpollRearm::newServerSocketChannel, Transport::newReusePortServerChannel,
+            EpollRearm::newSocketChannel),
+    NIO("nio", NioServerSocketChannel::new, null, NioSocketChannel::new);
 
     private final String displayName;
     private final ChannelFactory<ServerSocketChannel> serverChannelFactory;
+    private final ChannelFactory<ServerSocketChannel> sharedServerChannelFactory;
     private final ChannelFactory<SocketChannel> channelFactory;
 
     Transport(String displayName, ChannelFactory<ServerSocketChannel> serverChannelFactory,
+              ChannelFactory<ServerSocketChannel> sharedServerChannelFactory,
               ChannelFactory<SocketChannel> channelFactory) {
         this.displayName = displayName;
         this.serverChannelFactory = serverChannelFactory;
+        this.sharedServerChannelFactory = sharedServerChannelFactory;
         this.channelFactory = channelFactory;
     }
 
@@ -49,9 +54,37 @@ public enum Transport {
         return serverChannelFactory;
     }
 
+    /**
+     * Whether every event loop can accept on a listening socket of its own, all of them bound to the
+     * same address ({@code SO_REUSEPORT}, the kernel spreading new connections over them): on epoll.
+     * Java NIO keeps one accept loop that hands connections to the others.
+     */
+    public boolean acceptsOnEveryLoop() {
+        return sharedServerChannelFactory != null;
+    }
+
+    /**
+     * Listening sockets bound with {@code SO_REUSEPORT}, so that one per event loop can share an
+     * address, for {@code ServerBootstrap.channelFactory}.
+     *
+     * @throws UnsupportedOperationException when {@link #acceptsOnEveryLoop()} is false
+     */
+    public ChannelFactory<ServerSocketChannel> sharedServerChannelFactory() {
+        if (sharedServerChannelFactory == null) {
+            throw new UnsupportedOperationException("transport " + displayName + " has one accept loop");
+        }
+        return sharedServerChannelFactory;
+    }
+
     /** Outgoing connections, for {@code Bootstrap.channelFactory}. */
     public ChannelFactory<SocketChannel> channelFactory() {
         return channelFactory;
+    }
+
+    private static ServerSocketChannel newReusePortServerChannel() {
+        EpollServerSocketChannel channel = EpollRearm.newServerSocketChannel();
+        channel.config().setReusePort(true);
+        return channel;
     }
 
     /** A group of {@code threads} event loops named {@code prefix-N}. */
