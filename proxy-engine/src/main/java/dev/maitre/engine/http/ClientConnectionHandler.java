@@ -1,19 +1,16 @@
 package dev.maitre.engine.http;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * (requests waiting behind it are dropped); one that the end cuts short can never be completed, so
  * its exchange ends at once and the connection is closed.
  *
+ * <p>A connection closes as nginx's {@code lingering_close on} does ({@link ConnectionClose}): at
+ * once, right after the last answer is flushed, when the client said it sends nothing more
+ * ({@code Connection: close}, an HTTP/1.0 request without keep-alive) and nothing of its input is
+ * pending; with a half-close and a moment of discarding what still comes otherwise.
+ *
  * <p>Thousands of these may sit idle at once, so a connection keeps no more than it needs: no
  * extra handlers in the pipeline, no listener or promise per connection.
  */
@@ -39,9 +41,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         implements ClientSide, RequestPull.Consumer, ConnectionDeadline.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
-
-    /** How long a closing connection keeps reading (and discarding) so the client sees the answer, not a reset. */
-    private static final long LINGER_MILLIS = 2000;
 
     private final HttpListenerContext listener;
     private final ClientResponseEncoder encoder;
@@ -54,6 +53,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private boolean awaitingHead = true;
     private boolean headTimerArmed;
     private boolean bytesSinceLastRequest;
+    /** The request being answered said the client sends nothing after it. */
+    private boolean clientSaidClose;
     private boolean closing;
     private boolean inputShutdown;
     /** An exchange finished while the client had not taken its answer: the next one waits for writability. */
@@ -124,6 +125,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         bytesSinceLastRequest = false;
         deadline.clear();
         encoder.answeringHead(request.method().equals(HttpMethod.HEAD));
+        clientSaidClose = !HttpUtil.isKeepAlive(request);
         boolean http10 = request.protocolVersion().minorVersion() == 0
                 && request.protocolVersion().majorVersion() == 1;
         RequestTarget target = RequestTarget.parse(request);
@@ -260,33 +262,37 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Closes after the last response is written: half-closes first and keeps discarding input for a
-     * moment, so that unread request bytes do not make the kernel send a reset that could destroy
-     * the response before the client reads it (RFC 9112 §9.6).
+     * Closes after the last response is written: lingering when the client may still be sending (a
+     * request it meant to keep the connection for, a body not read, pipelined requests), at once
+     * otherwise.
      */
     private void closeGracefully() {
         if (closing) {
             return;
         }
         closing = true;
+        boolean quiet = clientSaidClose && !pull.inputPending();
         releaseHeld();
         // A client that takes nothing more would hold the connection open: it gets the client timeout.
         deadline.set(listener.config().timeouts().client().toNanos(), ConnectionDeadline.Kind.CLOSING);
+        if (quiet || inputShutdown || !ConnectionClose.canLinger(ctx.channel())) {
+            ConnectionClose.whenFlushed(ctx);
+            return;
+        }
         // Writes complete in order: once this empty one is written, so is the last response.
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-            if (!ctx.channel().isActive()) {
-                return;
-            }
-            if (inputShutdown || !(ctx.channel() instanceof DuplexChannel duplex)) {
-                ctx.close();
-                return;
-            }
-            duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-            ctx.executor().schedule(() -> {
-                ctx.close();
-            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger());
+    }
+
+    private void linger() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (inputShutdown) {
+            ctx.close();
+        } else {
+            ConnectionClose.halfClose(ctx, deadline);
             requestRead();
-        });
+        }
     }
 
     /** Graceful shutdown of the engine: close now if idle, after the current exchange otherwise. */

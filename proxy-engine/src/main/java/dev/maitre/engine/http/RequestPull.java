@@ -122,6 +122,14 @@ final class RequestPull {
         return held != null && held.holdsRequestEnd();
     }
 
+    /**
+     * Whether the client sent anything beyond the request being answered that is here and not yet
+     * handled: a request waiting, or bytes the decoder has not delivered.
+     */
+    boolean inputPending() {
+        return (held != null && held.requests() > 0) || (decoder != null && decoder.holdsInput());
+    }
+
     void releaseHeld() {
         if (held != null) {
             held.releaseAll();

@@ -131,6 +131,14 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         }
     }
 
+    /**
+     * Whether any of the client's input is here and not yet delivered: bytes left undecoded, a
+     * request head or body partly decoded, or a request refused (what follows it was not read).
+     */
+    boolean holdsInput() {
+        return rejected || state != BEFORE_REQUEST_LINE || actualReadableBytes() > 0;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
         if (rejected) {
