@@ -323,6 +323,33 @@ class ResponseDecoderTest {
                 .containsExactly("fail IllegalArgumentException: the trailer section is larger than 65536 bytes");
     }
 
+    @Test
+    void aTrailerSectionWithMoreFieldsThanAHeadIsInvalid() {
+        backend.expectAnswer(false);
+        backend.receive(OK_HEAD + "Transfer-Encoding: chunked\r\n\r\n0\r\n");
+
+        assertThat(backend.receive("T: v\r\n".repeat(ResponseHead.MAX_FIELDS + 1) + "\r\n"))
+                .containsExactly("fail IllegalArgumentException: the trailer section has more than 256 fields");
+    }
+
+    @Test
+    void aChunkSizeLineMayBeEightKibibytesLong() {
+        backend.expectAnswer(false);
+        String line = "3;" + "e".repeat(ResponseDecoder.MAX_CHUNK_LINE - 2);
+
+        assertThat(backend.receive(OK_HEAD + "Transfer-Encoding: chunked\r\n\r\n" + line + "\r\nabc\r\n0\r\n\r\n"))
+                .containsExactly("head 200", "part abc", "last ");
+    }
+
+    @Test
+    void aLongerChunkSizeLineIsInvalidBeforeItsEnd() {
+        backend.expectAnswer(false);
+        backend.receive(OK_HEAD + "Transfer-Encoding: chunked\r\n\r\n");
+
+        assertThat(backend.receive("3;" + "e".repeat(ResponseDecoder.MAX_CHUNK_LINE + 1)))
+                .containsExactly("fail IllegalArgumentException: a chunk-size line is longer than 8192 bytes");
+    }
+
     // ---- heads ----
 
     @Test
@@ -604,6 +631,16 @@ class ResponseDecoderTest {
         }
 
         assertThat(backend.head(0).text()).isEqualTo(answer.substring(0, answer.length() - 2));
+    }
+
+    @Test
+    void onlyTheAnswerToAHeadRequestGoesWithoutBody() {
+        backend.expectAnswer(true);
+        assertThat(backend.receive(OK_HEAD + "Content-Length: 2\r\n\r\n")).containsExactly("head 200", "last ");
+        backend.expectAnswer(false);
+
+        assertThat(backend.receive(OK_HEAD + "Content-Length: 2\r\n\r\nok")).containsExactly("head 200", "last ok");
+        assertThat(backend.decoder.atResponseBoundary()).isTrue();
     }
 
     @Test
