@@ -187,7 +187,7 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
         ByteBuf piece = in.readRetainedSlice(length);
         remaining -= length;
         if (remaining == 0) {
-            out.add(new DefaultLastHttpContent(piece));
+            out.add(new LastPiece(piece));
             endAnswer(in);
         } else {
             out.add(new DefaultHttpContent(piece));

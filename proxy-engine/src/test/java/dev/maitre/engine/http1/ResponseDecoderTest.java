@@ -60,6 +60,21 @@ class ResponseDecoderTest {
     }
 
     @Test
+    void theLastPieceOfALengthBodyIsALastContentWithoutTrailers() {
+        LastHttpContent last = new LastPiece(Unpooled.copiedBuffer("ok", CharsetUtil.US_ASCII));
+        LastHttpContent duplicate = last.retainedDuplicate();
+        try {
+            assertThat(last.trailingHeaders().isEmpty()).isTrue();
+            assertThat(duplicate.content().toString(CharsetUtil.US_ASCII)).isEqualTo("ok");
+            assertThat(last.copy()).isInstanceOf(LastHttpContent.class).satisfies(LastHttpContent::release);
+        } finally {
+            duplicate.release();
+            last.release();
+        }
+        assertThat(last.refCnt()).isZero();
+    }
+
+    @Test
     void aZeroContentLengthEndsAtTheHead() {
         backend.expectAnswer(false);
 
