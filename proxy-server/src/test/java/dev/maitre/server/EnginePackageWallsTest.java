@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The walls between the engine's packages. {@code engine.http} (the HTTP exchange) and
  * {@code engine.tcp} (the L4 relay) are features that never use each other; what both need lives in
- * shared packages (listener, upstream, pool, balance, route, transport), which never reach back into
+ * shared packages (listener, upstream, pool, http1, balance, route, transport), which never reach back into
  * either, and which are layered: listener above upstream above pool and balance above transport.
  */
 class EnginePackageWallsTest {
@@ -20,7 +20,8 @@ class EnginePackageWallsTest {
     private static final String LISTENER = "dev.maitre.engine.listener..";
     private static final String UPSTREAM = "dev.maitre.engine.upstream..";
     private static final String POOL = "dev.maitre.engine.pool..";
-    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL,
+    private static final String HTTP1 = "dev.maitre.engine.http1..";
+    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1,
         "dev.maitre.engine.balance..", "dev.maitre.engine.route..", "dev.maitre.engine.transport.."};
 
     private static JavaClasses engine;
@@ -58,6 +59,11 @@ class EnginePackageWallsTest {
                 .check(engine);
         noClasses().that().resideInAPackage(POOL).should().dependOnClassesThat().resideInAPackage(UPSTREAM)
                 .because("the pools open and keep connections; picking and retrying is the upstream side's")
+                .check(engine);
+        noClasses().that().resideInAPackage(HTTP1).should().dependOnClassesThat()
+                .resideInAnyPackage(LISTENER, UPSTREAM, POOL, "dev.maitre.engine.balance..", "dev.maitre.engine.route..",
+                        "dev.maitre.engine.transport..")
+                .because("the HTTP/1 wire format knows bytes, not connections")
                 .check(engine);
         noClasses().that().resideInAnyPackage("dev.maitre.engine.balance..", "dev.maitre.engine.route..",
                         "dev.maitre.engine.transport..")

@@ -1,5 +1,7 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.http1.ResponseHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,6 +11,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -43,7 +46,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
 
     private final HttpListenerContext listener;
-    private final ClientResponseEncoder encoder;
+    private final ClientResponseWriter writer = new ClientResponseWriter();
 
     private ChannelHandlerContext ctx;
     private RequestPull pull;
@@ -61,9 +64,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private boolean waitingForWritable;
     private ClientHop hop = ClientHop.UNKNOWN;
 
-    ClientConnectionHandler(HttpListenerContext listener, ClientResponseEncoder encoder) {
+    ClientConnectionHandler(HttpListenerContext listener) {
         this.listener = listener;
-        this.encoder = encoder;
     }
 
     @Override
@@ -124,26 +126,21 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         awaitingHead = false;
         bytesSinceLastRequest = false;
         deadline.clear();
-        encoder.answeringHead(request.method().equals(HttpMethod.HEAD));
         clientSaidClose = !HttpUtil.isKeepAlive(request);
         boolean http10 = request.protocolVersion().minorVersion() == 0
                 && request.protocolVersion().majorVersion() == 1;
+        writer.startAnswer(request.method().equals(HttpMethod.HEAD), http10);
         RequestTarget target = RequestTarget.parse(request);
-        Rejection rejection = RequestValidator.validate(request, target);
+        Rejection rejection = RequestValidator.validate(request, target, listener.config().limits().maxBodyBytes());
         if (rejection != null) {
             respondWithError(rejection, false, http10);
-            return;
-        }
-        if (HttpUtil.getContentLength(request, 0L) > listener.config().limits().maxBodyBytes()) {
-            respondWithError(Rejection.BODY_TOO_LARGE, false, http10);
             return;
         }
         RoutingTable table = listener.table();
         String cluster = table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
         if (cluster == null) {
             // Nothing of the request is left unread when it has no body: the connection can go on.
-            boolean bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
-            respondWithError(Rejection.NO_ROUTE, bodiless && HttpUtil.isKeepAlive(request), http10);
+            respondWithError(Rejection.NO_ROUTE, RequestValidator.bodiless(request) && !clientSaidClose, http10);
             return;
         }
         exchange = new ProxyExchange(this, listener, table.cluster(cluster), table.accessLog(), request, target, hop);
@@ -172,12 +169,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void releaseHeld() {
-        if (pull != null) {
-            pull.releaseHeld();
-        }
-    }
-
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         pull.onReadComplete();
@@ -185,8 +176,23 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     }
 
     @Override
-    public void write(Object part) {
-        ctx.write(part, ctx.voidPromise());
+    public void writeInterim(ResponseHead head) {
+        writer.interim(ctx, head);
+    }
+
+    @Override
+    public boolean writeHead(ResponseHead head, boolean keepAliveWanted) {
+        return writer.head(ctx, head, keepAliveWanted);
+    }
+
+    @Override
+    public void writeBody(ByteBuf data) {
+        writer.body(ctx, data);
+    }
+
+    @Override
+    public void writeEnd(LastHttpContent last) {
+        writer.end(ctx, last);
     }
 
     @Override
@@ -233,7 +239,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     public void respondWithError(Rejection rejection, boolean keepAlive, boolean http10) {
         deadline.clear();
         boolean stayOpen = keepAlive && !listener.draining() && !inputShutdown;
-        ctx.writeAndFlush(rejection.response(stayOpen, http10), ctx.voidPromise());
+        ctx.writeAndFlush(rejection.encoded(stayOpen, http10, writer.headRequest()), ctx.voidPromise());
         exchangeFinished(stayOpen);
     }
 
@@ -256,11 +262,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         return hop.address();
     }
 
-    /** The peer as the forwarding headers describe it. */
-    ClientHop hop() {
-        return hop;
-    }
-
     /**
      * Closes after the last response is written: lingering when the client may still be sending (a
      * request it meant to keep the connection for, a body not read, pipelined requests), at once
@@ -272,7 +273,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         }
         closing = true;
         boolean quiet = clientSaidClose && !pull.inputPending();
-        releaseHeld();
+        pull.releaseHeld();
         // A client that takes nothing more would hold the connection open: it gets the client timeout.
         deadline.set(listener.config().timeouts().client().toNanos(), ConnectionDeadline.Kind.CLOSING);
         if (quiet || inputShutdown || !ConnectionClose.canLinger(ctx.channel())) {
@@ -337,8 +338,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         listener.connectionClosed();
-        releaseHeld();
-        if (deadline != null) {
+        if (pull != null) {
+            pull.releaseHeld();
             deadline.stop();
         }
         if (exchange != null) {
@@ -390,6 +391,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
                     return;
                 }
                 if (kind == ConnectionDeadline.Kind.HEAD && bytesSinceLastRequest) {
+                    writer.startAnswer(false, false);
                     respondWithError(Rejection.REQUEST_HEADER_TIMEOUT, false, false);
                 } else {
                     ctx.close();

@@ -1,20 +1,37 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.http1.ResponseHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * What an exchange may do to the client connection it serves, and nothing more: ask for more of the
  * request, write the answer, keep one timer, and end — finished, answered with maitre's own error,
  * or cut off. The exchange never touches the client's pipeline otherwise, so another kind of client
- * side (an HTTP/2 stream, say) can serve the same exchange.
+ * side (an HTTP/2 stream, say) can serve the same exchange. How the answer is framed on the client's
+ * connection (chunks, keep-alive, what an HTTP/1.0 client can take) is the client side's.
  */
 interface ClientSide {
 
     /** Asks for the next piece of the request; it arrives through {@link ProxyExchange#onRequestContent}. */
     void requestRead();
 
-    /** Writes a part of the answer without flushing it. */
-    void write(Object part);
+    /** Passes on an interim (1xx) answer, where the client's protocol can carry it; nothing is flushed. */
+    void writeInterim(ResponseHead head);
+
+    /**
+     * Writes the final answer's head, framed for the client; returns whether the connection stays
+     * open after the answer. {@code keepAliveWanted}: whether it could, as far as the request and
+     * the proxy are concerned.
+     */
+    boolean writeHead(ResponseHead head, boolean keepAliveWanted);
+
+    /** Writes a piece of the answer's body; takes {@code data}. */
+    void writeBody(ByteBuf data);
+
+    /** Writes the answer's last piece and its trailers; takes {@code last}. */
+    void writeEnd(LastHttpContent last);
 
     void flush();
 

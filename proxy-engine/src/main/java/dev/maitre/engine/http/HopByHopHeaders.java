@@ -1,6 +1,8 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.http1.ResponseHead;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.List;
@@ -53,5 +55,78 @@ final class HopByHopHeaders {
     private static boolean isFraming(String token) {
         return HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(token)
                 || HttpHeaderNames.HOST.contentEqualsIgnoreCase(token);
+    }
+
+    /**
+     * Whether field {@code i} of a backend's {@code head} is hop-by-hop: one of those always removed,
+     * or, when {@code connectionNamesOthers}, a name its {@code Connection} fields list.
+     */
+    static boolean isHopByHop(ResponseHead head, int i, boolean connectionNamesOthers) {
+        for (AsciiString name : ALWAYS) {
+            if (head.nameIs(i, name)) {
+                return true;
+            }
+        }
+        return connectionNamesOthers && namedByConnection(head, i);
+    }
+
+    /** Whether a {@code Connection} field of {@code head} lists anything besides close and keep-alive. */
+    static boolean namesOthers(ResponseHead head) {
+        return connectionToken(head, -1);
+    }
+
+    private static boolean namedByConnection(ResponseHead head, int i) {
+        return !head.nameIs(i, HttpHeaderNames.CONTENT_LENGTH) && !head.nameIs(i, HttpHeaderNames.HOST)
+                && connectionToken(head, i);
+    }
+
+    /**
+     * Walks the tokens of every {@code Connection} field of {@code head}: whether one names field
+     * {@code i}, or, for {@code i} -1, whether one is neither close nor keep-alive.
+     */
+    private static boolean connectionToken(ResponseHead head, int i) {
+        for (int c = 0; c < head.fieldCount(); c++) {
+            if (!head.nameIs(c, HttpHeaderNames.CONNECTION)) {
+                continue;
+            }
+            int end = head.valueEnd(c);
+            int from = head.valueStart(c);
+            while (from < end) {
+                int to = from;
+                while (to < end && head.byteAt(to) != ',') {
+                    to++;
+                }
+                int next = to + 1;
+                while (from < to && isSpace(head.byteAt(from))) {
+                    from++;
+                }
+                while (to > from && isSpace(head.byteAt(to - 1))) {
+                    to--;
+                }
+                if (to > from && (i >= 0 ? head.nameIs(i, from, to)
+                        : !is(head, from, to, HttpHeaderValues.CLOSE) && !is(head, from, to, HttpHeaderValues.KEEP_ALIVE))) {
+                    return true;
+                }
+                from = next;
+            }
+        }
+        return false;
+    }
+
+    private static boolean is(ResponseHead head, int from, int to, AsciiString lowerCase) {
+        if (to - from != lowerCase.length()) {
+            return false;
+        }
+        for (int k = 0; k < lowerCase.length(); k++) {
+            byte b = head.byteAt(from + k);
+            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != lowerCase.byteAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t';
     }
 }

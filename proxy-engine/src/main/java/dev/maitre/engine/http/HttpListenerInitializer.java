@@ -8,7 +8,7 @@ import io.netty.handler.ssl.SslContext;
 
 /**
  * Builds the pipeline of each accepted connection of an HTTP listener:
- * [TLS] → strict decoder / response encoder → connection handler. The connection handler counts the
+ * [TLS] → strict decoder → connection handler, which writes its answers as bytes. The connection handler counts the
  * connection out when it closes. Connections beyond {@code limits.maxConnections} are closed at once.
  */
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
@@ -27,14 +27,12 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         ListenerLimits limits = listener.config().limits();
         SslContext ssl = listener.ssl();
 
-        ClientResponseEncoder encoder = new ClientResponseEncoder();
-        ClientConnectionHandler handler = new ClientConnectionHandler(listener, encoder);
+        ClientConnectionHandler handler = new ClientConnectionHandler(listener);
         if (ssl != null) {
             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
         }
         ch.pipeline()
                 .addLast("decoder", new StrictRequestDecoder(decoderConfig(limits), handler))
-                .addLast("encoder", encoder)
                 .addLast("proxy", handler);
     }
 

@@ -2,6 +2,7 @@ package dev.maitre.engine.http;
 
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.health.Outcome;
+import dev.maitre.engine.http1.ResponseHead;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.UpstreamSelection;
 import io.netty.channel.Channel;
@@ -9,7 +10,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -76,9 +76,8 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         this.upstream = new UpstreamSelection(listener.upstream(), cluster, this);
         // A request without a body is complete with its head: the head and its end go to the backend
         // in one flush, and the client's end of the request, decoded after the head, is dropped.
-        boolean bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
-        this.body = new RequestBody(bodiless, listener.config().limits().maxBodyBytes());
-        this.response = new ResponseRelay(client, headRequest, http10Client);
+        this.body = new RequestBody(RequestValidator.bodiless(request), listener.config().limits().maxBodyBytes());
+        this.response = new ResponseRelay(client, headRequest);
         this.retries = new RetryState(upstream, body, request.method(), cluster.config().retries().nonIdempotent());
         this.timer = new ExchangeTimer(client, cluster.config().timeouts().response().toNanos(),
                 listener.config().timeouts().client().toNanos(), cluster.config().retries().perTryTimeout().toNanos());
@@ -186,7 +185,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             backendFailed(attempt.channel().isActive() ? Outcome.Kind.INVALID_RESPONSE : Outcome.Kind.RESET);
             return;
         }
-        if (msg instanceof HttpResponse head && !onResponseHead(head)) {
+        if (msg instanceof ResponseHead head && !onResponseHead(head)) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -201,7 +200,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     }
 
     /** Returns false when the head was rejected and the message must be dropped. */
-    private boolean onResponseHead(HttpResponse head) {
+    private boolean onResponseHead(ResponseHead head) {
         boolean keepAliveWanted = clientKeepAlive && body.complete() && !listener.draining() && !client.closing();
         switch (response.onHead(head, keepAliveWanted)) {
             case INVALID -> {

@@ -2,11 +2,6 @@ package dev.maitre.engine.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 
@@ -32,10 +27,13 @@ enum Rejection {
 
     private final HttpResponseStatus status;
     private final String body;
+    /** The answer as bytes: with close, keep-alive (HTTP/1.0) or nothing said; each with its body or without (HEAD). */
+    private final byte[][] encodings;
 
     Rejection(HttpResponseStatus status, String body) {
         this.status = status;
         this.body = status.code() + " " + status.reasonPhrase() + ": " + body + "\n";
+        this.encodings = encodings(status, this.body);
     }
 
     HttpResponseStatus status() {
@@ -47,20 +45,25 @@ enum Rejection {
     }
 
     /**
-     * The answer itself: a short text body, and {@code Connection: close} unless the connection
-     * {@code staysOpen} ({@code keep-alive} then for an HTTP/1.0 client, which needs it said).
+     * The answer itself: a short text body (none to a HEAD request), and {@code Connection: close}
+     * unless the connection {@code staysOpen} ({@code keep-alive} then for an HTTP/1.0 client, which
+     * needs it said).
      */
-    FullHttpResponse response(boolean staysOpen, boolean http10) {
-        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.US_ASCII);
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-        if (!staysOpen) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    ByteBuf encoded(boolean staysOpen, boolean http10, boolean headRequest) {
+        int connection = !staysOpen ? 0 : http10 ? 1 : 2;
+        return Unpooled.wrappedBuffer(encodings[connection * 2 + (headRequest ? 1 : 0)]);
+    }
+
+    private static byte[][] encodings(HttpResponseStatus status, String body) {
+        String[] connection = {"connection: close\r\n", "connection: keep-alive\r\n", ""};
+        byte[][] encodings = new byte[6][];
+        for (int c = 0; c < 3; c++) {
+            String head = "HTTP/1.1 " + status.code() + " " + status.reasonPhrase() + "\r\n"
+                    + "content-type: text/plain; charset=utf-8\r\n"
+                    + "content-length: " + body.length() + "\r\n" + connection[c] + "\r\n";
+            encodings[2 * c] = (head + body).getBytes(StandardCharsets.US_ASCII);
+            encodings[2 * c + 1] = head.getBytes(StandardCharsets.US_ASCII);
         }
-        return response;
+        return encodings;
     }
 }

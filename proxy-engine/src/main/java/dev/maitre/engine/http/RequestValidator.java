@@ -4,6 +4,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -24,6 +25,23 @@ final class RequestValidator {
     /** Why {@code request} must be rejected, or {@code null} when it may be forwarded. */
     static Rejection validate(HttpRequest request) {
         return validate(request, RequestTarget.parse(request));
+    }
+
+    /**
+     * As {@link #validate(HttpRequest, RequestTarget)}, and a body announced over the listener's
+     * {@code limits.maxBodyBytes} is refused before any of it is read.
+     */
+    static Rejection validate(HttpRequest request, RequestTarget target, long maxBodyBytes) {
+        Rejection rejection = validate(request, target);
+        if (rejection == null && HttpUtil.getContentLength(request, 0L) > maxBodyBytes) {
+            return Rejection.BODY_TOO_LARGE;
+        }
+        return rejection;
+    }
+
+    /** Whether {@code request} has no body: it is complete with its head. */
+    static boolean bodiless(HttpRequest request) {
+        return !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
     }
 
     /** As {@link #validate(HttpRequest)}, with the request's target already parsed ({@code null} if invalid). */

@@ -1,18 +1,17 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.http1.ResponseHead;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Rewrites a backend's final response head for the client and decides how both connections go on:
- * hop-by-hop headers removed; a body without Content-Length sent chunked to an HTTP/1.1 client and
- * close-delimited to an HTTP/1.0 one; {@code Connection} set for the client; HEAD, 204 and 304
- * without a body. The decision comes back as bit flags, so nothing is allocated per response.
+ * A backend's response head framed for an HTTP/1.1 client connection: how the body goes to the
+ * client (as it came, chunked, or until the connection closes), whether the client connection stays
+ * open, and the head itself, written by copying the backend's bytes minus the hop-by-hop fields and
+ * plus what the framing needs. A body without {@code Content-Length} goes chunked to an HTTP/1.1
+ * client and close-delimited to an HTTP/1.0 one; HEAD, 204 and 304 answers have no body.
  */
 final class ResponseFraming {
 
@@ -20,87 +19,85 @@ final class ResponseFraming {
     static final int CHUNKED_TO_CLIENT = 1;
     /** The client connection stays open after this response. */
     static final int CLIENT_KEEP_ALIVE = 2;
-    /** The backend connection may go back to its pool after this response. */
-    static final int BACKEND_REUSABLE = 4;
+
+    private static final byte[] HTTP_1_1 = ascii("HTTP/1.1");
+    private static final byte[] CHUNKED = ascii("transfer-encoding: chunked\r\n");
+    private static final byte[] CLOSE = ascii("connection: close\r\n");
+    private static final byte[] KEEP_ALIVE = ascii("connection: keep-alive\r\n");
+    /** Room for what {@link #encode} may add to the copied head. */
+    private static final int ADDED = CHUNKED.length + KEEP_ALIVE.length + 2;
 
     private ResponseFraming() {
     }
 
     /**
-     * Whether a backend's reason phrase may be passed on: tabs, spaces, visible characters and
-     * obs-text only (RFC 9112 §4). A control character could end or break the status line for a
-     * client that reads it differently.
-     */
-    static boolean isValidReasonPhrase(String reason) {
-        for (int i = 0; i < reason.length(); i++) {
-            char c = reason.charAt(i);
-            if (c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether every field value is free of leading and trailing whitespace (RFC 9110 §5.5). Netty
-     * unfolds an obsolete line folding of a backend's head or trailers into a value that can end
-     * in a space; passed on, a client that trims it would read another value than maitre did.
-     */
-    static boolean hasCleanFieldValues(HttpHeaders headers) {
-        for (Map.Entry<String, String> field : headers) {
-            String value = field.getValue();
-            int last = value.length() - 1;
-            if (last >= 0 && (isWhitespace(value.charAt(0)) || isWhitespace(value.charAt(last)))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isWhitespace(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    /**
-     * Rewrites {@code response} in place.
+     * How a final answer goes to the client.
      *
      * @param keepAliveWanted whether the client connection could stay open as far as the request
      *     and the proxy are concerned
      */
-    static int frame(HttpResponse response, boolean headRequest, boolean http10Client, boolean keepAliveWanted) {
-        int code = response.status().code();
-        boolean backendReusable = HttpUtil.isKeepAlive(response);
+    static int frame(ResponseHead head, boolean headRequest, boolean http10Client, boolean keepAliveWanted) {
+        int code = head.status();
         boolean bodyless = headRequest || code == 204 || code == 304;
-        boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
-        boolean chunkedFromBackend = HttpUtil.isTransferEncodingChunked(response);
-        boolean keepAlive = keepAliveWanted;
-        boolean chunkedToClient = false;
-        HopByHopHeaders.strip(response.headers());
-        if (bodyless) {
-            if (code == 204) {
-                response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-            } else if (headRequest && chunkedFromBackend && !http10Client) {
-                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        if (bodyless || head.contentLength() >= 0) {
+            return keepAliveWanted ? CLIENT_KEEP_ALIVE : 0;
+        }
+        if (http10Client) {
+            // No chunked coding for HTTP/1.0: the end of the connection ends the body.
+            return 0;
+        }
+        return CHUNKED_TO_CLIENT | (keepAliveWanted ? CLIENT_KEEP_ALIVE : 0);
+    }
+
+    /** The final answer's head for the client, as {@link #frame} decided. */
+    static ByteBuf encode(ResponseHead head, int framing, boolean headRequest, boolean http10Client,
+                          ByteBufAllocator alloc) {
+        int code = head.status();
+        ByteBuf out = alloc.buffer(head.copiedSize() + HTTP_1_1.length + ADDED);
+        out.writeBytes(HTTP_1_1);
+        head.copyStatus(out);
+        out.writeShort(CRLF);
+        boolean connectionNames = HopByHopHeaders.namesOthers(head);
+        for (int i = 0; i < head.fieldCount(); i++) {
+            if (HopByHopHeaders.isHopByHop(head, i, connectionNames)
+                    || (head.nameIs(i, HttpHeaderNames.CONTENT_LENGTH) && (code == 204 || head.chunked()))) {
+                continue;
             }
-        } else if (!hasLength) {
-            if (!chunkedFromBackend) {
-                // read until the backend closes: that connection cannot serve another request
-                backendReusable = false;
-            }
-            if (http10Client) {
-                keepAlive = false;
-            } else {
-                chunkedToClient = true;
-                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
+            head.copyField(i, out);
+        }
+        boolean keepAlive = (framing & CLIENT_KEEP_ALIVE) != 0;
+        if ((framing & CHUNKED_TO_CLIENT) != 0 || (headRequest && code != 204 && head.chunked() && !http10Client)) {
+            // To a HEAD request: the framing a GET would have had.
+            out.writeBytes(CHUNKED);
         }
         if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            out.writeBytes(CLOSE);
         } else if (http10Client) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            out.writeBytes(KEEP_ALIVE);
         }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        return (chunkedToClient ? CHUNKED_TO_CLIENT : 0) | (keepAlive ? CLIENT_KEEP_ALIVE : 0)
-                | (backendReusable ? BACKEND_REUSABLE : 0);
+        out.writeShort(CRLF);
+        return out;
+    }
+
+    /** An interim (1xx) answer's head for the client: the backend's minus the hop-by-hop fields. */
+    static ByteBuf encodeInterim(ResponseHead head, ByteBufAllocator alloc) {
+        ByteBuf out = alloc.buffer(head.copiedSize() + HTTP_1_1.length + 2);
+        out.writeBytes(HTTP_1_1);
+        head.copyStatus(out);
+        out.writeShort(CRLF);
+        boolean connectionNames = HopByHopHeaders.namesOthers(head);
+        for (int i = 0; i < head.fieldCount(); i++) {
+            if (!HopByHopHeaders.isHopByHop(head, i, connectionNames)) {
+                head.copyField(i, out);
+            }
+        }
+        out.writeShort(CRLF);
+        return out;
+    }
+
+    static final int CRLF = ('\r' << 8) | '\n';
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -1,28 +1,21 @@
 package dev.maitre.engine.http;
 
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
+import dev.maitre.engine.http1.ResponseHead;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.util.Map;
 
 /**
- * A backend's answer on its way to the client: interim answers passed on (not to HTTP/1.0 clients),
- * the final head framed for the client by {@link ResponseFraming}, the body streamed, trailers kept
- * when the client side is chunked. Decides nothing about the backend connection beyond what the
- * answer's framing says.
+ * A backend's answer on its way to the client: interim answers passed on, the final head and its
+ * body streamed, trailers kept. Decides nothing about the backend connection beyond what the
+ * answer's framing says, and nothing about the client's framing, which is the {@link ClientSide}'s.
  */
 final class ResponseRelay {
 
     /** What a response head from the backend turned out to be. */
     enum Head {
-        /**
-         * Not an answer maitre can pass on: a switch of protocols, another HTTP version, a status
-         * without a class, a reason phrase with control characters.
-         */
+        /** Not an answer maitre can pass on: a switch of protocols. */
         INVALID,
         /** A 1xx answer; the final one is still to come. */
         INTERIM,
@@ -32,56 +25,54 @@ final class ResponseRelay {
 
     private final ClientSide client;
     private final boolean headRequest;
-    private final boolean http10Client;
 
     private boolean interim;
     private boolean started;
-    private boolean chunkedToClient;
     private boolean clientKeepAlive;
     private boolean backendReusable;
     private int status;
     private long bodyBytes;
 
-    ResponseRelay(ClientSide client, boolean headRequest, boolean http10Client) {
+    ResponseRelay(ClientSide client, boolean headRequest) {
         this.client = client;
         this.headRequest = headRequest;
-        this.http10Client = http10Client;
     }
 
     /**
-     * Relays a response head.
+     * Relays a response head. What the decoder lets through is well-formed HTTP/1.x with a status
+     * of 100 or more, its fields validated.
      *
      * @param keepAliveWanted whether the client connection could stay open as far as the request and
      *     the proxy are concerned
      */
-    Head onHead(HttpResponse response, boolean keepAliveWanted) {
-        int code = response.status().code();
-        if (code < 100 || code == 101 || response.protocolVersion().majorVersion() != 1
-                || !ResponseFraming.isValidReasonPhrase(response.status().reasonPhrase())
-                || !ResponseFraming.hasCleanFieldValues(response.headers())) {
-            // maitre never forwards Upgrade, so a switch of protocols is not a valid answer. A status
-            // below 100 has no class (RFC 9110 §15): a client could take it for a final answer. A
-            // control character in the reason phrase could end the status line early for a client.
+    Head onHead(ResponseHead head, boolean keepAliveWanted) {
+        int code = head.status();
+        if (code == 101) {
+            // maitre never forwards Upgrade, so a switch of protocols is not a valid answer.
             return Head.INVALID;
         }
-        if (code < 200) {
+        if (head.isInformational()) {
             interim = true;
-            if (!http10Client) {
-                HopByHopHeaders.strip(response.headers());
-                client.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE));
-            }
+            client.writeInterim(head);
             return Head.INTERIM;
         }
         interim = false;
         started = true;
         status = code;
-        int framing = ResponseFraming.frame(response, headRequest, http10Client, keepAliveWanted);
-        chunkedToClient = (framing & ResponseFraming.CHUNKED_TO_CLIENT) != 0;
-        clientKeepAlive = (framing & ResponseFraming.CLIENT_KEEP_ALIVE) != 0;
-        backendReusable = (framing & ResponseFraming.BACKEND_REUSABLE) != 0;
-        client.write(response);
+        backendReusable = backendReusable(head, headRequest);
+        clientKeepAlive = client.writeHead(head, keepAliveWanted);
         return Head.FINAL;
+    }
+
+    /**
+     * Whether a final answer lets its backend connection serve another request: the backend keeps
+     * it alive, and the answer ends by itself (a body that runs until the connection closes leaves
+     * nothing to reuse).
+     */
+    static boolean backendReusable(ResponseHead head, boolean headRequest) {
+        int code = head.status();
+        boolean bodyless = headRequest || code == 204 || code == 304;
+        return head.keepAlive() && (bodyless || head.chunked() || head.contentLength() >= 0);
     }
 
     /** What a piece of a body from the backend was. */
@@ -107,25 +98,35 @@ final class ResponseRelay {
         }
         bodyBytes += content.content().readableBytes();
         if (!last) {
-            client.write(content);
+            client.writeBody(content.content());
             return Part.MORE;
         }
         LastHttpContent end = (LastHttpContent) content;
-        if (!ResponseFraming.hasCleanFieldValues(end.trailingHeaders())) {
+        if (!hasCleanFieldValues(end.trailingHeaders())) {
             end.release();
             return Part.INVALID;
         }
-        if (chunkedToClient || end.trailingHeaders().isEmpty()) {
-            client.write(end);
-        } else {
-            // Trailers cannot be carried without chunked framing; the body still is.
-            if (end.content().isReadable()) {
-                client.write(new DefaultHttpContent(end.content().retain()));
-            }
-            end.release();
-            client.write(LastHttpContent.EMPTY_LAST_CONTENT);
-        }
+        client.writeEnd(end);
         return Part.LAST;
+    }
+
+    /**
+     * Whether every trailer value is free of leading and trailing whitespace (RFC 9110 §5.5): passed
+     * on, a client that trims it would read another value than maitre did.
+     */
+    static boolean hasCleanFieldValues(HttpHeaders headers) {
+        for (Map.Entry<String, String> field : headers) {
+            String value = field.getValue();
+            int last = value.length() - 1;
+            if (last >= 0 && (isWhitespace(value.charAt(0)) || isWhitespace(value.charAt(last)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /** The final answer's status; 0 before its head. */

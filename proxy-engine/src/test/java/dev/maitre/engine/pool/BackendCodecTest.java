@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.HttpResponse;
+import dev.maitre.engine.http1.ResponseHead;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -110,7 +110,7 @@ class BackendCodecTest {
 
         List<Object> interim = receive("HTTP/1.1 100 Continue\r\n\r\n");
 
-        assertThat(interim).first().isInstanceOf(HttpResponse.class);
+        assertThat(interim).first().isInstanceOf(ResponseHead.class);
         assertThat(codec.atResponseBoundary()).isFalse();
         release(interim);
         release(receive("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
