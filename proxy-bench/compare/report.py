@@ -204,7 +204,7 @@ def memory_tables(work, warnings):
 
 
 def targets(runs, work):
-    """The issue's targets, maitre with one event loop against nginx and HAProxy."""
+    """maitre's performance targets, with one event loop, against nginx and HAProxy."""
     def med(workload, proxy, key):
         good = [r for r in runs.get((workload, proxy), []) if r["parsed"] and key(r) is not None]
         return median(key(r) for r in good)
@@ -220,7 +220,10 @@ def targets(runs, work):
         checks.append((f"{workload}: requests/s ≥ HAProxy's", med(workload, "maitre-1", rps), med(workload, "haproxy", rps), 1.0, "ge"))
         checks.append((f"{workload}: p99 ≤ HAProxy's", med(workload, "maitre-1", p99), med(workload, "haproxy", p99), 1.0, "le"))
     checks.append(("close: requests/s ≥ HAProxy's", med("close", "maitre-1", rps), med("close", "haproxy", rps), 1.0, "ge"))
+    checks.append(("close: CPU µs/request ≤ 1.2 × HAProxy's", med("close", "maitre-1", cpu), med("close", "haproxy", cpu), 1.2, "le"))
+    checks.append(("close: p99 ≤ 2 × HAProxy's", med("close", "maitre-1", p99), med("close", "haproxy", p99), 2.0, "le"))
     checks.append(("1m: MiB/s ≥ nginx's", med("1m", "maitre-1", mibs), med("1m", "nginx", mibs), 1.0, "ge"))
+    checks.append(("1m: CPU µs/answer ≤ HAProxy's", med("1m", "maitre-1", cpu), med("1m", "haproxy", cpu), 1.0, "le"))
     for workload in ("l4-up", "l4-down"):
         checks.append((f"{workload}: Gbit/s ≥ 0.9 × HAProxy's", med(workload, "maitre-1", gbits), med(workload, "haproxy", gbits), 0.9, "ge"))
     path = os.path.join(work, "memory.tsv")
@@ -259,7 +262,7 @@ def main():
         if any(k[0] == workload for k in runs):
             out += ["", f"### {title} (`{workload}`)", ""] + l4_table(runs, workload, warnings)
     out += memory_tables(work, warnings)
-    out += ["", "### The issue's targets (maitre with one event loop; medians above)", ""] + targets(runs, work)
+    out += ["", "### Targets (maitre with one event loop; medians above)", ""] + targets(runs, work)
     out += ["", "### Warnings", ""]
     out += [f"- {w}" for w in warnings] if warnings else ["none: every run answered without socket errors or non-2xx/3xx answers"]
     text = "\n".join(out) + "\n"
