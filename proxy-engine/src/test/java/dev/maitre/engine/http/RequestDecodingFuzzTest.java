@@ -1,5 +1,7 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.testing.CountedBuffers;
+import dev.maitre.engine.testing.FuzzInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -25,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +48,7 @@ class RequestDecodingFuzzTest {
     void clientBytesAreRejectedOrDecodedIntoRequestsWithOneFramingEach(byte[] input) {
         CountedBuffers alloc = new CountedBuffers();
         Outcome whole = decode(alloc, input, new int[] {input.length}, LIMITS);
-        assertSameReading(decode(alloc, input, randomCuts(input), LIMITS), whole, "cut into pieces");
+        assertSameReading(decode(alloc, input, FuzzInputs.cuts(input, 256), LIMITS), whole, "cut into pieces");
         if (input.length <= 4096) {
             assertSameReading(decode(alloc, input, byteByByte(input.length), LIMITS), whole, "one at a time");
         }
@@ -55,7 +56,7 @@ class RequestDecodingFuzzTest {
             assertReadAgainTheSame(alloc, request);
             assertBackendReadsOneRequest(alloc, request);
         }
-        alloc.assertAllReleased("decoding " + printable(input));
+        alloc.assertAllReleased("decoding " + FuzzInputs.printable(input));
         List<String> leaks = LeakReports.drain();
         assertThat(leaks).as("leaks reported by Netty").isEmpty();
     }
@@ -79,7 +80,7 @@ class RequestDecodingFuzzTest {
     private static void assertReadAgainTheSame(CountedBuffers alloc, Request request) {
         byte[] encoded = encode(alloc, request.head(), request);
         Outcome again = decode(alloc, encoded, new int[] {encoded.length}, ROOMY);
-        String what = request + " re-encoded as " + printable(encoded);
+        String what = request + " re-encoded as " + FuzzInputs.printable(encoded);
         assertThat(again.accepted()).as(what).hasSize(1);
         assertThat(again.end()).as(what).isEqualTo(End.CLEAN);
         Request read = again.accepted().get(0);
@@ -102,7 +103,7 @@ class RequestDecodingFuzzTest {
                 encoded, new int[] {encoded.length});
         try {
             Outcome backend = Outcome.of(objects, false);
-            assertThat(backend.accepted()).as("backend reading %s", printable(encoded)).hasSize(1);
+            assertThat(backend.accepted()).as("backend reading %s", FuzzInputs.printable(encoded)).hasSize(1);
             assertThat(backend.end()).isEqualTo(End.CLEAN);
             Request forwarded = backend.accepted().get(0);
             assertThat(forwarded.body()).isEqualTo(request.body());
@@ -185,43 +186,10 @@ class RequestDecodingFuzzTest {
             channel.finishAndReleaseAll();
         }
     }
-
-    /** Piece lengths drawn from the input's own hash, so a finding replays the same cuts. */
-    private static int[] randomCuts(byte[] input) {
-        SplittableRandom random = new SplittableRandom(Arrays.hashCode(input));
-        List<Integer> cuts = new ArrayList<>();
-        int left = input.length;
-        while (left > 0) {
-            int cut = Math.min(left, 1 + random.nextInt(random.nextBoolean() ? 8 : 256));
-            cuts.add(cut);
-            left -= cut;
-        }
-        return cuts.stream().mapToInt(Integer::intValue).toArray();
-    }
-
     private static int[] byteByByte(int length) {
         int[] cuts = new int[length];
         Arrays.fill(cuts, 1);
         return cuts;
-    }
-
-    static String printable(byte[] bytes) {
-        StringBuilder s = new StringBuilder("\"");
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            if (c == '\r') {
-                s.append("\\r");
-            } else if (c == '\n') {
-                s.append("\\n");
-            } else if (c == '"' || c == '\\') {
-                s.append('\\').append((char) c);
-            } else if (c < 0x20 || c >= 0x7f) {
-                s.append(String.format("\\x%02x", c));
-            } else {
-                s.append((char) c);
-            }
-        }
-        return s.append('"').toString();
     }
 
     /** How the input ended: after complete requests, inside one, in a rejection for a line or head too long, or another. */
@@ -251,7 +219,7 @@ class RequestDecodingFuzzTest {
 
         @Override
         public String toString() {
-            return method + " " + uri + " " + version + " " + headers + " body " + printable(body) + " trailers "
+            return method + " " + uri + " " + version + " " + headers + " body " + FuzzInputs.printable(body) + " trailers "
                     + trailers;
         }
     }

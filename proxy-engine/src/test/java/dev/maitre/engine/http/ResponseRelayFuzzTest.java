@@ -1,5 +1,7 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.testing.CountedBuffers;
+import dev.maitre.engine.testing.FuzzInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -28,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -74,7 +75,7 @@ class ResponseRelayFuzzTest {
         try {
             sendRequest(backend, exchange.method());
             int offset = 0;
-            for (int cut : cuts(answer)) {
+            for (int cut : FuzzInputs.cuts(answer, 512)) {
                 backend.writeInbound(alloc.copyOf(answer, offset, cut));
                 offset += cut;
             }
@@ -96,7 +97,7 @@ class ResponseRelayFuzzTest {
             client.flush();
             client.finishAndReleaseAll();
         }
-        alloc.assertAllReleased("relaying " + RequestDecodingFuzzTest.printable(input));
+        alloc.assertAllReleased("relaying " + FuzzInputs.printable(input));
         assertThat(LeakReports.drain()).as("leaks reported by Netty").isEmpty();
     }
 
@@ -123,7 +124,7 @@ class ResponseRelayFuzzTest {
         sendRequest(backend, HttpMethod.GET);
         backend.writeInbound(alloc.copyOf(NEXT_ANSWER, 0, NEXT_ANSWER.length));
         assertThat(status[0]).as("next answer on the pooled connection after %s",
-                RequestDecodingFuzzTest.printable(input)).isEqualTo(200);
+                FuzzInputs.printable(input)).isEqualTo(200);
         assertThat(complete[0]).isTrue();
         assertThat(new String(body.toByteArray(), StandardCharsets.US_ASCII)).isEqualTo("ok");
         assertThat(afterEnd[0]).isZero();
@@ -134,8 +135,8 @@ class ResponseRelayFuzzTest {
                                                      byte[] input) {
         boolean finalHead = exchange.state != ResponseRelayModel.State.INTERIM;
         if (finalHead) {
-            assertFramedOnce(exchange, relayed, RequestDecodingFuzzTest.printable(input) + " relayed as "
-                    + RequestDecodingFuzzTest.printable(relayed));
+            assertFramedOnce(exchange, relayed, FuzzInputs.printable(input) + " relayed as "
+                    + FuzzInputs.printable(relayed));
         }
         EmbeddedChannel client = channel(alloc, new HttpClientCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(65536).setMaxHeaderSize(1 << 20), false, false));
@@ -145,8 +146,8 @@ class ResponseRelayFuzzTest {
             client.writeInbound(alloc.copyOf(relayed, 0, relayed.length));
             drainInbound(client, objects);
             Read beforeClose = Read.of(objects);
-            String what = RequestDecodingFuzzTest.printable(input) + " relayed as "
-                    + RequestDecodingFuzzTest.printable(relayed);
+            String what = FuzzInputs.printable(input) + " relayed as "
+                    + FuzzInputs.printable(relayed);
             if (exchange.state == ResponseRelayModel.State.DONE && exchange.clientKeepAlive()) {
                 assertThat(beforeClose.complete()).as("self-delimited response on a kept connection: %s", what)
                         .isTrue();
@@ -291,18 +292,6 @@ class ResponseRelayFuzzTest {
         while ((msg = channel.readInbound()) != null) {
             into.add(msg);
         }
-    }
-
-    private static int[] cuts(byte[] bytes) {
-        SplittableRandom random = new SplittableRandom(Arrays.hashCode(bytes));
-        List<Integer> cuts = new ArrayList<>();
-        int left = bytes.length;
-        while (left > 0) {
-            int cut = Math.min(left, 1 + random.nextInt(random.nextBoolean() ? 8 : 512));
-            cuts.add(cut);
-            left -= cut;
-        }
-        return cuts.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static List<Map.Entry<String, String>> entries(HttpHeaders headers) {

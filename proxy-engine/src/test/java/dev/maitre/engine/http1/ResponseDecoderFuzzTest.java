@@ -1,13 +1,13 @@
 package dev.maitre.engine.http1;
 
+import dev.maitre.engine.testing.CountedBuffers;
+import dev.maitre.engine.testing.FuzzInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.maitre.testing.LeakReports;
-import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -18,7 +18,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Arbitrary bytes from a backend through {@link ResponseDecoder}: nothing escapes, nothing leaks,
@@ -40,17 +39,17 @@ class ResponseDecoderFuzzTest {
         boolean headRequest = (input[0] & 1) != 0;
         boolean closes = (input[0] & 2) != 0;
         byte[] answer = Arrays.copyOfRange(input, 1, input.length);
-        Counted alloc = new Counted();
+        CountedBuffers alloc = new CountedBuffers();
         List<String> whole = decode(alloc, headRequest, closes, answer, new int[] {answer.length});
-        assertThat(decode(alloc, headRequest, closes, answer, randomCuts(answer)))
-                .as("cut into pieces: %s", printable(input)).isEqualTo(whole);
+        assertThat(decode(alloc, headRequest, closes, answer, FuzzInputs.cuts(answer, 512)))
+                .as("cut into pieces: %s", FuzzInputs.printable(input)).isEqualTo(whole);
         if (answer.length <= 4096) {
             int[] bytes = new int[answer.length];
             Arrays.fill(bytes, 1);
             assertThat(decode(alloc, headRequest, closes, answer, bytes))
-                    .as("a byte at a time: %s", printable(input)).isEqualTo(whole);
+                    .as("a byte at a time: %s", FuzzInputs.printable(input)).isEqualTo(whole);
         }
-        alloc.assertAllReleased(printable(input));
+        alloc.assertAllReleased(FuzzInputs.printable(input));
         assertThat(LeakReports.drain()).as("leaks reported by Netty").isEmpty();
     }
 
@@ -83,7 +82,7 @@ class ResponseDecoderFuzzTest {
     }
 
     /** What the decoder emitted, with each body's parts joined since where they are cut depends on the reads. */
-    private static List<String> decode(Counted alloc, boolean headRequest, boolean closes, byte[] answer, int[] cuts) {
+    private static List<String> decode(CountedBuffers alloc, boolean headRequest, boolean closes, byte[] answer, int[] cuts) {
         ResponseDecoder decoder = new ResponseDecoder();
         List<String> events = new ArrayList<>();
         List<String> kinds = new ArrayList<>();
@@ -158,63 +157,6 @@ class ResponseDecoderFuzzTest {
         } else {
             kinds.add("unexpected");
             events.add("unexpected " + msg);
-        }
-    }
-
-    private static int[] randomCuts(byte[] bytes) {
-        SplittableRandom random = new SplittableRandom(Arrays.hashCode(bytes));
-        List<Integer> cuts = new ArrayList<>();
-        int left = bytes.length;
-        while (left > 0) {
-            int cut = Math.min(left, 1 + random.nextInt(random.nextBoolean() ? 8 : 512));
-            cuts.add(cut);
-            left -= cut;
-        }
-        return cuts.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static String printable(byte[] bytes) {
-        StringBuilder text = new StringBuilder();
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            text.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\x%02x", c));
-        }
-        return text.toString();
-    }
-
-    /** An allocator that remembers every buffer it hands out, to know after each input that all were released. */
-    private static final class Counted extends AbstractByteBufAllocator {
-
-        private final List<ByteBuf> allocated = new ArrayList<>();
-
-        Counted() {
-            super(false);
-        }
-
-        ByteBuf copyOf(byte[] bytes, int offset, int length) {
-            return heapBuffer(length).writeBytes(bytes, offset, length);
-        }
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf buf = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
-            allocated.add(buf);
-            return buf;
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-
-        void assertAllReleased(String what) {
-            long live = allocated.stream().filter(buf -> buf.refCnt() != 0).count();
-            assertThat(live).as("buffers not released after %s", what).isZero();
         }
     }
 }

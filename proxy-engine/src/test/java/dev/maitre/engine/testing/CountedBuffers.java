@@ -1,4 +1,4 @@
-package dev.maitre.engine.http;
+package dev.maitre.engine.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.AbstractByteBufAllocator;
@@ -11,16 +11,16 @@ import java.util.List;
  * input, not at the next garbage collection, that everything was released: slices and retained
  * duplicates share their parent's count, so a leaked piece of a message keeps its parent alive.
  */
-final class CountedBuffers extends AbstractByteBufAllocator {
+public final class CountedBuffers extends AbstractByteBufAllocator {
 
     private final List<ByteBuf> allocated = new ArrayList<>();
 
-    CountedBuffers() {
+    public CountedBuffers() {
         super(false);
     }
 
     /** A heap buffer holding {@code bytes}, counted like the rest. */
-    ByteBuf copyOf(byte[] bytes, int offset, int length) {
+    public ByteBuf copyOf(byte[] bytes, int offset, int length) {
         return heapBuffer(length).writeBytes(bytes, offset, length);
     }
 
@@ -46,7 +46,7 @@ final class CountedBuffers extends AbstractByteBufAllocator {
     }
 
     /** Fails when a buffer handed out is still referenced, naming how many and what they hold. */
-    void assertAllReleased(String what) {
+    public void assertAllReleased(String what) {
         List<ByteBuf> live = new ArrayList<>();
         for (ByteBuf buf : allocated) {
             if (buf.refCnt() != 0) {
