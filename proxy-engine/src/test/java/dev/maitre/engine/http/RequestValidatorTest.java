@@ -91,6 +91,16 @@ class RequestValidatorTest {
     }
 
     @Test
+    void theObsoleteWebSocketKeysOfAGetAreRejectedForTheBodyNettyWouldReadBehindThem() {
+        assertThat(RequestValidator.validate(get("Host", "a", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5",
+                "Sec-WebSocket-Key2", "12998 5 Y3 1  .P00"))).isEqualTo(Rejection.BAD_FRAMING);
+        assertThat(RequestValidator.validate(get("Host", "a", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5")))
+                .isNull();
+        assertThat(RequestValidator.validate(get("Host", "a", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")))
+                .isNull();
+    }
+
+    @Test
     void repeatedContentLengthIsRejectedEvenWhenTheValuesAgree() {
         assertThat(RequestValidator.validate(post("Host", "a", "Content-Length", "5", "Content-Length", "5")))
                 .isEqualTo(Rejection.BAD_FRAMING);

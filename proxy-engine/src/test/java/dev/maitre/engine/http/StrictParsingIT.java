@@ -71,6 +71,12 @@ class StrictParsingIT {
                         post("Content-Length: 5\r\nTransfer-Encoding: chunked", "5\r\nhello\r\n0\r\n\r\n"), BAD_FRAMING),
                 rejected("Transfer-Encoding and Content-Length",
                         post("Transfer-Encoding: chunked\r\nContent-Length: 5", "5\r\nhello\r\n0\r\n\r\n"), BAD_FRAMING),
+                // The obsolete hixie-76 WebSocket handshake: Netty's decoder would take the next 8
+                // bytes as a body that no header announces, and a backend would read them as the
+                // start of the next request.
+                rejected("GET with Sec-WebSocket-Key1 and -Key2 (an 8-byte body nobody announced)",
+                        "GET /chat HTTP/1.1\r\nHost: a\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+                                + "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\nGET /x H", BAD_FRAMING),
                 rejected("two different Content-Lengths",
                         post("Content-Length: 5\r\nContent-Length: 11", "hello world"), BAD_FRAMING),
                 rejected("two identical Content-Lengths", post("Content-Length: 5\r\nContent-Length: 5", "hello"),
