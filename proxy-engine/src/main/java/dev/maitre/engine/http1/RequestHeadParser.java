@@ -2,7 +2,6 @@ package dev.maitre.engine.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
-import io.netty.util.CharsetUtil;
 
 /**
  * Reads a client's request head from the bytes it arrived in, without a string or a map: the
@@ -28,14 +27,14 @@ public final class RequestHeadParser {
     private static final ByteProcessor FIELD_VALUE = Ascii::isFieldValueByte;
     private static final byte CR = '\r';
     private static final byte LF = '\n';
-    private static final byte[] CONTENT_LENGTH = bytes("content-length");
-    private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
-    private static final byte[] CONNECTION = bytes("connection");
-    private static final byte[] HOST = bytes("host");
-    private static final byte[] CHUNKED = bytes("chunked");
-    private static final byte[] CLOSE = bytes("close");
-    private static final byte[] KEEP_ALIVE = bytes("keep-alive");
-    private static final byte[] CONNECT = bytes("CONNECT");
+    private static final byte[] CONTENT_LENGTH = HeadBytes.bytes("content-length");
+    private static final byte[] TRANSFER_ENCODING = HeadBytes.bytes("transfer-encoding");
+    private static final byte[] CONNECTION = HeadBytes.bytes("connection");
+    private static final byte[] HOST = HeadBytes.bytes("host");
+    private static final byte[] CHUNKED = HeadBytes.bytes("chunked");
+    private static final byte[] CLOSE = HeadBytes.bytes("close");
+    private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
+    private static final byte[] CONNECT = HeadBytes.bytes("CONNECT");
 
     private final int maxRequestLineBytes;
     private final int maxHeaderBytes;
@@ -144,7 +143,7 @@ public final class RequestHeadParser {
         }
         byte majorDigit = in.getByte(v + 5);
         byte minorDigit = in.getByte(v + 7);
-        if (!isDigit(majorDigit) || in.getByte(v + 6) != '.' || !isDigit(minorDigit)) {
+        if (!HeadBytes.isDigit(majorDigit) || in.getByte(v + 6) != '.' || !HeadBytes.isDigit(minorDigit)) {
             return false;
         }
         major = majorDigit - '0';
@@ -193,13 +192,13 @@ public final class RequestHeadParser {
             }
             int valueStart = colon + 1;
             while (valueStart < lineEnd && isLatinWhitespace(in.getByte(valueStart))) {
-                if (!isOws(in.getByte(valueStart))) {
+                if (!HeadBytes.isOws(in.getByte(valueStart))) {
                     return failure(false);
                 }
                 valueStart++;
             }
             int valueEnd = lineEnd;
-            while (valueEnd > valueStart && isOws(in.getByte(valueEnd - 1))) {
+            while (valueEnd > valueStart && HeadBytes.isOws(in.getByte(valueEnd - 1))) {
                 valueEnd--;
             }
             pendingFrom = line;
@@ -212,7 +211,7 @@ public final class RequestHeadParser {
 
     /** Adds a field line as Netty's validating headers did; a refusal, or null. */
     private RequestVerdict add(int from, int colon, int valueStart, int valueEnd) {
-        boolean isContentLength = is(in, from, colon, CONTENT_LENGTH);
+        boolean isContentLength = HeadBytes.is(in, from, colon, CONTENT_LENGTH);
         if (isContentLength && contentLengths > 0) {
             return failure(true);
         }
@@ -227,12 +226,12 @@ public final class RequestHeadParser {
         if (isContentLength) {
             contentLengths++;
             contentLengthField = index;
-        } else if (is(in, from, colon, TRANSFER_ENCODING)) {
+        } else if (HeadBytes.is(in, from, colon, TRANSFER_ENCODING)) {
             transferEncodings++;
             readCodings(valueStart, valueEnd);
-        } else if (is(in, from, colon, HOST)) {
+        } else if (HeadBytes.is(in, from, colon, HOST)) {
             head.host(index);
-        } else if (is(in, from, colon, CONNECTION)) {
+        } else if (HeadBytes.is(in, from, colon, CONNECTION)) {
             readConnection(in, valueStart, valueEnd, head);
         }
         return null;
@@ -242,11 +241,11 @@ public final class RequestHeadParser {
         for (int at = from; ; ) {
             int comma = in.indexOf(at, to, (byte) ',');
             int elementEnd = comma < 0 ? to : comma;
-            int start = skipOws(in, at, elementEnd);
-            int end = trimOws(in, start, elementEnd);
+            int start = HeadBytes.skipOws(in, at, elementEnd);
+            int end = HeadBytes.trimOws(in, start, elementEnd);
             if (end > start) {
                 codings++;
-                chunkedLast = is(in, start, end, CHUNKED);
+                chunkedLast = HeadBytes.is(in, start, end, CHUNKED);
                 if (chunkedLast) {
                     chunkedCodings++;
                 } else {
@@ -264,11 +263,11 @@ public final class RequestHeadParser {
         for (int at = from; ; ) {
             int comma = in.indexOf(at, to, (byte) ',');
             int elementEnd = comma < 0 ? to : comma;
-            int start = skipOws(in, at, elementEnd);
-            int end = trimOws(in, start, elementEnd);
-            if (is(in, start, end, CLOSE)) {
+            int start = HeadBytes.skipOws(in, at, elementEnd);
+            int end = HeadBytes.trimOws(in, start, elementEnd);
+            if (HeadBytes.is(in, start, end, CLOSE)) {
                 head.connectionToken(true);
-            } else if (is(in, start, end, KEEP_ALIVE)) {
+            } else if (HeadBytes.is(in, start, end, KEEP_ALIVE)) {
                 head.connectionToken(false);
             }
             if (comma < 0) {
@@ -316,7 +315,7 @@ public final class RequestHeadParser {
     private RequestVerdict complete() {
         long length = -1;
         if (contentLengths == 1) {
-            length = digits(in, head.valueStart(contentLengthField), head.valueEnd(contentLengthField));
+            length = HeadBytes.digits(in, head.valueStart(contentLengthField), head.valueEnd(contentLengthField));
             if (length < 0) {
                 return failure(false);
             }
@@ -328,7 +327,7 @@ public final class RequestHeadParser {
         if (major != 1) {
             return RequestVerdict.UNSUPPORTED_VERSION;
         }
-        if (isExactly(in, head.methodStart(), head.methodEnd(), CONNECT)) {
+        if (HeadBytes.isExactly(in, head.methodStart(), head.methodEnd(), CONNECT)) {
             return RequestVerdict.UNSUPPORTED_METHOD;
         }
         if (transferEncodings > 0) {
@@ -346,77 +345,12 @@ public final class RequestHeadParser {
     /** The one Content-Length is at most 18 digits: what the proxy's validation allowed. */
     private boolean contentLengthValid() {
         int length = head.valueEnd(contentLengthField) - head.valueStart(contentLengthField);
-        return length <= 18 && digits(in, head.valueStart(contentLengthField), head.valueEnd(contentLengthField)) >= 0;
-    }
-
-    /** The number {@code [from, to)} holds, only digits and within a long; -1 when it is not one. */
-    private static long digits(ByteBuf in, int from, int to) {
-        if (from == to) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            byte b = in.getByte(i);
-            if (!isDigit(b) || value > (Long.MAX_VALUE - (b - '0')) / 10) {
-                return -1;
-            }
-            value = value * 10 + b - '0';
-        }
-        return value;
-    }
-
-    private static boolean isExactly(ByteBuf in, int from, int to, byte[] bytes) {
-        if (to - from != bytes.length) {
-            return false;
-        }
-        for (int k = 0; k < bytes.length; k++) {
-            if (in.getByte(from + k) != bytes[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int skipOws(ByteBuf in, int from, int to) {
-        while (from < to && isOws(in.getByte(from))) {
-            from++;
-        }
-        return from;
-    }
-
-    private static int trimOws(ByteBuf in, int from, int to) {
-        while (to > from && isOws(in.getByte(to - 1))) {
-            to--;
-        }
-        return to;
-    }
-
-    private static boolean isOws(byte b) {
-        return b == ' ' || b == '\t';
+        return length <= 18
+                && HeadBytes.digits(in, head.valueStart(contentLengthField), head.valueEnd(contentLengthField)) >= 0;
     }
 
     /** {@link Character#isWhitespace} of a Latin-1 byte below 0x80. */
     private static boolean isLatinWhitespace(byte b) {
         return b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f);
-    }
-
-    private static boolean isDigit(byte b) {
-        return b >= '0' && b <= '9';
-    }
-
-    private static boolean is(ByteBuf in, int from, int to, byte[] lowerCase) {
-        if (to - from != lowerCase.length) {
-            return false;
-        }
-        for (int k = 0; k < lowerCase.length; k++) {
-            if (Ascii.lower(in.getByte(from + k)) != lowerCase[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] bytes(String ascii) {
-        return ascii.getBytes(CharsetUtil.US_ASCII);
     }
 }

@@ -19,12 +19,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +45,8 @@ class RequestHeadDifferentialTest {
     private static final byte[] INTERESTING = " \t\r\n:,;0a\u0000\u000b\u007f\u0080\u00ff/HTtp.-".getBytes(StandardCharsets.ISO_8859_1);
 
     private final RequestHead head = new RequestHead();
+    /** How often each verdict was reached: every one must be, or the inputs miss a rule. */
+    private final EnumMap<RequestVerdict, Integer> seen = new EnumMap<>(RequestVerdict.class);
 
     @Test
     void agreesOnTheDecodingTestsInputsAndTheFuzzSeeds() throws IOException {
@@ -64,6 +69,52 @@ class RequestHeadDifferentialTest {
     }
 
     @Test
+    void agreesOnHeadsPutTogetherFromTrickyParts() {
+        Random random = new Random(7);
+        for (int n = 0; n < 40_000; n++) {
+            StringBuilder text = new StringBuilder();
+            text.append(pick(random, LEADING)).append(pick(random, METHODS)).append(' ')
+                    .append(pick(random, TARGETS)).append(' ').append(pick(random, VERSIONS)).append("\r\n");
+            int fields = random.nextInt(5);
+            for (int f = 0; f < fields; f++) {
+                text.append(pick(random, FIELDS)).append(pick(random, ENDS));
+            }
+            text.append(pick(random, ENDS)).append(pick(random, AFTER));
+            byte[] input = bytes(text.toString());
+            assertAgree(input, n % 3 == 0 ? LIMITS : ROOMY);
+            if (n % 4 == 0) {
+                assertAgree(vary(input, random), ROOMY);
+            }
+        }
+        assertThat(seen.keySet()).containsAll(EnumSet.complementOf(EnumSet.of(
+                RequestVerdict.REQUEST_LINE_TOO_LONG, RequestVerdict.HEAD_TOO_LARGE)));
+    }
+
+    private static final String[] LEADING = {"", "", "", "\r\n", "\n", "\r\n\r\n"};
+    private static final String[] METHODS = {"GET", "POST", "HEAD", "CONNECT", "connect", "PUT", "G@T", "GET\u00e9",
+        "M-SEARCH", "PRI", "!#$%&'*+-.^_`|~"};
+    private static final String[] TARGETS = {"/", "/a?b=c", "*", "http://a.example/x", "a.example:443", "/%2e%2e/",
+        "/a;b/../c", "/\u00e9", "//x", "/a#f", "/a b"};
+    private static final String[] VERSIONS = {"HTTP/1.1", "HTTP/1.0", "HTTP/1.2", "HTTP/1.9", "HTTP/2.0", "HTTP/0.9",
+        "http/1.1", "HTTP/1.10", "HTTP/1.", "HTTP/11", "HTTP/1.1 ", "HTTP/a.1", "HTTP/9.9", "HTTP/1.1x"};
+    private static final String[] FIELDS = {"Host: a.example", "Host: a.example", "host: b.example:8080", "Host:",
+        "Host: [::1]:80", "Host: a b", "Content-Length: 5", "Content-Length: 0", "content-length:  7 ",
+        "Content-Length: 05", "Content-Length: +5", "Content-Length: 5, 5", "Content-Length: 1234567890123456789",
+        "Content-Length: 99999999999999999999", "Content-Length:", "Content-Length: -1",
+        "Transfer-Encoding: chunked", "transfer-encoding: CHUNKED", "Transfer-Encoding: gzip, chunked",
+        "Transfer-Encoding: chunked, gzip", "Transfer-Encoding: gzip", "Transfer-Encoding: chunked, chunked",
+        "Transfer-Encoding:", "Transfer-Encoding: ,chunked", "Transfer-Encoding: chunked,", "Transfer-Encoding: identity",
+        "Connection: close", "Connection: keep-alive", "Connection: Keep-Alive, Upgrade", "Connection: x, close",
+        "X-A: b", "X-A:b", "X-A:\tb\t", "X-A: \u00e9", "X-A: a\u0001b", "X-A: a\u007fb", "X-A : b", " X-A: b",
+        "X-A b", ":b", "X\u00e9: b", "X-A: \u000bb", "X-A:\u001cb", "X-A: b\rc", "X-A: b\u0000"};
+    private static final String[] ENDS = {"\r\n", "\r\n", "\r\n", "\n", "\r", ""};
+    private static final String[] AFTER = {"", "", "hello", "0\r\n\r\n", "GET / HTTP/1.1\r\n\r\n"};
+
+    private static String pick(Random random, String[] choices) {
+        return choices[random.nextInt(choices.length)];
+    }
+
+    @Test
     void agreesAroundTheLimits() {
         for (int length = 50; length < 80; length++) {
             String target = "/" + "a".repeat(length - 16);
@@ -78,6 +129,15 @@ class RequestHeadDifferentialTest {
             assertAgree(bytes("GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + value), LIMITS);
             assertAgree(bytes("GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + value + "\n\r\n"), LIMITS);
         }
+        assertThat(seen).containsKeys(RequestVerdict.REQUEST_LINE_TOO_LONG, RequestVerdict.HEAD_TOO_LARGE,
+                RequestVerdict.COMPLETE, RequestVerdict.NEED_MORE, RequestVerdict.MALFORMED);
+    }
+
+    /** Arbitrary bytes; {@code JAZZER_FUZZ=1} fuzzes (see README), otherwise the seeds are replayed. */
+    @FuzzTest(maxDuration = "60s")
+    void agreesOnArbitraryBytes(byte[] input) {
+        assertAgree(input, LIMITS);
+        assertAgree(input, ROOMY);
     }
 
     private void assertAgree(byte[] input, ListenerLimits limits) {
@@ -85,6 +145,7 @@ class RequestHeadDifferentialTest {
         ByteBuf buffer = Unpooled.wrappedBuffer(input);
         RequestVerdict verdict = new RequestHeadParser(limits.maxRequestLineBytes(), limits.maxHeaderBytes())
                 .parse(buffer, head);
+        seen.merge(verdict, 1, Integer::sum);
         String parsed = verdict == RequestVerdict.COMPLETE ? describe(head) : verdict.name();
         assertThat(parsed).as("%s (limits %d/%d)", FuzzInputs.printable(input), limits.maxRequestLineBytes(),
                 limits.maxHeaderBytes()).isEqualTo(today);
