@@ -90,6 +90,24 @@ class RequestHeadParserTest {
         in.release();
     }
 
+    /**
+     * Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 §6.3), the old
+     * WebSocket draft's key fields too: the next request starts right after the head. (Netty's
+     * decoder reads 8 bytes of body after a GET with both keys.)
+     */
+    @Test
+    void aGetWithTheOldWebSocketKeysHasNoBody() {
+        ByteBuf in = buffer("GET / HTTP/1.1\r\nHost: a\r\nSec-WebSocket-Key1: x\r\nSec-WebSocket-Key2: y\r\n\r\n"
+                + "GET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(parser.parse(in, head)).isEqualTo(RequestVerdict.COMPLETE);
+        assertThat(head.contentLength()).isEqualTo(-1);
+        assertThat(head.chunked()).isFalse();
+        in.readerIndex(head.end());
+        assertThat(parser.parse(in, head)).isEqualTo(RequestVerdict.COMPLETE);
+        assertThat(head.target()).isEqualTo("/next");
+        in.release();
+    }
+
     private static ByteBuf buffer(String text) {
         return Unpooled.buffer().writeBytes(text.getBytes(StandardCharsets.ISO_8859_1));
     }
