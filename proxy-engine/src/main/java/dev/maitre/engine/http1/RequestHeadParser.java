@@ -1,0 +1,356 @@
+package dev.maitre.engine.http1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+
+/**
+ * Reads a client's request head from the bytes it arrived in, without a string or a map: the
+ * request line and the fields become offsets in a {@link RequestHead}. It accepts what the proxy's
+ * Netty-based request decoding accepts and refuses the rest with the same answer, rejecting what
+ * RFC 9112 lets a recipient either repair or reject: a leading or doubled space in the request line,
+ * a lower-case {@code HTTP}, a bare CR or LF, an obsolete line folding, a second Content-Length
+ * (HTTP/1.0 too), a field name with whitespace before its colon, a control character anywhere.
+ *
+ * <p>Limits are counted as the proxy always counted them: the request line without its CRLF
+ * against {@code maxRequestLineBytes}; the field lines without their CRLFs, together, against
+ * {@code maxHeaderBytes}. Empty lines before the request line are skipped, up to
+ * {@code maxRequestLineBytes} of them.
+ *
+ * <p>Where several rules are broken the first refusal wins in this order: a forbidden byte or
+ * space anywhere in the head, then the limits and line syntax line by line (a refused field
+ * line leaves the framing fields before it to decide whether the answer names the framing), then
+ * the version, the method and the framing. Host and the target's form are the caller's to check.
+ */
+public final class RequestHeadParser {
+
+    private static final ByteProcessor TCHAR = Ascii::isTchar;
+    private static final ByteProcessor FIELD_VALUE = Ascii::isFieldValueByte;
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final byte[] CONTENT_LENGTH = HeadBytes.bytes("content-length");
+    private static final byte[] TRANSFER_ENCODING = HeadBytes.bytes("transfer-encoding");
+    private static final byte[] CONNECTION = HeadBytes.bytes("connection");
+    private static final byte[] HOST = HeadBytes.bytes("host");
+    private static final byte[] CHUNKED = HeadBytes.bytes("chunked");
+    private static final byte[] CLOSE = HeadBytes.bytes("close");
+    private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
+    private static final byte[] CONNECT = HeadBytes.bytes("CONNECT");
+
+    private final int maxRequestLineBytes;
+    private final int maxHeaderBytes;
+
+    /** What the fields added so far say of framing. */
+    private int contentLengths;
+    private int contentLengthField;
+    private int transferEncodings;
+    private int codings;
+    private int chunkedCodings;
+    private boolean chunkedLast;
+    private boolean unknownCoding;
+    private int major;
+    private int minor;
+    /** The head being parsed and its bytes, kept while {@link #parse} runs. */
+    private ByteBuf in;
+    private RequestHead head;
+
+    public RequestHeadParser(int maxRequestLineBytes, int maxHeaderBytes) {
+        this.maxRequestLineBytes = maxRequestLineBytes;
+        this.maxHeaderBytes = maxHeaderBytes;
+    }
+
+    /**
+     * Parses the head starting at {@code in}'s reader index into {@code head}, leaving the indexes
+     * alone: {@link RequestVerdict#COMPLETE} with {@link RequestHead#end()} set, or
+     * {@link RequestVerdict#NEED_MORE}, or why the request is refused.
+     */
+    public RequestVerdict parse(ByteBuf bytes, RequestHead into) {
+        in = bytes;
+        head = into;
+        try {
+            return parse();
+        } finally {
+            in = null;
+            head = null;
+        }
+    }
+
+    private RequestVerdict parse() {
+        head.reset(in);
+        contentLengths = 0;
+        contentLengthField = -1;
+        transferEncodings = 0;
+        codings = 0;
+        chunkedCodings = 0;
+        chunkedLast = false;
+        unknownCoding = false;
+        int from = in.readerIndex();
+        int to = in.writerIndex();
+        if (!StrictHeadScan.passes(in, from, to)) {
+            return RequestVerdict.MALFORMED;
+        }
+        int start = from;
+        while (start < to && (in.getByte(start) == CR || in.getByte(start) == LF)) {
+            start++;
+        }
+        if (start - from >= maxRequestLineBytes) {
+            return to - from > maxRequestLineBytes ? RequestVerdict.REQUEST_LINE_TOO_LONG : RequestVerdict.NEED_MORE;
+        }
+        if (start == to) {
+            return RequestVerdict.NEED_MORE;
+        }
+        int first = in.getUnsignedByte(start);
+        if (first >= 0x80 && first <= 0x9f) {
+            // A C1 control opening the request line is refused at once, before the line is whole.
+            return RequestVerdict.MALFORMED;
+        }
+        int lf = in.indexOf(start, (int) Math.min(to, start + (long) maxRequestLineBytes + 2), LF);
+        if (lf < 0) {
+            return to - start > maxRequestLineBytes ? RequestVerdict.REQUEST_LINE_TOO_LONG : RequestVerdict.NEED_MORE;
+        }
+        if (in.getByte(lf - 1) != CR) {
+            return RequestVerdict.MALFORMED;
+        }
+        if (lf - 1 - start > maxRequestLineBytes) {
+            return RequestVerdict.REQUEST_LINE_TOO_LONG;
+        }
+        if (!requestLine(start, lf - 1)) {
+            return RequestVerdict.MALFORMED;
+        }
+        return fields(lf + 1, to);
+    }
+
+    /**
+     * Splits {@code token SP target SP HTTP/d.d}; the scan already refused controls and doubled
+     * spaces. A target is any other bytes: its form is the caller's to check.
+     */
+    private boolean requestLine(int from, int to) {
+        if (in.getByte(to - 1) == ' ') {
+            return false;
+        }
+        int sp1 = in.indexOf(from, to, (byte) ' ');
+        if (sp1 < 0 || in.forEachByte(from, sp1 - from, TCHAR) >= 0) {
+            return false;
+        }
+        int sp2 = in.indexOf(sp1 + 1, to, (byte) ' ');
+        if (sp2 < 0 || to - (sp2 + 1) != 8) {
+            return false;
+        }
+        int v = sp2 + 1;
+        for (int k = 0; k < 5; k++) {
+            if (in.getByte(v + k) != "HTTP/".charAt(k)) {
+                return false;
+            }
+        }
+        byte majorDigit = in.getByte(v + 5);
+        byte minorDigit = in.getByte(v + 7);
+        if (!HeadBytes.isDigit(majorDigit) || in.getByte(v + 6) != '.' || !HeadBytes.isDigit(minorDigit)) {
+            return false;
+        }
+        major = majorDigit - '0';
+        minor = Math.min(minorDigit - '0', 1);
+        head.requestLine(from, sp1, sp1 + 1, sp2, minor);
+        return true;
+    }
+
+    private RequestVerdict fields(int line, int to) {
+        int size = 0;
+        // A field line is judged whole only when the next line has been read, as Netty's decoder did.
+        int pendingFrom = -1;
+        int pendingColon = 0;
+        int pendingValueStart = 0;
+        int pendingValueEnd = 0;
+        while (true) {
+            int room = maxHeaderBytes - size;
+            int lf = in.indexOf(line, (int) Math.min(to, line + (long) room + 2), LF);
+            if (lf < 0) {
+                return to - line > room ? RequestVerdict.HEAD_TOO_LARGE : RequestVerdict.NEED_MORE;
+            }
+            if (lf == line || in.getByte(lf - 1) != CR) {
+                return failure(false);
+            }
+            int lineEnd = lf - 1;
+            if (lineEnd > line) {
+                size += lineEnd - line;
+                if (size > maxHeaderBytes) {
+                    return RequestVerdict.HEAD_TOO_LARGE;
+                }
+            }
+            if (pendingFrom >= 0) {
+                RequestVerdict added = add(pendingFrom, pendingColon, pendingValueStart, pendingValueEnd);
+                if (added != null) {
+                    return added;
+                }
+                pendingFrom = -1;
+            }
+            if (lineEnd == line) {
+                head.end(lf + 1);
+                return complete();
+            }
+            int colon = in.indexOf(line, lineEnd, (byte) ':');
+            if (colon < 0) {
+                return failure(false);
+            }
+            int valueStart = colon + 1;
+            while (valueStart < lineEnd && isLatinWhitespace(in.getByte(valueStart))) {
+                if (!HeadBytes.isOws(in.getByte(valueStart))) {
+                    return failure(false);
+                }
+                valueStart++;
+            }
+            int valueEnd = lineEnd;
+            while (valueEnd > valueStart && HeadBytes.isOws(in.getByte(valueEnd - 1))) {
+                valueEnd--;
+            }
+            pendingFrom = line;
+            pendingColon = colon;
+            pendingValueStart = valueStart;
+            pendingValueEnd = valueEnd;
+            line = lf + 1;
+        }
+    }
+
+    /** Adds a field line as Netty's validating headers did; a refusal, or null. */
+    private RequestVerdict add(int from, int colon, int valueStart, int valueEnd) {
+        boolean isContentLength = HeadBytes.is(in, from, colon, CONTENT_LENGTH);
+        if (isContentLength && contentLengths > 0) {
+            return failure(true);
+        }
+        if (colon == from || in.forEachByte(from, colon - from, TCHAR) >= 0) {
+            return failure(false);
+        }
+        if (valueEnd > valueStart && in.forEachByte(valueStart, valueEnd - valueStart, FIELD_VALUE) >= 0) {
+            return failure(false);
+        }
+        int index = head.fieldCount();
+        head.addField(from, colon, valueStart, valueEnd);
+        if (isContentLength) {
+            contentLengths++;
+            contentLengthField = index;
+        } else if (HeadBytes.is(in, from, colon, TRANSFER_ENCODING)) {
+            transferEncodings++;
+            readCodings(valueStart, valueEnd);
+        } else if (HeadBytes.is(in, from, colon, HOST)) {
+            head.host(index);
+        } else if (HeadBytes.is(in, from, colon, CONNECTION)) {
+            readConnection(in, valueStart, valueEnd, head);
+        }
+        return null;
+    }
+
+    private void readCodings(int from, int to) {
+        for (int at = from; ; ) {
+            int comma = in.indexOf(at, to, (byte) ',');
+            int elementEnd = comma < 0 ? to : comma;
+            int start = HeadBytes.skipOws(in, at, elementEnd);
+            int end = HeadBytes.trimOws(in, start, elementEnd);
+            if (end > start) {
+                codings++;
+                chunkedLast = HeadBytes.is(in, start, end, CHUNKED);
+                if (chunkedLast) {
+                    chunkedCodings++;
+                } else {
+                    unknownCoding = true;
+                }
+            }
+            if (comma < 0) {
+                return;
+            }
+            at = comma + 1;
+        }
+    }
+
+    private static void readConnection(ByteBuf in, int from, int to, RequestHead head) {
+        for (int at = from; ; ) {
+            int comma = in.indexOf(at, to, (byte) ',');
+            int elementEnd = comma < 0 ? to : comma;
+            int start = HeadBytes.skipOws(in, at, elementEnd);
+            int end = HeadBytes.trimOws(in, start, elementEnd);
+            if (HeadBytes.is(in, start, end, CLOSE)) {
+                head.connectionToken(true);
+            } else if (HeadBytes.is(in, start, end, KEEP_ALIVE)) {
+                head.connectionToken(false);
+            }
+            if (comma < 0) {
+                return;
+            }
+            at = comma + 1;
+        }
+    }
+
+    /**
+     * The answer to a head refused after its request line, from the fields added before the refusal:
+     * the version first, then framing if the fields touched it, else malformed.
+     */
+    private RequestVerdict failure(boolean repeatedContentLength) {
+        if (major != 1) {
+            return RequestVerdict.UNSUPPORTED_VERSION;
+        }
+        if (transferEncodings > 0) {
+            RequestVerdict te = transferEncoding();
+            return te != null ? te : RequestVerdict.BAD_FRAMING;
+        }
+        if (repeatedContentLength || (contentLengths == 1 && !contentLengthValid())) {
+            return RequestVerdict.BAD_FRAMING;
+        }
+        return RequestVerdict.MALFORMED;
+    }
+
+    /** Transfer-Encoding's verdict, or null when it frames the body (RFC 9112 §6.1, §6.3). */
+    private RequestVerdict transferEncoding() {
+        if (minor == 0 || codings == 0 || chunkedCodings > 1 || (chunkedCodings == 1 && !chunkedLast)) {
+            return RequestVerdict.BAD_FRAMING;
+        }
+        if (unknownCoding) {
+            return RequestVerdict.UNSUPPORTED_TRANSFER_CODING;
+        }
+        return contentLengths > 0 ? RequestVerdict.BAD_FRAMING : null;
+    }
+
+    /**
+     * Judges the whole head: first what Netty's decoder refused after the last field (a
+     * Content-Length that is no number, Transfer-Encoding in HTTP/1.0 or without a final, single
+     * chunked, or beside Content-Length), answered as {@link #failure}; then the method and the
+     * framing as the proxy's request validation did.
+     */
+    private RequestVerdict complete() {
+        long length = -1;
+        if (contentLengths == 1) {
+            length = HeadBytes.digits(in, head.valueStart(contentLengthField), head.valueEnd(contentLengthField));
+            if (length < 0) {
+                return failure(false);
+            }
+        }
+        if (transferEncodings > 0 && (major != 1 || minor == 0 || chunkedCodings != 1 || !chunkedLast
+                || contentLengths > 0)) {
+            return failure(false);
+        }
+        if (major != 1) {
+            return RequestVerdict.UNSUPPORTED_VERSION;
+        }
+        if (HeadBytes.isExactly(in, head.methodStart(), head.methodEnd(), CONNECT)) {
+            return RequestVerdict.UNSUPPORTED_METHOD;
+        }
+        if (transferEncodings > 0) {
+            RequestVerdict te = transferEncoding();
+            if (te != null) {
+                return te;
+            }
+        } else if (contentLengths == 1 && !contentLengthValid()) {
+            return RequestVerdict.BAD_FRAMING;
+        }
+        head.framing(transferEncodings > 0 ? -1 : length, transferEncodings > 0);
+        return RequestVerdict.COMPLETE;
+    }
+
+    /** The one Content-Length is at most 18 digits: what the proxy's validation allowed. */
+    private boolean contentLengthValid() {
+        int length = head.valueEnd(contentLengthField) - head.valueStart(contentLengthField);
+        return length <= 18
+                && HeadBytes.digits(in, head.valueStart(contentLengthField), head.valueEnd(contentLengthField)) >= 0;
+    }
+
+    /** {@link Character#isWhitespace} of a Latin-1 byte below 0x80. */
+    private static boolean isLatinWhitespace(byte b) {
+        return b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f);
+    }
+}
