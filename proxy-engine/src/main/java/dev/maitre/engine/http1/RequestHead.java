@@ -44,6 +44,39 @@ public final class RequestHead {
         end = -1;
     }
 
+    /** The bytes the offsets point into: the same bytes, perhaps in another buffer after a copy. */
+    void bytes(ByteBuf buffer) {
+        bytes = buffer;
+    }
+
+    /** Every offset moves by {@code delta}: the bytes moved in their buffer. */
+    void shift(int delta) {
+        methodStart += delta;
+        methodEnd += delta;
+        targetStart += delta;
+        targetEnd += delta;
+        if (end >= 0) {
+            end += delta;
+        }
+        for (int k = 0; k < 4 * fieldCount; k++) {
+            fields[k] += delta;
+        }
+    }
+
+    /**
+     * Moves the head into {@code buffer}, which holds its bytes from index 0 where they started at
+     * {@code start}: a slice that outlives the bytes the head was read from.
+     */
+    public void moveTo(ByteBuf buffer, int start) {
+        shift(-start);
+        bytes = buffer;
+    }
+
+    /** The bytes the offsets point into. */
+    public ByteBuf bytes() {
+        return bytes;
+    }
+
     void requestLine(int methodFrom, int methodTo, int targetFrom, int targetTo, int minor) {
         methodStart = methodFrom;
         methodEnd = methodTo;

@@ -20,6 +20,12 @@ import io.netty.util.ByteProcessor;
  * space anywhere in the head, then the limits and line syntax line by line (a refused field
  * line leaves the framing fields before it to decide whether the answer names the framing), then
  * the version, the method and the framing. Host and the target's form are the caller's to check.
+ *
+ * <p>A head that arrives in pieces is read once: {@link #resume} goes on from where the last call
+ * stopped (the strict scan's state, how far line ends were looked for, the field lines read), so a
+ * client sending a byte at a time costs each byte a constant amount of work. Between calls the
+ * bytes may move with the reader index (a cumulation copied into a larger buffer); what was read is
+ * kept relative to it.
  */
 public final class RequestHeadParser {
 
@@ -35,9 +41,37 @@ public final class RequestHeadParser {
     private static final byte[] CLOSE = HeadBytes.bytes("close");
     private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
     private static final byte[] CONNECT = HeadBytes.bytes("CONNECT");
+    private static final byte[] GET = HeadBytes.bytes("GET");
+    private static final byte[] SEC_WEBSOCKET_KEY1 = HeadBytes.bytes("sec-websocket-key1");
+    private static final byte[] SEC_WEBSOCKET_KEY2 = HeadBytes.bytes("sec-websocket-key2");
 
     private final int maxRequestLineBytes;
     private final int maxHeaderBytes;
+
+    private static final int FRESH = 0;
+    private static final int REQUEST_LINE = 1;
+    private static final int FIELDS = 2;
+
+    /** Where the current head stands: not begun, before its request line is whole, in its fields. */
+    private int phase = FRESH;
+    /** The reader index the positions below were taken at. */
+    private int base;
+    private int scanState;
+    /** Where the strict scan goes on. */
+    private int scanAt;
+    /** Where the request line starts, once the empty lines before it are skipped; or how far the skipping got. */
+    private int skipAt;
+    /** Where the search for the current line's end goes on. */
+    private int lfAt;
+    /** Where the current field line starts. */
+    private int line;
+    /** The field lines' bytes so far, against {@code maxHeaderBytes}. */
+    private int size;
+    /** A field line read but not yet judged (judged once the next line is whole, as Netty's decoder did); -1 if none. */
+    private int pendingFrom;
+    private int pendingColon;
+    private int pendingValueStart;
+    private int pendingValueEnd;
 
     /** What the fields added so far say of framing. */
     private int contentLengths;
@@ -47,6 +81,8 @@ public final class RequestHeadParser {
     private int chunkedCodings;
     private boolean chunkedLast;
     private boolean unknownCoding;
+    /** Which of the old WebSocket draft's key fields were seen: bit 1 the first, bit 2 the second. */
+    private int webSocketKeys;
     private int major;
     private int minor;
     /** The head being parsed and its bytes, kept while {@link #parse} runs. */
@@ -59,15 +95,29 @@ public final class RequestHeadParser {
     }
 
     /**
-     * Parses the head starting at {@code in}'s reader index into {@code head}, leaving the indexes
-     * alone: {@link RequestVerdict#COMPLETE} with {@link RequestHead#end()} set, or
-     * {@link RequestVerdict#NEED_MORE}, or why the request is refused.
+     * Parses the head starting at {@code in}'s reader index into {@code head} from its first byte,
+     * leaving the indexes alone: {@link RequestVerdict#COMPLETE} with {@link RequestHead#end()} set,
+     * or {@link RequestVerdict#NEED_MORE}, or why the request is refused.
      */
     public RequestVerdict parse(ByteBuf bytes, RequestHead into) {
+        phase = FRESH;
+        return resume(bytes, into);
+    }
+
+    /**
+     * As {@link #parse}, going on from where the last call for this head stopped with
+     * {@link RequestVerdict#NEED_MORE}: {@code bytes} are the same bytes from the same reader index,
+     * with more after them. After any other verdict the next call starts a new head.
+     */
+    public RequestVerdict resume(ByteBuf bytes, RequestHead into) {
         in = bytes;
         head = into;
         try {
-            return parse();
+            RequestVerdict verdict = parse();
+            if (verdict != RequestVerdict.NEED_MORE) {
+                phase = FRESH;
+            }
+            return verdict;
         } finally {
             in = null;
             head = null;
@@ -75,7 +125,40 @@ public final class RequestHeadParser {
     }
 
     private RequestVerdict parse() {
+        int from = in.readerIndex();
+        int to = in.writerIndex();
+        if (phase == FRESH) {
+            begin(from);
+        } else if (from != base) {
+            shift(from - base);
+        }
+        head.bytes(in);
+        base = from;
+        if (scanState != StrictHeadScan.END) {
+            scanState = StrictHeadScan.scan(in, scanAt, to, scanState);
+            scanAt = to;
+            if (scanState == StrictHeadScan.FAILED) {
+                return RequestVerdict.MALFORMED;
+            }
+        }
+        if (phase == REQUEST_LINE) {
+            RequestVerdict verdict = readRequestLine(from, to);
+            if (verdict != null) {
+                return verdict;
+            }
+        }
+        return fields(to);
+    }
+
+    private void begin(int from) {
         head.reset(in);
+        phase = REQUEST_LINE;
+        scanState = StrictHeadScan.BEFORE_REQUEST_LINE;
+        scanAt = from;
+        skipAt = from;
+        lfAt = from;
+        size = 0;
+        pendingFrom = -1;
         contentLengths = 0;
         contentLengthField = -1;
         transferEncodings = 0;
@@ -83,15 +166,30 @@ public final class RequestHeadParser {
         chunkedCodings = 0;
         chunkedLast = false;
         unknownCoding = false;
-        int from = in.readerIndex();
-        int to = in.writerIndex();
-        if (!StrictHeadScan.passes(in, from, to)) {
-            return RequestVerdict.MALFORMED;
+        webSocketKeys = 0;
+    }
+
+    /** The bytes moved by {@code delta} with the reader index: every position read so far moves with them. */
+    private void shift(int delta) {
+        scanAt += delta;
+        skipAt += delta;
+        lfAt += delta;
+        line += delta;
+        if (pendingFrom >= 0) {
+            pendingFrom += delta;
+            pendingColon += delta;
+            pendingValueStart += delta;
+            pendingValueEnd += delta;
         }
-        int start = from;
-        while (start < to && (in.getByte(start) == CR || in.getByte(start) == LF)) {
-            start++;
+        head.shift(delta);
+    }
+
+    /** Reads the request line once it is whole: null when it was, else the verdict. */
+    private RequestVerdict readRequestLine(int from, int to) {
+        while (skipAt < to && (in.getByte(skipAt) == CR || in.getByte(skipAt) == LF)) {
+            skipAt++;
         }
+        int start = skipAt;
         if (start - from >= maxRequestLineBytes) {
             return to - from > maxRequestLineBytes ? RequestVerdict.REQUEST_LINE_TOO_LONG : RequestVerdict.NEED_MORE;
         }
@@ -103,8 +201,10 @@ public final class RequestHeadParser {
             // A C1 control opening the request line is refused at once, before the line is whole.
             return RequestVerdict.MALFORMED;
         }
-        int lf = in.indexOf(start, (int) Math.min(to, start + (long) maxRequestLineBytes + 2), LF);
+        int limit = (int) Math.min(to, start + (long) maxRequestLineBytes + 2);
+        int lf = indexOfLf(Math.max(lfAt, start), limit);
         if (lf < 0) {
+            lfAt = Math.max(limit, start);
             return to - start > maxRequestLineBytes ? RequestVerdict.REQUEST_LINE_TOO_LONG : RequestVerdict.NEED_MORE;
         }
         if (in.getByte(lf - 1) != CR) {
@@ -116,7 +216,15 @@ public final class RequestHeadParser {
         if (!requestLine(start, lf - 1)) {
             return RequestVerdict.MALFORMED;
         }
-        return fields(lf + 1, to);
+        phase = FIELDS;
+        line = lf + 1;
+        lfAt = line;
+        return null;
+    }
+
+    /** The first LF in {@code [from, to)}, or -1 (also when {@code from} is past {@code to}). */
+    private int indexOfLf(int from, int to) {
+        return from >= to ? -1 : in.indexOf(from, to, LF);
     }
 
     /**
@@ -152,17 +260,13 @@ public final class RequestHeadParser {
         return true;
     }
 
-    private RequestVerdict fields(int line, int to) {
-        int size = 0;
-        // A field line is judged whole only when the next line has been read, as Netty's decoder did.
-        int pendingFrom = -1;
-        int pendingColon = 0;
-        int pendingValueStart = 0;
-        int pendingValueEnd = 0;
+    private RequestVerdict fields(int to) {
         while (true) {
             int room = maxHeaderBytes - size;
-            int lf = in.indexOf(line, (int) Math.min(to, line + (long) room + 2), LF);
+            int limit = (int) Math.min(to, line + (long) room + 2);
+            int lf = indexOfLf(Math.max(lfAt, line), limit);
             if (lf < 0) {
+                lfAt = Math.max(limit, line);
                 return to - line > room ? RequestVerdict.HEAD_TOO_LARGE : RequestVerdict.NEED_MORE;
             }
             if (lf == line || in.getByte(lf - 1) != CR) {
@@ -206,6 +310,7 @@ public final class RequestHeadParser {
             pendingValueStart = valueStart;
             pendingValueEnd = valueEnd;
             line = lf + 1;
+            lfAt = line;
         }
     }
 
@@ -233,6 +338,10 @@ public final class RequestHeadParser {
             head.host(index);
         } else if (HeadBytes.is(in, from, colon, CONNECTION)) {
             readConnection(in, valueStart, valueEnd, head);
+        } else if (HeadBytes.is(in, from, colon, SEC_WEBSOCKET_KEY1)) {
+            webSocketKeys |= 1;
+        } else if (HeadBytes.is(in, from, colon, SEC_WEBSOCKET_KEY2)) {
+            webSocketKeys |= 2;
         }
         return null;
     }
@@ -336,6 +445,11 @@ public final class RequestHeadParser {
                 return te;
             }
         } else if (contentLengths == 1 && !contentLengthValid()) {
+            return RequestVerdict.BAD_FRAMING;
+        }
+        if (webSocketKeys == 3 && HeadBytes.isExactly(in, head.methodStart(), head.methodEnd(), GET)) {
+            // The obsolete hixie-76 handshake, whose 8 bytes of key Netty-based servers read as a body
+            // no header announces: forwarded, a backend would take them from the next request.
             return RequestVerdict.BAD_FRAMING;
         }
         head.framing(transferEncodings > 0 ? -1 : length, transferEncodings > 0);

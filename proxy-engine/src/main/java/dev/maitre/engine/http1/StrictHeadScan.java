@@ -8,24 +8,39 @@ import io.netty.buffer.ByteBuf;
  * {@code method SP target SP version} with no leading or doubled space, no control character and no
  * bare CR (RFC 9112 §3); no field line starts with whitespace (obs-fold or whitespace after the
  * request line, §5.2, §2.2). Empty lines before the request line are allowed (§2.2).
+ *
+ * <p>Resumable: {@link #scan} takes the state the last call returned and goes on with the bytes
+ * that came since, so a head arriving in pieces is scanned once.
  */
 final class StrictHeadScan {
 
-    private static final int BEFORE_REQUEST_LINE = 0;
+    /** The state to start a head with. */
+    static final int BEFORE_REQUEST_LINE = 0;
     private static final int IN_REQUEST_LINE = 1;
     private static final int AFTER_SPACE = 2;
     private static final int REQUEST_LINE_CR = 3;
     private static final int IN_LINE = 4;
     private static final int LINE_START = 5;
     private static final int AFTER_CR = 6;
+    /** The head's empty line was passed: nothing more of it to scan. */
+    static final int END = 7;
+    /** A rule was broken. */
+    static final int FAILED = -1;
 
     private StrictHeadScan() {
     }
 
     /** Whether bytes {@code [from, to)}, up to the end of the head if it is there, break none of the rules. */
     static boolean passes(ByteBuf in, int from, int to) {
-        int state = BEFORE_REQUEST_LINE;
-        for (int i = from; i < to; i++) {
+        return scan(in, from, to, BEFORE_REQUEST_LINE) != FAILED;
+    }
+
+    /**
+     * Scans bytes {@code [from, to)} in {@code state}: the state after them, {@link #END} once the
+     * head's empty line is passed (the bytes after it are left alone), or {@link #FAILED}.
+     */
+    static int scan(ByteBuf in, int from, int to, int state) {
+        for (int i = from; i < to && state != END; i++) {
             int b = in.getUnsignedByte(i);
             switch (state) {
                 case BEFORE_REQUEST_LINE:
@@ -33,7 +48,7 @@ final class StrictHeadScan {
                         break;
                     }
                     if (b == ' ' || isControl(b)) {
-                        return false;
+                        return FAILED;
                     }
                     state = IN_REQUEST_LINE;
                     break;
@@ -41,7 +56,7 @@ final class StrictHeadScan {
                 case AFTER_SPACE:
                     if (b == ' ') {
                         if (state == AFTER_SPACE) {
-                            return false;
+                            return FAILED;
                         }
                         state = AFTER_SPACE;
                     } else if (b == '\r') {
@@ -49,14 +64,14 @@ final class StrictHeadScan {
                     } else if (b == '\n') {
                         state = LINE_START;
                     } else if (isControl(b)) {
-                        return false;
+                        return FAILED;
                     } else {
                         state = IN_REQUEST_LINE;
                     }
                     break;
                 case REQUEST_LINE_CR:
                     if (b != '\n') {
-                        return false;
+                        return FAILED;
                     }
                     state = LINE_START;
                     break;
@@ -67,22 +82,18 @@ final class StrictHeadScan {
                     break;
                 case LINE_START:
                     if (b == ' ' || b == '\t') {
-                        return false;
+                        return FAILED;
                     }
-                    if (b == '\n') {
-                        return true;
-                    }
-                    state = b == '\r' ? AFTER_CR : IN_LINE;
+                    state = b == '\n' ? END : b == '\r' ? AFTER_CR : IN_LINE;
+                    break;
+                case AFTER_CR:
+                    state = b == '\n' ? END : IN_LINE;
                     break;
                 default:
-                    if (b == '\n') {
-                        return true;
-                    }
-                    state = IN_LINE;
-                    break;
+                    throw new IllegalStateException("state " + state);
             }
         }
-        return true;
+        return state;
     }
 
     private static boolean isControl(int b) {
