@@ -18,7 +18,13 @@ direct baseline, e.g. the balancer picks), is listed as unchecked: no baseline i
 A ratio in only one of the files is listed, not failed: adding or removing a benchmark is not a
 regression.
 
-Exit status: 0 no regression, 1 at least one ratio worse beyond the threshold, 2 bad input.
+A benchmark that reports a memory footprint as a secondary metric (FOOTPRINT_METRICS, e.g.
+IdleConnectionBenchmark's bytesPerIdleConnection) needs no direct baseline: the bytes it counts do not
+move with the runner's speed, so that figure itself is compared with the base's (lower is better, the
+same threshold), not its primary score, which times a set-up.
+
+Exit status: 0 no regression, 1 at least one ratio or footprint worse beyond the threshold, 2 bad
+input.
 """
 
 import argparse
@@ -28,6 +34,8 @@ import sys
 HIGHER_IS_BETTER = {"thrpt": True, "avgt": False, "sample": False, "ss": False}
 DIRECT = "DIRECT"
 DEFAULT_THRESHOLD = 0.15
+# Secondary metrics that are what their benchmark measures: bytes held, lower is better.
+FOOTPRINT_METRICS = ("bytesPerIdleConnection",)
 
 
 def higher_is_better(result):
@@ -71,6 +79,8 @@ def load(path):
 class Ratio:
     """A proxied score over its direct counterpart's, both from one run."""
 
+    kind = "ratio"
+
     def __init__(self, proxied, direct):
         self.target = proxied["params"]["target"]
         self.mode = proxied["mode"]
@@ -84,23 +94,59 @@ class Ratio:
         return (f"{self.target.lower()}/direct {self.value:.3f} "
                 f"({figure(self.proxied)} / {figure(self.direct)} {self.unit})")
 
+    def versus(self, before, verdict):
+        return (f"{self.target.lower()}/direct {before.value:.3f} -> {self.value:.3f} ({verdict}; "
+                f"head: {figure(self.proxied)} / {figure(self.direct)} {self.unit})")
+
+
+class Footprint:
+    """A footprint metric of one result, compared as it is: no direct counterpart divides it."""
+
+    kind = "footprint"
+
+    def __init__(self, result, name):
+        self.name = name
+        self.mode = result["mode"]
+        self.unit = result["secondaryMetrics"][name]["scoreUnit"]
+        self.higher_is_better = False
+        self.value = result["secondaryMetrics"][name]["score"]
+
+    def describe(self):
+        return f"{self.name} {figure(self.value)}"
+
+    def versus(self, before, verdict):
+        return f"{self.name} {figure(before.value)} -> {figure(self.value)} ({verdict})"
+
+
+def footprint(result):
+    """The result's footprint metric, or None when it reports none."""
+    secondary = result.get("secondaryMetrics") or {}
+    for name in FOOTPRINT_METRICS:
+        if "score" in (secondary.get(name) or {}):
+            return Footprint(result, name)
+    return None
+
 
 def ratios(results):
-    """Returns (ratios, unchecked): the ratio of every proxied result that has a direct counterpart,
-    by key, and a line for each result or benchmark left unchecked."""
+    """Returns (ratios, unchecked): the ratio of every proxied result that has a direct counterpart
+    and the footprint of every result that reports one, by key, and a line for each result or
+    benchmark left unchecked."""
     direct = {}
     proxied = []
     no_target = {}
+    by_key = {}
     for result in results:
         target = (result.get("params") or {}).get("target")
-        if target is None:
+        held = footprint(result)
+        if held is not None:
+            by_key[key(result) if target is None else f"{key(result)} target={target}"] = held
+        elif target is None:
             name = f"{short(result['benchmark'])} [{result['mode']}]"
             no_target[name] = no_target.get(name, 0) + 1
         elif target == DIRECT:
             direct[key(result)] = result
         else:
             proxied.append(result)
-    by_key = {}
     unchecked = []
     for result in proxied:
         name = key(result)
@@ -121,14 +167,14 @@ def ratios(results):
 
 
 def worsening(before, after):
-    """How much worse the ratio after is than before, as a fraction (negative: better)."""
+    """How much worse the ratio (or footprint) after is than before, as a fraction (negative: better)."""
     if after.higher_is_better:
         return (before.value - after.value) / before.value
     return (after.value - before.value) / before.value
 
 
 def compare(base, head, threshold):
-    """Returns (lines, regressions): a report line per ratio and the keys that got worse."""
+    """Returns (lines, regressions): a report line per ratio or footprint and the keys that got worse."""
     lines = []
     regressions = []
     for name in sorted(set(base) | set(head)):
@@ -139,16 +185,15 @@ def compare(base, head, threshold):
             lines.append(f"  new         {name}: {head[name].describe()}, not in the base run")
             continue
         before, after = base[name], head[name]
-        if (before.mode, before.unit) != (after.mode, after.unit):
-            lines.append(f"  changed     {name}: mode or unit differs, not compared")
+        if (type(before), before.mode, before.unit) != (type(after), after.mode, after.unit):
+            lines.append(f"  changed     {name}: kind, mode or unit differs, not compared")
             continue
         if not before.value:
-            lines.append(f"  unchecked   {name}: the base's proxied result scored 0, not compared")
+            lines.append(f"  unchecked   {name}: the base's result scored 0, not compared")
             continue
         worse = worsening(before, after)
         verdict = f"{worse:.1%} worse" if worse > 0 else f"{abs(worse):.1%} better"
-        figures = (f"{after.target.lower()}/direct {before.value:.3f} -> {after.value:.3f} ({verdict}; "
-                   f"head: {figure(after.proxied)} / {figure(after.direct)} {after.unit})")
+        figures = after.versus(before, verdict)
         if worse > threshold:
             regressions.append(name)
             lines.append(f"  REGRESSED   {name}: {figures}")
@@ -161,7 +206,7 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", metavar="[BASE.json] HEAD.json")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                        help=f"the largest accepted worsening of a ratio, as a fraction "
+                        help=f"the largest accepted worsening of a ratio or footprint, as a fraction "
                              f"(default {DEFAULT_THRESHOLD})")
     args = parser.parse_args(argv)
     if len(args.files) > 2:
@@ -173,13 +218,13 @@ def main(argv):
         return 2
     head, unchecked = runs[-1]
     if len(runs) == 1:
-        print(f"proxied/direct ratios in {args.files[0]}:")
-        print("\n".join(f"  ratio       {name}: {head[name].describe()}" for name in sorted(head))
+        print(f"proxied/direct ratios and footprints in {args.files[0]}:")
+        print("\n".join(f"  {head[name].kind:<11} {name}: {head[name].describe()}" for name in sorted(head))
               or "  (none)")
     else:
         base = runs[0][0]
         lines, regressions = compare(base, head, args.threshold)
-        print(f"proxied/direct ratios, base {args.files[0]} -> head {args.files[1]} "
+        print(f"proxied/direct ratios and footprints, base {args.files[0]} -> head {args.files[1]} "
               f"(threshold {args.threshold:.0%}):")
         print("\n".join(lines) or "  (none)")
     for line in unchecked:
@@ -187,9 +232,9 @@ def main(argv):
     if len(runs) == 1:
         return 0
     if regressions:
-        print(f"{len(regressions)} ratio(s) worse by more than {args.threshold:.0%}")
+        print(f"{len(regressions)} ratio(s) or footprint(s) worse by more than {args.threshold:.0%}")
         return 1
-    print(f"no ratio worse by more than {args.threshold:.0%}")
+    print(f"no ratio or footprint worse by more than {args.threshold:.0%}")
     return 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks compare-jmh.py on fabricated JMH results: ratios within a run, their directions, the
-threshold, unchecked results, new and gone ratios, bad input."""
+threshold, unchecked results, new and gone ratios, footprints, bad input."""
 
 import importlib.util
 import json
@@ -19,6 +19,7 @@ spec.loader.exec_module(compare_jmh)
 HTTP = "dev.maitre.bench.proxy.HttpProxyBenchmark.oneConnection"
 RELAY = "dev.maitre.bench.proxy.ByteRelayBenchmark.relay"
 PICK = "dev.maitre.bench.balance.BalancerPickBenchmark.oneThread"
+IDLE = "dev.maitre.bench.proxy.IdleConnectionBenchmark.idleConnections"
 
 
 def result(benchmark, mode, score, unit, **params):
@@ -33,6 +34,14 @@ def pair(direct, maitre, benchmark=HTTP, mode="thrpt", unit="ops/s", **params):
     """A direct result and its proxied counterpart from one run."""
     return [result(benchmark, mode, direct, unit, target="DIRECT", **params),
             result(benchmark, mode, maitre, unit, target="MAITRE", **params)]
+
+
+def footprint(bytes_per_connection, millis):
+    """An IdleConnectionBenchmark result: the time of its set-up, and the bytes as a secondary metric."""
+    r = result(IDLE, "ss", millis, "ms/op", connections=5000)
+    r["secondaryMetrics"] = {"bytesPerIdleConnection": {"score": bytes_per_connection, "scoreError": "NaN",
+                                                        "scoreUnit": "#"}}
+    return r
 
 
 class CompareJmhTest(unittest.TestCase):
@@ -146,6 +155,32 @@ class CompareJmhTest(unittest.TestCase):
         self.assertEqual(code, 0, out)
         self.assertIn("ratio       HttpProxyBenchmark.oneConnection [thrpt]: maitre/direct 0.203 (9,496 / 46,679 ops/s)", out)
         self.assertIn("unchecked   BalancerPickBenchmark.oneThread", out)
+
+    def test_footprint_that_grew_more_than_fifteen_percent_fails(self):
+        code, out = self.run_script(pair(1000, 500) + [footprint(1500, 4000)], pair(1000, 500) + [footprint(1740, 4000)])
+        self.assertEqual(code, 1, out)
+        self.assertIn("REGRESSED   IdleConnectionBenchmark.idleConnections [ss] {connections=5000}: "
+                      "bytesPerIdleConnection 1,500 -> 1,740 (16.0% worse)", out)
+        self.assertIn("ok          HttpProxyBenchmark.oneConnection", out)
+
+    def test_footprint_is_compared_instead_of_the_time_of_its_set_up(self):
+        # No direct counterpart, yet not unchecked; the set-up took twice as long, which is no regression.
+        code, out = self.run_script([footprint(1500, 4000)], [footprint(1400, 9000)])
+        self.assertEqual(code, 0, out)
+        self.assertIn("ok          IdleConnectionBenchmark.idleConnections [ss] {connections=5000}: "
+                      "bytesPerIdleConnection 1,500 -> 1,400 (6.7% better)", out)
+        self.assertNotIn("unchecked", out)
+
+    def test_footprint_only_in_the_head_run_is_new(self):
+        code, out = self.run_script(pair(1000, 500), pair(1000, 500) + [footprint(1500, 4000)])
+        self.assertEqual(code, 0, out)
+        self.assertIn("new         IdleConnectionBenchmark.idleConnections [ss] {connections=5000}", out)
+
+    def test_one_file_prints_its_footprints(self):
+        code, out = self.run_script([footprint(2210.4, 4000)])
+        self.assertEqual(code, 0, out)
+        self.assertIn("footprint   IdleConnectionBenchmark.idleConnections [ss] {connections=5000}: "
+                      "bytesPerIdleConnection 2,210", out)
 
     def test_unit_from_an_unknown_mode(self):
         self.assertTrue(compare_jmh.higher_is_better(result("b", "other", 1, "ops/ms")))

@@ -1,8 +1,8 @@
 package dev.maitre.engine;
 
+import dev.maitre.engine.transport.AdaptiveReadSizes;
 import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
@@ -32,10 +32,10 @@ import java.util.concurrent.TimeUnit;
 final class Acceptors {
 
     /**
-     * Netty's default, one instance for all accepted connections instead of one each: it holds only
-     * its settings (each channel keeps its own sizing state in a handle), and idle connections are many.
+     * Netty's adaptive read sizes with a smaller per-connection handle (idle connections are many),
+     * one instance for all accepted connections: it holds no state of its own.
      */
-    private static final RecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
+    private static final RecvByteBufAllocator RECEIVE_SIZES = AdaptiveReadSizes.INSTANCE;
 
     private final Transport transport;
     private final EventLoopGroup workers;

@@ -83,6 +83,11 @@ final class BenchProxy implements AutoCloseable {
         return engine.address(LISTENER);
     }
 
+    /** Client connections open now. */
+    int openConnections() {
+        return engine.openConnections();
+    }
+
     @Override
     public void close() {
         engine.shutdown(Duration.ZERO).join();

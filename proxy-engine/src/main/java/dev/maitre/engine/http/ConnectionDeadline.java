@@ -1,34 +1,31 @@
 package dev.maitre.engine.http;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.concurrent.Ticker;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one timer of a client connection, shared by all its timeouts; each deadline says what it
  * stands for ({@link Kind}), and an expiry tells the owner which one lapsed.
- * Setting and clearing a timeout on every request would schedule and cancel a task on the event
- * loop each time; instead one task stays pending. It fires no later than the current deadline and,
- * when the deadline moved later meanwhile, waits again for what is left; only a deadline earlier
- * than the pending task reschedules it. Confined to the connection's event loop, whose ticker it
- * reads time from: the clock its tasks are scheduled by, and a virtual one in tests.
+ * Setting and clearing a timeout on every request would move the connection's wake-up each time;
+ * instead one wake-up stays pending ({@link DeadlineWakeups}, shared by the connections of an event
+ * loop, which keeps one task for them all). It comes no later than the current deadline and, when
+ * the deadline moved later meanwhile, waits again for what is left; only a deadline earlier than the
+ * pending wake-up moves it. Confined to the connection's event loop, whose ticker it reads time
+ * from: the clock its tasks are scheduled by, and a virtual one in tests.
  */
-final class ConnectionDeadline implements Runnable {
+final class ConnectionDeadline {
 
-    private final EventExecutor executor;
-    private final Ticker ticker;
+    private final DeadlineWakeups wakeups;
     private final Owner owner;
 
     /** What the current deadline stands for; null when none is set. */
     private Kind kind;
     private long deadlineNanos;
-    private ScheduledFuture<?> task;
-    private long taskAtNanos;
+    /** When it wakes next, and where it is in the wake-ups' heap; -1 when it does not wait. */
+    long wakeAtNanos;
+    int heapIndex = -1;
 
     ConnectionDeadline(EventExecutor executor, Owner owner) {
-        this.executor = executor;
-        this.ticker = executor.ticker();
+        this.wakeups = DeadlineWakeups.of(executor);
         this.owner = owner;
     }
 
@@ -53,18 +50,15 @@ final class ConnectionDeadline implements Runnable {
 
     /** Expires {@code delayNanos} from now as {@code what}, replacing any deadline set before. */
     void set(long delayNanos, Kind what) {
-        long deadline = ticker.nanoTime() + delayNanos;
+        long deadline = wakeups.nanoTime() + delayNanos;
         kind = what;
         deadlineNanos = deadline;
-        if (task == null || taskAtNanos - deadline > 0) {
-            if (task != null) {
-                task.cancel(false);
-            }
-            schedule(deadline, delayNanos);
+        if (heapIndex < 0 || wakeAtNanos - deadline > 0) {
+            wakeups.wakeAt(this, deadline);
         }
     }
 
-    /** No deadline until the next {@link #set}; a pending task stays and finds nothing to do. */
+    /** No deadline until the next {@link #set}; a pending wake-up stays and finds nothing to do. */
     void clear() {
         kind = null;
     }
@@ -81,33 +75,23 @@ final class ConnectionDeadline implements Runnable {
         return kind;
     }
 
-    /** The connection is gone: no deadline and no pending task. */
+    /** The connection is gone: no deadline and no pending wake-up. */
     void stop() {
         kind = null;
-        if (task != null) {
-            task.cancel(false);
-            task = null;
-        }
+        wakeups.remove(this);
     }
 
-    @Override
-    public void run() {
-        task = null;
+    /** Its wake-up came, at {@code nowNanos}: the deadline has lapsed, or it waits again for what is left. */
+    void wake(long nowNanos) {
         Kind expired = kind;
         if (expired == null) {
             return;
         }
-        long left = deadlineNanos - ticker.nanoTime();
-        if (left > 0) {
-            schedule(deadlineNanos, left);
+        if (deadlineNanos - nowNanos > 0) {
+            wakeups.wakeAt(this, deadlineNanos);
             return;
         }
         kind = null;
         owner.onDeadline(expired);
-    }
-
-    private void schedule(long deadline, long delayNanos) {
-        taskAtNanos = deadline;
-        task = executor.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
     }
 }
