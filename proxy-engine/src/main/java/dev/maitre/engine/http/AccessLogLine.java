@@ -1,7 +1,6 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.api.balance.Endpoint;
-import io.netty.handler.codec.http.HttpRequest;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +16,12 @@ final class AccessLogLine {
     private final String requestLine;
     private final long startNanos = System.nanoTime();
 
-    private AccessLogLine(HttpRequest request) {
-        this.requestLine = request.method() + " " + request.uri() + " " + request.protocolVersion();
+    private AccessLogLine(ClientRequest request) {
+        this.requestLine = request.head().method() + " " + request.target() + " HTTP/1." + request.head().minorVersion();
     }
 
     /** The line of {@code request}, or {@code null} when the access log is off. */
-    static AccessLogLine of(boolean accessLog, HttpRequest request) {
+    static AccessLogLine of(boolean accessLog, ClientRequest request) {
         return accessLog ? new AccessLogLine(request) : null;
     }
 

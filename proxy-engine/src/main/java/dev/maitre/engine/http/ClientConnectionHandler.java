@@ -8,9 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -26,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * ({@link RequestPull}) once the current exchange has finished, and only once the client connection
  * is writable: a client that sends requests and reads no answer gets no more than the write buffer
  * holds. At most {@code limits.pipelinedRequests} requests wait; beyond them the decoder stops (see
- * {@link StrictRequestDecoder#decodeLeftover()}) and nothing more is read.
+ * {@link RequestDecoder#decodeLeftover()}) and nothing more is read.
  *
  * <p>When the client's input ends, the request being answered is still answered if it was complete
  * (requests waiting behind it are dropped); one that the end cuts short can never be completed, so
@@ -71,7 +68,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.pull = new RequestPull(ctx, ctx.pipeline().get(StrictRequestDecoder.class), this);
+        this.pull = new RequestPull(ctx, ctx.pipeline().get(RequestDecoder.class), this);
         this.deadline = new ConnectionDeadline(ctx.executor(), this);
         hop = listener.hopOf(ctx.channel());
         armHeadTimer();
@@ -98,11 +95,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
             requestRead();
             return;
         }
-        if (msg instanceof HttpRequest request) {
+        if (msg instanceof ClientRequest request) {
             onRequest(request);
-            if (msg instanceof HttpContent content) {
-                onContent(content);
-            }
         } else if (msg instanceof HttpContent content) {
             onContent(content);
         } else {
@@ -122,25 +116,28 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void onRequest(HttpRequest request) {
+    /** A request head: validated and routed, then answered by maitre or handed to an exchange, which owns it. */
+    private void onRequest(ClientRequest request) {
         awaitingHead = false;
         bytesSinceLastRequest = false;
         deadline.clear();
-        clientSaidClose = !HttpUtil.isKeepAlive(request);
-        boolean http10 = request.protocolVersion().minorVersion() == 0
-                && request.protocolVersion().majorVersion() == 1;
-        writer.startAnswer(request.method().equals(HttpMethod.HEAD), http10);
-        RequestTarget target = RequestTarget.parse(request);
+        clientSaidClose = !request.valid() || !request.head().keepAlive();
+        boolean http10 = request.http10();
+        writer.startAnswer(request.headRequest(), http10);
+        RequestTarget target = request.valid() ? RequestTarget.parse(request.target(), request.options()) : null;
         Rejection rejection = RequestValidator.validate(request, target, listener.config().limits().maxBodyBytes());
         if (rejection != null) {
+            request.release();
             respondWithError(rejection, false, http10);
             return;
         }
         RoutingTable table = listener.table();
         String cluster = table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
         if (cluster == null) {
+            boolean bodiless = request.bodiless();
+            request.release();
             // Nothing of the request is left unread when it has no body: the connection can go on.
-            respondWithError(Rejection.NO_ROUTE, RequestValidator.bodiless(request) && !clientSaidClose, http10);
+            respondWithError(Rejection.NO_ROUTE, bodiless && !clientSaidClose, http10);
             return;
         }
         exchange = new ProxyExchange(this, listener, table.cluster(cluster), table.accessLog(), request, target, hop);

@@ -1,8 +1,9 @@
 package dev.maitre.engine.http;
 
-import io.netty.handler.codec.http.HttpHeaders;
+import dev.maitre.engine.http1.HeadFields;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Tells the backend who the client is, with the headers nginx, HAProxy and Envoy users expect:
@@ -29,6 +30,8 @@ final class ForwardingHeaders {
         X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, X_FORWARDED_PORT, X_FORWARDED_PREFIX, X_REAL_IP, FORWARDED,
     };
 
+    private static final int CRLF = ('\r' << 8) | '\n';
+
     private final String scheme;
 
     /** @param scheme {@code http} or {@code https}: what the listener's clients use */
@@ -36,58 +39,85 @@ final class ForwardingHeaders {
         this.scheme = scheme;
     }
 
-    /** @param host the Host the client asked for, or {@code null} when it named none */
-    void apply(HttpHeaders headers, ClientHop hop, String host) {
+    /**
+     * Whether field {@code i} of a request from {@code hop} is one this class writes itself, so
+     * that it is not copied: from a peer not trusted, every forwarding header; from a trusted proxy,
+     * {@code X-Forwarded-For} and {@code Forwarded}, which are written again extended.
+     */
+    static boolean replaces(HeadFields head, int i, ClientHop hop) {
         if (hop.trusted()) {
-            extend(headers, hop, host);
-        } else {
-            replace(headers, hop, host);
+            return head.nameIs(i, X_FORWARDED_FOR) || head.nameIs(i, FORWARDED);
         }
-    }
-
-    private void replace(HttpHeaders headers, ClientHop hop, String host) {
-        headers.set(X_FORWARDED_FOR, hop.address());
-        headers.set(X_FORWARDED_PROTO, scheme);
-        if (host != null) {
-            headers.set(X_FORWARDED_HOST, host);
-        } else {
-            headers.remove(X_FORWARDED_HOST);
-        }
-        headers.remove(FORWARDED);
-        headers.remove(X_REAL_IP);
-        headers.remove(X_FORWARDED_PORT);
-        headers.remove(X_FORWARDED_PREFIX);
-    }
-
-    private void extend(HttpHeaders headers, ClientHop hop, String host) {
-        headers.set(X_FORWARDED_FOR, appended(headers.getAll(X_FORWARDED_FOR), hop.address()));
-        if (headers.contains(FORWARDED)) {
-            headers.set(FORWARDED, appended(headers.getAll(FORWARDED), forwardedElement(hop.address(), host)));
-        }
-        setIfAbsent(headers, X_FORWARDED_PROTO, scheme);
-        if (host != null) {
-            setIfAbsent(headers, X_FORWARDED_HOST, host);
-        }
-    }
-
-    private static void setIfAbsent(HttpHeaders headers, AsciiString name, String value) {
-        if (!headers.contains(name)) {
-            headers.set(name, value);
-        }
-    }
-
-    /** The list in {@code lines} (one header or several), joined into one value, with {@code last} after it. */
-    private static String appended(List<String> lines, String last) {
-        if (lines.isEmpty()) {
-            return last;
-        }
-        StringBuilder chain = new StringBuilder();
-        for (String line : lines) {
-            if (!line.isBlank()) {
-                chain.append(line.trim()).append(", ");
+        for (AsciiString name : NAMES) {
+            if (head.nameIs(i, name)) {
+                return true;
             }
         }
-        return chain.append(last).toString();
+        return false;
+    }
+
+    /**
+     * Writes the forwarding headers of a request from {@code hop} after its copied fields.
+     *
+     * @param connectionNames whether the request's {@code Connection} fields may name headers, which
+     *     are then not forwarded (see {@link HopByHopHeaders})
+     * @param host the Host the client asked for, or {@code null} when it named none
+     */
+    void write(ByteBuf out, HeadFields head, boolean connectionNames, ClientHop hop, String host) {
+        if (!hop.trusted()) {
+            field(out, X_FORWARDED_FOR, hop.address());
+            field(out, X_FORWARDED_PROTO, scheme);
+            if (host != null) {
+                field(out, X_FORWARDED_HOST, host);
+            }
+            return;
+        }
+        out.writeBytes(X_FORWARDED_FOR.array(), X_FORWARDED_FOR.arrayOffset(), X_FORWARDED_FOR.length());
+        out.writeByte(':').writeByte(' ');
+        chain(out, head, connectionNames, X_FORWARDED_FOR);
+        out.writeCharSequence(hop.address(), StandardCharsets.ISO_8859_1);
+        out.writeShort(CRLF);
+        if (has(head, connectionNames, FORWARDED)) {
+            out.writeBytes(FORWARDED.array(), FORWARDED.arrayOffset(), FORWARDED.length());
+            out.writeByte(':').writeByte(' ');
+            chain(out, head, connectionNames, FORWARDED);
+            out.writeCharSequence(forwardedElement(hop.address(), host), StandardCharsets.ISO_8859_1);
+            out.writeShort(CRLF);
+        }
+        if (!has(head, connectionNames, X_FORWARDED_PROTO)) {
+            field(out, X_FORWARDED_PROTO, scheme);
+        }
+        if (host != null && !has(head, connectionNames, X_FORWARDED_HOST)) {
+            field(out, X_FORWARDED_HOST, host);
+        }
+    }
+
+    private static void field(ByteBuf out, AsciiString name, String value) {
+        out.writeBytes(name.array(), name.arrayOffset(), name.length());
+        out.writeByte(':').writeByte(' ');
+        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
+        out.writeShort(CRLF);
+    }
+
+    /** Whether {@code head} has a forwarded field {@code name}. */
+    private static boolean has(HeadFields head, boolean connectionNames, AsciiString name) {
+        for (int i = 0; i < head.fieldCount(); i++) {
+            if (head.nameIs(i, name) && !HopByHopHeaders.isHopByHop(head, i, connectionNames)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The forwarded fields {@code name} (one or several), their non-empty values each followed by {@code ", "}. */
+    private static void chain(ByteBuf out, HeadFields head, boolean connectionNames, AsciiString name) {
+        for (int i = 0; i < head.fieldCount(); i++) {
+            if (head.nameIs(i, name) && head.valueEnd(i) > head.valueStart(i)
+                    && !HopByHopHeaders.isHopByHop(head, i, connectionNames)) {
+                head.copyValue(i, out);
+                out.writeByte(',').writeByte(' ');
+            }
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.maitre.engine.http;
 
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -17,7 +16,7 @@ final class HeldMessages {
     private int requests;
 
     void add(Object msg) {
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof ClientRequest) {
             requests++;
         }
         messages.add(msg);
@@ -26,7 +25,7 @@ final class HeldMessages {
     /** The oldest message, or {@code null}. */
     Object poll() {
         Object next = messages.poll();
-        if (next instanceof HttpRequest) {
+        if (next instanceof ClientRequest) {
             requests--;
         }
         return next;

@@ -1,11 +1,9 @@
 package dev.maitre.engine.http;
 
-import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.http1.HeadFields;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
-import java.util.List;
 
 /**
  * Removes the headers that describe one connection rather than the message (RFC 9110 §7.6.1), in
@@ -26,42 +24,11 @@ final class HopByHopHeaders {
     }
 
     /**
-     * Strips hop-by-hop headers from {@code headers}, except those that also carry end-to-end
-     * meaning the caller needs: {@code Transfer-Encoding} and framing are decided by the caller.
+     * Whether field {@code i} of {@code head} is hop-by-hop: one of those always removed, or, when
+     * {@code connectionNamesOthers}, a name its {@code Connection} fields list ({@code Content-Length}
+     * and {@code Host} excepted: the proxy needs them to frame and route the message).
      */
-    static void strip(HttpHeaders headers) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : connection) {
-            int start = 0;
-            while (start <= value.length()) {
-                int comma = value.indexOf(',', start);
-                int end = comma < 0 ? value.length() : comma;
-                String token = value.substring(start, end).trim();
-                if (!token.isEmpty() && !isFraming(token)) {
-                    headers.remove(token);
-                }
-                if (comma < 0) {
-                    break;
-                }
-                start = comma + 1;
-            }
-        }
-        for (AsciiString name : ALWAYS) {
-            headers.remove(name);
-        }
-    }
-
-    /** Connection may not remove the headers the proxy needs to frame the message. */
-    private static boolean isFraming(String token) {
-        return HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(token)
-                || HttpHeaderNames.HOST.contentEqualsIgnoreCase(token);
-    }
-
-    /**
-     * Whether field {@code i} of a backend's {@code head} is hop-by-hop: one of those always removed,
-     * or, when {@code connectionNamesOthers}, a name its {@code Connection} fields list.
-     */
-    static boolean isHopByHop(ResponseHead head, int i, boolean connectionNamesOthers) {
+    static boolean isHopByHop(HeadFields head, int i, boolean connectionNamesOthers) {
         for (AsciiString name : ALWAYS) {
             if (head.nameIs(i, name)) {
                 return true;
@@ -71,11 +38,11 @@ final class HopByHopHeaders {
     }
 
     /** Whether a {@code Connection} field of {@code head} lists anything besides close and keep-alive. */
-    static boolean namesOthers(ResponseHead head) {
+    static boolean namesOthers(HeadFields head) {
         return connectionToken(head, -1);
     }
 
-    private static boolean namedByConnection(ResponseHead head, int i) {
+    private static boolean namedByConnection(HeadFields head, int i) {
         return !head.nameIs(i, HttpHeaderNames.CONTENT_LENGTH) && !head.nameIs(i, HttpHeaderNames.HOST)
                 && connectionToken(head, i);
     }
@@ -84,7 +51,7 @@ final class HopByHopHeaders {
      * Walks the tokens of every {@code Connection} field of {@code head}: whether one names field
      * {@code i}, or, for {@code i} -1, whether one is neither close nor keep-alive.
      */
-    private static boolean connectionToken(ResponseHead head, int i) {
+    private static boolean connectionToken(HeadFields head, int i) {
         for (int c = 0; c < head.fieldCount(); c++) {
             if (!head.nameIs(c, HttpHeaderNames.CONNECTION)) {
                 continue;
@@ -113,7 +80,7 @@ final class HopByHopHeaders {
         return false;
     }
 
-    private static boolean is(ResponseHead head, int from, int to, AsciiString lowerCase) {
+    private static boolean is(HeadFields head, int from, int to, AsciiString lowerCase) {
         if (to - from != lowerCase.length()) {
             return false;
         }

@@ -3,7 +3,6 @@ package dev.maitre.engine.http;
 import dev.maitre.api.config.ListenerLimits;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -32,19 +31,7 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
         }
         ch.pipeline()
-                .addLast("decoder", new StrictRequestDecoder(decoderConfig(limits), handler))
+                .addLast("decoder", new RequestDecoder(limits, handler))
                 .addLast("proxy", handler);
-    }
-
-    /** How requests are decoded: within the listener's limits, with every strictness Netty offers turned on. */
-    static HttpDecoderConfig decoderConfig(ListenerLimits limits) {
-        return new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxRequestLineBytes())
-                .setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxChunkSize(64 * 1024)
-                .setStrictLineParsing(true)
-                .setValidateHeaders(true)
-                .setAllowDuplicateContentLengths(false)
-                .setUseRfc9112TransferEncoding(true);
     }
 }

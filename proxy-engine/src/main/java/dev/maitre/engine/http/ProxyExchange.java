@@ -7,10 +7,7 @@ import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.UpstreamSelection;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +40,10 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     private final ClientSide client;
     private final HttpListenerContext listener;
     private final ClusterRuntime cluster;
-    private final HttpRequest request;
+    /** Owned: released when the exchange ends. */
+    private final ClientRequest request;
+    private final RequestTarget target;
+    private final ClientHop hop;
     private final AccessLogLine accessLogLine;
     private final boolean clientKeepAlive;
     private final boolean http10Client;
@@ -64,25 +64,27 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     private int ownStatus;
 
     ProxyExchange(ClientSide client, HttpListenerContext listener, ClusterRuntime cluster, boolean accessLog,
-                  HttpRequest request, RequestTarget target, ClientHop hop) {
+                  ClientRequest request, RequestTarget target, ClientHop hop) {
         this.client = client;
         this.listener = listener;
         this.cluster = cluster;
         this.request = request;
+        this.target = target;
+        this.hop = hop;
         this.accessLogLine = AccessLogLine.of(accessLog, request);
-        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
-        this.http10Client = request.protocolVersion().minorVersion() == 0;
-        this.headRequest = request.method().name().equals("HEAD");
+        this.clientKeepAlive = request.head().keepAlive();
+        this.http10Client = request.http10();
+        this.headRequest = request.headRequest();
         this.upstream = new UpstreamSelection(listener.upstream(), cluster, this);
         // A request without a body is complete with its head: the head and its end go to the backend
         // in one flush, and the client's end of the request, decoded after the head, is dropped.
-        this.body = new RequestBody(RequestValidator.bodiless(request), listener.config().limits().maxBodyBytes());
+        this.body = new RequestBody(request.bodiless(), listener.config().limits().maxBodyBytes());
         this.response = new ResponseRelay(client, headRequest);
-        this.retries = new RetryState(upstream, body, request.method(), cluster.config().retries().nonIdempotent());
+        this.retries = new RetryState(upstream, body, request.head(), cluster.config().retries().nonIdempotent());
         this.timer = new ExchangeTimer(client, cluster.config().timeouts().response().toNanos(),
                 listener.config().timeouts().client().toNanos(), cluster.config().retries().perTryTimeout().toNanos());
         this.flow = new ExchangeFlow(client, attempt, timer);
-        this.hostFromBackend = listener.backendRequest().rewrite(request, target, hop);
+        this.hostFromBackend = BackendRequest.hostFromBackend(request, target);
     }
 
     void start() {
@@ -102,7 +104,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     /** Asked at the first pick that needs it; the selection keeps it for the retries of this request. */
     @Override
     public long hashKey() {
-        return RequestHashKey.of(cluster.config().hashOn(), request, client.remoteAddress());
+        return RequestHashKey.of(cluster.config().hashOn(), request.head(), target.originForm(), client.remoteAddress());
     }
 
     // CONNECTING
@@ -136,12 +138,10 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     void onAttached() {
         state = State.SENDING;
         upstream.holdBackend();
-        if (hostFromBackend) {
-            request.headers().set(HttpHeaderNames.HOST, upstream.endpoint().address().toString());
-        }
         timer.tryStarted();
         Channel backend = attempt.channel();
-        body.sendHead(backend, request);
+        String backendHost = hostFromBackend ? upstream.endpoint().address().toString() : null;
+        body.sendHead(backend, listener.backendRequest().encode(request, target, hop, backendHost, backend.alloc()));
         backend.read();
         timer.arm();
         if (!body.complete()) {
@@ -393,6 +393,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         timer.cancel();
         body.release();
         logAccess();
+        request.release();
     }
 
     private void logAccess() {

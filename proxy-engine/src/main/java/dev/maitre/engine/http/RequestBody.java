@@ -2,7 +2,7 @@ package dev.maitre.engine.http;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
+import dev.maitre.engine.http1.OutgoingHead;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
@@ -101,8 +101,8 @@ final class RequestBody {
      * Sends the head and what is held of the body on a connection just attached to the exchange,
      * and the body's end at once when there is no body: the request goes out in one flush.
      */
-    void sendHead(Channel backend, HttpRequest request) {
-        backend.write(request, backend.voidPromise());
+    void sendHead(Channel backend, OutgoingHead head) {
+        backend.write(head, backend.voidPromise());
         if (bodiless) {
             backend.write(LastHttpContent.EMPTY_LAST_CONTENT, backend.voidPromise());
         }

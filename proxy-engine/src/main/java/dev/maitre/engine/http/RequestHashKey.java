@@ -2,29 +2,50 @@ package dev.maitre.engine.http;
 
 import dev.maitre.api.config.HashOn;
 import dev.maitre.engine.balance.Hash64;
+import dev.maitre.engine.http1.RequestHead;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 
 /**
  * The hash key of a request for {@code consistent_hash}, from what the cluster's {@code hashOn} names.
  * A request without the named header or cookie is keyed by its client's IP, so that it still sticks
- * to one backend. Reads the request in place: nothing is allocated.
+ * to one backend. A header is read as the client sent it (its first field of that name).
  */
 final class RequestHashKey {
 
     private RequestHashKey() {
     }
 
-    static long of(HashOn hashOn, HttpRequest request, String clientIp) {
+    /** @param originForm the target sent to the backend (its path is the key of {@code hashOn: path}) */
+    static long of(HashOn hashOn, RequestHead request, String originForm, String clientIp) {
         return switch (hashOn.source()) {
             case CLIENT_IP -> Hash64.of(clientIp);
-            case PATH -> pathKey(request.uri());
+            case PATH -> pathKey(originForm);
             case HEADER -> {
-                String value = request.headers().get(hashOn.name());
+                String value = value(request, hashOn.name());
                 yield value != null ? Hash64.of(value) : Hash64.of(clientIp);
             }
-            case COOKIE -> cookieKey(request.headers().get(HttpHeaderNames.COOKIE), hashOn.name(), clientIp);
+            case COOKIE -> cookieKey(value(request, HttpHeaderNames.COOKIE.toString()), hashOn.name(), clientIp);
         };
+    }
+
+    /** The value of the first field named {@code name} (any case), or null. */
+    private static String value(RequestHead request, String name) {
+        for (int i = 0; i < request.fieldCount(); i++) {
+            int from = request.nameStart(i);
+            if (request.nameEnd(i) - from == name.length() && sameIgnoringCase(request, from, name)) {
+                return request.value(i);
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameIgnoringCase(RequestHead request, int from, String name) {
+        for (int k = 0; k < name.length(); k++) {
+            if (Character.toLowerCase((char) (request.byteAt(from + k) & 0xff)) != Character.toLowerCase(name.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The path of an origin-form target: up to the query. */

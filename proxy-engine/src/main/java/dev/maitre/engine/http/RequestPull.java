@@ -25,7 +25,7 @@ final class RequestPull {
     }
 
     private final ChannelHandlerContext ctx;
-    private final StrictRequestDecoder decoder;
+    private final RequestDecoder decoder;
     private final Consumer consumer;
 
     /** Messages decoded but not yet asked for; {@code null} until there is one. */
@@ -37,7 +37,7 @@ final class RequestPull {
     private boolean readAgain;
     private boolean inputEnded;
 
-    RequestPull(ChannelHandlerContext ctx, StrictRequestDecoder decoder, Consumer consumer) {
+    RequestPull(ChannelHandlerContext ctx, RequestDecoder decoder, Consumer consumer) {
         this.ctx = ctx;
         this.decoder = decoder;
         this.consumer = consumer;

@@ -1,9 +1,6 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.engine.route.RoutingPath;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import java.util.Locale;
 
 /**
@@ -27,8 +24,7 @@ record RequestTarget(String originForm, String path, String authority) {
      * The parsed target; {@code null} when it is not a valid request-target, {@link #AMBIGUOUS_PATH}
      * when its path is one {@link RequestPath} refuses.
      */
-    static RequestTarget parse(HttpRequest request) {
-        String uri = request.uri();
+    static RequestTarget parse(String uri, boolean options) {
         if (uri.isEmpty()) {
             return null;
         }
@@ -36,7 +32,7 @@ record RequestTarget(String originForm, String path, String authority) {
             return isPathAndQuery(uri) ? originForm(uri, null) : null;
         }
         if (uri.equals("*")) {
-            return request.method().equals(HttpMethod.OPTIONS) ? new RequestTarget(uri, "*", null) : null;
+            return options ? new RequestTarget(uri, "*", null) : null;
         }
         String lower = uri.toLowerCase(Locale.ROOT);
         int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
@@ -54,7 +50,7 @@ record RequestTarget(String originForm, String path, String authority) {
         String rest;
         if (end == uri.length()) {
             // RFC 9112 §3.2.4: an OPTIONS about the whole server goes on as "*", other methods ask for "/".
-            rest = request.method().equals(HttpMethod.OPTIONS) ? "*" : "/";
+            rest = options ? "*" : "/";
         } else {
             rest = uri.charAt(end) == '?' ? "/" + uri.substring(end) : uri.substring(end);
             if (!isPathAndQuery(rest)) {
@@ -77,8 +73,8 @@ record RequestTarget(String originForm, String path, String authority) {
     }
 
     /** The Host the client asked for: the absolute-form authority, else the Host header, else null. */
-    String host(HttpRequest request) {
-        return authority != null ? authority : request.headers().get(HttpHeaderNames.HOST);
+    String host(ClientRequest request) {
+        return authority != null ? authority : request.host();
     }
 
     /** The host name for routing: lower case, without port; {@code null} when there is none. */

@@ -1,80 +1,27 @@
 package dev.maitre.engine.http;
 
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.util.List;
+import dev.maitre.engine.http1.RequestHead;
+import dev.maitre.engine.http1.RequestVerdict;
 
 /**
- * Decides whether a decoded request head may be forwarded. Netty's decoder already enforces the
- * line and header syntax; this adds what RFC 9112 and RFC 9110 require of a server about framing,
- * {@code Host} and the request target, choosing rejection wherever the RFCs allow repair instead.
+ * Decides whether a request head may be forwarded. The parser ({@link dev.maitre.engine.http1.RequestHeadParser})
+ * already refused what breaks the syntax and the framing rules; this adds what RFC 9112 and RFC 9110
+ * require of a server about {@code Host} and the request target, and the listener's body limit,
+ * choosing rejection wherever the RFCs allow repair instead.
  */
 final class RequestValidator {
-
-    private static final String CHUNKED = "chunked";
-    private static final String SEC_WEBSOCKET_KEY1 = "Sec-WebSocket-Key1";
-    private static final String SEC_WEBSOCKET_KEY2 = "Sec-WebSocket-Key2";
 
     private RequestValidator() {
     }
 
-    /** Why {@code request} must be rejected, or {@code null} when it may be forwarded. */
-    static Rejection validate(HttpRequest request) {
-        return validate(request, RequestTarget.parse(request));
-    }
-
     /**
-     * As {@link #validate(HttpRequest, RequestTarget)}, and a body announced over the listener's
+     * Why {@code request}, whose target parsed as {@code target} ({@code null} if invalid), must be
+     * rejected, or {@code null} when it may be forwarded; a body announced over the listener's
      * {@code limits.maxBodyBytes} is refused before any of it is read.
      */
-    static Rejection validate(HttpRequest request, RequestTarget target, long maxBodyBytes) {
-        Rejection rejection = validate(request, target);
-        if (rejection == null && HttpUtil.getContentLength(request, 0L) > maxBodyBytes) {
-            return Rejection.BODY_TOO_LARGE;
-        }
-        return rejection;
-    }
-
-    /** Whether {@code request} has no body: it is complete with its head. */
-    static boolean bodiless(HttpRequest request) {
-        return !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
-    }
-
-    /** As {@link #validate(HttpRequest)}, with the request's target already parsed ({@code null} if invalid). */
-    static Rejection validate(HttpRequest request, RequestTarget target) {
-        DecoderResult result = request.decoderResult();
-        if (result.isFailure()) {
-            return classifyDecoderFailure(request, result.cause());
-        }
-        HttpVersion version = request.protocolVersion();
-        if (version.majorVersion() != 1) {
-            return Rejection.UNSUPPORTED_VERSION;
-        }
-        if (!isToken(request.method().name())) {
-            return Rejection.MALFORMED;
-        }
-        if (request.method().equals(HttpMethod.CONNECT)) {
-            return Rejection.UNSUPPORTED_METHOD;
-        }
-        Rejection te = checkTransferEncoding(request);
-        if (te != null) {
-            return te;
-        }
-        if (!hasValidContentLength(request)) {
-            return Rejection.BAD_FRAMING;
-        }
-        if (request.method().equals(HttpMethod.GET) && request.headers().contains(SEC_WEBSOCKET_KEY1)
-                && request.headers().contains(SEC_WEBSOCKET_KEY2)) {
-            // The obsolete hixie-76 WebSocket handshake, which Netty's decoder frames with an 8-byte
-            // body that no header announces: forwarded, a backend would read those bytes as the start
-            // of the next request.
-            return Rejection.BAD_FRAMING;
+    static Rejection validate(ClientRequest request, RequestTarget target, long maxBodyBytes) {
+        if (!request.valid()) {
+            return refused(request.verdict());
         }
         if (target == null) {
             return Rejection.MALFORMED;
@@ -82,98 +29,33 @@ final class RequestValidator {
         if (target == RequestTarget.AMBIGUOUS_PATH) {
             return Rejection.AMBIGUOUS_PATH;
         }
-        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
+        RequestHead head = request.head();
+        if (head.hostCount() > 1) {
             return Rejection.BAD_HOST;
         }
-        if (hosts.isEmpty()) {
+        if (head.hostCount() == 0) {
             // RFC 9112 §3.2: a 1.1 request without Host is rejected; 1.0 clients may omit it.
-            return version.minorVersion() >= 1 ? Rejection.BAD_HOST : null;
-        }
-        return isValidHost(hosts.get(0)) ? null : Rejection.BAD_HOST;
-    }
-
-    private static Rejection classifyDecoderFailure(HttpRequest request, Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return Rejection.URI_TOO_LONG;
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return Rejection.HEADERS_TOO_LARGE;
-        }
-        if (request.protocolVersion().majorVersion() != 1) {
-            return Rejection.UNSUPPORTED_VERSION;
-        }
-        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            Rejection te = checkTransferEncoding(request);
-            return te != null ? te : Rejection.BAD_FRAMING;
-        }
-        if (cause instanceof StrictRequestDecoder.RepeatedContentLengthException || !hasValidContentLength(request)) {
-            return Rejection.BAD_FRAMING;
-        }
-        return Rejection.MALFORMED;
-    }
-
-    /** No Content-Length, or a single one that is only digits: a list, even of equal values, is rejected. */
-    private static boolean hasValidContentLength(HttpRequest request) {
-        List<String> lengths = request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
-        return lengths.isEmpty() || (lengths.size() == 1 && isDigits(lengths.get(0)));
-    }
-
-    /**
-     * Only {@code chunked} is understood. Chunked applied twice, not last, or sent by an HTTP/1.0
-     * client makes the framing unreliable (400, RFC 9112 §6.1 and §6.3); any other coding is 501
-     * (RFC 9112 §6.1). Content-Length beside Transfer-Encoding is rejected, not repaired.
-     */
-    static Rejection checkTransferEncoding(HttpRequest request) {
-        List<String> fields = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (fields.isEmpty()) {
-            return null;
-        }
-        if (request.protocolVersion().minorVersion() == 0) {
-            return Rejection.BAD_FRAMING;
-        }
-        int codings = 0;
-        int chunkedAt = -1;
-        int chunkedCount = 0;
-        boolean unknown = false;
-        for (String field : fields) {
-            for (String part : field.split(",", -1)) {
-                String coding = part.trim();
-                if (coding.isEmpty()) {
-                    continue;
-                }
-                if (coding.equalsIgnoreCase(CHUNKED)) {
-                    chunkedCount++;
-                    chunkedAt = codings;
-                } else {
-                    unknown = true;
-                }
-                codings++;
+            if (head.minorVersion() >= 1) {
+                return Rejection.BAD_HOST;
             }
+        } else if (!isValidHost(request.host())) {
+            return Rejection.BAD_HOST;
         }
-        if (codings == 0 || chunkedCount > 1 || (chunkedCount == 1 && chunkedAt != codings - 1)) {
-            return Rejection.BAD_FRAMING;
-        }
-        if (unknown) {
-            return Rejection.UNSUPPORTED_TRANSFER_CODING;
-        }
-        if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            return Rejection.BAD_FRAMING;
-        }
-        return null;
+        return head.contentLength() > maxBodyBytes ? Rejection.BODY_TOO_LARGE : null;
     }
 
-    private static boolean isDigits(String value) {
-        if (value.isEmpty() || value.length() > 18) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
+    /** The answer to a head the parser refused. */
+    static Rejection refused(RequestVerdict verdict) {
+        return switch (verdict) {
+            case MALFORMED -> Rejection.MALFORMED;
+            case BAD_FRAMING -> Rejection.BAD_FRAMING;
+            case REQUEST_LINE_TOO_LONG -> Rejection.URI_TOO_LONG;
+            case HEAD_TOO_LARGE -> Rejection.HEADERS_TOO_LARGE;
+            case UNSUPPORTED_TRANSFER_CODING -> Rejection.UNSUPPORTED_TRANSFER_CODING;
+            case UNSUPPORTED_METHOD -> Rejection.UNSUPPORTED_METHOD;
+            case UNSUPPORTED_VERSION -> Rejection.UNSUPPORTED_VERSION;
+            case COMPLETE, NEED_MORE -> throw new IllegalArgumentException(verdict.name());
+        };
     }
 
     /** RFC 9110 §5.6.2 token. */

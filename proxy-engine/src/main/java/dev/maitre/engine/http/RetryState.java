@@ -2,7 +2,8 @@ package dev.maitre.engine.http;
 
 import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.upstream.UpstreamSelection;
-import io.netty.handler.codec.http.HttpMethod;
+import dev.maitre.engine.http1.RequestHead;
+import io.netty.util.AsciiString;
 
 /**
  * What one request may still try after a try failed, and what its client gets when nothing is left.
@@ -29,17 +30,24 @@ final class RetryState {
     private boolean freshConnectionUsed;
     private Rejection lastFailure = Rejection.BACKEND_FAILED;
 
-    RetryState(UpstreamSelection upstream, RequestBody body, HttpMethod method, boolean nonIdempotentAllowed) {
+    private static final AsciiString[] IDEMPOTENT = {
+        AsciiString.cached("GET"), AsciiString.cached("HEAD"), AsciiString.cached("OPTIONS"),
+        AsciiString.cached("TRACE"), AsciiString.cached("PUT"), AsciiString.cached("DELETE"),
+    };
+
+    RetryState(UpstreamSelection upstream, RequestBody body, RequestHead request, boolean nonIdempotentAllowed) {
         this.upstream = upstream;
         this.body = body;
-        this.mayResend = isIdempotent(method.name()) || nonIdempotentAllowed;
+        this.mayResend = isIdempotent(request) || nonIdempotentAllowed;
     }
 
-    private static boolean isIdempotent(String method) {
-        return switch (method) {
-            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-            default -> false;
-        };
+    private static boolean isIdempotent(RequestHead request) {
+        for (AsciiString method : IDEMPOTENT) {
+            if (request.methodIs(method)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the request may be sent to another connection now. */

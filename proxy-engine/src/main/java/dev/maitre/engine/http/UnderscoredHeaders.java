@@ -1,11 +1,7 @@
 package dev.maitre.engine.http;
 
-import io.netty.handler.codec.http.HttpHeaders;
+import dev.maitre.engine.http1.HeadFields;
 import io.netty.util.AsciiString;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Drops request headers whose names hold {@code _}, as nginx does by default: CGI, WSGI, PHP and many
@@ -18,58 +14,39 @@ final class UnderscoredHeaders {
     private UnderscoredHeaders() {
     }
 
-    /** Removes from {@code headers} the underscored names that {@code allowUnderscores} does not let through. */
-    static void strip(HttpHeaders headers, boolean allowUnderscores) {
-        List<CharSequence> doomed = null;
-        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
-        while (entries.hasNext()) {
-            CharSequence name = entries.next().getKey();
-            if (hasUnderscore(name) && (!allowUnderscores || spellsForwardingHeader(name))) {
-                if (doomed == null) {
-                    doomed = new ArrayList<>(2);
-                }
-                doomed.add(name);
-            }
+    /** Whether field {@code i} of {@code head} is dropped: an underscored name {@code allowUnderscores} does not let through. */
+    static boolean dropped(HeadFields head, int i, boolean allowUnderscores) {
+        int from = head.nameStart(i);
+        int to = head.nameEnd(i);
+        boolean underscored = false;
+        for (int k = from; k < to && !underscored; k++) {
+            underscored = head.byteAt(k) == '_';
         }
-        if (doomed != null) {
-            for (CharSequence name : doomed) {
-                headers.remove(name);
-            }
-        }
+        return underscored && (!allowUnderscores || spellsForwardingHeader(head, from, to));
     }
 
-    private static boolean hasUnderscore(CharSequence name) {
-        for (int i = 0; i < name.length(); i++) {
-            if (name.charAt(i) == '_') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether {@code name}, with {@code _} read as {@code -}, is one of {@link ForwardingHeaders#NAMES}. */
-    private static boolean spellsForwardingHeader(CharSequence name) {
+    /** Whether the name in {@code [from, to)}, with {@code _} read as {@code -}, is one of {@link ForwardingHeaders#NAMES}. */
+    private static boolean spellsForwardingHeader(HeadFields head, int from, int to) {
         for (AsciiString forwarding : ForwardingHeaders.NAMES) {
-            if (sameIgnoringUnderscores(name, forwarding)) {
+            if (sameIgnoringUnderscores(head, from, to, forwarding)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean sameIgnoringUnderscores(CharSequence name, AsciiString lowerCase) {
-        if (name.length() != lowerCase.length()) {
+    private static boolean sameIgnoringUnderscores(HeadFields head, int from, int to, AsciiString lowerCase) {
+        if (to - from != lowerCase.length()) {
             return false;
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            char expected = (char) lowerCase.byteAt(i);
+        for (int k = 0; k < lowerCase.length(); k++) {
+            byte c = head.byteAt(from + k);
             if (c == '_') {
                 c = '-';
             } else if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
+                c = (byte) (c + ('a' - 'A'));
             }
-            if (c != expected) {
+            if (c != lowerCase.byteAt(k)) {
                 return false;
             }
         }

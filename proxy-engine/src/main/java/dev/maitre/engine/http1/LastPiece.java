@@ -10,9 +10,9 @@ import io.netty.handler.codec.http.LastHttpContent;
  * The last piece of a body that has no trailers (a {@code Content-Length} body's): Netty's
  * {@code DefaultLastHttpContent} makes a header map for its trailers up front, one per answer.
  */
-final class LastPiece extends DefaultHttpContent implements LastHttpContent {
+public final class LastPiece extends DefaultHttpContent implements LastHttpContent {
 
-    LastPiece(ByteBuf content) {
+    public LastPiece(ByteBuf content) {
         super(content);
     }
 

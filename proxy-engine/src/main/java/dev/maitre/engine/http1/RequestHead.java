@@ -2,7 +2,6 @@ package dev.maitre.engine.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A request head as a client sent it: the request line's parts and the fields as offsets into the
@@ -12,18 +11,17 @@ import java.nio.charset.StandardCharsets;
  * <p>Borrowed, not owned: the bytes are the connection's and the object is too, filled again by
  * {@link RequestHeadParser} for its next head. It is valid only while those bytes are unchanged.
  */
-public final class RequestHead {
+public final class RequestHead extends HeadFields {
 
-    private ByteBuf bytes;
     private int methodStart;
     private int methodEnd;
     private int targetStart;
     private int targetEnd;
     private int minorVersion;
     private int end;
-    /** Four offsets into {@link #bytes} per field: name start, name end, value start, value end. */
-    private int[] fields = new int[4 * 16];
-    private int fieldCount;
+    /** Bytes of the field lines without their CRLFs, as counted against the header limit. */
+    private int fieldBytes;
+    private boolean requestLineRead;
     private long contentLength;
     private boolean chunked;
     private boolean close;
@@ -32,9 +30,12 @@ public final class RequestHead {
     private int hostCount;
 
     /** Starts a new head in {@code buffer}; what was there before is forgotten. */
+    public RequestHead() {
+        super(Integer.MAX_VALUE);
+    }
+
     void reset(ByteBuf buffer) {
-        bytes = buffer;
-        fieldCount = 0;
+        resetFields(buffer);
         contentLength = -1;
         chunked = false;
         close = false;
@@ -42,6 +43,7 @@ public final class RequestHead {
         hostField = -1;
         hostCount = 0;
         end = -1;
+        requestLineRead = false;
     }
 
     /** The bytes the offsets point into: the same bytes, perhaps in another buffer after a copy. */
@@ -58,9 +60,7 @@ public final class RequestHead {
         if (end >= 0) {
             end += delta;
         }
-        for (int k = 0; k < 4 * fieldCount; k++) {
-            fields[k] += delta;
-        }
+        shiftFields(delta);
     }
 
     /**
@@ -83,21 +83,7 @@ public final class RequestHead {
         targetStart = targetFrom;
         targetEnd = targetTo;
         minorVersion = minor;
-    }
-
-    /** Adds a field, growing the offsets when needed (rarely: they stay with the connection). */
-    void addField(int nameStart, int nameEnd, int valueStart, int valueEnd) {
-        int at = 4 * fieldCount;
-        if (at == fields.length) {
-            int[] larger = new int[fields.length * 2];
-            System.arraycopy(fields, 0, larger, 0, fields.length);
-            fields = larger;
-        }
-        fields[at] = nameStart;
-        fields[at + 1] = nameEnd;
-        fields[at + 2] = valueStart;
-        fields[at + 3] = valueEnd;
-        fieldCount++;
+        requestLineRead = true;
     }
 
     void host(int field) {
@@ -120,8 +106,24 @@ public final class RequestHead {
         }
     }
 
-    void end(int index) {
+    void end(int index, int fieldLineBytes) {
         end = index;
+        fieldBytes = fieldLineBytes;
+    }
+
+    /** A refusal came before the request line counted as read: nothing of it is to be trusted. */
+    void forgetRequestLine() {
+        requestLineRead = false;
+    }
+
+    /** Whether the request line was read (also for a head refused later): its method and version can be told. */
+    public boolean requestLineRead() {
+        return requestLineRead;
+    }
+
+    /** The bytes of the field lines without their CRLFs: what the head took of the header limit. */
+    public int fieldBytes() {
+        return fieldBytes;
     }
 
     /** The index just past the empty line that ends the head: where the body, if any, starts. */
@@ -189,41 +191,6 @@ public final class RequestHead {
         return hostCount;
     }
 
-    public int fieldCount() {
-        return fieldCount;
-    }
-
-    /** Whether field {@code i}'s name is {@code lowerCaseName}, compared without regard to case. */
-    public boolean nameIs(int i, AsciiString lowerCaseName) {
-        int start = fields[4 * i];
-        int length = fields[4 * i + 1] - start;
-        if (length != lowerCaseName.length()) {
-            return false;
-        }
-        for (int k = 0; k < length; k++) {
-            if (Ascii.lower(bytes.getByte(start + k)) != lowerCaseName.byteAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    public int nameStart(int i) {
-        return fields[4 * i];
-    }
-
-    public int nameEnd(int i) {
-        return fields[4 * i + 1];
-    }
-
-    public int valueStart(int i) {
-        return fields[4 * i + 2];
-    }
-
-    public int valueEnd(int i) {
-        return fields[4 * i + 3];
-    }
-
     /** The method as a string: for logs and tests, not for the path of every request. */
     public String method() {
         return string(methodStart, methodEnd);
@@ -234,22 +201,8 @@ public final class RequestHead {
         return string(targetStart, targetEnd);
     }
 
-    /** Field {@code i}'s name as a string: for logs and tests. */
-    public String name(int i) {
-        return string(fields[4 * i], fields[4 * i + 1]);
-    }
-
-    /** Field {@code i}'s value as a string (outer whitespace removed): for logs and tests. */
-    public String value(int i) {
-        return string(fields[4 * i + 2], fields[4 * i + 3]);
-    }
-
-    private String string(int from, int to) {
-        return bytes.toString(from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
     @Override
     public String toString() {
-        return "RequestHead(" + fieldCount + " fields)";
+        return "RequestHead(" + fieldCount() + " fields)";
     }
 }

@@ -37,11 +37,9 @@ public final class RequestHeadParser {
     private static final byte[] TRANSFER_ENCODING = HeadBytes.bytes("transfer-encoding");
     private static final byte[] CONNECTION = HeadBytes.bytes("connection");
     private static final byte[] HOST = HeadBytes.bytes("host");
-    private static final byte[] CHUNKED = HeadBytes.bytes("chunked");
     private static final byte[] CLOSE = HeadBytes.bytes("close");
     private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
     private static final byte[] CONNECT = HeadBytes.bytes("CONNECT");
-    private static final byte[] GET = HeadBytes.bytes("GET");
     private static final byte[] SEC_WEBSOCKET_KEY1 = HeadBytes.bytes("sec-websocket-key1");
     private static final byte[] SEC_WEBSOCKET_KEY2 = HeadBytes.bytes("sec-websocket-key2");
 
@@ -74,15 +72,7 @@ public final class RequestHeadParser {
     private int pendingValueEnd;
 
     /** What the fields added so far say of framing. */
-    private int contentLengths;
-    private int contentLengthField;
-    private int transferEncodings;
-    private int codings;
-    private int chunkedCodings;
-    private boolean chunkedLast;
-    private boolean unknownCoding;
-    /** Which of the old WebSocket draft's key fields were seen: bit 1 the first, bit 2 the second. */
-    private int webSocketKeys;
+    private final RequestFraming framing = new RequestFraming();
     private int major;
     private int minor;
     /** The head being parsed and its bytes, kept while {@link #parse} runs. */
@@ -124,6 +114,29 @@ public final class RequestHeadParser {
         }
     }
 
+    /**
+     * The input ended in the head being read: why it is refused if its request line was read (as
+     * if the next line were invalid), or null when not even that came.
+     */
+    public RequestVerdict cutShort(ByteBuf bytes, RequestHead into) {
+        if (phase != FIELDS) {
+            return null;
+        }
+        phase = FRESH;
+        in = bytes;
+        head = into;
+        try {
+            if (bytes.readerIndex() != base) {
+                shift(bytes.readerIndex() - base);
+            }
+            head.bytes(bytes);
+            return failure(false);
+        } finally {
+            in = null;
+            head = null;
+        }
+    }
+
     private RequestVerdict parse() {
         int from = in.readerIndex();
         int to = in.writerIndex();
@@ -138,6 +151,7 @@ public final class RequestHeadParser {
             scanState = StrictHeadScan.scan(in, scanAt, to, scanState);
             scanAt = to;
             if (scanState == StrictHeadScan.FAILED) {
+                head.forgetRequestLine();
                 return RequestVerdict.MALFORMED;
             }
         }
@@ -159,14 +173,7 @@ public final class RequestHeadParser {
         lfAt = from;
         size = 0;
         pendingFrom = -1;
-        contentLengths = 0;
-        contentLengthField = -1;
-        transferEncodings = 0;
-        codings = 0;
-        chunkedCodings = 0;
-        chunkedLast = false;
-        unknownCoding = false;
-        webSocketKeys = 0;
+        framing.reset();
     }
 
     /** The bytes moved by {@code delta} with the reader index: every position read so far moves with them. */
@@ -287,7 +294,7 @@ public final class RequestHeadParser {
                 pendingFrom = -1;
             }
             if (lineEnd == line) {
-                head.end(lf + 1);
+                head.end(lf + 1, size);
                 return complete();
             }
             int colon = in.indexOf(line, lineEnd, (byte) ':');
@@ -317,7 +324,7 @@ public final class RequestHeadParser {
     /** Adds a field line as Netty's validating headers did; a refusal, or null. */
     private RequestVerdict add(int from, int colon, int valueStart, int valueEnd) {
         boolean isContentLength = HeadBytes.is(in, from, colon, CONTENT_LENGTH);
-        if (isContentLength && contentLengths > 0) {
+        if (isContentLength && framing.hasContentLength()) {
             return failure(true);
         }
         if (colon == from || in.forEachByte(from, colon - from, TCHAR) >= 0) {
@@ -329,43 +336,19 @@ public final class RequestHeadParser {
         int index = head.fieldCount();
         head.addField(from, colon, valueStart, valueEnd);
         if (isContentLength) {
-            contentLengths++;
-            contentLengthField = index;
+            framing.contentLength(index);
         } else if (HeadBytes.is(in, from, colon, TRANSFER_ENCODING)) {
-            transferEncodings++;
-            readCodings(valueStart, valueEnd);
+            framing.transferEncoding(in, valueStart, valueEnd);
         } else if (HeadBytes.is(in, from, colon, HOST)) {
             head.host(index);
         } else if (HeadBytes.is(in, from, colon, CONNECTION)) {
             readConnection(in, valueStart, valueEnd, head);
         } else if (HeadBytes.is(in, from, colon, SEC_WEBSOCKET_KEY1)) {
-            webSocketKeys |= 1;
+            framing.webSocketKey(1);
         } else if (HeadBytes.is(in, from, colon, SEC_WEBSOCKET_KEY2)) {
-            webSocketKeys |= 2;
+            framing.webSocketKey(2);
         }
         return null;
-    }
-
-    private void readCodings(int from, int to) {
-        for (int at = from; ; ) {
-            int comma = in.indexOf(at, to, (byte) ',');
-            int elementEnd = comma < 0 ? to : comma;
-            int start = HeadBytes.skipOws(in, at, elementEnd);
-            int end = HeadBytes.trimOws(in, start, elementEnd);
-            if (end > start) {
-                codings++;
-                chunkedLast = HeadBytes.is(in, start, end, CHUNKED);
-                if (chunkedLast) {
-                    chunkedCodings++;
-                } else {
-                    unknownCoding = true;
-                }
-            }
-            if (comma < 0) {
-                return;
-            }
-            at = comma + 1;
-        }
     }
 
     private static void readConnection(ByteBuf in, int from, int to, RequestHead head) {
@@ -386,81 +369,17 @@ public final class RequestHeadParser {
         }
     }
 
-    /**
-     * The answer to a head refused after its request line, from the fields added before the refusal:
-     * the version first, then framing if the fields touched it, else malformed.
-     */
+    /** The answer to a head refused after its request line, from the fields added before the refusal. */
     private RequestVerdict failure(boolean repeatedContentLength) {
-        if (major != 1) {
-            return RequestVerdict.UNSUPPORTED_VERSION;
-        }
-        if (transferEncodings > 0) {
-            RequestVerdict te = transferEncoding();
-            return te != null ? te : RequestVerdict.BAD_FRAMING;
-        }
-        if (repeatedContentLength || (contentLengths == 1 && !contentLengthValid())) {
-            return RequestVerdict.BAD_FRAMING;
-        }
-        return RequestVerdict.MALFORMED;
-    }
-
-    /** Transfer-Encoding's verdict, or null when it frames the body (RFC 9112 §6.1, §6.3). */
-    private RequestVerdict transferEncoding() {
-        if (minor == 0 || codings == 0 || chunkedCodings > 1 || (chunkedCodings == 1 && !chunkedLast)) {
-            return RequestVerdict.BAD_FRAMING;
-        }
-        if (unknownCoding) {
-            return RequestVerdict.UNSUPPORTED_TRANSFER_CODING;
-        }
-        return contentLengths > 0 ? RequestVerdict.BAD_FRAMING : null;
+        return framing.failure(major, minor, repeatedContentLength, in, head);
     }
 
     /**
-     * Judges the whole head: first what Netty's decoder refused after the last field (a
-     * Content-Length that is no number, Transfer-Encoding in HTTP/1.0 or without a final, single
-     * chunked, or beside Content-Length), answered as {@link #failure}; then the method and the
-     * framing as the proxy's request validation did.
+     * Judges the whole head: first what Netty's decoder refused after the last field, answered as
+     * {@link #failure}; then the method and the framing as the proxy's request validation did.
      */
     private RequestVerdict complete() {
-        long length = -1;
-        if (contentLengths == 1) {
-            length = HeadBytes.digits(in, head.valueStart(contentLengthField), head.valueEnd(contentLengthField));
-            if (length < 0) {
-                return failure(false);
-            }
-        }
-        if (transferEncodings > 0 && (major != 1 || minor == 0 || chunkedCodings != 1 || !chunkedLast
-                || contentLengths > 0)) {
-            return failure(false);
-        }
-        if (major != 1) {
-            return RequestVerdict.UNSUPPORTED_VERSION;
-        }
-        if (HeadBytes.isExactly(in, head.methodStart(), head.methodEnd(), CONNECT)) {
-            return RequestVerdict.UNSUPPORTED_METHOD;
-        }
-        if (transferEncodings > 0) {
-            RequestVerdict te = transferEncoding();
-            if (te != null) {
-                return te;
-            }
-        } else if (contentLengths == 1 && !contentLengthValid()) {
-            return RequestVerdict.BAD_FRAMING;
-        }
-        if (webSocketKeys == 3 && HeadBytes.isExactly(in, head.methodStart(), head.methodEnd(), GET)) {
-            // The obsolete hixie-76 handshake, whose 8 bytes of key Netty-based servers read as a body
-            // no header announces: forwarded, a backend would take them from the next request.
-            return RequestVerdict.BAD_FRAMING;
-        }
-        head.framing(transferEncodings > 0 ? -1 : length, transferEncodings > 0);
-        return RequestVerdict.COMPLETE;
-    }
-
-    /** The one Content-Length is at most 18 digits: what the proxy's validation allowed. */
-    private boolean contentLengthValid() {
-        int length = head.valueEnd(contentLengthField) - head.valueStart(contentLengthField);
-        return length <= 18
-                && HeadBytes.digits(in, head.valueStart(contentLengthField), head.valueEnd(contentLengthField)) >= 0;
+        return framing.judge(major, minor, HeadBytes.isExactly(in, head.methodStart(), head.methodEnd(), CONNECT), in, head);
     }
 
     /** {@link Character#isWhitespace} of a Latin-1 byte below 0x80. */

@@ -1,8 +1,6 @@
 package dev.maitre.engine.http1;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A response head as a backend sent it: the status line and the fields as offsets into the bytes
@@ -14,28 +12,27 @@ import java.nio.charset.StandardCharsets;
  * again for its next head. A head is valid only while the read that delivered it is handled;
  * whoever needs it later copies what it needs.
  */
-public final class ResponseHead {
+public final class ResponseHead extends HeadFields {
 
     /** More fields than this make a head invalid (HAProxy allows 101 by default). */
     public static final int MAX_FIELDS = 256;
 
-    private ByteBuf bytes;
     private int minorVersion;
     private int status;
     private int reasonStart;
     private int reasonEnd;
-    /** Four offsets into {@link #bytes} per field: name start, name end, value start, value end. */
-    private int[] fields = new int[4 * 16];
-    private int fieldCount;
     private long contentLength;
     private boolean chunked;
     private boolean close;
     private boolean keepAlive;
 
+    public ResponseHead() {
+        super(MAX_FIELDS);
+    }
+
     /** Starts a new head in {@code buffer}; what was there before is forgotten. */
     void reset(ByteBuf buffer) {
-        bytes = buffer;
-        fieldCount = 0;
+        resetFields(buffer);
         contentLength = -1;
         chunked = false;
         close = false;
@@ -47,25 +44,6 @@ public final class ResponseHead {
         status = code;
         reasonStart = reasonFrom;
         reasonEnd = reasonTo;
-    }
-
-    /** Adds a field; false when the head already has {@link #MAX_FIELDS}. */
-    boolean addField(int nameStart, int nameEnd, int valueStart, int valueEnd) {
-        if (fieldCount == MAX_FIELDS) {
-            return false;
-        }
-        int at = 4 * fieldCount;
-        if (at == fields.length) {
-            int[] larger = new int[Math.min(fields.length * 2, 4 * MAX_FIELDS)];
-            System.arraycopy(fields, 0, larger, 0, fields.length);
-            fields = larger;
-        }
-        fields[at] = nameStart;
-        fields[at + 1] = nameEnd;
-        fields[at + 2] = valueStart;
-        fields[at + 3] = valueEnd;
-        fieldCount++;
-        return true;
     }
 
     void contentLength(long length) {
@@ -114,63 +92,6 @@ public final class ResponseHead {
         return !close && (minorVersion >= 1 || keepAlive);
     }
 
-    public int fieldCount() {
-        return fieldCount;
-    }
-
-    /** Whether field {@code i}'s name is {@code lowerCaseName}, compared without regard to case. */
-    public boolean nameIs(int i, AsciiString lowerCaseName) {
-        int start = fields[4 * i];
-        int length = fields[4 * i + 1] - start;
-        if (length != lowerCaseName.length()) {
-            return false;
-        }
-        for (int k = 0; k < length; k++) {
-            if (Ascii.lower(bytes.getByte(start + k)) != lowerCaseName.byteAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether field {@code i}'s name equals bytes {@code [from, to)} of this head, without regard to case. */
-    public boolean nameIs(int i, int from, int to) {
-        int start = fields[4 * i];
-        int length = fields[4 * i + 1] - start;
-        if (length != to - from) {
-            return false;
-        }
-        for (int k = 0; k < length; k++) {
-            if (Ascii.lower(bytes.getByte(start + k)) != Ascii.lower(bytes.getByte(from + k))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    public int valueStart(int i) {
-        return fields[4 * i + 2];
-    }
-
-    public int valueEnd(int i) {
-        return fields[4 * i + 3];
-    }
-
-    /** Field {@code i}'s name as a string: for logs and tests, not for the path of every answer. */
-    public String name(int i) {
-        return bytes.toString(fields[4 * i], fields[4 * i + 1] - fields[4 * i], StandardCharsets.ISO_8859_1);
-    }
-
-    /** Field {@code i}'s value as a string (outer whitespace removed): for logs and tests. */
-    public String value(int i) {
-        return bytes.toString(fields[4 * i + 2], fields[4 * i + 3] - fields[4 * i + 2], StandardCharsets.ISO_8859_1);
-    }
-
-    /** Byte {@code index} of the head's bytes (an offset from {@link #valueStart}, say). */
-    public byte byteAt(int index) {
-        return bytes.getByte(index);
-    }
-
     /** Writes {@code SP status-code SP reason-phrase} (without the version and the CRLF). */
     public void copyStatus(ByteBuf out) {
         out.writeByte(' ');
@@ -181,29 +102,13 @@ public final class ResponseHead {
         out.writeBytes(bytes, reasonStart, reasonEnd - reasonStart);
     }
 
-    /** Writes field {@code i} as {@code name: value CRLF}, its name as the backend spelled it. */
-    public void copyField(int i, ByteBuf out) {
-        int at = 4 * i;
-        out.writeBytes(bytes, fields[at], fields[at + 1] - fields[at]);
-        out.writeByte(':');
-        out.writeByte(' ');
-        out.writeBytes(bytes, fields[at + 2], fields[at + 3] - fields[at + 2]);
-        out.writeByte('\r');
-        out.writeByte('\n');
-    }
-
     /** How many bytes the status line and fields take when copied: a size to allocate for. */
     public int copiedSize() {
-        int size = 16 + reasonEnd - reasonStart;
-        for (int i = 0; i < fieldCount; i++) {
-            int at = 4 * i;
-            size += fields[at + 1] - fields[at] + fields[at + 3] - fields[at + 2] + 4;
-        }
-        return size;
+        return 16 + reasonEnd - reasonStart + copiedFieldsSize();
     }
 
     @Override
     public String toString() {
-        return "ResponseHead(" + status + ", " + fieldCount + " fields)";
+        return "ResponseHead(" + status + ", " + fieldCount() + " fields)";
     }
 }

@@ -1,18 +1,22 @@
 package dev.maitre.engine.pool;
 
+import dev.maitre.engine.http1.ChunkFraming;
+import dev.maitre.engine.http1.OutgoingHead;
 import dev.maitre.engine.http1.ResponseDecoder;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestEncoder;
-import java.util.List;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
 
 /**
- * The HTTP/1.1 codec of a backend connection: Netty's request encoder and maitre's byte-level
- * {@link ResponseDecoder}, paired as in Netty's {@code HttpClientCodec} so that the answer to a HEAD
- * request is read without a body, and knowing where the answer to the request in flight ends. A byte
+ * The HTTP/1.1 codec of a backend connection: request heads go out as the bytes the exchange encoded
+ * ({@link OutgoingHead}), their bodies as they are or in chunks ({@link ChunkFraming}), and answers
+ * are read by maitre's byte-level {@link ResponseDecoder}, told by each head whether its answer has
+ * a body (none after a HEAD request) and so knowing where the answer to the request in flight ends. A byte
  * after that end belongs to no request (a second answer, bytes past {@code Content-Length}, anything
  * sent while the connection sits idle): it is never decoded, since it would be read as the start of
  * the next client's answer, and the connection is no longer at a response boundary, so it is never
@@ -38,20 +42,30 @@ public final class BackendCodec extends CombinedChannelDuplexHandler<ResponseDec
         return inboundHandler().atResponseBoundary();
     }
 
-    static final class RequestEncoder extends HttpRequestEncoder {
+    static final class RequestEncoder extends ChannelOutboundHandlerAdapter {
 
         private final ResponseDecoder decoder;
+        private final ChunkFraming framing = new ChunkFraming();
 
         RequestEncoder(ResponseDecoder decoder) {
             this.decoder = decoder;
         }
 
         @Override
-        protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
-            if (msg instanceof HttpRequest request) {
-                decoder.expectAnswer(HttpMethod.HEAD.equals(request.method()));
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof OutgoingHead head) {
+                decoder.expectAnswer(head.headRequest());
+                framing.start(head.chunked());
+                ctx.write(head.content(), promise);
+            } else if (msg instanceof LastHttpContent last) {
+                framing.end(ctx, last, promise);
+            } else if (msg instanceof HttpContent content) {
+                ByteBuf data = content.content().retain();
+                content.release();
+                framing.body(ctx, data, promise);
+            } else {
+                ctx.write(msg, promise);
             }
-            super.encode(ctx, msg, out);
         }
     }
 }

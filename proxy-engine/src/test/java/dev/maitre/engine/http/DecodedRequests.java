@@ -1,8 +1,13 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.api.config.ListenerLimits;
+import dev.maitre.engine.http1.RequestHead;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -14,15 +19,17 @@ import java.util.List;
 
 /**
  * Bytes run through the listener's request decoder on an embedded channel, and what came out of it,
- * released on close. Text is taken as ISO-8859-1, so that every byte value can be written.
+ * released on close. Text is taken as ISO-8859-1, so that every byte value can be written. Each
+ * request head comes out as an {@code HttpRequest} that shows what the {@link ClientRequest} read
+ * (a refused head as one whose decoder result is the failure), so that tests read it as any request.
  */
 final class DecodedRequests implements AutoCloseable {
 
     private final List<HttpObject> objects = new ArrayList<>();
+    private final List<ClientRequest> heads = new ArrayList<>();
 
     private DecodedRequests(ListenerLimits limits, List<byte[]> writes) {
-        EmbeddedChannel channel = new EmbeddedChannel(
-                new StrictRequestDecoder(HttpListenerInitializer.decoderConfig(limits)));
+        EmbeddedChannel channel = new EmbeddedChannel(new RequestDecoder(limits, null));
         try {
             for (byte[] write : writes) {
                 channel.writeInbound(Unpooled.wrappedBuffer(write));
@@ -31,6 +38,41 @@ final class DecodedRequests implements AutoCloseable {
         } finally {
             channel.finishAndReleaseAll();
         }
+    }
+
+    /** The first request head decoded from {@code text}, which must exist; the caller releases it. */
+    static ClientRequest head(ListenerLimits limits, String text) {
+        try (DecodedRequests decoded = of(limits, text)) {
+            if (decoded.heads.isEmpty()) {
+                throw new AssertionError("no request decoded from " + text);
+            }
+            ClientRequest first = decoded.heads.get(0);
+            first.retain();
+            return first;
+        }
+    }
+
+    static ClientRequest head(String text) {
+        return head(ListenerLimits.defaults(), text);
+    }
+
+    /** What the listener answers to the first request of {@code text} before routing it: its rejection or null. */
+    static Rejection validated(ListenerLimits limits, String text) {
+        ClientRequest request = head(limits, text);
+        try {
+            RequestTarget target = request.valid() ? RequestTarget.parse(request.target(), request.options()) : null;
+            return RequestValidator.validate(request, target, limits.maxBodyBytes());
+        } finally {
+            request.release();
+        }
+    }
+
+    /** The bytes of {@code request}'s head, as a client would send it. */
+    static String text(HttpRequest request) {
+        StringBuilder text = new StringBuilder().append(request.method().name()).append(' ').append(request.uri())
+                .append(' ').append(request.protocolVersion().text()).append("\r\n");
+        request.headers().forEach(field -> text.append(field.getKey()).append(": ").append(field.getValue()).append("\r\n"));
+        return text.append("\r\n").toString();
     }
 
     /** Each string arrives as one read. */
@@ -58,7 +100,10 @@ final class DecodedRequests implements AutoCloseable {
     private void drain(EmbeddedChannel channel) {
         Object msg;
         while ((msg = channel.readInbound()) != null) {
-            if (msg instanceof HttpObject object) {
+            if (msg instanceof ClientRequest request) {
+                heads.add(request);
+                objects.add(view(request));
+            } else if (msg instanceof HttpObject object) {
                 objects.add(object);
             } else {
                 ReferenceCountUtil.release(msg);
@@ -137,11 +182,31 @@ final class DecodedRequests implements AutoCloseable {
         return objects;
     }
 
+    /** {@code request} as an {@code HttpRequest}: method, target, version and fields as read, or the refusal. */
+    static HttpRequest view(ClientRequest request) {
+        if (!request.valid()) {
+            HttpRequest refused = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/bad-request");
+            refused.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(request.verdict().name())));
+            return refused;
+        }
+        RequestHead head = request.head();
+        HttpRequest view = new DefaultHttpRequest(head.minorVersion() == 0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
+                HttpMethod.valueOf(head.method()), head.target());
+        for (int i = 0; i < head.fieldCount(); i++) {
+            view.headers().add(head.name(i), head.value(i));
+        }
+        return view;
+    }
+
     @Override
     public void close() {
         for (HttpObject object : objects) {
             ReferenceCountUtil.release(object);
         }
         objects.clear();
+        for (ClientRequest request : heads) {
+            request.release();
+        }
+        heads.clear();
     }
 }

@@ -15,21 +15,21 @@ class ForwardingHeadersTest {
     @Test
     void clientAddressStartsTheChainWhenThereIsNone() {
         HttpHeaders headers = new DefaultHttpHeaders();
-        HTTP.apply(headers, TRUSTED, "example.com");
+        headers = Heads.forwarded(HTTP, headers, TRUSTED, "example.com");
         assertThat(headers.getAll("X-Forwarded-For")).containsExactly("192.0.2.7");
     }
 
     @Test
     void aTrustedProxysChainIsExtended() {
         HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-For", "203.0.113.1");
-        HTTP.apply(headers, TRUSTED, "example.com");
+        headers = Heads.forwarded(HTTP, headers, TRUSTED, "example.com");
         assertThat(headers.getAll("X-Forwarded-For")).containsExactly("203.0.113.1, 192.0.2.7");
     }
 
     @Test
     void anUntrustedClientsChainIsReplaced() {
         HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-For", "203.0.113.1");
-        HTTP.apply(headers, CLIENT, "example.com");
+        headers = Heads.forwarded(HTTP, headers, CLIENT, "example.com");
         assertThat(headers.getAll("X-Forwarded-For")).containsExactly("192.0.2.7");
     }
 
@@ -40,7 +40,7 @@ class ForwardingHeadersTest {
                 .add("Accept", "*/*")
                 .add("x-forwarded-for", "203.0.113.2, 2001:db8::1")
                 .add("X-Forwarded-For", "");
-        HTTP.apply(headers, TRUSTED, "example.com");
+        headers = Heads.forwarded(HTTP, headers, TRUSTED, "example.com");
         assertThat(headers.getAll("X-Forwarded-For"))
                 .containsExactly("203.0.113.1, 203.0.113.2, 2001:db8::1, 192.0.2.7");
     }
@@ -55,7 +55,7 @@ class ForwardingHeadersTest {
                 .add("X-Forwarded-Prefix", "/admin")
                 .add("X-Real-IP", "203.0.113.1")
                 .add("Forwarded", "for=203.0.113.1");
-        HTTP.apply(headers, CLIENT, "shop.example:8080");
+        headers = Heads.forwarded(HTTP, headers, CLIENT, "shop.example:8080");
         assertThat(headers.getAll("X-Forwarded-Proto")).containsExactly("http");
         assertThat(headers.getAll("X-Forwarded-Host")).containsExactly("shop.example:8080");
         assertThat(headers.getAll("X-Forwarded-Port")).isEmpty();
@@ -74,7 +74,7 @@ class ForwardingHeadersTest {
                 .add("X-Real-IP", "203.0.113.1")
                 .add("Forwarded", "for=203.0.113.1;proto=https")
                 .add("Forwarded", "for=\"[2001:db8::1]\"");
-        HTTP.apply(headers, TRUSTED, "internal.example");
+        headers = Heads.forwarded(HTTP, headers, TRUSTED, "internal.example");
         assertThat(headers.getAll("X-Forwarded-Proto")).containsExactly("https");
         assertThat(headers.getAll("X-Forwarded-Host")).containsExactly("shop.example");
         assertThat(headers.getAll("X-Forwarded-Port")).containsExactly("443");
@@ -87,7 +87,7 @@ class ForwardingHeadersTest {
     @Test
     void forwardedHostIsRemovedWhenTheClientNamedNoHost() {
         HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-Host", "evil.example");
-        new ForwardingHeaders("https").apply(headers, CLIENT, null);
+        headers = Heads.forwarded(new ForwardingHeaders("https"), headers, CLIENT, null);
         assertThat(headers.contains("X-Forwarded-Host")).isFalse();
         assertThat(headers.get("X-Forwarded-Proto")).isEqualTo("https");
     }
@@ -95,7 +95,7 @@ class ForwardingHeadersTest {
     @Test
     void anIpv6HopIsBracketedAndQuotedInTheForwardedChainOfATrustedProxy() {
         HttpHeaders headers = new DefaultHttpHeaders().add("Forwarded", "for=192.0.2.1");
-        HTTP.apply(headers, new ClientHop("2001:db8:0:0:0:0:0:1", true), "[2001:db8::2]:80");
+        headers = Heads.forwarded(HTTP, headers, new ClientHop("2001:db8:0:0:0:0:0:1", true), "[2001:db8::2]:80");
         assertThat(headers.get("Forwarded"))
                 .isEqualTo("for=192.0.2.1, for=\"[2001:db8:0:0:0:0:0:1]\";proto=http;host=\"[2001:db8::2]:80\"");
         assertThat(headers.get("X-Forwarded-For")).isEqualTo("2001:db8:0:0:0:0:0:1");

@@ -607,8 +607,9 @@ class ProxyExchangeTransitionsTest {
         ClusterRuntime runtime = new ClusterRuntime(cluster, Balancers.create(cluster));
         listener = new HttpListenerContext(config, null, RoutingTable.of(config, Map.of(CLUSTER, runtime), false),
                 upstream, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
-        exchange = new ProxyExchange(client, listener, runtime, false, request, RequestTarget.parse(request),
-                ClientHop.UNKNOWN);
+        ClientRequest read = DecodedRequests.head(DecodedRequests.text(request));
+        exchange = new ProxyExchange(client, listener, runtime, false, read,
+                RequestTarget.parse(read.target(), read.options()), ClientHop.UNKNOWN);
         exchange.start();
     }
 

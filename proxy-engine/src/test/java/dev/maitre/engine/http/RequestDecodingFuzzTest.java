@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.maitre.api.config.ListenerLimits;
+import dev.maitre.engine.http1.RequestVerdict;
+import dev.maitre.engine.pool.BackendCodec;
 import dev.maitre.testing.LeakReports;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -14,7 +16,6 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -30,7 +31,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Arbitrary bytes from a client, through the listener's decoder and validation: nothing escapes but
+ * Arbitrary bytes from a client, through the listener's decoder ({@link RequestDecoder}) and validation: nothing escapes but
  * a rejection, nothing leaks, and what is accepted has exactly one reading. The input is the raw
  * bytes a client sends; it is fed whole, a byte at a time, and in pieces cut where the input's hash
  * says, and all three must give the same requests.
@@ -85,27 +86,53 @@ class RequestDecodingFuzzTest {
         assertThat(again.end()).as(what).isEqualTo(End.CLEAN);
         Request read = again.accepted().get(0);
         // The encoder writes an absolute-form target without a path with one ("/"): the same target.
-        assertThat(RequestTarget.parse(read.head())).as(what).isEqualTo(RequestTarget.parse(request.head()));
+        assertThat(ReferenceValidation.target(read.head())).as(what).isEqualTo(ReferenceValidation.target(request.head()));
         assertThat(new Request(read.method(), request.uri(), read.version(), read.headers(), read.body(),
                 read.trailers())).as(what).isEqualTo(request);
     }
 
     /**
-     * Rewritten for the backend and read by a plain Netty decoder, as a lenient backend would: one
-     * request with the same body, and nothing after it that a backend could take for a second one.
+     * Rewritten for the backend (the listener's {@link BackendRequest}, the body framed by a backend
+     * connection's {@link BackendCodec}) and read by a plain Netty decoder, as a lenient backend
+     * would: one request with the same body, and nothing after it that a backend could take for a
+     * second one.
      */
     private static void assertBackendReadsOneRequest(CountedBuffers alloc, Request request) {
-        HttpRequest head = request.head();
-        RequestTarget target = RequestTarget.parse(head);
-        new BackendRequest("http", false).rewrite(head, target, new ClientHop("192.0.2.1", false));
-        byte[] encoded = encode(alloc, head, request);
-        List<HttpObject> objects = run(alloc, new EmbeddedChannel(), () -> new HttpRequestDecoder(),
+        byte[] sent = encode(alloc, request.head(), request);
+        List<Object> decoded = run(alloc, new EmbeddedChannel(), () -> new RequestDecoder(ROOMY, null),
+                sent, new int[] {sent.length});
+        EmbeddedChannel backend = new EmbeddedChannel();
+        backend.config().setAllocator(alloc);
+        backend.pipeline().addLast(new BackendCodec());
+        ByteArrayOutputStream forwardedBytes = new ByteArrayOutputStream();
+        try {
+            ClientRequest head = (ClientRequest) decoded.get(0);
+            RequestTarget target = RequestTarget.parse(head.target(), head.options());
+            backend.writeOutbound(new BackendRequest("http", false).encode(head, target,
+                    new ClientHop("192.0.2.1", false), null, alloc));
+            for (Object piece : decoded.subList(1, decoded.size())) {
+                backend.writeOutbound(ReferenceCountUtil.retain(piece));
+            }
+            Object msg;
+            while ((msg = backend.readOutbound()) != null) {
+                io.netty.buffer.ByteBuf buf = (io.netty.buffer.ByteBuf) msg;
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.readBytes(bytes);
+                buf.release();
+                forwardedBytes.writeBytes(bytes);
+            }
+        } finally {
+            decoded.forEach(ReferenceCountUtil::release);
+            backend.finishAndReleaseAll();
+        }
+        byte[] encoded = forwardedBytes.toByteArray();
+        List<Object> objects = run(alloc, new EmbeddedChannel(), () -> new HttpRequestDecoder(),
                 encoded, new int[] {encoded.length});
         try {
-            Outcome backend = Outcome.of(objects, false);
-            assertThat(backend.accepted()).as("backend reading %s", FuzzInputs.printable(encoded)).hasSize(1);
-            assertThat(backend.end()).isEqualTo(End.CLEAN);
-            Request forwarded = backend.accepted().get(0);
+            Outcome forwardedOutcome = Outcome.of(objects, false);
+            assertThat(forwardedOutcome.accepted()).as("backend reading %s", FuzzInputs.printable(encoded)).hasSize(1);
+            assertThat(forwardedOutcome.end()).isEqualTo(End.CLEAN);
+            Request forwarded = forwardedOutcome.accepted().get(0);
             assertThat(forwarded.body()).isEqualTo(request.body());
             assertThat(forwarded.trailers()).isEqualTo(request.trailers());
             assertThat(forwarded.method()).isEqualTo(request.method());
@@ -115,8 +142,7 @@ class RequestDecodingFuzzTest {
     }
 
     private static Outcome decode(CountedBuffers alloc, byte[] input, int[] cuts, ListenerLimits limits) {
-        HttpDecoderConfig config = HttpListenerInitializer.decoderConfig(limits);
-        List<HttpObject> objects = run(alloc, new EmbeddedChannel(), () -> new StrictRequestDecoder(config), input, cuts);
+        List<Object> objects = run(alloc, new EmbeddedChannel(), () -> new RequestDecoder(limits, null), input, cuts);
         try {
             return Outcome.of(objects, true);
         } finally {
@@ -125,11 +151,11 @@ class RequestDecodingFuzzTest {
     }
 
     /** Feeds {@code input} cut at {@code cuts} (piece lengths) through {@code handler}; what came out, unreleased. */
-    private static List<HttpObject> run(CountedBuffers alloc, EmbeddedChannel channel, Supplier<ChannelHandler> handler,
-                                        byte[] input, int[] cuts) {
+    private static List<Object> run(CountedBuffers alloc, EmbeddedChannel channel, Supplier<ChannelHandler> handler,
+                                    byte[] input, int[] cuts) {
         channel.config().setAllocator(alloc);
         channel.pipeline().addLast(handler.get());
-        List<HttpObject> objects = new ArrayList<>();
+        List<Object> objects = new ArrayList<>();
         try {
             int offset = 0;
             for (int cut : cuts) {
@@ -148,14 +174,14 @@ class RequestDecodingFuzzTest {
         }
     }
 
-    private static void drain(EmbeddedChannel channel, List<HttpObject> into) {
+    private static void drain(EmbeddedChannel channel, List<Object> into) {
         Object msg;
         while ((msg = channel.readInbound()) != null) {
-            if (!(msg instanceof HttpObject object)) {
+            if (!(msg instanceof HttpObject) && !(msg instanceof ClientRequest)) {
                 ReferenceCountUtil.release(msg);
                 throw new AssertionError("decoder produced " + msg);
             }
-            into.add(object);
+            into.add(msg);
         }
     }
 
@@ -232,26 +258,33 @@ class RequestDecodingFuzzTest {
          * or a failed body ends the connection. With {@code validate} false (a backend's view), only
          * decoder failures reject.
          */
-        static Outcome of(List<HttpObject> objects, boolean validate) {
+        static Outcome of(List<Object> objects, boolean validate) {
             List<Request> accepted = new ArrayList<>();
             HttpRequest head = null;
             ByteArrayOutputStream body = null;
             for (int i = 0; i < objects.size(); i++) {
-                HttpObject object = objects.get(i);
-                if (object.decoderResult().isFailure()) {
+                Object object = objects.get(i);
+                if (object instanceof HttpObject decoded && decoded.decoderResult().isFailure()
+                        || object instanceof ClientRequest refused && !refused.valid()) {
                     assertThat(objects.subList(i + 1, objects.size())).as("decoded after a failure").isEmpty();
                 }
-                if (object instanceof HttpRequest request) {
+                if (object instanceof ClientRequest request) {
+                    assertThat(head).as("a request head before the end of the previous request").isNull();
+                    if (!request.valid()) {
+                        return new Outcome(accepted, request.verdict() == RequestVerdict.REQUEST_LINE_TOO_LONG
+                                || request.verdict() == RequestVerdict.HEAD_TOO_LARGE ? End.TOO_LONG : End.REJECTED);
+                    }
+                    RequestTarget target = RequestTarget.parse(request.target(), request.options());
+                    if (RequestValidator.validate(request, target, Long.MAX_VALUE) != null || !targetIsSound(request, target)) {
+                        return new Outcome(accepted, End.REJECTED);
+                    }
+                    head = DecodedRequests.view(request);
+                    body = new ByteArrayOutputStream();
+                } else if (object instanceof HttpRequest request) {
                     assertThat(head).as("a request head before the end of the previous request").isNull();
                     if (request.decoderResult().isFailure()) {
                         Throwable cause = request.decoderResult().cause();
-                        if (validate) {
-                            assertThat(RequestValidator.validate(request)).isNotNull();
-                        }
                         return new Outcome(accepted, cause instanceof TooLongFrameException ? End.TOO_LONG : End.REJECTED);
-                    }
-                    if (validate && (RequestValidator.validate(request) != null || !targetIsSound(request))) {
-                        return new Outcome(accepted, End.REJECTED);
                     }
                     head = request;
                     body = new ByteArrayOutputStream();
@@ -281,15 +314,14 @@ class RequestDecodingFuzzTest {
         }
 
         /** A valid request's target parses, and its routing path holds no dot segment or empty segment. */
-        private static boolean targetIsSound(HttpRequest request) {
-            RequestTarget target = RequestTarget.parse(request);
+        private static boolean targetIsSound(ClientRequest request, RequestTarget target) {
             assertThat(target).as("target of a valid request").isNotNull();
             RequestTarget.routingHost(target.host(request));
             String path = target.path();
             if (!path.equals("*")) {
                 assertThat(path).startsWith("/");
                 String inner = path.substring(0, path.length() - (path.endsWith("/") ? 1 : 0)) + "/";
-                assertThat(inner).as("routing path of %s", request.uri())
+                assertThat(inner).as("routing path of %s", request.target())
                         .doesNotContain("//", "/./", "/../");
             }
             return true;

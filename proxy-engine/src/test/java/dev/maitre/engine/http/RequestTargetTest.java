@@ -1,5 +1,6 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.api.config.ListenerLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestTargetTest {
 
     private static RequestTarget parse(HttpMethod method, String uri) {
-        return RequestTarget.parse(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri));
+        return RequestTarget.parse(uri, method.equals(HttpMethod.OPTIONS));
     }
 
     private static RequestTarget parse(String uri) {
@@ -89,16 +90,18 @@ class RequestTargetTest {
 
     @Test
     void hostIsTheAuthorityOfAnAbsoluteFormElseTheHostHeader() {
-        HttpRequest absolute = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "http://a.example/x");
-        absolute.headers().set("Host", "b.example");
-        assertThat(RequestTarget.parse(absolute).host(absolute)).isEqualTo("a.example");
+        assertThat(host("GET http://a.example/x HTTP/1.1\r\nHost: b.example\r\n\r\n")).isEqualTo("a.example");
+        assertThat(host("GET /x HTTP/1.1\r\nHost: b.example\r\n\r\n")).isEqualTo("b.example");
+        assertThat(host("GET /x HTTP/1.0\r\n\r\n")).isNull();
+    }
 
-        HttpRequest origin = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/x");
-        origin.headers().set("Host", "b.example");
-        assertThat(RequestTarget.parse(origin).host(origin)).isEqualTo("b.example");
-
-        HttpRequest none = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/x");
-        assertThat(RequestTarget.parse(none).host(none)).isNull();
+    private static String host(String head) {
+        ClientRequest request = DecodedRequests.head(head);
+        try {
+            return RequestTarget.parse(request.target(), request.options()).host(request);
+        } finally {
+            request.release();
+        }
     }
 
     @ParameterizedTest
@@ -141,8 +144,7 @@ class RequestTargetTest {
         "///, /",
     })
     void dotSegmentsAreResolvedForRoutingAndForTheBackend(String target, String resolved) {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target + "?q=/../%2e");
-        RequestTarget parsed = RequestTarget.parse(request);
+        RequestTarget parsed = parse(target + "?q=/../%2e");
         assertThat(parsed.path()).isEqualTo(resolved);
         assertThat(parsed.originForm()).as("the backend gets the resolved path, the query as sent")
                 .isEqualTo(resolved + "?q=/../%2e");
@@ -171,7 +173,7 @@ class RequestTargetTest {
     })
     void segmentsOtherServersReadAsDotSegmentsAreRefused(String target) {
         assertThat(parse(target)).as(target).isSameAs(RequestTarget.AMBIGUOUS_PATH);
-        assertThat(RequestValidator.validate(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target)))
+        assertThat(DecodedRequests.validated(ListenerLimits.defaults(), "GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n"))
                 .isEqualTo(Rejection.AMBIGUOUS_PATH);
     }
 

@@ -39,33 +39,36 @@ class RequestValidatorTest {
     }
 
     private static Rejection decodeAndValidate(ListenerLimits limits, String bytes) {
-        try (DecodedRequests decoded = DecodedRequests.of(limits, bytes)) {
-            return RequestValidator.validate(decoded.first());
-        }
+        return DecodedRequests.validated(limits, bytes);
+    }
+
+    /** What the listener answers to {@code request} sent as bytes, before routing: its rejection or null. */
+    private static Rejection validate(HttpRequest request) {
+        return decodeAndValidate(DecodedRequests.text(request));
     }
 
     // On request heads as the decoder would hand them over.
 
     @Test
     void validRequestIsAccepted() {
-        assertThat(RequestValidator.validate(get("Host", "example.com"))).isNull();
+        assertThat(validate(get("Host", "example.com"))).isNull();
     }
 
     @Test
     void http11WithoutHostIsRejected() {
-        assertThat(RequestValidator.validate(get())).isEqualTo(Rejection.BAD_HOST);
+        assertThat(validate(get())).isEqualTo(Rejection.BAD_HOST);
     }
 
     @Test
     void http10WithoutHostIsAccepted() {
-        assertThat(RequestValidator.validate(request(HttpVersion.HTTP_1_0, HttpMethod.GET, "/"))).isNull();
+        assertThat(validate(request(HttpVersion.HTTP_1_0, HttpMethod.GET, "/"))).isNull();
     }
 
     @Test
     void twoHostHeadersAreRejected() {
-        assertThat(RequestValidator.validate(get("Host", "a.example", "Host", "b.example")))
+        assertThat(validate(get("Host", "a.example", "Host", "b.example")))
                 .isEqualTo(Rejection.BAD_HOST);
-        assertThat(RequestValidator.validate(get("Host", "a.example", "Host", "a.example")))
+        assertThat(validate(get("Host", "a.example", "Host", "a.example")))
                 .isEqualTo(Rejection.BAD_HOST);
     }
 
@@ -73,45 +76,45 @@ class RequestValidatorTest {
     @ValueSource(strings = {"a b", "exa mple", "host:port:x", "[::1", "[::1]x", "[]", ":80", "user@host",
         "host:8o", "host:123456", "exa\"mple", "a/b", "a\\b", "\u00e9xample.com"})
     void invalidHostIsRejected(String host) {
-        assertThat(RequestValidator.validate(get("Host", host))).isEqualTo(Rejection.BAD_HOST);
+        assertThat(validate(get("Host", host))).isEqualTo(Rejection.BAD_HOST);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"example.com", "example.com:8080", "EXAMPLE.com.", "127.0.0.1:80", "[::1]",
         "[::1]:8080", "[2001:db8::7]:443", "xn--bcher-kva.example", ""})
     void validHostIsAccepted(String host) {
-        assertThat(RequestValidator.validate(get("Host", host))).isNull();
+        assertThat(validate(get("Host", host))).isNull();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"+5", "-1", "5 5", "0x5", "", "5,5", "5, 5", "1.0", "99999999999999999999"})
     void contentLengthThatIsNotDigitsIsRejected(String length) {
-        assertThat(RequestValidator.validate(post("Host", "a", "Content-Length", length)))
+        assertThat(validate(post("Host", "a", "Content-Length", length)))
                 .isEqualTo(Rejection.BAD_FRAMING);
     }
 
     @Test
     void theObsoleteWebSocketKeysOfAGetAreRejectedForTheBodyNettyWouldReadBehindThem() {
-        assertThat(RequestValidator.validate(get("Host", "a", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5",
+        assertThat(validate(get("Host", "a", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5",
                 "Sec-WebSocket-Key2", "12998 5 Y3 1  .P00"))).isEqualTo(Rejection.BAD_FRAMING);
-        assertThat(RequestValidator.validate(get("Host", "a", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5")))
+        assertThat(validate(get("Host", "a", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5")))
                 .isNull();
-        assertThat(RequestValidator.validate(get("Host", "a", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")))
+        assertThat(validate(get("Host", "a", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")))
                 .isNull();
     }
 
     @Test
     void repeatedContentLengthIsRejectedEvenWhenTheValuesAgree() {
-        assertThat(RequestValidator.validate(post("Host", "a", "Content-Length", "5", "Content-Length", "5")))
+        assertThat(validate(post("Host", "a", "Content-Length", "5", "Content-Length", "5")))
                 .isEqualTo(Rejection.BAD_FRAMING);
-        assertThat(RequestValidator.validate(post("Host", "a", "Content-Length", "5", "Content-Length", "6")))
+        assertThat(validate(post("Host", "a", "Content-Length", "5", "Content-Length", "6")))
                 .isEqualTo(Rejection.BAD_FRAMING);
     }
 
     @Test
     void validContentLengthIsAccepted() {
-        assertThat(RequestValidator.validate(post("Host", "a", "Content-Length", "0"))).isNull();
-        assertThat(RequestValidator.validate(post("Host", "a", "Content-Length", "0042"))).isNull();
+        assertThat(validate(post("Host", "a", "Content-Length", "0"))).isNull();
+        assertThat(validate(post("Host", "a", "Content-Length", "0042"))).isNull();
     }
 
     @ParameterizedTest
@@ -126,36 +129,36 @@ class RequestValidatorTest {
         "''                    | BAD_FRAMING",
     })
     void transferEncodingOnlyAllowsAFinalChunked(String codings, Rejection expected) {
-        assertThat(RequestValidator.validate(post("Host", "a", "Transfer-Encoding", codings))).isEqualTo(expected);
+        assertThat(validate(post("Host", "a", "Transfer-Encoding", codings))).isEqualTo(expected);
     }
 
     @Test
     void chunkedInTwoFieldLinesIsRejected() {
-        assertThat(RequestValidator.validate(post("Host", "a", "Transfer-Encoding", "chunked",
+        assertThat(validate(post("Host", "a", "Transfer-Encoding", "chunked",
                 "Transfer-Encoding", "chunked"))).isEqualTo(Rejection.BAD_FRAMING);
     }
 
     @Test
     void contentLengthBesideTransferEncodingIsRejected() {
-        assertThat(RequestValidator.validate(post("Host", "a", "Transfer-Encoding", "chunked",
+        assertThat(validate(post("Host", "a", "Transfer-Encoding", "chunked",
                 "Content-Length", "5"))).isEqualTo(Rejection.BAD_FRAMING);
     }
 
     @Test
     void transferEncodingFromAnHttp10ClientIsRejected() {
-        assertThat(RequestValidator.validate(request(HttpVersion.HTTP_1_0, HttpMethod.POST, "/",
+        assertThat(validate(request(HttpVersion.HTTP_1_0, HttpMethod.POST, "/",
                 "Transfer-Encoding", "chunked"))).isEqualTo(Rejection.BAD_FRAMING);
     }
 
     @Test
     void connectIsNotSupported() {
-        assertThat(RequestValidator.validate(request(HttpVersion.HTTP_1_1, HttpMethod.CONNECT,
+        assertThat(validate(request(HttpVersion.HTTP_1_1, HttpMethod.CONNECT,
                 "example.com:443", "Host", "example.com:443"))).isEqualTo(Rejection.UNSUPPORTED_METHOD);
     }
 
     @Test
     void methodIsACaseSensitiveToken() {
-        assertThat(RequestValidator.validate(request(HttpVersion.HTTP_1_1, HttpMethod.valueOf("get"), "/",
+        assertThat(validate(request(HttpVersion.HTTP_1_1, HttpMethod.valueOf("get"), "/",
                 "Host", "a"))).isNull();
         assertThat(RequestValidator.isToken("M-SEARCH")).isTrue();
         assertThat(RequestValidator.isToken("GE T")).isFalse();
@@ -165,22 +168,22 @@ class RequestValidatorTest {
 
     @Test
     void otherMajorVersionIsNotSupported() {
-        assertThat(RequestValidator.validate(request(HttpVersion.valueOf("HTTP/2.0"), HttpMethod.GET, "/",
+        assertThat(validate(request(HttpVersion.valueOf("HTTP/2.0"), HttpMethod.GET, "/",
                 "Host", "a"))).isEqualTo(Rejection.UNSUPPORTED_VERSION);
-        assertThat(RequestValidator.validate(request(HttpVersion.valueOf("HTTP/0.9"), HttpMethod.GET, "/")))
+        assertThat(validate(request(HttpVersion.valueOf("HTTP/0.9"), HttpMethod.GET, "/")))
                 .isEqualTo(Rejection.UNSUPPORTED_VERSION);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"foo", "*", "/a#b", "http://user@example.com/", "http:///x", "ftp://example.com/"})
     void invalidTargetIsRejected(String target) {
-        assertThat(RequestValidator.validate(request(HttpVersion.HTTP_1_1, HttpMethod.GET, target, "Host", "a")))
+        assertThat(validate(request(HttpVersion.HTTP_1_1, HttpMethod.GET, target, "Host", "a")))
                 .isEqualTo(Rejection.MALFORMED);
     }
 
     @Test
     void asteriskIsAcceptedForOptions() {
-        assertThat(RequestValidator.validate(request(HttpVersion.HTTP_1_1, HttpMethod.OPTIONS, "*",
+        assertThat(validate(request(HttpVersion.HTTP_1_1, HttpMethod.OPTIONS, "*",
                 "Host", "a"))).isNull();
     }
 

@@ -2,13 +2,15 @@ package dev.maitre.engine.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maitre.engine.http1.OutgoingHead;
+import dev.maitre.engine.http1.ResponseHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import dev.maitre.engine.http1.ResponseHead;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -39,10 +41,42 @@ class BackendCodecTest {
 
     /** Sends a request on the connection, as an exchange does before its answer comes. */
     private void send(HttpMethod method) {
-        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, "/"));
+        channel.writeOutbound(new OutgoingHead(Unpooled.copiedBuffer(method + " / HTTP/1.1\r\n\r\n", StandardCharsets.US_ASCII),
+                false, method.equals(HttpMethod.HEAD)));
+        channel.writeOutbound(LastHttpContent.EMPTY_LAST_CONTENT);
+        sent();
+    }
+
+    /** What went out on the connection since the last call. */
+    private String sent() {
+        StringBuilder out = new StringBuilder();
         for (Object encoded = channel.readOutbound(); encoded != null; encoded = channel.readOutbound()) {
+            out.append(((ByteBuf) encoded).toString(StandardCharsets.ISO_8859_1));
             ReferenceCountUtil.release(encoded);
         }
+        return out.toString();
+    }
+
+    @Test
+    void aHeadGoesOutAsItsBytesAndABodyAsItIs() {
+        channel.writeOutbound(new OutgoingHead(Unpooled.copiedBuffer("PUT /a HTTP/1.1\r\ncontent-length: 5\r\n\r\n",
+                StandardCharsets.US_ASCII), false, false));
+        channel.writeOutbound(new DefaultHttpContent(Unpooled.copiedBuffer("he", StandardCharsets.US_ASCII)));
+        channel.writeOutbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("llo", StandardCharsets.US_ASCII)));
+        assertThat(sent()).isEqualTo("PUT /a HTTP/1.1\r\ncontent-length: 5\r\n\r\nhello");
+    }
+
+    @Test
+    void aChunkedBodyGoesOutInChunksWithItsTrailers() {
+        channel.writeOutbound(new OutgoingHead(Unpooled.copiedBuffer("POST /a HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n",
+                StandardCharsets.US_ASCII), true, false));
+        channel.writeOutbound(new DefaultHttpContent(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII)));
+        channel.writeOutbound(new DefaultHttpContent(Unpooled.EMPTY_BUFFER));
+        DefaultLastHttpContent last = new DefaultLastHttpContent(Unpooled.copiedBuffer(" world!", StandardCharsets.US_ASCII));
+        last.trailingHeaders().add("X-Checksum", "abc");
+        channel.writeOutbound(last);
+        assertThat(sent()).isEqualTo("POST /a HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n7\r\n world!\r\n0\r\nX-Checksum: abc\r\n\r\n");
     }
 
     private static void release(List<Object> messages) {

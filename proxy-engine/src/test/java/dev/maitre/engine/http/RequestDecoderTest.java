@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class StrictRequestDecoderTest {
+/** The listener's request decoder on bytes as clients send them, whole, in pieces and a byte at a time. */
+class RequestDecoderTest {
 
     private static final String OBS_FOLD = "GET / HTTP/1.1\r\nHost: a\r\nX-Folded: one\r\n two\r\n\r\n";
     private static final String OBS_FOLD_TAB = "GET / HTTP/1.1\r\nHost: a\r\nX-Folded: one\r\n\ttwo\r\n\r\n";

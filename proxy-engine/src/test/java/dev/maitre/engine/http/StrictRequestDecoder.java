@@ -1,7 +1,7 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.api.config.ListenerLimits;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -19,9 +19,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
 /**
- * Netty's request decoder, made to reject what RFC 9112 lets a recipient either repair or reject: an
- * intermediary that repairs a message while another hop does not is a request-smuggling risk.
- * On top of Netty's own rules:
+ * The request decoding maitre used before {@link RequestDecoder}: Netty's request decoder, made to
+ * reject what RFC 9112 lets a recipient either repair or reject. Kept in the tests as the reference
+ * the byte-level reading is compared with (see {@code RequestHeadDifferentialTest}). On top of
+ * Netty's own rules:
  * <ul>
  * <li>the request line is exactly {@code method SP target SP version}: no leading or doubled space,
  *     no control character, no bare CR (§3; Netty would split on any run of SP, HTAB, VT, FF or CR);
@@ -34,15 +35,6 @@ import java.util.List;
  *
  * <p>Only the bytes of request heads are scanned, each once; bodies are left to the decoder. After
  * the first rejection nothing more is decoded: the connection is closing.
- *
- * <p>It also tells its connection when bytes arrive, so that the keep-alive idle timeout gives way
- * to the request-header timeout as soon as a request begins (a handler of its own for that would
- * cost every idle connection another pipeline context).
- *
- * <p>It decodes only while its connection takes more requests ({@code limits.pipelinedRequests}
- * waiting at most): past that, what was read stays undecoded (one socket read at most, since the
- * connection reads nothing more meanwhile) until the connection asks for it with
- * {@link #decodeLeftover()}.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
 
@@ -59,94 +51,28 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     /** Bytes after the reader index that were already scanned. */
     private int scanned;
     private boolean rejected;
-    private final ClientConnectionHandler connection;
-    private ChannelHandlerContext ctx;
-    /** Bytes were left undecoded because the connection took no more requests. */
-    private boolean stalled;
-    private boolean inChannelRead;
 
     /** Decodes with {@code config}, except that header names and values are always validated. */
     StrictRequestDecoder(HttpDecoderConfig config) {
-        this(config, null);
-    }
-
-    /** As {@link #StrictRequestDecoder(HttpDecoderConfig)}, telling {@code connection} when bytes arrive. */
-    StrictRequestDecoder(HttpDecoderConfig config, ClientConnectionHandler connection) {
         super(config.clone().setHeadersFactory(SingleContentLengthHeaders.FACTORY));
-        this.connection = connection;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-        this.ctx = ctx;
-        super.handlerAdded(ctx);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (connection != null && msg instanceof ByteBuf buf && buf.isReadable()) {
-            connection.onBytesReceived();
-        }
-        inChannelRead = true;
-        try {
-            super.channelRead(ctx, msg);
-        } finally {
-            inChannelRead = false;
-        }
-    }
-
-    /**
-     * A read that produced no message makes Netty's decoder ask for another one. While stalled that
-     * would read the client's bytes into the cumulation without end (a read asked for before the
-     * connection filled up can still come), so then no read is asked for: the connection asks when
-     * it wants more.
-     */
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        if (stalled) {
-            discardSomeReadBytes();
-            ctx.fireChannelReadComplete();
-            return;
-        }
-        super.channelReadComplete(ctx);
-    }
-
-    /**
-     * Decodes what was left undecoded while the connection took no more requests, delivering it at
-     * once. Called by the connection when it wants a message and holds none. (When the client's
-     * input ends meanwhile, what is left is dropped with the requests waiting: see the connection.)
-     */
-    void decodeLeftover() {
-        if (!stalled || inChannelRead) {
-            return;
-        }
-        stalled = false;
-        if (internalBuffer().isReadable()) {
-            connection.onBytesReceived();
-        }
-        try {
-            channelRead(ctx, Unpooled.EMPTY_BUFFER);
-        } catch (Exception e) {
-            ctx.fireExceptionCaught(e);
-        }
-    }
-
-    /**
-     * Whether any of the client's input is here and not yet delivered: bytes left undecoded, a
-     * request head or body partly decoded, or a request refused (what follows it was not read).
-     */
-    boolean holdsInput() {
-        return rejected || state != BEFORE_REQUEST_LINE || actualReadableBytes() > 0;
+    /** How requests were decoded: within the listener's limits, with every strictness Netty offers turned on. */
+    static HttpDecoderConfig decoderConfig(ListenerLimits limits) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024)
+                .setStrictLineParsing(true)
+                .setValidateHeaders(true)
+                .setAllowDuplicateContentLengths(false)
+                .setUseRfc9112TransferEncoding(true);
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
         if (rejected) {
             buffer.skipBytes(buffer.readableBytes());
-            return;
-        }
-        if (connection != null && !connection.takesMoreRequests()) {
-            stalled = true;
             return;
         }
         String violation = state == HEAD_DONE ? null : scanHead(buffer);
