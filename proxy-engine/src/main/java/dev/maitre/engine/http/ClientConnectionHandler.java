@@ -124,7 +124,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         clientSaidClose = !request.valid() || !request.head().keepAlive();
         boolean http10 = request.http10();
         writer.startAnswer(request.headRequest(), http10);
-        RequestTarget target = request.valid() ? RequestTarget.parse(request.target(), request.options()) : null;
+        RequestTarget target = request.valid() ? request.parsedTarget() : null;
         Rejection rejection = RequestValidator.validate(request, target, listener.config().limits().maxBodyBytes());
         if (rejection != null) {
             request.release();

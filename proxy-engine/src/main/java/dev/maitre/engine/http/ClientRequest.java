@@ -10,42 +10,49 @@ import io.netty.util.ReferenceCounted;
 /**
  * A request head from a client, as {@link RequestDecoder} read it: its bytes (a copy it owns), the
  * {@link RequestHead} over them, and the parser's verdict. Released when its exchange ends, or with
- * the messages waiting when the connection closes.
+ * the messages waiting when the connection closes; its decoder then fills it again for a later head
+ * of the connection, so that a keep-alive connection reads its requests without making new ones.
  */
 final class ClientRequest extends AbstractReferenceCounted {
 
     private static final AsciiString HEAD = AsciiString.cached("HEAD");
     private static final AsciiString OPTIONS = AsciiString.cached("OPTIONS");
 
-    private final RequestHead head;
-    private final RequestVerdict verdict;
-    private final boolean headRequest;
-    private final boolean http10;
-    /** The Host field's value, read once it is asked for. */
+    private final RequestHead head = new RequestHead();
+    /** Where it goes back when released, and what reads its strings; null for a request read alone. */
+    private final RequestDecoder decoder;
+    private RequestVerdict verdict;
+    private boolean headRequest;
+    private boolean http10;
     private String host;
+    private String target;
 
-    private ClientRequest(RequestHead head, RequestVerdict verdict) {
-        this.head = head;
-        this.verdict = verdict;
-        boolean lineRead = head.requestLineRead();
-        this.headRequest = lineRead && head.methodIs(HEAD);
-        this.http10 = !lineRead || head.minorVersion() == 0;
+    ClientRequest(RequestDecoder decoder) {
+        this.decoder = decoder;
     }
 
-    /** A valid head, which owns {@code head}'s bytes. */
-    static ClientRequest accepted(RequestHead head) {
-        return new ClientRequest(head, RequestVerdict.COMPLETE);
-    }
-
-    /** A head refused with {@code verdict}; nothing of its bytes is kept. */
-    static ClientRequest refused(RequestHead head, RequestVerdict verdict) {
-        ClientRequest refused = new ClientRequest(head, verdict);
-        head.moveTo(null, 0);
-        return refused;
-    }
-
+    /** The head to parse into, for a request being read. */
     RequestHead head() {
         return head;
+    }
+
+    /** The head is read: a valid one, which owns its bytes, or one refused with {@code verdict}, which keeps none. */
+    ClientRequest read(RequestVerdict outcome) {
+        verdict = outcome;
+        boolean lineRead = head.requestLineRead();
+        headRequest = lineRead && head.methodIs(HEAD);
+        http10 = !lineRead || head.minorVersion() == 0;
+        host = null;
+        target = null;
+        if (outcome != RequestVerdict.COMPLETE) {
+            head.moveTo(null, 0);
+        }
+        return this;
+    }
+
+    /** Taken again from its decoder's spare, its count of references is one again. */
+    void reuse() {
+        setRefCnt(1);
     }
 
     RequestVerdict verdict() {
@@ -77,13 +84,23 @@ final class ClientRequest extends AbstractReferenceCounted {
 
     /** The request target as the client sent it. */
     String target() {
-        return head.target();
+        if (target == null) {
+            target = decoder != null ? decoder.text(head, head.targetStart(), head.targetEnd(), false) : head.target();
+        }
+        return target;
+    }
+
+    /** The target parsed ({@link RequestTarget#parse}), or null when it is invalid. */
+    RequestTarget parsedTarget() {
+        return decoder != null ? decoder.parsed(target(), options()) : RequestTarget.parse(target(), options());
     }
 
     /** The value of the one Host field, or {@code null} when there is none. */
     String host() {
-        if (host == null && head.hostField() >= 0) {
-            host = head.value(head.hostField());
+        int field = head.hostField();
+        if (host == null && field >= 0) {
+            host = decoder != null ? decoder.text(head, head.valueStart(field), head.valueEnd(field), true)
+                    : head.value(field);
         }
         return host;
     }
@@ -92,7 +109,11 @@ final class ClientRequest extends AbstractReferenceCounted {
     protected void deallocate() {
         ByteBuf bytes = head.bytes();
         if (bytes != null) {
+            head.moveTo(null, 0);
             bytes.release();
+        }
+        if (decoder != null) {
+            decoder.recycle(this);
         }
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -42,8 +43,17 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private final RequestChunks chunks;
     private final ClientConnectionHandler connection;
     private State state = State.HEAD;
-    /** The head being read; a new one for each request, since the last goes with its request. */
-    private RequestHead head;
+    /** The request being read; null until a head begins. */
+    private ClientRequest next;
+    /** A request released by its exchange, to be filled again (one is enough for a keep-alive connection). */
+    private ClientRequest spare;
+    /** The last Host value and target read as strings: the next request's are most often the same. */
+    private String lastHost;
+    private String lastTarget;
+    /** What the last target parsed (the very string) gave, for an OPTIONS request or not. */
+    private String lastParsedText;
+    private RequestTarget lastParsed;
+    private boolean lastParsedOptions;
     /** Part of a head was read: the parser resumes it. */
     private boolean inHead;
     /** Bytes left of a Content-Length body. */
@@ -169,6 +179,53 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** A request released: kept to be filled again, when none is kept yet and it is released on this loop. */
+    void recycle(ClientRequest request) {
+        if (spare == null && request != next && (ctx == null || ctx.executor().inEventLoop())) {
+            spare = request;
+        }
+    }
+
+    /**
+     * Bytes {@code [from, to)} of {@code head} as a string: the string made last time when they are
+     * the same bytes (a connection's requests mostly name the same host, often the same target).
+     */
+    String text(RequestHead head, int from, int to, boolean host) {
+        String last = host ? lastHost : lastTarget;
+        if (last != null && same(last, head, from, to)) {
+            return last;
+        }
+        String text = head.bytes().toString(from, to - from, StandardCharsets.ISO_8859_1);
+        if (host) {
+            lastHost = text;
+        } else {
+            lastTarget = text;
+        }
+        return text;
+    }
+
+    /** {@code text}, a target, parsed: the last result again when it is the same target string. */
+    RequestTarget parsed(String text, boolean options) {
+        if (text != lastParsedText || options != lastParsedOptions) {
+            lastParsed = RequestTarget.parse(text, options);
+            lastParsedText = text;
+            lastParsedOptions = options;
+        }
+        return lastParsed;
+    }
+
+    private static boolean same(String text, RequestHead head, int from, int to) {
+        if (text.length() != to - from) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) != (char) (head.byteAt(from + i) & 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * The input ended. A head whose request line was read and whose end never came is refused, as
      * if its next line were invalid (the client gets its 400 before the connection closes); a body
@@ -180,33 +237,36 @@ final class RequestDecoder extends ByteToMessageDecoder {
             decode(ctx, in, out);
         }
         if (state == State.HEAD && inHead && out.isEmpty()) {
-            RequestVerdict verdict = parser.cutShort(in, head);
+            RequestVerdict verdict = parser.cutShort(in, next.head());
             if (verdict != null) {
                 inHead = false;
                 state = State.REJECTED;
-                out.add(ClientRequest.refused(head, verdict));
-                head = null;
+                out.add(next.read(verdict));
+                next = null;
             }
         }
     }
 
     /** Reads a head, or as much of it as is here: whether one was read (accepted or refused). */
     private boolean readHead(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (head == null) {
-            head = new RequestHead();
+        if (next == null) {
+            next = spare != null ? spare : new ClientRequest(this);
+            spare = null;
+            next.reuse();
         }
-        RequestVerdict verdict = inHead ? parser.resume(in, head) : parser.parse(in, head);
+        RequestHead read = next.head();
+        RequestVerdict verdict = inHead ? parser.resume(in, read) : parser.parse(in, read);
         if (verdict == RequestVerdict.NEED_MORE) {
             inHead = true;
             return false;
         }
         inHead = false;
-        RequestHead read = head;
-        head = null;
+        ClientRequest request = next;
+        next = null;
         if (verdict != RequestVerdict.COMPLETE) {
             state = State.REJECTED;
             in.skipBytes(in.readableBytes());
-            out.add(ClientRequest.refused(read, verdict));
+            out.add(request.read(verdict));
             return true;
         }
         int from = in.readerIndex();
@@ -216,7 +276,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         ByteBuf bytes = ctx.alloc().buffer(end - from, end - from).writeBytes(in, from, end - from);
         read.moveTo(bytes, from);
         in.readerIndex(end);
-        out.add(ClientRequest.accepted(read));
+        out.add(request.read(RequestVerdict.COMPLETE));
         if (read.chunked()) {
             chunks.start(read.fieldBytes());
             state = State.CHUNKED;
