@@ -10,8 +10,8 @@ import io.netty.util.ReferenceCounted;
 /**
  * A request head from a client, as {@link RequestDecoder} read it: its bytes (a copy it owns), the
  * {@link RequestHead} over them, and the parser's verdict. Released when its exchange ends, or with
- * the messages waiting when the connection closes; its decoder then fills it again for a later head
- * of the connection, so that a keep-alive connection reads its requests without making new ones.
+ * the messages waiting when the connection closes; it then goes back to its event loop's
+ * {@link RequestPool} to be filled again for a later head.
  */
 final class ClientRequest extends AbstractReferenceCounted {
 
@@ -19,16 +19,16 @@ final class ClientRequest extends AbstractReferenceCounted {
     private static final AsciiString OPTIONS = AsciiString.cached("OPTIONS");
 
     private final RequestHead head = new RequestHead();
-    /** Where it goes back when released, and what reads its strings; null for a request read alone. */
-    private final RequestDecoder decoder;
+    /** Where it goes back when released, and what reads its strings. */
+    private final RequestPool pool;
     private RequestVerdict verdict;
     private boolean headRequest;
     private boolean http10;
     private String host;
     private String target;
 
-    ClientRequest(RequestDecoder decoder) {
-        this.decoder = decoder;
+    ClientRequest(RequestPool pool) {
+        this.pool = pool;
     }
 
     /** The head to parse into, for a request being read. */
@@ -50,7 +50,7 @@ final class ClientRequest extends AbstractReferenceCounted {
         return this;
     }
 
-    /** Taken again from its decoder's spare, its count of references is one again. */
+    /** Taken again from its pool, its count of references is one again. */
     void reuse() {
         setRefCnt(1);
     }
@@ -85,22 +85,21 @@ final class ClientRequest extends AbstractReferenceCounted {
     /** The request target as the client sent it. */
     String target() {
         if (target == null) {
-            target = decoder != null ? decoder.text(head, head.targetStart(), head.targetEnd(), false) : head.target();
+            target = pool.text(head, head.targetStart(), head.targetEnd(), false);
         }
         return target;
     }
 
     /** The target parsed ({@link RequestTarget#parse}), or null when it is invalid. */
     RequestTarget parsedTarget() {
-        return decoder != null ? decoder.parsed(target(), options()) : RequestTarget.parse(target(), options());
+        return pool.parsed(target(), options());
     }
 
     /** The value of the one Host field, or {@code null} when there is none. */
     String host() {
         int field = head.hostField();
         if (host == null && field >= 0) {
-            host = decoder != null ? decoder.text(head, head.valueStart(field), head.valueEnd(field), true)
-                    : head.value(field);
+            host = pool.text(head, head.valueStart(field), head.valueEnd(field), true);
         }
         return host;
     }
@@ -112,9 +111,7 @@ final class ClientRequest extends AbstractReferenceCounted {
             head.moveTo(null, 0);
             bytes.release();
         }
-        if (decoder != null) {
-            decoder.recycle(this);
-        }
+        pool.recycle(this);
     }
 
     @Override

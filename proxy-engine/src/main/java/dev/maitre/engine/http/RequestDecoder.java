@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -39,21 +38,14 @@ final class RequestDecoder extends ByteToMessageDecoder {
 
     private enum State { HEAD, FIXED, CHUNKED, REJECTED }
 
-    private final RequestHeadParser parser;
-    private final RequestChunks chunks;
+    private final ListenerLimits limits;
     private final ClientConnectionHandler connection;
     private State state = State.HEAD;
-    /** The request being read; null until a head begins. */
+    /** The request being read and its parser, from the loop's {@link RequestPool}; null between heads. */
     private ClientRequest next;
-    /** A request released by its exchange, to be filled again (one is enough for a keep-alive connection). */
-    private ClientRequest spare;
-    /** The last Host value and target read as strings: the next request's are most often the same. */
-    private String lastHost;
-    private String lastTarget;
-    /** What the last target parsed (the very string) gave, for an OPTIONS request or not. */
-    private String lastParsedText;
-    private RequestTarget lastParsed;
-    private boolean lastParsedOptions;
+    private RequestHeadParser parser;
+    /** Made for the connection's first chunked body. */
+    private RequestChunks chunks;
     /** Part of a head was read: the parser resumes it. */
     private boolean inHead;
     /** Bytes left of a Content-Length body. */
@@ -65,8 +57,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
 
     /** Decodes within {@code limits}, telling {@code connection} (when not null) when bytes arrive. */
     RequestDecoder(ListenerLimits limits, ClientConnectionHandler connection) {
-        this.parser = new RequestHeadParser(limits.maxRequestLineBytes(), limits.maxHeaderBytes());
-        this.chunks = new RequestChunks(limits.maxRequestLineBytes(), limits.maxHeaderBytes());
+        this.limits = limits;
         this.connection = connection;
     }
 
@@ -179,51 +170,10 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** A request released: kept to be filled again, when none is kept yet and it is released on this loop. */
-    void recycle(ClientRequest request) {
-        if (spare == null && request != next && (ctx == null || ctx.executor().inEventLoop())) {
-            spare = request;
-        }
-    }
-
-    /**
-     * Bytes {@code [from, to)} of {@code head} as a string: the string made last time when they are
-     * the same bytes (a connection's requests mostly name the same host, often the same target).
-     */
-    String text(RequestHead head, int from, int to, boolean host) {
-        String last = host ? lastHost : lastTarget;
-        if (last != null && same(last, head, from, to)) {
-            return last;
-        }
-        String text = head.bytes().toString(from, to - from, StandardCharsets.ISO_8859_1);
-        if (host) {
-            lastHost = text;
-        } else {
-            lastTarget = text;
-        }
-        return text;
-    }
-
-    /** {@code text}, a target, parsed: the last result again when it is the same target string. */
-    RequestTarget parsed(String text, boolean options) {
-        if (text != lastParsedText || options != lastParsedOptions) {
-            lastParsed = RequestTarget.parse(text, options);
-            lastParsedText = text;
-            lastParsedOptions = options;
-        }
-        return lastParsed;
-    }
-
-    private static boolean same(String text, RequestHead head, int from, int to) {
-        if (text.length() != to - from) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) != (char) (head.byteAt(from + i) & 0xff)) {
-                return false;
-            }
-        }
-        return true;
+    /** The head was read (or refused): its parser goes back to the loop's pool. */
+    private void headRead() {
+        RequestPool.current().recycle(parser);
+        parser = null;
     }
 
     /**
@@ -243,6 +193,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
                 state = State.REJECTED;
                 out.add(next.read(verdict));
                 next = null;
+                headRead();
             }
         }
     }
@@ -250,9 +201,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
     /** Reads a head, or as much of it as is here: whether one was read (accepted or refused). */
     private boolean readHead(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (next == null) {
-            next = spare != null ? spare : new ClientRequest(this);
-            spare = null;
-            next.reuse();
+            RequestPool pool = RequestPool.current();
+            next = pool.request();
+            parser = pool.parser(limits.maxRequestLineBytes(), limits.maxHeaderBytes());
         }
         RequestHead read = next.head();
         RequestVerdict verdict = inHead ? parser.resume(in, read) : parser.parse(in, read);
@@ -263,6 +214,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         inHead = false;
         ClientRequest request = next;
         next = null;
+        headRead();
         if (verdict != RequestVerdict.COMPLETE) {
             state = State.REJECTED;
             in.skipBytes(in.readableBytes());
@@ -278,6 +230,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
         in.readerIndex(end);
         out.add(request.read(RequestVerdict.COMPLETE));
         if (read.chunked()) {
+            if (chunks == null) {
+                chunks = new RequestChunks(limits.maxRequestLineBytes(), limits.maxHeaderBytes());
+            }
             chunks.start(read.fieldBytes());
             state = State.CHUNKED;
         } else if (read.contentLength() > 0) {

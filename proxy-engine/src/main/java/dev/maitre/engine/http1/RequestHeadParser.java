@@ -43,8 +43,8 @@ public final class RequestHeadParser {
     private static final byte[] SEC_WEBSOCKET_KEY1 = HeadBytes.bytes("sec-websocket-key1");
     private static final byte[] SEC_WEBSOCKET_KEY2 = HeadBytes.bytes("sec-websocket-key2");
 
-    private final int maxRequestLineBytes;
-    private final int maxHeaderBytes;
+    private int maxRequestLineBytes;
+    private int maxHeaderBytes;
 
     private static final int FRESH = 0;
     private static final int REQUEST_LINE = 1;
@@ -80,8 +80,13 @@ public final class RequestHeadParser {
     private RequestHead head;
 
     public RequestHeadParser(int maxRequestLineBytes, int maxHeaderBytes) {
-        this.maxRequestLineBytes = maxRequestLineBytes;
-        this.maxHeaderBytes = maxHeaderBytes;
+        limits(maxRequestLineBytes, maxHeaderBytes);
+    }
+
+    /** The limits of the heads parsed from now on (a parser may serve listeners with other limits). */
+    public void limits(int maxLine, int maxHeader) {
+        maxRequestLineBytes = maxLine;
+        maxHeaderBytes = maxHeader;
     }
 
     /**

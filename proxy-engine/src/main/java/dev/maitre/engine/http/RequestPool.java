@@ -1,0 +1,120 @@
+package dev.maitre.engine.http;
+
+import dev.maitre.engine.http1.RequestHead;
+import dev.maitre.engine.http1.RequestHeadParser;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * What reading request heads needs, kept per event loop rather than per connection (as HAProxy
+ * keeps its pools per thread): parsers, needed only while a head is being read, and
+ * {@link ClientRequest}s with their heads' offsets, needed only from a head until its exchange
+ * ends, both reused; and the last Host value and target read as strings, which a loop's requests
+ * mostly repeat. An idle keep-alive connection holds none of it, and a request allocates none of
+ * it. Used on its own thread only: what is released on another thread is left to the collector.
+ */
+final class RequestPool {
+
+    private static final FastThreadLocal<RequestPool> LOOP = new FastThreadLocal<>() {
+        @Override
+        protected RequestPool initialValue() {
+            return new RequestPool();
+        }
+    };
+
+    /** At most this many of each are kept: what that many exchanges in flight at once released. */
+    private static final int MAX_KEPT = 256;
+
+    private final Thread thread = Thread.currentThread();
+    private final ArrayDeque<ClientRequest> requests = new ArrayDeque<>();
+    private final ArrayDeque<RequestHeadParser> parsers = new ArrayDeque<>();
+    private String lastHost;
+    private String lastTarget;
+    /** What the last target parsed (the very string) gave, for an OPTIONS request or not. */
+    private String lastParsedText;
+    private RequestTarget lastParsed;
+    private boolean lastParsedOptions;
+
+    private RequestPool() {
+    }
+
+    /** The pool of the calling thread (an event loop's). */
+    static RequestPool current() {
+        return LOOP.get();
+    }
+
+    /** A request to read a head into, with a count of references of one. */
+    ClientRequest request() {
+        ClientRequest request = requests.poll();
+        if (request == null) {
+            return new ClientRequest(this);
+        }
+        request.reuse();
+        return request;
+    }
+
+    /** A request released, kept to be filled again. */
+    void recycle(ClientRequest request) {
+        if (Thread.currentThread() == thread && requests.size() < MAX_KEPT) {
+            requests.push(request);
+        }
+    }
+
+    /** A parser for a head, within these limits. */
+    RequestHeadParser parser(int maxRequestLineBytes, int maxHeaderBytes) {
+        RequestHeadParser parser = parsers.poll();
+        if (parser == null) {
+            return new RequestHeadParser(maxRequestLineBytes, maxHeaderBytes);
+        }
+        parser.limits(maxRequestLineBytes, maxHeaderBytes);
+        return parser;
+    }
+
+    /** A parser whose head was read (or refused), kept for another. */
+    void recycle(RequestHeadParser parser) {
+        if (Thread.currentThread() == thread && parsers.size() < MAX_KEPT) {
+            parsers.push(parser);
+        }
+    }
+
+    /**
+     * Bytes {@code [from, to)} of {@code head} as a string: the string made last time when they are
+     * the same bytes.
+     */
+    String text(RequestHead head, int from, int to, boolean host) {
+        String last = host ? lastHost : lastTarget;
+        if (last != null && same(last, head, from, to)) {
+            return last;
+        }
+        String text = head.bytes().toString(from, to - from, StandardCharsets.ISO_8859_1);
+        if (host) {
+            lastHost = text;
+        } else {
+            lastTarget = text;
+        }
+        return text;
+    }
+
+    /** {@code text}, a target, parsed: the last result again when it is the very same string. */
+    RequestTarget parsed(String text, boolean options) {
+        if (text != lastParsedText || options != lastParsedOptions) {
+            lastParsed = RequestTarget.parse(text, options);
+            lastParsedText = text;
+            lastParsedOptions = options;
+        }
+        return lastParsed;
+    }
+
+    private static boolean same(String text, RequestHead head, int from, int to) {
+        if (text.length() != to - from) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) != (char) (head.byteAt(from + i) & 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
