@@ -15,22 +15,24 @@ final class ReplayBuffer {
     /** Request body bytes kept so the request can be sent again. */
     static final int LIMIT = 64 * 1024;
 
-    private List<HttpContent> contents = new ArrayList<>(2);
+    /** What is held; made for the first piece (most requests have no body). */
+    private List<HttpContent> contents;
     private long bytes;
+    private boolean broken;
 
     /** Whether everything sent so far is still held. */
     boolean intact() {
-        return contents != null;
+        return !broken;
     }
 
     /** Keeps a duplicate of {@code content}, which the caller still owns and sends; breaks when over the limit. */
     void keepCopy(HttpContent content) {
-        if (contents == null) {
+        if (broken) {
             return;
         }
         int size = content.content().readableBytes();
         if (bytes + size <= LIMIT) {
-            contents.add(content.retainedDuplicate());
+            held().add(content.retainedDuplicate());
             bytes += size;
         } else {
             release();
@@ -42,7 +44,7 @@ final class ReplayBuffer {
      * attached has nowhere else to go (at most one read, since no more is asked for meanwhile).
      */
     void take(HttpContent content) {
-        contents.add(content);
+        held().add(content);
         bytes += content.content().readableBytes();
     }
 
@@ -51,8 +53,8 @@ final class ReplayBuffer {
         if (contents == null) {
             return;
         }
-        for (HttpContent content : contents) {
-            channel.write(content.retainedDuplicate(), channel.voidPromise());
+        for (int i = 0; i < contents.size(); i++) {
+            channel.write(contents.get(i).retainedDuplicate(), channel.voidPromise());
         }
         if (bytes > LIMIT) {
             release();
@@ -61,11 +63,19 @@ final class ReplayBuffer {
 
     /** Lets go of everything; the request can no longer be sent again. */
     void release() {
+        broken = true;
         if (contents != null) {
-            for (HttpContent content : contents) {
-                content.release();
+            for (int i = 0; i < contents.size(); i++) {
+                contents.get(i).release();
             }
             contents = null;
         }
+    }
+
+    private List<HttpContent> held() {
+        if (contents == null) {
+            contents = new ArrayList<>(2);
+        }
+        return contents;
     }
 }

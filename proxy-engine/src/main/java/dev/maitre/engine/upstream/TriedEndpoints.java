@@ -5,14 +5,16 @@ import dev.maitre.api.config.RetryConfig;
 
 /**
  * The backends one request (or one L4 connection) has tried, so that a retry goes elsewhere, and
- * how many more it may try. Fixed-size: allocated once per request, nothing per pick.
+ * how many more it may try. The first is kept in a field; room for the others is made at the first
+ * retry, so a request that needs none allocates nothing here beyond this object.
  */
 public final class TriedEndpoints {
 
     /** The first backend and as many retries as {@code retries.attempts} may ask for. */
     static final int CAPACITY = RetryConfig.MAX_ATTEMPTS + 1;
 
-    private final Endpoint[] tried = new Endpoint[CAPACITY];
+    private Endpoint first;
+    private Endpoint[] others;
     private int count;
     private int retriesLeft;
 
@@ -22,8 +24,11 @@ public final class TriedEndpoints {
     }
 
     public boolean contains(Endpoint candidate) {
-        for (int i = 0; i < count; i++) {
-            if (tried[i].equals(candidate)) {
+        if (count > 0 && first.equals(candidate)) {
+            return true;
+        }
+        for (int i = 0; i < count - 1; i++) {
+            if (others[i].equals(candidate)) {
                 return true;
             }
         }
@@ -31,7 +36,15 @@ public final class TriedEndpoints {
     }
 
     public void add(Endpoint endpoint) {
-        tried[count++] = endpoint;
+        if (count == 0) {
+            first = endpoint;
+        } else {
+            if (others == null) {
+                others = new Endpoint[CAPACITY - 1];
+            }
+            others[count - 1] = endpoint;
+        }
+        count++;
     }
 
     public boolean isEmpty() {
