@@ -227,8 +227,26 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     }
 
     private void readNext() {
-        deadline.set(listener.config().timeouts().idle().toNanos(), ConnectionDeadline.Kind.IDLE);
+        if (bytesSinceLastRequest) {
+            // Read ahead while the last exchange ran: the next request has begun, on the header timeout.
+            armHeadTimer();
+        } else {
+            deadline.set(listener.config().timeouts().idle().toNanos(), ConnectionDeadline.Kind.IDLE);
+        }
         requestRead();
+    }
+
+    /**
+     * While an exchange whose request the client sent whole runs, the connection keeps reading until
+     * the next request's head is here: a client waiting for its answer sends nothing, and what one
+     * that pipelines sends is held, one read at most past that head (the head's body, say, is not
+     * read on before its exchange takes it). A request whose body is still coming reads only as its
+     * backend takes it ({@link ExchangeFlow}).
+     */
+    @Override
+    public boolean readsAhead() {
+        return exchange != null && !exchange.awaitsBody() && !closing && !inputShutdown
+                && pull.takesMoreRequests(1) && !pull.decoderStalled();
     }
 
     /** Sends maitre's own answer, then goes on with the connection or closes it. */

@@ -116,6 +116,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Whether bytes were left undecoded because the connection took no more requests. */
+    boolean stalled() {
+        return stalled;
+    }
+
     /**
      * Whether any of the client's input is here and not yet delivered: bytes left undecoded, a
      * request head or body partly decoded, or a request refused (what follows it was not read).

@@ -71,6 +71,7 @@ public final class RequestHeadParser {
     private int pendingValueStart;
     private int pendingValueEnd;
 
+    private final StrictHeadScan scan = new StrictHeadScan();
     /** What the fields added so far say of framing. */
     private final RequestFraming framing = new RequestFraming();
     private int major;
@@ -153,7 +154,7 @@ public final class RequestHeadParser {
         head.bytes(in);
         base = from;
         if (scanState != StrictHeadScan.END) {
-            scanState = StrictHeadScan.scan(in, scanAt, to, scanState);
+            scanState = scan.scan(in, scanAt, to);
             scanAt = to;
             if (scanState == StrictHeadScan.FAILED) {
                 head.forgetRequestLine();
@@ -172,6 +173,7 @@ public final class RequestHeadParser {
     private void begin(int from) {
         head.reset(in);
         phase = REQUEST_LINE;
+        scan.start();
         scanState = StrictHeadScan.BEFORE_REQUEST_LINE;
         scanAt = from;
         skipAt = from;

@@ -1,6 +1,7 @@
 package dev.maitre.engine.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 /**
  * The byte-level rules of a request head that a line-by-line reading would miss or repair, checked
@@ -9,10 +10,11 @@ import io.netty.buffer.ByteBuf;
  * bare CR (RFC 9112 §3); no field line starts with whitespace (obs-fold or whitespace after the
  * request line, §5.2, §2.2). Empty lines before the request line are allowed (§2.2).
  *
- * <p>Resumable: {@link #scan} takes the state the last call returned and goes on with the bytes
- * that came since, so a head arriving in pieces is scanned once.
+ * <p>Resumable: {@link #scan} goes on with the bytes that came since the last call, so a head
+ * arriving in pieces is scanned once. The bytes are walked with {@link ByteBuf#forEachByte}, which
+ * checks the buffer's bounds once per call rather than once per byte.
  */
-final class StrictHeadScan {
+final class StrictHeadScan implements ByteProcessor {
 
     /** The state to start a head with. */
     static final int BEFORE_REQUEST_LINE = 0;
@@ -27,73 +29,63 @@ final class StrictHeadScan {
     /** A rule was broken. */
     static final int FAILED = -1;
 
-    private StrictHeadScan() {
-    }
+    private int state = BEFORE_REQUEST_LINE;
 
-    /** Whether bytes {@code [from, to)}, up to the end of the head if it is there, break none of the rules. */
-    static boolean passes(ByteBuf in, int from, int to) {
-        return scan(in, from, to, BEFORE_REQUEST_LINE) != FAILED;
+    /** A new head begins. */
+    void start() {
+        state = BEFORE_REQUEST_LINE;
     }
 
     /**
-     * Scans bytes {@code [from, to)} in {@code state}: the state after them, {@link #END} once the
-     * head's empty line is passed (the bytes after it are left alone), or {@link #FAILED}.
+     * Scans bytes {@code [from, to)}: the state after them, {@link #END} once the head's empty line
+     * is passed (the bytes after it are left alone), or {@link #FAILED}.
      */
-    static int scan(ByteBuf in, int from, int to, int state) {
-        for (int i = from; i < to && state != END; i++) {
-            int b = in.getUnsignedByte(i);
-            switch (state) {
-                case BEFORE_REQUEST_LINE:
-                    if (b == '\r' || b == '\n') {
-                        break;
-                    }
-                    if (b == ' ' || isControl(b)) {
-                        return FAILED;
-                    }
-                    state = IN_REQUEST_LINE;
-                    break;
-                case IN_REQUEST_LINE:
-                case AFTER_SPACE:
-                    if (b == ' ') {
-                        if (state == AFTER_SPACE) {
-                            return FAILED;
-                        }
-                        state = AFTER_SPACE;
-                    } else if (b == '\r') {
-                        state = REQUEST_LINE_CR;
-                    } else if (b == '\n') {
-                        state = LINE_START;
-                    } else if (isControl(b)) {
-                        return FAILED;
-                    } else {
-                        state = IN_REQUEST_LINE;
-                    }
-                    break;
-                case REQUEST_LINE_CR:
-                    if (b != '\n') {
-                        return FAILED;
-                    }
-                    state = LINE_START;
-                    break;
-                case IN_LINE:
-                    if (b == '\n') {
-                        state = LINE_START;
-                    }
-                    break;
-                case LINE_START:
-                    if (b == ' ' || b == '\t') {
-                        return FAILED;
-                    }
-                    state = b == '\n' ? END : b == '\r' ? AFTER_CR : IN_LINE;
-                    break;
-                case AFTER_CR:
-                    state = b == '\n' ? END : IN_LINE;
-                    break;
-                default:
-                    throw new IllegalStateException("state " + state);
-            }
+    int scan(ByteBuf in, int from, int to) {
+        if (state != END && state != FAILED && to > from) {
+            in.forEachByte(from, to - from, this);
         }
         return state;
+    }
+
+    @Override
+    public boolean process(byte value) {
+        int b = value & 0xff;
+        switch (state) {
+            case BEFORE_REQUEST_LINE:
+                if (b != '\r' && b != '\n') {
+                    state = b == ' ' || isControl(b) ? FAILED : IN_REQUEST_LINE;
+                }
+                break;
+            case IN_REQUEST_LINE:
+            case AFTER_SPACE:
+                if (b == ' ') {
+                    state = state == AFTER_SPACE ? FAILED : AFTER_SPACE;
+                } else if (b == '\r') {
+                    state = REQUEST_LINE_CR;
+                } else if (b == '\n') {
+                    state = LINE_START;
+                } else {
+                    state = isControl(b) ? FAILED : IN_REQUEST_LINE;
+                }
+                break;
+            case REQUEST_LINE_CR:
+                state = b == '\n' ? LINE_START : FAILED;
+                break;
+            case IN_LINE:
+                if (b == '\n') {
+                    state = LINE_START;
+                }
+                break;
+            case LINE_START:
+                state = b == ' ' || b == '\t' ? FAILED : b == '\n' ? END : b == '\r' ? AFTER_CR : IN_LINE;
+                break;
+            case AFTER_CR:
+                state = b == '\n' ? END : IN_LINE;
+                break;
+            default:
+                throw new IllegalStateException("state " + state);
+        }
+        return state != END && state != FAILED;
     }
 
     private static boolean isControl(int b) {

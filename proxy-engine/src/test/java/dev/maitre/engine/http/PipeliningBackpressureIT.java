@@ -1,5 +1,6 @@
 package dev.maitre.engine.http;
 
+import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -155,6 +156,62 @@ class PipeliningBackpressureIT {
             }
             writer.join(10_000);
             assertThat(backend.requests()).hasSize(count);
+        }
+    }
+
+    /**
+     * While the answer to a request is awaited the proxy keeps reading the connection, but not past
+     * the next request's head: a body sent behind it stays with the client (and the kernel) until
+     * its exchange takes it, however much of it there is.
+     */
+    @Test
+    void aBodyPipelinedBehindARequestAwaitingItsAnswerIsNotReadAhead() throws Exception {
+        long body = 96L << 20;
+        CountDownLatch answer = new CountDownLatch(1);
+        try (RawBackend backend = RawBackend.eachRequest((request, connection) -> {
+                 answer.await(30, TimeUnit.SECONDS);
+                 connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+             });
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
+             Socket client = nonReadingClient(proxy.address())) {
+            OutputStream out = client.getOutputStream();
+            out.write(("GET /slow HTTP/1.1\r\nHost: test.local\r\n\r\n"
+                    + "POST /next HTTP/1.1\r\nHost: test.local\r\nContent-Length: " + body + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            AtomicLong written = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    while (written.get() < body) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException closed) {
+                    // The test ends by closing the socket.
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            // Time enough for the proxy to read all of it, were it reading on.
+            Thread.sleep(1500);
+            long taken = written.get();
+            answer.countDown();
+            // What the kernel holds: the client's send buffer and the proxy's receive buffer, which
+            // loopback autotunes up to tcp_rmem's maximum; and one read of the proxy.
+            long bound = CLIENT_SEND_BUFFER + receiveBufferMax() + (8L << 20);
+            System.out.printf("a %d-byte body behind a request awaiting its answer: client wrote %d (bound %d)%n",
+                    body, taken, bound);
+            assertThat(taken).isLessThan(bound);
+        }
+    }
+
+    private static long receiveBufferMax() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_rmem")).trim().split("\\s+");
+            return Long.parseLong(fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return 6L << 20;
         }
     }
 
