@@ -109,8 +109,9 @@ final class Acceptors {
                 .channelFactory(sockets)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // No TCP_NODELAY here: the transports' socket configs turn it on for every accepted
+                // connection already, and setting it again cost each connection a system call.
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .childHandler(childHandler);
