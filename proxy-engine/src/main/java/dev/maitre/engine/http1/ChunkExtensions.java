@@ -40,7 +40,7 @@ final class ChunkExtensions {
         boolean ows = c == ' ' || c == '\t';
         boolean visible = c >= 0x21 && c <= 0x7e;
         return switch (state) {
-            case SIZE -> RequestChunks.hexValue((byte) c) >= 0 || ows ? SIZE : c == ';' ? NAME : INVALID;
+            case SIZE -> HeadBytes.hexValue((byte) c) >= 0 || ows ? SIZE : c == ';' ? NAME : INVALID;
             case NAME -> (visible && NOT_IN_NAME.indexOf(c) < 0) || ows ? NAME : c == '=' ? VALUE_START : INVALID;
             case VALUE_START -> ows ? VALUE_START : c == '"' ? QUOTED
                     : visible && NOT_OPENING_TOKEN.indexOf(c) < 0 ? TOKEN : INVALID;

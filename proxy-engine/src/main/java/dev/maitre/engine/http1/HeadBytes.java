@@ -74,4 +74,18 @@ final class HeadBytes {
     static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
     }
+
+    /** The value of a hexadecimal digit, or -1. */
+    static int hexValue(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
 }

@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The field lines of a head, as offsets into the bytes they arrived in: four per field (name start,
- * name end, value start, value end, the value without its outer whitespace). Read and copied in
- * place, never turned into strings or a map on the path of a message.
+ * name end, value start, value end, the value without its outer whitespace), and what the head's
+ * version and framing fields say, read out once. Read and copied in place, never turned into
+ * strings or a map on the path of a message.
  */
 public abstract class HeadFields {
 
@@ -17,6 +18,11 @@ public abstract class HeadFields {
     private int fieldCount;
     /** The most fields a head may have, or {@link Integer#MAX_VALUE}. */
     private final int maxFields;
+    private int minorVersion;
+    private long contentLength;
+    private boolean chunked;
+    private boolean close;
+    private boolean keepAlive;
 
     HeadFields(int maxFields) {
         this.maxFields = maxFields;
@@ -26,6 +32,51 @@ public abstract class HeadFields {
     void resetFields(ByteBuf buffer) {
         bytes = buffer;
         fieldCount = 0;
+        contentLength = -1;
+        chunked = false;
+        close = false;
+        keepAlive = false;
+    }
+
+    void minorVersion(int minor) {
+        minorVersion = minor;
+    }
+
+    void contentLength(long length) {
+        contentLength = length;
+    }
+
+    void chunked(boolean value) {
+        chunked = value;
+    }
+
+    /** The {@code Connection} header named {@code close} ({@code isClose}) or {@code keep-alive}. */
+    void connectionToken(boolean isClose) {
+        if (isClose) {
+            close = true;
+        } else {
+            keepAlive = true;
+        }
+    }
+
+    /** 0 or 1: the {@code x} of {@code HTTP/1.x} (a request's later 1.x is read as 1.1, RFC 9110 §2.5). */
+    public final int minorVersion() {
+        return minorVersion;
+    }
+
+    /** The body's length as {@code Content-Length} gave it; -1 when the head had none (or was chunked). */
+    public final long contentLength() {
+        return contentLength;
+    }
+
+    /** Whether the body is chunked ({@code Transfer-Encoding: chunked}). */
+    public final boolean chunked() {
+        return chunked;
+    }
+
+    /** Whether the peer lets its connection carry another message after this one. */
+    public final boolean keepAlive() {
+        return !close && (minorVersion >= 1 || keepAlive);
     }
 
     /** Adds a field, growing the offsets when needed (rarely: they stay with the object); false past the maximum. */

@@ -25,13 +25,13 @@ final class HeadParser {
     static final ByteProcessor FIELD_VALUE = Ascii::isFieldValueByte;
 
     private static final ByteProcessor TCHAR = Ascii::isTchar;
-    private static final byte[] CONTENT_LENGTH = bytes("content-length");
-    private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
-    private static final byte[] CONNECTION = bytes("connection");
-    private static final byte[] TRAILER = bytes("trailer");
-    private static final byte[] CHUNKED = bytes("chunked");
-    private static final byte[] CLOSE = bytes("close");
-    private static final byte[] KEEP_ALIVE = bytes("keep-alive");
+    private static final byte[] CONTENT_LENGTH = HeadBytes.bytes("content-length");
+    private static final byte[] TRANSFER_ENCODING = HeadBytes.bytes("transfer-encoding");
+    private static final byte[] CONNECTION = HeadBytes.bytes("connection");
+    private static final byte[] TRAILER = HeadBytes.bytes("trailer");
+    private static final byte[] CHUNKED = HeadBytes.bytes("chunked");
+    private static final byte[] CLOSE = HeadBytes.bytes("close");
+    private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
 
     /** How many bytes past the reader index the scan for the section's end got. */
     private int scanned;
@@ -166,8 +166,8 @@ final class HeadParser {
             if (problem != null) {
                 return null;
             }
-            if (!is(in, line, nameEnd, CONTENT_LENGTH) && !is(in, line, nameEnd, TRANSFER_ENCODING)
-                    && !is(in, line, nameEnd, TRAILER)) {
+            if (!HeadBytes.is(in, line, nameEnd, CONTENT_LENGTH) && !HeadBytes.is(in, line, nameEnd, TRANSFER_ENCODING)
+                    && !HeadBytes.is(in, line, nameEnd, TRAILER)) {
                 if (last == LastHttpContent.EMPTY_LAST_CONTENT) {
                     last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
                 }
@@ -189,7 +189,7 @@ final class HeadParser {
             }
         }
         byte minor = in.getByte(from + 7);
-        if (in.getByte(from + 5) != '1' || in.getByte(from + 6) != '.' || !isDigit(minor)) {
+        if (in.getByte(from + 5) != '1' || in.getByte(from + 6) != '.' || !HeadBytes.isDigit(minor)) {
             return "the status line's version is not HTTP/1.x";
         }
         if (in.getByte(from + 8) != ' ') {
@@ -198,7 +198,7 @@ final class HeadParser {
         int code = 0;
         for (int k = 9; k < 12; k++) {
             byte digit = in.getByte(from + k);
-            if (!isDigit(digit)) {
+            if (!HeadBytes.isDigit(digit)) {
                 return "the status code is not three digits";
             }
             code = code * 10 + digit - '0';
@@ -234,8 +234,8 @@ final class HeadParser {
         if (colon == from) {
             return "a field name is empty";
         }
-        int start = skipOws(in, colon + 1, to);
-        int end = trimOws(in, start, to);
+        int start = HeadBytes.skipOws(in, colon + 1, to);
+        int end = HeadBytes.trimOws(in, start, to);
         if (end > start && in.forEachByte(start, end - start, FIELD_VALUE) >= 0) {
             return "a field value holds a control character";
         }
@@ -247,17 +247,17 @@ final class HeadParser {
 
     /** Reads what the field just parsed, named from {@code nameStart}, says of framing or of the connection. */
     private void readFramingField(ByteBuf in, int nameStart, ResponseHead head) {
-        if (is(in, nameStart, nameEnd, CONTENT_LENGTH)) {
+        if (HeadBytes.is(in, nameStart, nameEnd, CONTENT_LENGTH)) {
             contentLengths++;
-            contentLength = digits(in, valueStart, valueEnd);
+            contentLength = HeadBytes.digits(in, valueStart, valueEnd);
             badContentLength |= contentLength < 0;
-        } else if (is(in, nameStart, nameEnd, TRANSFER_ENCODING)) {
+        } else if (HeadBytes.is(in, nameStart, nameEnd, TRANSFER_ENCODING)) {
             for (int at = valueStart; ; ) {
                 int comma = in.indexOf(at, valueEnd, (byte) ',');
                 int elementEnd = comma < 0 ? valueEnd : comma;
-                int start = skipOws(in, at, elementEnd);
+                int start = HeadBytes.skipOws(in, at, elementEnd);
                 codings++;
-                if (is(in, start, trimOws(in, start, elementEnd), CHUNKED)) {
+                if (HeadBytes.is(in, start, HeadBytes.trimOws(in, start, elementEnd), CHUNKED)) {
                     chunkedCodings++;
                 }
                 if (comma < 0) {
@@ -265,15 +265,15 @@ final class HeadParser {
                 }
                 at = comma + 1;
             }
-        } else if (is(in, nameStart, nameEnd, CONNECTION)) {
+        } else if (HeadBytes.is(in, nameStart, nameEnd, CONNECTION)) {
             for (int at = valueStart; ; ) {
                 int comma = in.indexOf(at, valueEnd, (byte) ',');
                 int elementEnd = comma < 0 ? valueEnd : comma;
-                int start = skipOws(in, at, elementEnd);
-                int end = trimOws(in, start, elementEnd);
-                if (is(in, start, end, CLOSE)) {
+                int start = HeadBytes.skipOws(in, at, elementEnd);
+                int end = HeadBytes.trimOws(in, start, elementEnd);
+                if (HeadBytes.is(in, start, end, CLOSE)) {
                     head.connectionToken(true);
-                } else if (is(in, start, end, KEEP_ALIVE)) {
+                } else if (HeadBytes.is(in, start, end, KEEP_ALIVE)) {
                     head.connectionToken(false);
                 }
                 if (comma < 0) {
@@ -311,60 +311,5 @@ final class HeadParser {
     /** Where the content of the line ending in the LF at {@code lf} ends: before its CR, if any. */
     static int contentEnd(ByteBuf in, int lineStart, int lf) {
         return lf > lineStart && in.getByte(lf - 1) == CR ? lf - 1 : lf;
-    }
-
-    private static int skipOws(ByteBuf in, int from, int to) {
-        while (from < to && isOws(in.getByte(from))) {
-            from++;
-        }
-        return from;
-    }
-
-    private static int trimOws(ByteBuf in, int from, int to) {
-        while (to > from && isOws(in.getByte(to - 1))) {
-            to--;
-        }
-        return to;
-    }
-
-    static boolean isOws(byte b) {
-        return b == ' ' || b == '\t';
-    }
-
-    private static boolean isDigit(byte b) {
-        return b >= '0' && b <= '9';
-    }
-
-    /** The number {@code [from, to)} holds, only digits and within a long; -1 when it is not one. */
-    private static long digits(ByteBuf in, int from, int to) {
-        if (from == to) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            byte b = in.getByte(i);
-            if (!isDigit(b) || value > (Long.MAX_VALUE - (b - '0')) / 10) {
-                return -1;
-            }
-            value = value * 10 + b - '0';
-        }
-        return value;
-    }
-
-    /** Whether {@code [from, to)} is {@code lowerCase}, without regard to case. */
-    private static boolean is(ByteBuf in, int from, int to, byte[] lowerCase) {
-        if (to - from != lowerCase.length) {
-            return false;
-        }
-        for (int k = 0; k < lowerCase.length; k++) {
-            if (Ascii.lower(in.getByte(from + k)) != lowerCase[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] bytes(String ascii) {
-        return ascii.getBytes(CharsetUtil.US_ASCII);
     }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.CharsetUtil;
 import java.util.List;
 
 /**
@@ -126,7 +127,7 @@ public final class RequestChunks {
             }
             byte first = in.getByte(from);
             if (name != null && HeadBytes.isOws(first)) {
-                value = value + ' ' + in.toString(from, lineEnd - from, io.netty.util.CharsetUtil.ISO_8859_1).trim();
+                value = value + ' ' + in.toString(from, lineEnd - from, CharsetUtil.ISO_8859_1).trim();
                 continue;
             }
             if (!addTrailer()) {
@@ -148,8 +149,8 @@ public final class RequestChunks {
                 valueEnd--;
             }
             // Strings here: trailers are rare.
-            name = in.toString(from, colon - from, io.netty.util.CharsetUtil.ISO_8859_1);
-            value = in.toString(valueStart, valueEnd - valueStart, io.netty.util.CharsetUtil.ISO_8859_1);
+            name = in.toString(from, colon - from, CharsetUtil.ISO_8859_1);
+            value = in.toString(valueStart, valueEnd - valueStart, CharsetUtil.ISO_8859_1);
         }
     }
 
@@ -202,7 +203,7 @@ public final class RequestChunks {
         }
         long size = 0;
         for (int i = from; i < to; i++) {
-            int digit = hexValue(in.getByte(i));
+            int digit = HeadBytes.hexValue(in.getByte(i));
             if (digit < 0) {
                 int j = i;
                 while (j < to && HeadBytes.isOws(in.getByte(j))) {
@@ -262,18 +263,5 @@ public final class RequestChunks {
 
     private static boolean isLatinWhitespace(byte b) {
         return b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f);
-    }
-
-    static int hexValue(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -17,15 +17,10 @@ public final class RequestHead extends HeadFields {
     private int methodEnd;
     private int targetStart;
     private int targetEnd;
-    private int minorVersion;
     private int end;
     /** Bytes of the field lines without their CRLFs, as counted against the header limit. */
     private int fieldBytes;
     private boolean requestLineRead;
-    private long contentLength;
-    private boolean chunked;
-    private boolean close;
-    private boolean keepAlive;
     private int hostField;
     private int hostCount;
 
@@ -36,10 +31,6 @@ public final class RequestHead extends HeadFields {
 
     void reset(ByteBuf buffer) {
         resetFields(buffer);
-        contentLength = -1;
-        chunked = false;
-        close = false;
-        keepAlive = false;
         hostField = -1;
         hostCount = 0;
         end = -1;
@@ -82,7 +73,7 @@ public final class RequestHead extends HeadFields {
         methodEnd = methodTo;
         targetStart = targetFrom;
         targetEnd = targetTo;
-        minorVersion = minor;
+        minorVersion(minor);
         requestLineRead = true;
     }
 
@@ -93,17 +84,8 @@ public final class RequestHead extends HeadFields {
     }
 
     void framing(long length, boolean isChunked) {
-        contentLength = length;
-        chunked = isChunked;
-    }
-
-    /** The {@code Connection} header named {@code close} ({@code isClose}) or {@code keep-alive}. */
-    void connectionToken(boolean isClose) {
-        if (isClose) {
-            close = true;
-        } else {
-            keepAlive = true;
-        }
+        contentLength(length);
+        chunked(isChunked);
     }
 
     void end(int index, int fieldLineBytes) {
@@ -147,11 +129,6 @@ public final class RequestHead extends HeadFields {
         return targetEnd;
     }
 
-    /** 0 or 1: the {@code x} of {@code HTTP/1.x}, a later 1.x read as 1.1 (RFC 9110 §2.5). */
-    public int minorVersion() {
-        return minorVersion;
-    }
-
     /** Whether the method is {@code lowerOrExactName} exactly (methods are case-sensitive). */
     public boolean methodIs(AsciiString name) {
         int length = methodEnd - methodStart;
@@ -164,21 +141,6 @@ public final class RequestHead extends HeadFields {
             }
         }
         return true;
-    }
-
-    /** The body's length as {@code Content-Length} gave it; -1 when there is none (or it is chunked). */
-    public long contentLength() {
-        return contentLength;
-    }
-
-    /** Whether the body is chunked. */
-    public boolean chunked() {
-        return chunked;
-    }
-
-    /** Whether the client lets its connection serve another request after this one. */
-    public boolean keepAlive() {
-        return !close && (minorVersion >= 1 || keepAlive);
     }
 
     /** The first {@code Host} field's index, -1 when there is none. */

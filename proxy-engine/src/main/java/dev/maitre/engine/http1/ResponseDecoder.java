@@ -209,7 +209,7 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
         long size = 0;
         int i = from;
         for (; i < to; i++) {
-            int digit = hexValue(in.getByte(i));
+            int digit = HeadBytes.hexValue(in.getByte(i));
             if (digit < 0) {
                 break;
             }
@@ -225,7 +225,7 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
         }
         if (i < to) {
             int ext = i;
-            while (ext < to && HeadParser.isOws(in.getByte(ext))) {
+            while (ext < to && HeadBytes.isOws(in.getByte(ext))) {
                 ext++;
             }
             if (ext == to || in.getByte(ext) != ';') {
@@ -326,18 +326,5 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
         LastHttpContent failure = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
         failure.setDecoderResult(DecoderResult.failure(cause));
         out.add(failure);
-    }
-
-    private static int hexValue(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 }

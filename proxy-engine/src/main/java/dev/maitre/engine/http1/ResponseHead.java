@@ -17,14 +17,9 @@ public final class ResponseHead extends HeadFields {
     /** More fields than this make a head invalid (HAProxy allows 101 by default). */
     public static final int MAX_FIELDS = 256;
 
-    private int minorVersion;
     private int status;
     private int reasonStart;
     private int reasonEnd;
-    private long contentLength;
-    private boolean chunked;
-    private boolean close;
-    private boolean keepAlive;
 
     public ResponseHead() {
         super(MAX_FIELDS);
@@ -33,39 +28,13 @@ public final class ResponseHead extends HeadFields {
     /** Starts a new head in {@code buffer}; what was there before is forgotten. */
     void reset(ByteBuf buffer) {
         resetFields(buffer);
-        contentLength = -1;
-        chunked = false;
-        close = false;
-        keepAlive = false;
     }
 
     void statusLine(int minor, int code, int reasonFrom, int reasonTo) {
-        minorVersion = minor;
+        minorVersion(minor);
         status = code;
         reasonStart = reasonFrom;
         reasonEnd = reasonTo;
-    }
-
-    void contentLength(long length) {
-        contentLength = length;
-    }
-
-    void chunked(boolean value) {
-        chunked = value;
-    }
-
-    /** The {@code Connection} header named {@code close} ({@code keepAlive} false) or {@code keep-alive}. */
-    void connectionToken(boolean isClose) {
-        if (isClose) {
-            close = true;
-        } else {
-            keepAlive = true;
-        }
-    }
-
-    /** 0 or 1: the {@code x} of {@code HTTP/1.x}. */
-    public int minorVersion() {
-        return minorVersion;
     }
 
     public int status() {
@@ -75,21 +44,6 @@ public final class ResponseHead extends HeadFields {
     /** A 1xx answer: the final one is still to come. */
     public boolean isInformational() {
         return status < 200;
-    }
-
-    /** The body's length as {@code Content-Length} gave it; -1 when the head had none (or was chunked). */
-    public long contentLength() {
-        return contentLength;
-    }
-
-    /** Whether the body is chunked ({@code Transfer-Encoding: chunked}). */
-    public boolean chunked() {
-        return chunked;
-    }
-
-    /** Whether the backend lets its connection serve another request after this answer. */
-    public boolean keepAlive() {
-        return !close && (minorVersion >= 1 || keepAlive);
     }
 
     /** Writes {@code SP status-code SP reason-phrase} (without the version and the CRLF). */
