@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  */
 public abstract class HeadFields {
 
+    private static final byte[] CLOSE = HeadBytes.bytes("close");
+    private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
+
     /** The bytes the offsets point into. */
     ByteBuf bytes;
     private int[] fields = new int[4 * 16];
@@ -50,12 +53,22 @@ public abstract class HeadFields {
         chunked = value;
     }
 
-    /** The {@code Connection} header named {@code close} ({@code isClose}) or {@code keep-alive}. */
-    void connectionToken(boolean isClose) {
-        if (isClose) {
-            close = true;
-        } else {
-            keepAlive = true;
+    /** Notes the {@code close} and {@code keep-alive} tokens of a {@code Connection} value, bytes {@code [from, to)}. */
+    void connectionTokens(ByteBuf in, int from, int to) {
+        for (int at = from; ; ) {
+            int comma = in.indexOf(at, to, (byte) ',');
+            int elementEnd = comma < 0 ? to : comma;
+            int start = HeadBytes.skipOws(in, at, elementEnd);
+            int end = HeadBytes.trimOws(in, start, elementEnd);
+            if (HeadBytes.is(in, start, end, CLOSE)) {
+                close = true;
+            } else if (HeadBytes.is(in, start, end, KEEP_ALIVE)) {
+                keepAlive = true;
+            }
+            if (comma < 0) {
+                return;
+            }
+            at = comma + 1;
         }
     }
 

@@ -30,8 +30,6 @@ final class HeadParser {
     private static final byte[] CONNECTION = HeadBytes.bytes("connection");
     private static final byte[] TRAILER = HeadBytes.bytes("trailer");
     private static final byte[] CHUNKED = HeadBytes.bytes("chunked");
-    private static final byte[] CLOSE = HeadBytes.bytes("close");
-    private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
 
     /** How many bytes past the reader index the scan for the section's end got. */
     private int scanned;
@@ -266,21 +264,7 @@ final class HeadParser {
                 at = comma + 1;
             }
         } else if (HeadBytes.is(in, nameStart, nameEnd, CONNECTION)) {
-            for (int at = valueStart; ; ) {
-                int comma = in.indexOf(at, valueEnd, (byte) ',');
-                int elementEnd = comma < 0 ? valueEnd : comma;
-                int start = HeadBytes.skipOws(in, at, elementEnd);
-                int end = HeadBytes.trimOws(in, start, elementEnd);
-                if (HeadBytes.is(in, start, end, CLOSE)) {
-                    head.connectionToken(true);
-                } else if (HeadBytes.is(in, start, end, KEEP_ALIVE)) {
-                    head.connectionToken(false);
-                }
-                if (comma < 0) {
-                    break;
-                }
-                at = comma + 1;
-            }
+            head.connectionTokens(in, valueStart, valueEnd);
         }
     }
 

@@ -37,8 +37,6 @@ public final class RequestHeadParser {
     private static final byte[] TRANSFER_ENCODING = HeadBytes.bytes("transfer-encoding");
     private static final byte[] CONNECTION = HeadBytes.bytes("connection");
     private static final byte[] HOST = HeadBytes.bytes("host");
-    private static final byte[] CLOSE = HeadBytes.bytes("close");
-    private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
     private static final byte[] CONNECT = HeadBytes.bytes("CONNECT");
     private static final byte[] SEC_WEBSOCKET_KEY1 = HeadBytes.bytes("sec-websocket-key1");
     private static final byte[] SEC_WEBSOCKET_KEY2 = HeadBytes.bytes("sec-websocket-key2");
@@ -349,31 +347,13 @@ public final class RequestHeadParser {
         } else if (HeadBytes.is(in, from, colon, HOST)) {
             head.host(index);
         } else if (HeadBytes.is(in, from, colon, CONNECTION)) {
-            readConnection(in, valueStart, valueEnd, head);
+            head.connectionTokens(in, valueStart, valueEnd);
         } else if (HeadBytes.is(in, from, colon, SEC_WEBSOCKET_KEY1)) {
             framing.webSocketKey(1);
         } else if (HeadBytes.is(in, from, colon, SEC_WEBSOCKET_KEY2)) {
             framing.webSocketKey(2);
         }
         return null;
-    }
-
-    private static void readConnection(ByteBuf in, int from, int to, RequestHead head) {
-        for (int at = from; ; ) {
-            int comma = in.indexOf(at, to, (byte) ',');
-            int elementEnd = comma < 0 ? to : comma;
-            int start = HeadBytes.skipOws(in, at, elementEnd);
-            int end = HeadBytes.trimOws(in, start, elementEnd);
-            if (HeadBytes.is(in, start, end, CLOSE)) {
-                head.connectionToken(true);
-            } else if (HeadBytes.is(in, start, end, KEEP_ALIVE)) {
-                head.connectionToken(false);
-            }
-            if (comma < 0) {
-                return;
-            }
-            at = comma + 1;
-        }
     }
 
     /** The answer to a head refused after its request line, from the fields added before the refusal. */
