@@ -2,7 +2,6 @@ package dev.maitre.engine.http;
 
 import dev.maitre.engine.http1.ResponseHead;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -291,24 +290,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         pull.releaseHeld();
         // A client that takes nothing more would hold the connection open: it gets the client timeout.
         deadline.set(listener.config().timeouts().client().toNanos(), ConnectionDeadline.Kind.CLOSING);
-        if (quiet || inputShutdown || !ConnectionClose.canLinger(ctx.channel())) {
-            ConnectionClose.whenFlushed(ctx);
-            return;
-        }
-        // Writes complete in order: once this empty one is written, so is the last response.
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger());
-    }
-
-    private void linger() {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
-        if (inputShutdown) {
-            ctx.close();
-        } else {
-            ConnectionClose.halfClose(ctx, deadline);
-            requestRead();
-        }
+        ConnectionClose.afterLastAnswer(ctx, deadline, quiet || inputShutdown, () -> inputShutdown, this::requestRead);
     }
 
     /** Graceful shutdown of the engine: close now if idle, after the current exchange otherwise. */

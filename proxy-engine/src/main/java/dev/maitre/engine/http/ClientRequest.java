@@ -31,6 +31,11 @@ final class ClientRequest extends AbstractReferenceCounted {
         this.pool = pool;
     }
 
+    /** The event loop's pool it came from and goes back to. */
+    RequestPool pool() {
+        return pool;
+    }
+
     /** The head to parse into, for a request being read. */
     RequestHead head() {
         return head;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The two ways a client connection ends once its last answer is written, as nginx's
@@ -26,7 +27,7 @@ final class ConnectionClose {
     }
 
     /** Closes as soon as what was written is flushed: at once when nothing is left unsent. */
-    static void whenFlushed(ChannelHandlerContext ctx) {
+    private static void whenFlushed(ChannelHandlerContext ctx) {
         ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
         if (unsent == null || unsent.totalPendingWriteBytes() == 0) {
             ctx.close();
@@ -35,9 +36,31 @@ final class ConnectionClose {
         }
     }
 
-    /** Whether the connection can half-close (a socket; an embedded channel cannot). */
-    static boolean canLinger(Channel channel) {
-        return channel instanceof DuplexChannel;
+    /**
+     * Closes after the last answer is written: as soon as it is flushed when {@code atOnce} (the
+     * client sends nothing more) or the connection cannot half-close (an embedded channel); otherwise
+     * lingering: once the answers are written, a half-close and {@link #LINGER_NANOS} more on
+     * {@code deadline} in which {@code readOn} reads and discards what still comes, or a close at
+     * once if the client's input ended meanwhile ({@code inputEnded}).
+     */
+    static void afterLastAnswer(ChannelHandlerContext ctx, ConnectionDeadline deadline, boolean atOnce,
+                                BooleanSupplier inputEnded, Runnable readOn) {
+        if (atOnce || !(ctx.channel() instanceof DuplexChannel)) {
+            whenFlushed(ctx);
+            return;
+        }
+        // Writes complete in order: once this empty one is written, so is the last answer.
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            if (inputEnded.getAsBoolean()) {
+                ctx.close();
+            } else {
+                halfClose(ctx, deadline);
+                readOn.run();
+            }
+        });
     }
 
     /**
@@ -46,7 +69,7 @@ final class ConnectionClose {
      * then closes the connection at once: with half-closure off, the transport closes instead of
      * shutting its input down, which on a socket the client already closed only fails.
      */
-    static void halfClose(ChannelHandlerContext ctx, ConnectionDeadline deadline) {
+    private static void halfClose(ChannelHandlerContext ctx, ConnectionDeadline deadline) {
         Channel channel = ctx.channel();
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         ((DuplexChannel) channel).shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);

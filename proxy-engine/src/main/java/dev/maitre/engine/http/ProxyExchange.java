@@ -45,10 +45,6 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     private final RequestTarget target;
     private final ClientHop hop;
     private final AccessLogLine accessLogLine;
-    private final boolean clientKeepAlive;
-    private final boolean http10Client;
-    private final boolean headRequest;
-    private final boolean hostFromBackend;
 
     private final UpstreamSelection upstream;
     private final UpstreamAttempt attempt = new UpstreamAttempt(this);
@@ -72,19 +68,15 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         this.target = target;
         this.hop = hop;
         this.accessLogLine = AccessLogLine.of(accessLog, request);
-        this.clientKeepAlive = request.head().keepAlive();
-        this.http10Client = request.http10();
-        this.headRequest = request.headRequest();
         this.upstream = new UpstreamSelection(listener.upstream(), cluster, this);
         // A request without a body is complete with its head: the head and its end go to the backend
         // in one flush, and the client's end of the request, decoded after the head, is dropped.
         this.body = new RequestBody(request.bodiless(), listener.config().limits().maxBodyBytes());
-        this.response = new ResponseRelay(client, headRequest);
+        this.response = new ResponseRelay(client, request.headRequest());
         this.retries = new RetryState(upstream, body, request.head(), cluster.config().retries().nonIdempotent());
         this.timer = new ExchangeTimer(client, cluster.config().timeouts().response().toNanos(),
                 listener.config().timeouts().client().toNanos(), cluster.config().retries().perTryTimeout().toNanos());
         this.flow = new ExchangeFlow(client, attempt, timer);
-        this.hostFromBackend = BackendRequest.hostFromBackend(request, target);
     }
 
     void start() {
@@ -140,7 +132,8 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         upstream.holdBackend();
         timer.tryStarted();
         Channel backend = attempt.channel();
-        String backendHost = hostFromBackend ? upstream.endpoint().address().toString() : null;
+        String backendHost = BackendRequest.hostFromBackend(request, target)
+                ? upstream.endpoint().address().toString() : null;
         body.sendHead(backend, listener.backendRequest().encode(request, target, hop, backendHost, backend.alloc()));
         backend.read();
         timer.arm();
@@ -201,7 +194,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
 
     /** Returns false when the head was rejected and the message must be dropped. */
     private boolean onResponseHead(ResponseHead head) {
-        boolean keepAliveWanted = clientKeepAlive && body.complete() && !listener.draining() && !client.closing();
+        boolean keepAliveWanted = request.head().keepAlive() && body.complete() && !listener.draining() && !client.closing();
         switch (response.onHead(head, keepAliveWanted)) {
             case INVALID -> {
                 backendFailed(Outcome.Kind.INVALID_RESPONSE);
@@ -374,9 +367,11 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             return;
         }
         ownStatus = rejection.status().code();
-        boolean keepAlive = clientKeepAlive && body.complete() && !listener.draining();
+        boolean keepAlive = request.head().keepAlive() && body.complete() && !listener.draining();
+        boolean http10 = request.http10();
+        // The request is released from here on.
         end();
-        client.respondWithError(rejection, keepAlive, http10Client);
+        client.respondWithError(rejection, keepAlive, http10);
     }
 
     private void finish(boolean keepAlive) {

@@ -175,10 +175,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** The head was read (or refused): its parser goes back to the loop's pool. */
-    private void headRead() {
-        RequestPool.current().recycle(parser);
+    /** The head of {@code request} was read (or refused): its parser goes back to the pool the request came from. */
+    private void headRead(ClientRequest request) {
+        request.pool().recycle(parser);
         parser = null;
+        next = null;
     }
 
     /**
@@ -197,8 +198,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
                 inHead = false;
                 state = State.REJECTED;
                 out.add(next.read(verdict));
-                next = null;
-                headRead();
+                headRead(next);
             }
         }
     }
@@ -218,8 +218,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         inHead = false;
         ClientRequest request = next;
-        next = null;
-        headRead();
+        headRead(request);
         if (verdict != RequestVerdict.COMPLETE) {
             state = State.REJECTED;
             in.skipBytes(in.readableBytes());

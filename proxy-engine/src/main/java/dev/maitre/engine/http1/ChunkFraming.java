@@ -29,10 +29,6 @@ public final class ChunkFraming {
         chunked = chunkedBody;
     }
 
-    public boolean chunked() {
-        return chunked;
-    }
-
     /** A piece of the body; takes {@code data}. */
     public void body(ChannelHandlerContext ctx, ByteBuf data, ChannelPromise promise) {
         if (!data.isReadable()) {

@@ -52,7 +52,6 @@ public final class RequestHeadParser {
     private int phase = FRESH;
     /** The reader index the positions below were taken at. */
     private int base;
-    private int scanState;
     /** Where the strict scan goes on. */
     private int scanAt;
     /** Where the request line starts, once the empty lines before it are skipped; or how far the skipping got. */
@@ -151,13 +150,11 @@ public final class RequestHeadParser {
         }
         head.bytes(in);
         base = from;
-        if (scanState != StrictHeadScan.END) {
-            scanState = scan.scan(in, scanAt, to);
-            scanAt = to;
-            if (scanState == StrictHeadScan.FAILED) {
-                head.forgetRequestLine();
-                return RequestVerdict.MALFORMED;
-            }
+        int scanned = scan.scan(in, scanAt, to);
+        scanAt = to;
+        if (scanned == StrictHeadScan.FAILED) {
+            head.forgetRequestLine();
+            return RequestVerdict.MALFORMED;
         }
         if (phase == REQUEST_LINE) {
             RequestVerdict verdict = readRequestLine(from, to);
@@ -172,7 +169,6 @@ public final class RequestHeadParser {
         head.reset(in);
         phase = REQUEST_LINE;
         scan.start();
-        scanState = StrictHeadScan.BEFORE_REQUEST_LINE;
         scanAt = from;
         skipAt = from;
         lfAt = from;

@@ -16,8 +16,7 @@ import io.netty.util.ByteProcessor;
  */
 final class StrictHeadScan implements ByteProcessor {
 
-    /** The state to start a head with. */
-    static final int BEFORE_REQUEST_LINE = 0;
+    private static final int BEFORE_REQUEST_LINE = 0;
     private static final int IN_REQUEST_LINE = 1;
     private static final int AFTER_SPACE = 2;
     private static final int REQUEST_LINE_CR = 3;
