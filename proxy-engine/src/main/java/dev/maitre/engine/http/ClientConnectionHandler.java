@@ -139,8 +139,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
             respondWithError(Rejection.NO_ROUTE, bodiless && !clientSaidClose, http10);
             return;
         }
-        exchange = new ProxyExchange(this, listener, table.cluster(cluster), table.accessLog(), request, target, hop);
-        exchange.start();
+        exchange = request.pool().exchange();
+        exchange.start(this, listener, table.cluster(cluster), table.accessLog(), request, target, hop);
     }
 
     /** Asks for the next message from the client (see {@link RequestPull}). */
@@ -206,10 +206,21 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         return ctx.channel().eventLoop();
     }
 
-    /** The exchange is over; read the next request or close. */
+    /**
+     * The exchange is over; read the next request or close. The exchange goes back to the loop's
+     * pool afterwards, so that a request already waiting, delivered meanwhile, gets another.
+     */
     @Override
     public void exchangeFinished(boolean keepAlive) {
+        ProxyExchange finished = exchange;
         exchange = null;
+        goOn(keepAlive);
+        if (finished != null) {
+            RequestPool.current().recycle(finished);
+        }
+    }
+
+    private void goOn(boolean keepAlive) {
         if (!keepAlive || closing || inputShutdown || listener.draining()) {
             closeGracefully();
             return;

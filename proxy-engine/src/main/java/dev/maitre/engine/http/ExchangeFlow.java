@@ -11,17 +11,23 @@ import io.netty.channel.Channel;
  */
 final class ExchangeFlow {
 
-    private final ClientSide client;
     private final UpstreamAttempt attempt;
     private final ExchangeTimer timer;
+    private ClientSide client;
 
     private boolean waitingForBackendWritable;
     private boolean waitingForClientWritable;
 
-    ExchangeFlow(ClientSide client, UpstreamAttempt attempt, ExchangeTimer timer) {
-        this.client = client;
+    ExchangeFlow(UpstreamAttempt attempt, ExchangeTimer timer) {
         this.attempt = attempt;
         this.timer = timer;
+    }
+
+    /** For an exchange of {@code client} (null: the exchange is kept for another), nothing waiting. */
+    void begin(ClientSide client) {
+        this.client = client;
+        waitingForBackendWritable = false;
+        waitingForClientWritable = false;
     }
 
     /** Asks the client for more of the request body, or waits until the backend connection takes more. */

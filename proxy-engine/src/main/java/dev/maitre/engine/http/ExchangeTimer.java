@@ -22,27 +22,36 @@ final class ExchangeTimer {
         CLIENT
     }
 
-    private final ClientSide client;
-    private final Ticker ticker;
-    private final long responseNanos;
-    private final long clientNanos;
+    private ClientSide client;
+    private Ticker ticker;
+    private long responseNanos;
+    private long clientNanos;
     /** 0 when tries are not limited. */
-    private final long perTryNanos;
-    private final long shortest;
+    private long perTryNanos;
+    private long shortest;
 
     private boolean armed;
     private long lastProgressNanos;
     private long tryStartNanos;
 
-    ExchangeTimer(ClientSide client, long responseNanos, long clientNanos, long perTryNanos) {
+    /** For an exchange of {@code client} with these timeouts; what an earlier one armed was cancelled. */
+    void begin(ClientSide client, long responseNanos, long clientNanos, long perTryNanos) {
         this.client = client;
         this.ticker = client.eventLoop().ticker();
+        this.armed = false;
+        this.tryStartNanos = 0;
         this.responseNanos = responseNanos;
         this.clientNanos = clientNanos;
         this.perTryNanos = perTryNanos;
         long shorter = Math.min(responseNanos, clientNanos);
         this.shortest = perTryNanos > 0 ? Math.min(shorter, perTryNanos) : shorter;
         this.lastProgressNanos = ticker.nanoTime();
+    }
+
+    /** Lets go of the client (the exchange is kept for another). */
+    void forget() {
+        client = null;
+        armed = false;
     }
 
     /** Bytes moved on the side waited on: its timeout starts over. */

@@ -37,30 +37,37 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         CONNECTING, SENDING, RELAYING, ENDING, DONE
     }
 
-    private final ClientSide client;
-    private final HttpListenerContext listener;
-    private final ClusterRuntime cluster;
-    /** Owned: released when the exchange ends. */
-    private final ClientRequest request;
-    private final RequestTarget target;
-    private final ClientHop hop;
-    private final AccessLogLine accessLogLine;
-
-    private final UpstreamSelection upstream;
+    private final UpstreamSelection upstream = new UpstreamSelection(this);
     private final UpstreamAttempt attempt = new UpstreamAttempt(this);
-    private final RequestBody body;
-    private final ResponseRelay response;
-    private final RetryState retries;
+    private final RequestBody body = new RequestBody();
+    private final ResponseRelay response = new ResponseRelay(null, false);
+    private final RetryState retries = new RetryState(upstream, body);
+    private final ExchangeTimer timer = new ExchangeTimer();
+    private final ExchangeFlow flow = new ExchangeFlow(attempt, timer);
 
-    private final ExchangeTimer timer;
-    private final ExchangeFlow flow;
+    private ClientSide client;
+    private HttpListenerContext listener;
+    private ClusterRuntime cluster;
+    /** Owned: released when the exchange ends. */
+    private ClientRequest request;
+    private RequestTarget target;
+    private ClientHop hop;
+    private AccessLogLine accessLogLine;
 
-    private State state = State.CONNECTING;
+    private State state = State.DONE;
     /** The status of maitre's own answer, when it gave one. */
     private int ownStatus;
 
-    ProxyExchange(ClientSide client, HttpListenerContext listener, ClusterRuntime cluster, boolean accessLog,
-                  ClientRequest request, RequestTarget target, ClientHop hop) {
+    /**
+     * Starts the exchange of {@code request} (which it owns from now on) to {@code cluster}: a new
+     * exchange, or one that {@link #reusable() ended cleanly} and was kept by its event loop's
+     * {@link RequestPool}, every part of it started over.
+     */
+    void start(ClientSide client, HttpListenerContext listener, ClusterRuntime cluster, boolean accessLog,
+               ClientRequest request, RequestTarget target, ClientHop hop) {
+        if (state != State.DONE || !attempt.idle()) {
+            throw new IllegalStateException("exchange in use: " + state);
+        }
         this.client = client;
         this.listener = listener;
         this.cluster = cluster;
@@ -68,20 +75,41 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         this.target = target;
         this.hop = hop;
         this.accessLogLine = AccessLogLine.of(accessLog, request);
-        this.upstream = new UpstreamSelection(listener.upstream(), cluster, this);
+        this.ownStatus = 0;
+        this.state = State.CONNECTING;
+        upstream.begin(listener.upstream(), cluster);
         // A request without a body is complete with its head: the head and its end go to the backend
         // in one flush, and the client's end of the request, decoded after the head, is dropped.
-        this.body = new RequestBody(request.bodiless(), listener.config().limits().maxBodyBytes());
-        this.response = new ResponseRelay(client, request.headRequest());
-        this.retries = new RetryState(upstream, body, request.head(), cluster.config().retries().nonIdempotent());
-        this.timer = new ExchangeTimer(client, cluster.config().timeouts().response().toNanos(),
+        body.begin(request.bodiless(), listener.config().limits().maxBodyBytes());
+        response.begin(client, request.headRequest());
+        retries.begin(request.head(), cluster.config().retries().nonIdempotent());
+        timer.begin(client, cluster.config().timeouts().response().toNanos(),
                 listener.config().timeouts().client().toNanos(), cluster.config().retries().perTryTimeout().toNanos());
-        this.flow = new ExchangeFlow(client, attempt, timer);
-    }
-
-    void start() {
+        flow.begin(client);
         timer.progress();
         pickAndConnect();
+    }
+
+    /**
+     * Whether the exchange ended with nothing of it left in flight (no backend connection attached
+     * or being opened, none counted as active), so that it can serve another request.
+     */
+    boolean reusable() {
+        return state == State.DONE && attempt.idle() && !upstream.holdsBackend();
+    }
+
+    /** Lets go of the connection, the request and the cluster it served, to be kept for another. */
+    void forget() {
+        client = null;
+        listener = null;
+        cluster = null;
+        request = null;
+        target = null;
+        hop = null;
+        accessLogLine = null;
+        response.begin(null, false);
+        flow.begin(null);
+        timer.forget();
     }
 
     State state() {
@@ -135,6 +163,11 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         String backendHost = BackendRequest.hostFromBackend(request, target)
                 ? upstream.endpoint().address().toString() : null;
         body.sendHead(backend, listener.backendRequest().encode(request, target, hop, backendHost, backend.alloc()));
+        if (state != State.SENDING || attempt.channel() != backend) {
+            // The write failed at once (the connection was closed): the try is over already, and the
+            // exchange ended or went on with another.
+            return;
+        }
         backend.read();
         timer.arm();
         if (!body.complete()) {

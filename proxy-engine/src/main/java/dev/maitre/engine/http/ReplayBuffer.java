@@ -61,6 +61,13 @@ final class ReplayBuffer {
         }
     }
 
+    /** Empty and intact again, for another request. */
+    void reset() {
+        release();
+        broken = false;
+        bytes = 0;
+    }
+
     /** Lets go of everything; the request can no longer be sent again. */
     void release() {
         broken = true;

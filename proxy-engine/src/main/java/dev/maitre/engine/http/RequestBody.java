@@ -28,19 +28,23 @@ final class RequestBody {
         UNSENDABLE
     }
 
-    private final long maxBytes;
     private final ReplayBuffer replay = new ReplayBuffer();
+    private long maxBytes;
     private long bytes;
     /** The client sent the whole request. A request without a body is complete with its head. */
     private boolean complete;
     /** The whole request went to the current backend connection. */
     private boolean sent;
-    private final boolean bodiless;
+    private boolean bodiless;
 
-    RequestBody(boolean bodiless, long maxBytes) {
+    /** For a request that has a body ({@code bodiless} false) of at most {@code maxBytes}. */
+    void begin(boolean bodiless, long maxBytes) {
         this.bodiless = bodiless;
         this.complete = bodiless;
         this.maxBytes = maxBytes;
+        this.bytes = 0;
+        this.sent = false;
+        replay.reset();
     }
 
     boolean complete() {

@@ -3,16 +3,18 @@ package dev.maitre.engine.http;
 import dev.maitre.engine.http1.RequestHead;
 import dev.maitre.engine.http1.RequestHeadParser;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
- * What reading request heads needs, kept per event loop rather than per connection (as HAProxy
- * keeps its pools per thread): parsers, needed only while a head is being read, and
+ * What reading and answering requests needs, kept per event loop rather than per connection (as
+ * HAProxy keeps its pools per thread): parsers, needed only while a head is being read,
  * {@link ClientRequest}s with their heads' offsets, needed only from a head until its exchange
- * ends, both reused; and the last Host value and target read as strings, which a loop's requests
- * mostly repeat. An idle keep-alive connection holds none of it, and a request allocates none of
- * it. Used on its own thread only: what is released on another thread is left to the collector.
+ * ends, and {@link ProxyExchange}s with their parts, needed only while a request is proxied, all
+ * reused; and the last Host value and target read as strings, which a loop's requests mostly
+ * repeat. An idle keep-alive connection holds none of it, and a request allocates none of it. Used
+ * on its own thread only: what is released on another thread is left to the collector.
  */
 final class RequestPool {
 
@@ -25,10 +27,16 @@ final class RequestPool {
 
     /** At most this many of each are kept: what that many exchanges in flight at once released. */
     private static final int MAX_KEPT = 256;
+    /** Client addresses whose text is kept, a power of two. */
+    private static final int ADDRESSES = 64;
 
     private final Thread thread = Thread.currentThread();
     private final ArrayDeque<ClientRequest> requests = new ArrayDeque<>();
     private final ArrayDeque<RequestHeadParser> parsers = new ArrayDeque<>();
+    private final ArrayDeque<ProxyExchange> exchanges = new ArrayDeque<>();
+    /** The text of the client addresses seen last, by the address's hash: {@link #ADDRESSES} of them. */
+    private final InetAddress[] addresses = new InetAddress[ADDRESSES];
+    private final String[] addressTexts = new String[ADDRESSES];
     private String lastHost;
     private String lastTarget;
     /** What the last target parsed (the very string) gave, for an OPTIONS request or not. */
@@ -78,6 +86,24 @@ final class RequestPool {
         }
     }
 
+    /** An exchange to {@link ProxyExchange#start start}. */
+    ProxyExchange exchange() {
+        ProxyExchange exchange = exchanges.poll();
+        return exchange != null ? exchange : new ProxyExchange();
+    }
+
+    /**
+     * An exchange that ended, kept for another request if nothing of it is in flight any more
+     * ({@link ProxyExchange#reusable}). Called once the exchange's own calls have returned: never
+     * from within one of its methods, which may still read its fields.
+     */
+    void recycle(ProxyExchange exchange) {
+        if (Thread.currentThread() == thread && exchanges.size() < MAX_KEPT && exchange.reusable()) {
+            exchange.forget();
+            exchanges.push(exchange);
+        }
+    }
+
     /**
      * Bytes {@code [from, to)} of {@code head} as a string: the string made last time when they are
      * the same bytes.
@@ -93,6 +119,21 @@ final class RequestPool {
         } else {
             lastTarget = text;
         }
+        return text;
+    }
+
+    /**
+     * {@code address} as text: the text made last time when the address (or an equal one) was seen
+     * recently, so that the connections of one client share it and make none per request.
+     */
+    String text(InetAddress address) {
+        int slot = address.hashCode() & (ADDRESSES - 1);
+        if (address.equals(addresses[slot])) {
+            return addressTexts[slot];
+        }
+        String text = address.getHostAddress();
+        addresses[slot] = address;
+        addressTexts[slot] = text;
         return text;
     }
 

@@ -23,8 +23,8 @@ final class ResponseRelay {
         FINAL
     }
 
-    private final ClientSide client;
-    private final boolean headRequest;
+    private ClientSide client;
+    private boolean headRequest;
 
     private boolean interim;
     private boolean started;
@@ -34,8 +34,19 @@ final class ResponseRelay {
     private long bodyBytes;
 
     ResponseRelay(ClientSide client, boolean headRequest) {
+        begin(client, headRequest);
+    }
+
+    /** For the answer to another request of {@code client} (null: the exchange is kept for another). */
+    void begin(ClientSide client, boolean headRequest) {
         this.client = client;
         this.headRequest = headRequest;
+        interim = false;
+        started = false;
+        clientKeepAlive = false;
+        backendReusable = false;
+        status = 0;
+        bodyBytes = 0;
     }
 
     /**

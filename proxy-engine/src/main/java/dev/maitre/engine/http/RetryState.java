@@ -26,19 +26,25 @@ final class RetryState {
 
     private final UpstreamSelection upstream;
     private final RequestBody body;
-    private final boolean mayResend;
+    private boolean mayResend;
     private boolean freshConnectionUsed;
-    private Rejection lastFailure = Rejection.BACKEND_FAILED;
+    private Rejection lastFailure;
 
     private static final AsciiString[] IDEMPOTENT = {
         AsciiString.cached("GET"), AsciiString.cached("HEAD"), AsciiString.cached("OPTIONS"),
         AsciiString.cached("TRACE"), AsciiString.cached("PUT"), AsciiString.cached("DELETE"),
     };
 
-    RetryState(UpstreamSelection upstream, RequestBody body, RequestHead request, boolean nonIdempotentAllowed) {
+    RetryState(UpstreamSelection upstream, RequestBody body) {
         this.upstream = upstream;
         this.body = body;
-        this.mayResend = isIdempotent(request) || nonIdempotentAllowed;
+    }
+
+    /** For a new request, which the cluster lets go out again if it is not idempotent when {@code nonIdempotentAllowed}. */
+    void begin(RequestHead request, boolean nonIdempotentAllowed) {
+        mayResend = isIdempotent(request) || nonIdempotentAllowed;
+        freshConnectionUsed = false;
+        lastFailure = Rejection.BACKEND_FAILED;
     }
 
     private static boolean isIdempotent(RequestHead request) {

@@ -9,7 +9,8 @@ import io.netty.channel.ChannelFuture;
 /**
  * The backend connection of an exchange's current try: borrowed from the pool of the picked backend
  * on the client's event loop, or opened there, then attached so that what the backend says reaches
- * the exchange, and finally given back to the pool or closed. One per exchange, reused by each try.
+ * the exchange, and finally given back to the pool or closed. One per exchange, reused by each try
+ * and, with its exchange, by later requests.
  */
 final class UpstreamAttempt implements BackendConnection.Listener {
 
@@ -39,16 +40,18 @@ final class UpstreamAttempt implements BackendConnection.Listener {
 
     /** Opens a new connection to the current backend (a pooled one failed before answering). */
     void connectFresh() {
-        ChannelFuture connect = pool.connect();
+        BackendPool target = pool;
+        ChannelFuture connect = target.connect();
         connecting = connect;
-        connect.addListener(f -> onConnect(connect));
+        connect.addListener(f -> onConnect(connect, target));
     }
 
-    private void onConnect(ChannelFuture connect) {
+    private void onConnect(ChannelFuture connect, BackendPool target) {
         if (connect != connecting) {
-            // Given up on meanwhile (the exchange ended): a good connection still serves others.
+            // Given up on meanwhile (the exchange ended, and may serve another request by now): a
+            // good connection still serves others of its backend.
             if (connect.isSuccess()) {
-                pool.release(connect.channel());
+                target.release(connect.channel());
             }
             return;
         }
@@ -77,6 +80,11 @@ final class UpstreamAttempt implements BackendConnection.Listener {
 
     boolean attached() {
         return channel != null;
+    }
+
+    /** Whether no connection is attached or awaited: nothing of the backend side can reach the exchange. */
+    boolean idle() {
+        return channel == null && connecting == null;
     }
 
     /** Whether this connection served an exchange before (so the backend may have closed it meanwhile). */

@@ -6,7 +6,8 @@ import dev.maitre.api.config.RetryConfig;
 /**
  * The backends one request (or one L4 connection) has tried, so that a retry goes elsewhere, and
  * how many more it may try. The first is kept in a field; room for the others is made at the first
- * retry, so a request that needs none allocates nothing here beyond this object.
+ * retry, so a request that needs none allocates nothing here beyond this object, which {@link #reset} makes
+ * ready for another.
  */
 public final class TriedEndpoints {
 
@@ -20,7 +21,17 @@ public final class TriedEndpoints {
 
     /** @param retries how many other backends may be tried after the first ({@code retries.attempts}) */
     public TriedEndpoints(int retries) {
-        this.retriesLeft = Math.min(retries, CAPACITY - 1);
+        reset(retries);
+    }
+
+    /** Forgets what was tried, for another request allowed {@code retries} retries. */
+    public void reset(int retries) {
+        for (int i = 0; i < count - 1; i++) {
+            others[i] = null;
+        }
+        first = null;
+        count = 0;
+        retriesLeft = Math.min(retries, CAPACITY - 1);
     }
 
     public boolean contains(Endpoint candidate) {

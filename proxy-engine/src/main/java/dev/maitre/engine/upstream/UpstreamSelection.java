@@ -12,7 +12,8 @@ import dev.maitre.api.health.Outcome;
  *
  * <p>It is the balancer's {@link PickContext}: backends already tried are excluded, and the hash key
  * is asked of the {@link Subject} once, at the first pick that needs it. Confined to one event loop;
- * allocated once per request or connection, nothing per pick.
+ * nothing is allocated per pick. An HTTP exchange kept for reuse starts it over for each request
+ * ({@link #begin}).
  */
 public final class UpstreamSelection implements PickContext {
 
@@ -22,11 +23,11 @@ public final class UpstreamSelection implements PickContext {
         long hashKey();
     }
 
-    private final Upstream upstream;
-    private final ClusterRuntime cluster;
     private final Subject subject;
-    private final TriedEndpoints tried;
-    private final long startNanos = System.nanoTime();
+    private final TriedEndpoints tried = new TriedEndpoints(0);
+    private Upstream upstream;
+    private ClusterRuntime cluster;
+    private long startNanos;
 
     private long hashKey;
     private boolean hashKeyKnown;
@@ -35,10 +36,34 @@ public final class UpstreamSelection implements PickContext {
     private boolean counted;
 
     public UpstreamSelection(Upstream upstream, ClusterRuntime cluster, Subject subject) {
+        this(subject);
+        begin(upstream, cluster);
+    }
+
+    /** A selection to {@link #begin} later. */
+    public UpstreamSelection(Subject subject) {
+        this.subject = subject;
+    }
+
+    /**
+     * Starts over for a new request to {@code cluster}: nothing tried, the whole retry budget, no
+     * hash key yet. The previous request let its backend go ({@link #releaseBackend}).
+     */
+    public void begin(Upstream upstream, ClusterRuntime cluster) {
+        if (counted) {
+            throw new IllegalStateException("the previous request still counts as active on " + endpoint);
+        }
         this.upstream = upstream;
         this.cluster = cluster;
-        this.subject = subject;
-        this.tried = new TriedEndpoints(cluster.config().retries().attempts());
+        this.startNanos = System.nanoTime();
+        tried.reset(cluster.config().retries().attempts());
+        hashKeyKnown = false;
+        endpoint = null;
+    }
+
+    /** Whether the current try counts as an active request of its backend. */
+    public boolean holdsBackend() {
+        return counted;
     }
 
     public ClusterRuntime cluster() {

@@ -7,6 +7,7 @@ import static dev.maitre.engine.http.ProxyExchange.State.RELAYING;
 import static dev.maitre.engine.http.ProxyExchange.State.SENDING;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maitre.api.BackendId;
 import dev.maitre.api.HostPort;
@@ -573,6 +574,79 @@ class ProxyExchangeTransitionsTest {
         assertThat(client.finished).isNull();
     }
 
+    // Reuse: an exchange kept by its event loop serves the next request
+
+    @Test
+    void anExchangeThatEndedCleanlyIsReusableAndStartsOverForTheNextRequest() {
+        Backend a = pooled(A);
+        start(get());
+        assertThat(exchange.reusable()).as("attached to a backend connection").isFalse();
+        a.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        assertThat(exchange.reusable()).isTrue();
+        exchange.forget();
+
+        ProxyExchange kept = exchange;
+        client.written.forEach(ReferenceCountUtil::release);
+        client.written.clear();
+        a.received();
+        start(get(), kept);
+
+        assertThat(exchange).isSameAs(kept);
+        assertThat(exchange.state()).isEqualTo(SENDING);
+        assertThat(a.received()).as("a, tried by the last request, may be tried by this one")
+                .startsWith("GET /x HTTP/1.1\r\n");
+        a.answer("HTTP/1.1 204 No Content\r\n\r\n");
+        assertThat(exchange.state()).isEqualTo(DONE);
+        assertThat(client.statuses()).containsExactly(204);
+        assertThat(outcomes).containsExactly("RESPONSE 200 a", "RESPONSE 204 a");
+    }
+
+    @Test
+    void anExchangeReusedAfterItsRetriesRanOutMayTryEveryBackendAgain() {
+        start(get());
+        assertThat(client.rejection).isEqualTo(Rejection.BACKEND_FAILED);
+        assertThat(exchange.reusable()).isTrue();
+        exchange.forget();
+        Backend a = pooled(A);
+        client.rejection = null;
+
+        start(get(), exchange);
+
+        assertThat(exchange.state()).isEqualTo(SENDING);
+        assertThat(a.received()).startsWith("GET /x HTTP/1.1\r\n");
+        assertThat(client.rejection).isNull();
+        assertThat(active.of(A.id())).isEqualTo(1);
+    }
+
+    @Test
+    void anExchangeCutOffWhileRelayingIsReusableOnceItsBackendConnectionIsClosed() {
+        Backend a = pooled(A);
+        start(get());
+        a.answer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+
+        exchange.onClientClosed();
+
+        assertThat(a.channel.isOpen()).isFalse();
+        assertThat(active.of(A.id())).isZero();
+        assertThat(exchange.reusable()).isTrue();
+    }
+
+    @Test
+    void anExchangeInUseRefusesToStartAgain() {
+        pooled(A);
+        start(get());
+
+        ClientRequest again = DecodedRequests.head(DecodedRequests.text(get()));
+        try {
+            assertThatThrownBy(() -> exchange.start(client, listener, listener.table().cluster(CLUSTER), false, again,
+                    RequestTarget.parse(again.target(), again.options()), ClientHop.UNKNOWN))
+                    .isInstanceOf(IllegalStateException.class);
+        } finally {
+            again.release();
+        }
+        assertThat(exchange.state()).isEqualTo(SENDING);
+    }
+
     // The harness
 
     private static Endpoint endpoint(String host) {
@@ -599,6 +673,11 @@ class ProxyExchangeTransitionsTest {
 
     /** Starts an exchange of {@code request}; round robin picks a, then b, then c. */
     private void start(HttpRequest request) {
+        start(request, new ProxyExchange());
+    }
+
+    /** Starts {@code reused} (a new exchange, or one that ended) on {@code request}. */
+    private void start(HttpRequest request, ProxyExchange reused) {
         ListenerConfig config = new ListenerConfig("web", new HostPort("127.0.0.1", 8080), Protocol.HTTP,
                 List.of(RouteConfig.catchAll(CLUSTER)), null, null, ListenerTimeouts.defaults(),
                 new ListenerLimits(ListenerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES,
@@ -608,9 +687,9 @@ class ProxyExchangeTransitionsTest {
         listener = new HttpListenerContext(config, null, RoutingTable.of(config, Map.of(CLUSTER, runtime), false),
                 upstream, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         ClientRequest read = DecodedRequests.head(DecodedRequests.text(request));
-        exchange = new ProxyExchange(client, listener, runtime, false, read,
+        exchange = reused;
+        exchange.start(client, listener, runtime, false, read,
                 RequestTarget.parse(read.target(), read.options()), ClientHop.UNKNOWN);
-        exchange.start();
     }
 
     private static HttpRequest get() {
