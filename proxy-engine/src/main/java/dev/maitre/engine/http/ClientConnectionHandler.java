@@ -1,6 +1,7 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -284,7 +285,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public String remoteAddress() {
-        return hop.address();
+        return hop.text();
     }
 
     /**
@@ -318,6 +319,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
                 ctx.close();
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
+            Transport.inputEnded(ctx.channel());
             inputShutdown = true;
             boolean wanted = pull.wantsMessage();
             pull.inputEnded();

@@ -65,7 +65,7 @@ final class ForwardingHeaders {
      */
     void write(ByteBuf out, HeadFields head, boolean connectionNames, ClientHop hop, String host) {
         if (!hop.trusted()) {
-            field(out, X_FORWARDED_FOR, hop.address());
+            field(out, X_FORWARDED_FOR, hop.text());
             field(out, X_FORWARDED_PROTO, scheme);
             if (host != null) {
                 field(out, X_FORWARDED_HOST, host);
@@ -75,13 +75,13 @@ final class ForwardingHeaders {
         out.writeBytes(X_FORWARDED_FOR.array(), X_FORWARDED_FOR.arrayOffset(), X_FORWARDED_FOR.length());
         out.writeByte(':').writeByte(' ');
         chain(out, head, connectionNames, X_FORWARDED_FOR);
-        out.writeCharSequence(hop.address(), StandardCharsets.ISO_8859_1);
+        out.writeCharSequence(hop.text(), StandardCharsets.ISO_8859_1);
         out.writeShort(CRLF);
         if (has(head, connectionNames, FORWARDED)) {
             out.writeBytes(FORWARDED.array(), FORWARDED.arrayOffset(), FORWARDED.length());
             out.writeByte(':').writeByte(' ');
             chain(out, head, connectionNames, FORWARDED);
-            out.writeCharSequence(forwardedElement(hop.address(), host), StandardCharsets.ISO_8859_1);
+            out.writeCharSequence(forwardedElement(hop.text(), host), StandardCharsets.ISO_8859_1);
             out.writeShort(CRLF);
         }
         if (!has(head, connectionNames, X_FORWARDED_PROTO)) {

@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
  * What the decoder produced from a client connection beyond the one message asked for (a request
  * head and its end, pipelined requests), oldest first, waiting to be asked for. Counts the requests
  * among them, which {@code limits.pipelinedRequests} bounds. Made only for a connection that has
- * something to hold.
+ * more than one message to hold (see {@link RequestPull}).
  */
 final class HeldMessages {
 
@@ -29,6 +29,10 @@ final class HeldMessages {
             requests--;
         }
         return next;
+    }
+
+    boolean isEmpty() {
+        return messages.isEmpty();
     }
 
     /** Requests waiting. */

@@ -60,7 +60,7 @@ public final class HttpListenerContext extends ListenerContext {
         }
         IpRange[] trustedProxies = forwarding.trustedProxies();
         boolean trusted = trustedProxies.length > 0 && IpRange.anyContains(trustedProxies, remote.getAddress());
-        return new ClientHop(remote.getAddress().getHostAddress(), trusted);
+        return new ClientHop(remote.getAddress(), trusted);
     }
 
     BackendRequest backendRequest() {

@@ -1,6 +1,7 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.api.config.ListenerLimits;
+import dev.maitre.engine.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
@@ -27,6 +28,8 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         SslContext ssl = listener.ssl();
 
         ClientConnectionHandler handler = new ClientConnectionHandler(listener);
+        // The handler keeps the connection writable after its input ends itself.
+        Transport.handOverInputEnd(ch);
         if (ssl != null) {
             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
         }

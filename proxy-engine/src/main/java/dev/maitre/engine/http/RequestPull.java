@@ -1,11 +1,15 @@
 package dev.maitre.engine.http;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Takes a client connection's request one message at a time, with auto-read off. The decoder may
  * produce more messages from one read than were asked for (a request head and its end, pipelined
- * requests); those wait in {@link HeldMessages} until asked for, one per {@link #request()}. A read
+ * requests); those wait until asked for, one per {@link #request()}: the oldest in a field (most
+ * often the end of a request without a body, decoded with its head), the others in
+ * {@link HeldMessages}, made only for a connection that has more than one waiting. A read
  * cycle can end without a message (a head split over packets, a TLS record); the request stands and
  * is asked for again at the end of the cycle, so nothing waits for a timeout.
  *
@@ -34,7 +38,9 @@ final class RequestPull {
     private final RequestDecoder decoder;
     private final Consumer consumer;
 
-    /** Messages decoded but not yet asked for; {@code null} until there is one. */
+    /** The oldest message decoded and not yet asked for, or {@code null}. */
+    private Object first;
+    /** The messages after {@link #first}; {@code null} until there are any. */
     private HeldMessages held;
     /** A message was asked for and has not arrived; a read cycle that ends without one asks again. */
     private boolean wantsMessage;
@@ -67,7 +73,12 @@ final class RequestPull {
     }
 
     private void pullOne() {
-        Object next = held == null ? null : held.poll();
+        Object next = first;
+        if (next != null) {
+            first = null;
+        } else if (held != null) {
+            next = held.poll();
+        }
         if (next != null) {
             consumer.handle(next);
             return;
@@ -90,14 +101,27 @@ final class RequestPull {
     /** A message from the decoder: handled if it was asked for, kept until it is otherwise. */
     void onMessage(Object msg) {
         if (!wantsMessage) {
-            if (held == null) {
-                held = new HeldMessages();
-            }
-            held.add(msg);
+            hold(msg);
             return;
         }
         wantsMessage = false;
         consumer.handle(msg);
+    }
+
+    private void hold(Object msg) {
+        if (first == null && (held == null || held.isEmpty())) {
+            first = msg;
+            return;
+        }
+        if (held == null) {
+            held = new HeldMessages();
+        }
+        held.add(msg);
+    }
+
+    /** Requests waiting. */
+    private int requestsHeld() {
+        return (first instanceof ClientRequest ? 1 : 0) + (held == null ? 0 : held.requests());
     }
 
     /**
@@ -130,12 +154,12 @@ final class RequestPull {
 
     /** Whether fewer than {@code limit} requests wait, so the decoder may produce another. */
     boolean takesMoreRequests(int limit) {
-        return held == null || held.requests() < limit;
+        return requestsHeld() < limit;
     }
 
     /** Whether the end of a request was decoded and waits here: the current request's, if it is incomplete. */
     boolean holdsRequestEnd() {
-        return held != null && held.holdsRequestEnd();
+        return first instanceof LastHttpContent || (held != null && held.holdsRequestEnd());
     }
 
     /**
@@ -143,10 +167,14 @@ final class RequestPull {
      * handled: a request waiting, or bytes the decoder has not delivered.
      */
     boolean inputPending() {
-        return (held != null && held.requests() > 0) || (decoder != null && decoder.holdsInput());
+        return requestsHeld() > 0 || (decoder != null && decoder.holdsInput());
     }
 
     void releaseHeld() {
+        if (first != null) {
+            ReferenceCountUtil.release(first);
+            first = null;
+        }
         if (held != null) {
             held.releaseAll();
         }

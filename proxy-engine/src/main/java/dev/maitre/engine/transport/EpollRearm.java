@@ -51,14 +51,33 @@ final class EpollRearm extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof ChannelInputShutdownEvent && !((SocketChannel) ctx.channel()).isOutputShutdown()) {
-            try {
-                SET_FLAG.invoke(ctx.channel(), Native.EPOLLERR);
-            } catch (InvocationTargetException e) {
-                ctx.fireExceptionCaught(e.getCause());
-            }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded(ctx.channel());
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * What the handler does when the input of {@code channel} ended, for a connection whose own
+     * handler does it instead ({@link #remove}).
+     */
+    static void inputEnded(Channel channel) {
+        if (channel instanceof EpollSocketChannel epoll && !epoll.isOutputShutdown()) {
+            try {
+                SET_FLAG.invoke(channel, Native.EPOLLERR);
+            } catch (InvocationTargetException e) {
+                channel.pipeline().fireExceptionCaught(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Takes the handler off {@code channel}, whose own handler calls {@link #inputEnded}: one pipeline context less. */
+    static void remove(Channel channel) {
+        if (channel.pipeline().get(EpollRearm.class) != null) {
+            channel.pipeline().remove(INSTANCE);
+        }
     }
 
     /** On a listening socket, ahead of the bootstrap's acceptor: gives each accepted connection the handler. */

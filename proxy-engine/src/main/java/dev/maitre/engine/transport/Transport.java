@@ -1,5 +1,6 @@
 package dev.maitre.engine.transport;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -85,6 +86,19 @@ public enum Transport {
         EpollServerSocketChannel channel = EpollRearm.newServerSocketChannel();
         channel.config().setReusePort(true);
         return channel;
+    }
+
+    /**
+     * For a connection whose own handler tells of its end of input ({@link #inputEnded}): takes off
+     * the handler that would otherwise, saving an idle connection a pipeline context. Any transport.
+     */
+    public static void handOverInputEnd(Channel channel) {
+        EpollRearm.remove(channel);
+    }
+
+    /** The input of {@code channel}, handed over by {@link #handOverInputEnd}, ended: its output stays writable. */
+    public static void inputEnded(Channel channel) {
+        EpollRearm.inputEnded(channel);
     }
 
     /** A group of {@code threads} event loops named {@code prefix-N}. */

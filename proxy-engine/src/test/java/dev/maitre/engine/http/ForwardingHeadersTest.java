@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.NetUtil;
 import org.junit.jupiter.api.Test;
 
 class ForwardingHeadersTest {
 
-    private static final ClientHop CLIENT = new ClientHop("192.0.2.7", false);
-    private static final ClientHop TRUSTED = new ClientHop("192.0.2.7", true);
+    private static final ClientHop CLIENT = hop("192.0.2.7", false);
+    private static final ClientHop TRUSTED = hop("192.0.2.7", true);
     private static final ForwardingHeaders HTTP = new ForwardingHeaders("http");
 
     @Test
@@ -95,9 +96,14 @@ class ForwardingHeadersTest {
     @Test
     void anIpv6HopIsBracketedAndQuotedInTheForwardedChainOfATrustedProxy() {
         HttpHeaders headers = new DefaultHttpHeaders().add("Forwarded", "for=192.0.2.1");
-        headers = Heads.forwarded(HTTP, headers, new ClientHop("2001:db8:0:0:0:0:0:1", true), "[2001:db8::2]:80");
+        headers = Heads.forwarded(HTTP, headers, hop("2001:db8::1", true), "[2001:db8::2]:80");
         assertThat(headers.get("Forwarded"))
                 .isEqualTo("for=192.0.2.1, for=\"[2001:db8:0:0:0:0:0:1]\";proto=http;host=\"[2001:db8::2]:80\"");
         assertThat(headers.get("X-Forwarded-For")).isEqualTo("2001:db8:0:0:0:0:0:1");
+    }
+
+    /** The peer {@code ip} (a literal), trusted or not. */
+    static ClientHop hop(String ip, boolean trusted) {
+        return new ClientHop(NetUtil.createInetAddressFromIpAddressString(ip), trusted);
     }
 }
