@@ -13,15 +13,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Binds {@code listeners[]}: addresses, protocols, routes, TLS, timeouts, limits and forwarding rules. */
+/**
+ * Binds {@code listeners[]}: addresses, protocols, routes, TLS, timeouts, limits, forwarding rules and
+ * upgrades.
+ */
 final class ListenerBinder {
 
     private static final List<String> KEYS =
             List.of("name", "bind", "protocol", "routes", "cluster", "relay", "tls", "timeouts", "limits",
-                    "trustedProxies", "headers");
+                    "trustedProxies", "headers", "upgrades");
     private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
     private static final List<String> TLS_KEYS = List.of("certFile", "keyFile");
-    private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle", "client");
+    private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle", "client", "tunnelIdle");
     private static final List<String> HEADER_KEYS = List.of("allowUnderscores");
     private static final List<String> LIMIT_KEYS =
             List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections", "pipelinedRequests");
@@ -90,11 +93,12 @@ final class ListenerBinder {
         ListenerLimits limits = bindLimits(node.get("limits"));
         List<IpRange> trustedProxies = bindTrustedProxies(node.get("trustedProxies"), protocol);
         ListenerHeaders headers = bindHeaders(node.get("headers"), protocol);
+        List<String> upgrades = bindUpgrades(node.get("upgrades"), protocol);
         if (name == null || bind == null || protocol == null) {
             return null;
         }
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
-                headers);
+                headers, upgrades);
     }
 
     /** Each element is reported with its index: {@code listeners[0].trustedProxies[2]: 10.0.0.1/8 (expected: ...)}. */
@@ -113,6 +117,33 @@ final class ListenerBinder {
             }
         }
         return ranges;
+    }
+
+    /**
+     * Each element is a protocol token, reported with its index; the same protocol listed twice (in
+     * any case) is kept once, as a list of what is allowed means the same either way.
+     */
+    private static List<String> bindUpgrades(ConfigNode node, Protocol protocol) {
+        if (protocol == Protocol.TCP) {
+            if (node.isPresent()) {
+                node.reject("no upgrades on a tcp listener; it relays bytes and reads no HTTP");
+            }
+            return List.of();
+        }
+        if (!node.isPresent()) {
+            return ListenerConfig.defaultUpgrades(Protocol.HTTP);
+        }
+        List<String> upgrades = new ArrayList<>();
+        for (ConfigNode element : node.elements()) {
+            String entry = element.text(UpgradeProtocols.EXPECTED);
+            String refusal = entry == null ? null : UpgradeProtocols.refusal(entry);
+            if (refusal != null) {
+                element.reject(refusal);
+            } else if (entry != null) {
+                upgrades.add(entry);
+            }
+        }
+        return upgrades;
     }
 
     private static ListenerHeaders bindHeaders(ConfigNode node, Protocol protocol) {
@@ -305,7 +336,8 @@ final class ListenerBinder {
         return new ListenerTimeouts(
                 node.get("requestHeader").positiveDuration(ListenerTimeouts.DEFAULT_REQUEST_HEADER),
                 node.get("idle").positiveDuration(ListenerTimeouts.DEFAULT_IDLE),
-                node.get("client").positiveDuration(ListenerTimeouts.DEFAULT_CLIENT));
+                node.get("client").positiveDuration(ListenerTimeouts.DEFAULT_CLIENT),
+                node.get("tunnelIdle").positiveDuration(ListenerTimeouts.DEFAULT_TUNNEL_IDLE));
     }
 
     private static ListenerLimits bindLimits(ConfigNode node) {

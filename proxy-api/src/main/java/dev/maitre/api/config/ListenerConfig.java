@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param trustedProxies the peers whose forwarding headers are kept and extended; from any other peer
  *     they are replaced. Empty (the default): trust nobody
  * @param headers how request header names are treated
+ * @param upgrades for {@code http} listeners: the protocols a client may upgrade its connection to
+ *     through the proxy (RFC 9110 §7.8), lower-cased, each once; empty passes no upgrade. Never
+ *     {@code h2c}. Empty for {@code tcp}
  */
 public record ListenerConfig(
         String name,
@@ -27,7 +30,8 @@ public record ListenerConfig(
         ListenerLimits limits,
         RelayMode relay,
         List<IpRange> trustedProxies,
-        ListenerHeaders headers) {
+        ListenerHeaders headers,
+        List<String> upgrades) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -39,6 +43,15 @@ public record ListenerConfig(
         Objects.requireNonNull(relay, "relay");
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(headers, "headers");
+        upgrades = UpgradeProtocols.normalize(upgrades);
+    }
+
+    /** A listener with the default upgrades: {@code websocket} for {@code http}, none for {@code tcp}. */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<RouteConfig> routes, String cluster,
+                          TlsConfig tls, ListenerTimeouts timeouts, ListenerLimits limits, RelayMode relay,
+                          List<IpRange> trustedProxies, ListenerHeaders headers) {
+        this(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies, headers,
+                defaultUpgrades(protocol));
     }
 
     /** A listener that trusts no proxy and drops underscored header names (the defaults). */
@@ -56,12 +69,40 @@ public record ListenerConfig(
     /** This listener with {@code mode} as its relay mode. */
     public ListenerConfig withRelay(RelayMode mode) {
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, mode, trustedProxies,
-                headers);
+                headers, upgrades);
     }
 
     /** This listener trusting the forwarding headers of {@code proxies}, with {@code value} as its header rules. */
     public ListenerConfig withForwarding(List<IpRange> proxies, ListenerHeaders value) {
-        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, proxies, value);
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, proxies, value,
+                upgrades);
+    }
+
+    /** This listener letting clients upgrade to {@code protocols}. */
+    public ListenerConfig withUpgrades(List<String> protocols) {
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
+                headers, protocols);
+    }
+
+    /**
+     * Whether a client may upgrade to {@code protocol}, one element of its request's {@code Upgrade}
+     * header such as {@code websocket} or {@code WebSocket/13}. Case is ignored (ASCII only). A listed
+     * name without a version allows every version of that protocol; a listed {@code name/version}
+     * allows that version only. {@code h2c} is never allowed.
+     */
+    public boolean allowsUpgrade(String protocol) {
+        // Indexed, so the per-request check makes no iterator.
+        for (int i = 0; i < upgrades.size(); i++) {
+            if (UpgradeProtocols.matches(upgrades.get(i), protocol)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The upgrades a listener of {@code protocol} allows when its configuration names none. */
+    public static List<String> defaultUpgrades(Protocol protocol) {
+        return protocol == Protocol.HTTP ? UpgradeProtocols.DEFAULT : List.of();
     }
 
     /** An HTTP listener with default timeouts and limits. */
