@@ -81,6 +81,7 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
             changedKey(changed, "limits", old.limits(), listener.limits());
             changedKey(changed, "trustedProxies", old.trustedProxies(), listener.trustedProxies());
             changedKey(changed, "headers", old.headers(), listener.headers());
+            changedKey(changed, "upgrades", old.upgrades(), listener.upgrades());
             if (!changed.isEmpty()) {
                 applied.add(name + ": " + String.join(", ", changed) + " changed (for new connections)");
             }

@@ -162,6 +162,26 @@ class ConfigChangesTest {
         assertThat(changes.applied()).containsExactly(
                 "listener web: trustedProxies, headers changed (for new connections)");
     }
+    @Test
+    void upgradesAndTheTunnelIdleTimeoutApplyLive() {
+        ListenerConfig noUpgrades = WEB.withUpgrades(List.of());
+        ListenerTimeouts t = WEB.timeouts();
+        ListenerConfig shortTunnels = new ListenerConfig("web", WEB.bind(), WEB.protocol(), WEB.routes(), null, null,
+                new ListenerTimeouts(t.requestHeader(), t.idle(), t.client(), Duration.ofMinutes(5)), WEB.limits());
+
+        ConfigChanges upgrades = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(noUpgrades), List.of(API)));
+        ConfigChanges tunnels = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(shortTunnels), List.of(API)));
+
+        assertThat(upgrades.appliesLive()).isTrue();
+        assertThat(upgrades.applied()).containsExactly("listener web: upgrades changed (for new connections)");
+        assertThat(tunnels.appliesLive()).isTrue();
+        assertThat(tunnels.applied()).containsExactly("listener web: timeouts changed (for new connections)");
+        assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2,
+                List.of(WEB.withUpgrades(List.of("WebSocket"))), List.of(API))).applied()).isEmpty();
+    }
+
 
     @Test
     void listenersAddedOrRemovedApplyLive() {
