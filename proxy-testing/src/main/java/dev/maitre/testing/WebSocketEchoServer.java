@@ -156,6 +156,14 @@ public final class WebSocketEchoServer implements AutoCloseable {
     }
 
     /**
+     * Sends {@code text} as a message of the server's own to every open WebSocket (for tests of the
+     * backend-to-client direction without a client message first); returns when it is written.
+     */
+    public void sendToAll(String text) throws InterruptedException {
+        webSockets.writeAndFlush(new TextWebSocketFrame(text)).await();
+    }
+
+    /**
      * Ends like a crashed backend: stops listening and resets every connection (SO_LINGER 0, so the
      * peer sees an RST), without a close frame. Returns when all of them are closed.
      */

@@ -79,6 +79,18 @@ class WebSocketEchoIT {
     }
 
     @Test
+    void theServerCanSpeakFirst() throws Exception {
+        try (WebSocketTestClient first = WebSocketTestClient.connect(server.address(), "/ws");
+                WebSocketTestClient second = WebSocketTestClient.connect(server.address(), "/ws")) {
+            server.sendToAll("news");
+
+            assertThat(first.awaitText(WAIT)).isEqualTo("news");
+            assertThat(second.awaitText(WAIT)).isEqualTo("news");
+            assertThat(server.openWebSockets()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void theCloseHandshakeReturnsTheStatusAndEndsTheConnection() throws Exception {
         try (WebSocketTestClient client = WebSocketTestClient.connect(server.address(), "/ws")) {
             WebSocketTestClient.CloseStatus answer = client.closeHandshake(4000, "done here", WAIT);
