@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The walls between the engine's packages. {@code engine.http} (the HTTP exchange) and
  * {@code engine.tcp} (the L4 relay) are features that never use each other; what both need lives in
- * shared packages (listener, upstream, pool, http1, balance, route, transport), which never reach back into
+ * shared packages (listener, upstream, pool, http1, relay, balance, route, transport), which never reach back into
  * either, and which are layered: listener above upstream above pool and balance above transport.
  */
 class EnginePackageWallsTest {
@@ -21,7 +21,8 @@ class EnginePackageWallsTest {
     private static final String UPSTREAM = "dev.maitre.engine.upstream..";
     private static final String POOL = "dev.maitre.engine.pool..";
     private static final String HTTP1 = "dev.maitre.engine.http1..";
-    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1,
+    private static final String RELAY = "dev.maitre.engine.relay..";
+    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1, RELAY,
         "dev.maitre.engine.balance..", "dev.maitre.engine.route..", "dev.maitre.engine.transport.."};
 
     private static JavaClasses engine;
@@ -64,6 +65,10 @@ class EnginePackageWallsTest {
                 .resideInAnyPackage(LISTENER, UPSTREAM, POOL, "dev.maitre.engine.balance..", "dev.maitre.engine.route..",
                         "dev.maitre.engine.transport..")
                 .because("the HTTP/1 wire format knows bytes, not connections")
+                .check(engine);
+        noClasses().that().resideInAPackage(RELAY).should().dependOnClassesThat()
+                .resideInAnyPackage(LISTENER, UPSTREAM, POOL, HTTP1, "dev.maitre.engine.balance..", "dev.maitre.engine.route..")
+                .because("the relay moves bytes between two connections, whoever paired them and however")
                 .check(engine);
         noClasses().that().resideInAnyPackage("dev.maitre.engine.balance..", "dev.maitre.engine.route..",
                         "dev.maitre.engine.transport..")

@@ -5,6 +5,8 @@ import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.RelayMode;
 import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.pool.BackendConnector;
+import dev.maitre.engine.relay.CountingReadAllocator;
+import dev.maitre.engine.relay.SpliceFlow;
 import dev.maitre.engine.transport.Transport;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.Upstream;

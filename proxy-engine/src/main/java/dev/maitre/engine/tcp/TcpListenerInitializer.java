@@ -1,5 +1,7 @@
 package dev.maitre.engine.tcp;
 
+import dev.maitre.engine.relay.RelayHandler;
+import dev.maitre.engine.relay.SpliceFlow;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;

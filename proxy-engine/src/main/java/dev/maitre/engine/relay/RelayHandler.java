@@ -1,19 +1,44 @@
-package dev.maitre.engine.tcp;
+package dev.maitre.engine.relay;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * The last handler of both channels of a relayed pair: hands what its channel reads, the end of its
- * input, its writability, its errors and its close to the pair's {@link TcpRelay}.
+ * The last handler of a relayed channel: hands what its channel reads, the end of its input, its
+ * writability, its errors and its close to the channel's {@link Events}: a {@link PairRelay}, or
+ * whoever stands for it until the pair is made.
  */
-final class RelayHandler extends ChannelInboundHandlerAdapter {
+public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
-    private final TcpRelay relay;
+    /** What happens on one channel of a relayed pair. */
+    public interface Events {
+        /** {@code source} read {@code msg}, which the callee owns from now on. */
+        void forward(Channel source, Object msg);
 
-    RelayHandler(TcpRelay relay) {
+        void readComplete(Channel source);
+
+        /** {@code side} can take more again. */
+        void writable(Channel side);
+
+        /** {@code source} will send nothing more. */
+        void inputShutdown(Channel source);
+
+        /** Nothing moved either way for the idle timeout. */
+        void idle();
+
+        /** A reset or an error on {@code source}. */
+        void failed(Channel source, Throwable cause);
+
+        /** {@code side} closed. */
+        void closed(Channel side);
+    }
+
+    private final Events relay;
+
+    public RelayHandler(Events relay) {
         this.relay = relay;
     }
 

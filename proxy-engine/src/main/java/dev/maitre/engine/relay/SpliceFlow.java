@@ -1,4 +1,4 @@
-package dev.maitre.engine.tcp;
+package dev.maitre.engine.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,14 +32,14 @@ import java.nio.channels.ClosedChannelException;
  * write to the target (which Netty closes).
  */
 @SuppressWarnings("deprecation") // spliceTo: deprecated in Netty 4.2 with no replacement; see docs/architecture.md
-final class SpliceFlow {
+public final class SpliceFlow {
 
     /** Splice length per read: the default capacity of a Linux pipe, which splice cannot exceed anyway. */
-    static final int SPLICE_BYTES = 64 * 1024;
+    public static final int SPLICE_BYTES = 64 * 1024;
 
     private static final AttributeKey<SpliceFlow> INTO = AttributeKey.valueOf(SpliceFlow.class, "into");
 
-    private final TcpRelay relay;
+    private final PairRelay relay;
     private final AbstractEpollStreamChannel source;
     private final AbstractEpollStreamChannel target;
     private final CountingReadAllocator reads;
@@ -51,7 +51,7 @@ final class SpliceFlow {
     private boolean inRead;
     private boolean done;
 
-    SpliceFlow(TcpRelay relay, AbstractEpollStreamChannel source, AbstractEpollStreamChannel target) {
+    SpliceFlow(PairRelay relay, AbstractEpollStreamChannel source, AbstractEpollStreamChannel target) {
         this.relay = relay;
         this.source = source;
         this.target = target;
@@ -59,7 +59,7 @@ final class SpliceFlow {
     }
 
     /** What {@code target} holds in flight from its peer's splice, in the pipe or queued: 0 if none. */
-    static long inFlightBytes(io.netty.channel.Channel target) {
+    public static long inFlightBytes(io.netty.channel.Channel target) {
         if (!target.hasAttr(INTO)) {
             return 0;
         }

@@ -1,4 +1,4 @@
-package dev.maitre.engine.tcp;
+package dev.maitre.engine.relay;
 
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 
@@ -8,13 +8,13 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
  * Netty counts them only through this handle, so this is how the relay learns that a read moved
  * something, and how much.
  */
-final class CountingReadAllocator extends DefaultMaxMessagesRecvByteBufAllocator {
+public final class CountingReadAllocator extends DefaultMaxMessagesRecvByteBufAllocator {
 
     private final int readBytes;
     private int lastReadBytes;
 
     /** @param readBytes the most one read takes from the socket: the buffer size, or the splice length */
-    CountingReadAllocator(int readBytes) {
+    public CountingReadAllocator(int readBytes) {
         super(1);
         this.readBytes = readBytes;
     }

@@ -1,0 +1,294 @@
+package dev.maitre.engine.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two connected channels, a client's and a backend's, relaying bytes both ways until both
+ * directions have ended: a tcp listener's connection and its backend connection, or an HTTP
+ * connection and its backend connection once an upgrade (a WebSocket) turned them into a tunnel.
+ * Ends of input are passed on as half-closes, resets as resets; the {@link Owner} hears once when
+ * the pair is over.
+ *
+ * <p>Buffered: each side is read one buffer at a time, and only while the other side is writable; a
+ * side that becomes writable again has its peer read. What the pair holds is therefore bounded by
+ * the write-buffer high-water mark plus one read per direction.
+ *
+ * <p>Spliced (tcp listeners with {@code relay: splice}, on epoll): each direction is a
+ * {@link SpliceFlow}, whose bytes stay in a kernel pipe and never pass the pipelines.
+ *
+ * <p>The idle timeout is kept here when the owner asks for it (a spliced pair, whose pipelines see no
+ * bytes move; a tunnel); otherwise a pipeline's idle handler reports it through {@link RelayHandler}.
+ *
+ * <p>Everything runs on the client's event loop: both channels live there.
+ */
+public final class PairRelay implements RelayHandler.Events {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PairRelay.class);
+
+    /** Who made the pair and hears of its end. */
+    public interface Owner {
+        /**
+         * Both connections are closing or closed; called once.
+         *
+         * @param backendFailed whether the backend's connection failed (reset, error) rather than ended
+         */
+        void relayEnded(boolean backendFailed);
+    }
+
+    private final Channel client;
+    private final Channel backend;
+    private final boolean splice;
+    private final Owner owner;
+    /** The idle timeout kept here, or null when a pipeline handler keeps it. */
+    private final LongSupplier idleNanos;
+
+    private boolean clientInputDone;
+    private boolean backendInputDone;
+    private boolean backendFailed;
+    private boolean finished;
+    private long bytesFromClient;
+    private long bytesFromBackend;
+
+    private SpliceFlow fromClient;
+    private SpliceFlow fromBackend;
+    private long lastMovedNanos;
+    private ScheduledFuture<?> idleCheck;
+
+    /**
+     * @param idleNanos the idle timeout to keep here (asked again at each check, so a reload shows), or
+     *     null when the pipelines keep it
+     */
+    public PairRelay(Channel client, Channel backend, boolean splice, Owner owner, LongSupplier idleNanos) {
+        this.client = client;
+        this.backend = backend;
+        this.splice = splice;
+        this.owner = owner;
+        this.idleNanos = idleNanos;
+    }
+
+    /**
+     * Starts relaying; {@code clientEnded} when the client's input ended before the pair was made
+     * (everything it sent was passed on already).
+     */
+    public void start(boolean clientEnded) {
+        if (idleNanos != null) {
+            lastMovedNanos = System.nanoTime();
+            scheduleIdleCheck(idleNanos.getAsLong());
+        }
+        if (splice) {
+            fromClient = new SpliceFlow(this, (AbstractEpollStreamChannel) client, (AbstractEpollStreamChannel) backend);
+            fromBackend = new SpliceFlow(this, (AbstractEpollStreamChannel) backend, (AbstractEpollStreamChannel) client);
+            fromBackend.start();
+            if (clientEnded) {
+                fromClient.endBeforeStart();
+                flowEnded(client);
+            } else {
+                fromClient.start();
+            }
+            return;
+        }
+        if (clientEnded) {
+            flowEnded(client);
+        } else {
+            client.read();
+        }
+        backend.read();
+    }
+
+    /** Bytes read from the client and passed on so far (buffered pairs). */
+    public long bytesFromClient() {
+        return bytesFromClient;
+    }
+
+    /** Bytes read from the backend and passed on so far (buffered pairs). */
+    public long bytesFromBackend() {
+        return bytesFromBackend;
+    }
+
+    private Channel peerOf(Channel side) {
+        return side == client ? backend : client;
+    }
+
+    private boolean isPaired(Channel side) {
+        return side == client || side == backend;
+    }
+
+    /** Passes what {@code source} read to its peer; flushed at the end of the read. */
+    @Override
+    public void forward(Channel source, Object msg) {
+        moved();
+        Channel peer = isPaired(source) ? peerOf(source) : null;
+        if (peer == null || !peer.isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof ByteBuf bytes) {
+            if (source == client) {
+                bytesFromClient += bytes.readableBytes();
+            } else {
+                bytesFromBackend += bytes.readableBytes();
+            }
+        }
+        peer.write(msg, peer.voidPromise());
+    }
+
+    @Override
+    public void readComplete(Channel source) {
+        if (!isPaired(source)) {
+            return;
+        }
+        if (splice) {
+            flowOf(source).readComplete();
+            return;
+        }
+        Channel peer = peerOf(source);
+        peer.flush();
+        if (peer.isWritable()) {
+            readFrom(source);
+        }
+    }
+
+    @Override
+    public void writable(Channel side) {
+        if (isPaired(side) && !splice) {
+            readFrom(peerOf(side));
+        }
+    }
+
+    /** Asks {@code source} for more, unless its input has ended: nothing more can come from it. */
+    private void readFrom(Channel source) {
+        boolean inputDone = source == client ? clientInputDone : backendInputDone;
+        if (!inputDone) {
+            source.read();
+        }
+    }
+
+    /**
+     * {@code source} will send nothing more: once what it sent is flushed, its peer's output is shut
+     * down too. When both directions have ended, both connections close.
+     */
+    @Override
+    public void inputShutdown(Channel source) {
+        if (!isPaired(source)) {
+            return;
+        }
+        if (splice) {
+            flowOf(source).inputEnded();
+            return;
+        }
+        flowEnded(source);
+    }
+
+    /** Everything {@code source} sent has been handed to its peer, and it will send nothing more. */
+    void flowEnded(Channel source) {
+        if (source == client) {
+            clientInputDone = true;
+        } else {
+            backendInputDone = true;
+        }
+        Channel peer = peerOf(source);
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+            if (!written.isSuccess()) {
+                return;
+            }
+            ((DuplexChannel) peer).shutdownOutput().addListener(shut -> {
+                if (!shut.isSuccess() || (clientInputDone && backendInputDone)) {
+                    closeBoth();
+                }
+            });
+        });
+    }
+
+    private SpliceFlow flowOf(Channel source) {
+        return source == client ? fromClient : fromBackend;
+    }
+
+    /** Bytes moved: the idle clock starts again. */
+    void moved() {
+        if (idleNanos != null) {
+            lastMovedNanos = System.nanoTime();
+        }
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleCheck = client.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (!client.isOpen()) {
+            return;
+        }
+        long left = idleNanos.getAsLong() - (System.nanoTime() - lastMovedNanos);
+        if (left <= 0) {
+            idle();
+        } else {
+            scheduleIdleCheck(left);
+        }
+    }
+
+    @Override
+    public void idle() {
+        LOG.debug("closing idle connection from {}", client.remoteAddress());
+        closeBoth();
+    }
+
+    /**
+     * A reset or an error on {@code source}: its peer is reset too (closed with a zero linger, so it
+     * gets an RST rather than a FIN that would make a cut stream look complete).
+     */
+    @Override
+    public void failed(Channel source, Throwable cause) {
+        LOG.debug("connection {} failed: {}", source, cause.toString());
+        if (source == backend) {
+            backendFailed = true;
+        }
+        Channel peer = isPaired(source) ? peerOf(source) : null;
+        if (peer != null && peer.isActive()) {
+            peer.config().setOption(ChannelOption.SO_LINGER, 0);
+            peer.close();
+        }
+        source.close();
+    }
+
+    /** {@code side} closed: its peer closes once what it still holds is flushed. */
+    @Override
+    public void closed(Channel side) {
+        if (!isPaired(side)) {
+            return;
+        }
+        Channel peer = peerOf(side);
+        if (peer.isActive()) {
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        finish();
+    }
+
+    /** Closes both connections now, whatever they still hold (the idle timeout, a forced shutdown). */
+    public void closeBoth() {
+        client.close();
+        backend.close();
+    }
+
+    private void finish() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        if (finished) {
+            return;
+        }
+        finished = true;
+        owner.relayEnded(backendFailed);
+    }
+}
