@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * hop-by-hop headers and (unless the listener allows them) underscored header names left out, the
  * body re-framed as chunked if it was, forwarding headers set, the target in origin-form with dot
  * segments resolved (an absolute-form target gives its authority as Host), HTTP/1.1 on the backend
- * side. One per listener.
+ * side; a request asking for an upgrade the listener passes on asks the backend for it
+ * ({@link Upgrades}). One per listener.
  */
 final class BackendRequest {
 
@@ -24,10 +25,16 @@ final class BackendRequest {
 
     private final ForwardingHeaders forwarding;
     private final boolean allowUnderscores;
+    private final Upgrades upgrades;
 
     BackendRequest(String scheme, boolean allowUnderscores) {
+        this(scheme, allowUnderscores, Upgrades.WEBSOCKET);
+    }
+
+    BackendRequest(String scheme, boolean allowUnderscores, Upgrades upgrades) {
         this.forwarding = new ForwardingHeaders(scheme);
         this.allowUnderscores = allowUnderscores;
+        this.upgrades = upgrades;
     }
 
     /**
@@ -82,8 +89,11 @@ final class BackendRequest {
         if (backendHost != null) {
             field(out, backendHost);
         }
+        if (request.upgrade()) {
+            upgrades.write(head, out);
+        }
         out.writeShort(CRLF);
-        return new OutgoingHead(out, head.chunked(), request.headRequest());
+        return new OutgoingHead(out, head.chunked(), request.headRequest(), request.upgrade());
     }
 
     private static void field(ByteBuf out, String host) {

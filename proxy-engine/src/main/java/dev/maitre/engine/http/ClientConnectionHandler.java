@@ -1,8 +1,11 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.http1.RequestHead;
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.relay.PairRelay;
 import dev.maitre.engine.transport.Transport;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -73,6 +76,20 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         hop = listener.hopOf(ctx.channel());
         armHeadTimer();
         requestRead();
+    }
+
+    /** Whether {@code head} asks for an upgrade this listener passes on; the decoder then waits for its answer. */
+    boolean upgradeRequested(RequestHead head) {
+        return listener.upgrades().requested(head);
+    }
+
+    /** The connection becomes a tunnel to {@code backend} ({@link ClientTunnel}); a draining listener leaves it open. */
+    @Override
+    public PairRelay openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner) {
+        deadline.stop();
+        writer.switchProtocols(ctx, head);
+        pull.releaseHeld();
+        return ClientTunnel.open(ctx, this, listener, backend, owner, inputShutdown);
     }
 
     /** Called by the decoder when bytes arrive: a request head has begun. */
@@ -215,6 +232,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     public void exchangeFinished(boolean keepAlive) {
         ProxyExchange finished = exchange;
         exchange = null;
+        pull.upgradeRefused();
         goOn(keepAlive);
         if (finished != null) {
             RequestPool.current().recycle(finished);

@@ -24,6 +24,7 @@ final class ClientRequest extends AbstractReferenceCounted {
     private RequestVerdict verdict;
     private boolean headRequest;
     private boolean http10;
+    private boolean upgrade;
     private String host;
     private String target;
 
@@ -47,6 +48,7 @@ final class ClientRequest extends AbstractReferenceCounted {
         boolean lineRead = head.requestLineRead();
         headRequest = lineRead && head.methodIs(HEAD);
         http10 = !lineRead || head.minorVersion() == 0;
+        upgrade = false;
         host = null;
         target = null;
         if (outcome != RequestVerdict.COMPLETE) {
@@ -71,6 +73,16 @@ final class ClientRequest extends AbstractReferenceCounted {
     /** Whether the method is HEAD: the answer has no body. */
     boolean headRequest() {
         return headRequest;
+    }
+
+    /** Marks the request as asking for an upgrade its listener passes on ({@link Upgrades}). */
+    void upgrade(boolean asked) {
+        upgrade = asked;
+    }
+
+    /** Whether the request asks for an upgrade its listener passes on: a {@code 101} may turn the connection into a tunnel. */
+    boolean upgrade() {
+        return upgrade;
     }
 
     /** An HTTP/1.0 request (or one refused before its version was read). */

@@ -47,6 +47,11 @@ final class ClientResponseWriter {
         return (framing & ResponseFraming.CLIENT_KEEP_ALIVE) != 0;
     }
 
+    /** A {@code 101}: the connection switches to the protocol it names once it is written. */
+    void switchProtocols(ChannelHandlerContext ctx, ResponseHead head) {
+        ctx.writeAndFlush(ResponseFraming.encodeSwitch(head, ctx.alloc()), ctx.voidPromise());
+    }
+
     /** A piece of the body; takes {@code data}. */
     void body(ChannelHandlerContext ctx, ByteBuf data) {
         framing.body(ctx, data, ctx.voidPromise());

@@ -1,7 +1,9 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.relay.PairRelay;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -61,4 +63,12 @@ interface ClientSide {
 
     /** The answer began and cannot be completed: the connection is cut off so it never looks whole. */
     void abort();
+
+    /**
+     * The backend switched protocols ({@code 101}) as the request asked: writes the answer's head,
+     * then relays bytes both ways between the client and {@code backend}, which it takes, until both
+     * directions end; {@code owner} hears when. The exchange's answer is over: no other method here
+     * is called for it afterwards.
+     */
+    PairRelay openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner);
 }

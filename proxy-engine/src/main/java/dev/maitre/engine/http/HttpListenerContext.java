@@ -20,12 +20,17 @@ public final class HttpListenerContext extends ListenerContext {
     private volatile Forwarding forwarding;
     private final LongAdder clientTimeouts = new LongAdder();
 
-    /** How this listener's requests are rewritten for backends, and whose forwarding headers it trusts. */
-    private record Forwarding(BackendRequest backendRequest, IpRange[] trustedProxies) {
+    /**
+     * How this listener's requests are rewritten for backends, whose forwarding headers it trusts,
+     * and which upgrades it passes on.
+     */
+    private record Forwarding(BackendRequest backendRequest, IpRange[] trustedProxies, Upgrades upgrades) {
 
         static Forwarding of(ListenerConfig config) {
+            Upgrades upgrades = new Upgrades(config.upgrades());
             return new Forwarding(new BackendRequest(config.tls() != null ? "https" : "http",
-                    config.headers().allowUnderscores()), config.trustedProxies().toArray(IpRange[]::new));
+                    config.headers().allowUnderscores(), upgrades), config.trustedProxies().toArray(IpRange[]::new),
+                    upgrades);
         }
     }
 
@@ -51,6 +56,11 @@ public final class HttpListenerContext extends ListenerContext {
         super.reconfigure(next, nextSsl);
         forwarding = nextForwarding;
         table = nextTable;
+    }
+
+    /** The upgrades this listener passes on to its backends ({@code upgrades}). */
+    Upgrades upgrades() {
+        return forwarding.upgrades();
     }
 
     /** The peer of a newly accepted connection: its address, and whether it is trusted. */

@@ -3,6 +3,7 @@ package dev.maitre.engine.http;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.relay.PairRelay;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.UpstreamSelection;
 import io.netty.channel.Channel;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * is picked and a connection to it borrowed or opened), {@link State#SENDING} (the request goes out;
  * no final answer yet), {@link State#RELAYING} (the final answer's head went to the client, its body
  * follows), {@link State#ENDING} (its last part went out; the exchange completes at the end of that
- * backend read) and {@link State#DONE}. Each transition happens in one method here; the parts do the
+ * backend read), {@link State#TUNNEL} (the backend accepted the upgrade the request asked for with a
+ * {@code 101}: both connections relay bytes until they end, see {@link ClientSide#openTunnel}) and
+ * {@link State#DONE}. Each transition happens in one method here; the parts do the
  * work: {@link UpstreamAttempt} (the backend connection of the current try), {@link RequestBody}
  * (the request, its size limit and what is kept to send it again), {@link ResponseRelay} (the answer
  * framed for the client), {@link UpstreamSelection} (picks, the retry budget, outcomes),
@@ -28,13 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p>Writes use the void promise: a failed write surfaces as {@code exceptionCaught} on its
  * connection, which ends the exchange either way.
  */
-final class ProxyExchange implements UpstreamSelection.Subject {
+final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
     /** Where an exchange stands; see the class comment. */
     enum State {
-        CONNECTING, SENDING, RELAYING, ENDING, DONE
+        CONNECTING, SENDING, RELAYING, ENDING, TUNNEL, DONE
     }
 
     private final UpstreamSelection upstream = new UpstreamSelection(this);
@@ -57,6 +60,8 @@ final class ProxyExchange implements UpstreamSelection.Subject {
     private State state = State.DONE;
     /** The status of maitre's own answer, when it gave one. */
     private int ownStatus;
+    /** The relay the exchange became, after a {@code 101}. */
+    private PairRelay tunnel;
 
     /**
      * Starts the exchange of {@code request} (which it owns from now on) to {@code cluster}: a new
@@ -76,6 +81,7 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         this.hop = hop;
         this.accessLogLine = AccessLogLine.of(accessLog, request);
         this.ownStatus = 0;
+        this.tunnel = null;
         this.state = State.CONNECTING;
         upstream.begin(listener.upstream(), cluster);
         // A request without a body is complete with its head: the head and its end go to the backend
@@ -225,8 +231,16 @@ final class ProxyExchange implements UpstreamSelection.Subject {
         }
     }
 
-    /** Returns false when the head was rejected and the message must be dropped. */
+    /** Returns false when the head was rejected or taken by a tunnel and the message must be dropped. */
     private boolean onResponseHead(ResponseHead head) {
+        if (head.status() == 101 && request.upgrade()) {
+            if (listener.upgrades().accepted(head, request.head())) {
+                openTunnel(head);
+            } else {
+                backendFailed(Outcome.Kind.INVALID_RESPONSE);
+            }
+            return false;
+        }
         boolean keepAliveWanted = request.head().keepAlive() && body.complete() && !listener.draining() && !client.closing();
         switch (response.onHead(head, keepAliveWanted)) {
             case INVALID -> {
@@ -241,6 +255,22 @@ final class ProxyExchange implements UpstreamSelection.Subject {
             }
         }
         return true;
+    }
+
+    /** SENDING → TUNNEL: the backend's connection and the client's relay bytes from now on. */
+    private void openTunnel(ResponseHead head) {
+        state = State.TUNNEL;
+        timer.cancel();
+        upstream.report(Outcome.Kind.RESPONSE, 101);
+        body.release();
+        tunnel = client.openTunnel(head, attempt.handOver(), this);
+    }
+
+    /** TUNNEL → DONE: both connections are closing; the backend counts as busy until now. */
+    @Override
+    public void relayEnded(boolean backendFailed) {
+        upstream.releaseBackend();
+        end();
     }
 
     void onBackendReadComplete() {
@@ -426,6 +456,11 @@ final class ProxyExchange implements UpstreamSelection.Subject {
 
     private void logAccess() {
         if (accessLogLine != null) {
+            if (tunnel != null) {
+                accessLogLine.write(client.remoteAddress(), 101, tunnel.bytesFromBackend(), cluster.name(),
+                        upstream.endpoint());
+                return;
+            }
             accessLogLine.write(client.remoteAddress(), ownStatus != 0 ? ownStatus : response.status(),
                     response.bodyBytes(), cluster.name(), upstream.endpoint());
         }

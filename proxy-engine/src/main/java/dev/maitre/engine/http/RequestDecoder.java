@@ -33,10 +33,15 @@ import java.util.List;
  * waiting at most): past that, what was read stays undecoded (one socket read at most, since the
  * connection reads nothing more meanwhile) until the connection asks for it with
  * {@link #decodeLeftover()}.
+ *
+ * <p>After a request that asks for an upgrade the listener passes on, nothing more is decoded until
+ * its answer came: a {@code 101} makes the connection a tunnel and takes the decoder out of the
+ * pipeline, which passes the bytes it holds on as they are; any other answer lets decoding go on
+ * ({@link #upgradeRefused()}).
  */
 final class RequestDecoder extends ByteToMessageDecoder {
 
-    private enum State { HEAD, FIXED, CHUNKED, REJECTED }
+    private enum State { HEAD, FIXED, CHUNKED, REJECTED, UPGRADE }
 
     private final ListenerLimits limits;
     private final ClientConnectionHandler connection;
@@ -126,7 +131,14 @@ final class RequestDecoder extends ByteToMessageDecoder {
      * request head or body partly decoded, or a request refused (what follows it was not read).
      */
     boolean holdsInput() {
-        return state != State.HEAD || inHead || actualReadableBytes() > 0;
+        return (state != State.HEAD && state != State.UPGRADE) || inHead || actualReadableBytes() > 0;
+    }
+
+    /** The upgrade asked for was not made: the requests that follow it are decoded as ever. */
+    void upgradeRefused() {
+        if (state == State.UPGRADE) {
+            state = State.HEAD;
+        }
     }
 
     @Override
@@ -134,6 +146,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
         while (in.isReadable()) {
             if (state == State.REJECTED) {
                 in.skipBytes(in.readableBytes());
+                return;
+            }
+            if (state == State.UPGRADE) {
+                // Not read on until the answer says what the bytes are: one read at most is held.
+                stalled = true;
                 return;
             }
             if (connection != null && !connection.takesMoreRequests()) {
@@ -233,6 +250,12 @@ final class RequestDecoder extends ByteToMessageDecoder {
         read.moveTo(bytes, from);
         in.readerIndex(end);
         out.add(request.read(RequestVerdict.COMPLETE));
+        if (connection != null && connection.upgradeRequested(read)) {
+            request.upgrade(true);
+            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            state = State.UPGRADE;
+            return true;
+        }
         if (read.chunked()) {
             if (chunks == null) {
                 chunks = new RequestChunks(limits.maxRequestLineBytes(), limits.maxHeaderBytes());

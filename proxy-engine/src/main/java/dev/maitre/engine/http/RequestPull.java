@@ -146,6 +146,13 @@ final class RequestPull {
         return wantsMessage;
     }
 
+    /** The upgrade a request asked for was not made: the decoder goes on with what follows it. */
+    void upgradeRefused() {
+        if (decoder != null) {
+            decoder.upgradeRefused();
+        }
+    }
+
     /** The client's input ended: what is asked for from now on will never come. */
     void inputEnded() {
         inputEnded = true;

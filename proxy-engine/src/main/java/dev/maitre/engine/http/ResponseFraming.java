@@ -24,6 +24,7 @@ final class ResponseFraming {
     private static final byte[] CHUNKED = ascii("transfer-encoding: chunked\r\n");
     private static final byte[] CLOSE = ascii("connection: close\r\n");
     private static final byte[] KEEP_ALIVE = ascii("connection: keep-alive\r\n");
+    private static final byte[] CONNECTION_UPGRADE = ascii("connection: upgrade\r\n");
     /** Room for what {@link #encode} may add to the copied head. */
     private static final int ADDED = CHUNKED.length + KEEP_ALIVE.length + 2;
 
@@ -91,6 +92,26 @@ final class ResponseFraming {
                 head.copyField(i, out);
             }
         }
+        out.writeShort(CRLF);
+        return out;
+    }
+
+    /**
+     * A {@code 101} answer's head for the client: the backend's minus the hop-by-hop fields, except
+     * its {@code Upgrade} fields, which name the protocol switched to, and {@code Connection: upgrade}.
+     */
+    static ByteBuf encodeSwitch(ResponseHead head, ByteBufAllocator alloc) {
+        ByteBuf out = alloc.buffer(head.copiedSize() + HTTP_1_1.length + CONNECTION_UPGRADE.length + 2);
+        out.writeBytes(HTTP_1_1);
+        head.copyStatus(out);
+        out.writeShort(CRLF);
+        boolean connectionNames = HopByHopHeaders.namesOthers(head);
+        for (int i = 0; i < head.fieldCount(); i++) {
+            if (head.nameIs(i, HttpHeaderNames.UPGRADE) || !HopByHopHeaders.isHopByHop(head, i, connectionNames)) {
+                head.copyField(i, out);
+            }
+        }
+        out.writeBytes(CONNECTION_UPGRADE);
         out.writeShort(CRLF);
         return out;
     }

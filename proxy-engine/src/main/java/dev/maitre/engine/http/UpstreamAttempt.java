@@ -112,6 +112,11 @@ final class UpstreamAttempt implements BackendConnection.Listener {
         }
     }
 
+    /** Gives the attached connection away (to a tunnel): detached, and neither pooled nor closed here. */
+    Channel handOver() {
+        return detach();
+    }
+
     /** Gives up the try: a connection being opened is not waited for, an attached one is closed. */
     void abandon() {
         connecting = null;

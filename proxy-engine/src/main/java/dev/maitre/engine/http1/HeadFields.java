@@ -14,6 +14,7 @@ public abstract class HeadFields {
 
     private static final byte[] CLOSE = HeadBytes.bytes("close");
     private static final byte[] KEEP_ALIVE = HeadBytes.bytes("keep-alive");
+    private static final byte[] UPGRADE = HeadBytes.bytes("upgrade");
 
     /** The bytes the offsets point into. */
     ByteBuf bytes;
@@ -26,6 +27,7 @@ public abstract class HeadFields {
     private boolean chunked;
     private boolean close;
     private boolean keepAlive;
+    private boolean connectionUpgrade;
 
     HeadFields(int maxFields) {
         this.maxFields = maxFields;
@@ -39,6 +41,7 @@ public abstract class HeadFields {
         chunked = false;
         close = false;
         keepAlive = false;
+        connectionUpgrade = false;
     }
 
     void minorVersion(int minor) {
@@ -53,7 +56,7 @@ public abstract class HeadFields {
         chunked = value;
     }
 
-    /** Notes the {@code close} and {@code keep-alive} tokens of a {@code Connection} value, bytes {@code [from, to)}. */
+    /** Notes the {@code close}, {@code keep-alive} and {@code upgrade} tokens of a {@code Connection} value, bytes {@code [from, to)}. */
     void connectionTokens(ByteBuf in, int from, int to) {
         for (int at = from; ; ) {
             int comma = in.indexOf(at, to, (byte) ',');
@@ -64,6 +67,8 @@ public abstract class HeadFields {
                 close = true;
             } else if (HeadBytes.is(in, start, end, KEEP_ALIVE)) {
                 keepAlive = true;
+            } else if (HeadBytes.is(in, start, end, UPGRADE)) {
+                connectionUpgrade = true;
             }
             if (comma < 0) {
                 return;
@@ -85,6 +90,11 @@ public abstract class HeadFields {
     /** Whether the body is chunked ({@code Transfer-Encoding: chunked}). */
     public final boolean chunked() {
         return chunked;
+    }
+
+    /** Whether a {@code Connection} field lists {@code upgrade}: the message's {@code Upgrade} field is meant. */
+    public final boolean connectionUpgrade() {
+        return connectionUpgrade;
     }
 
     /** Whether the peer lets its connection carry another message after this one. */

@@ -21,7 +21,8 @@ import java.util.List;
  * <p>Answers are paired with requests: {@link #expectAnswer} says one is due and whether it answers
  * a HEAD request. A byte that arrives when no answer is due (after the last one's end, or before any
  * request) belongs to no request: it is never decoded, and the connection is no longer at a
- * response boundary, so it is never reused.
+ * response boundary, so it is never reused. A {@code 101} to a request that asked for an upgrade
+ * ends HTTP on the connection: every byte after its head is passed on as it comes.
  *
  * <p>The head points into the cumulation buffer, so it must be handled before those bytes move or
  * are freed. {@code ByteToMessageDecoder} fires a decode call's output before it decodes again, but
@@ -47,7 +48,7 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
     /** The longest chunk-size line (with its extensions), without its line end. */
     static final int MAX_CHUNK_LINE = 8192;
 
-    private enum State { IDLE, HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, FAILED }
+    private enum State { IDLE, HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, FAILED, SWITCHED }
 
     private final ResponseHead head = new ResponseHead();
     private final HeadParser parser = new HeadParser();
@@ -58,6 +59,8 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
     private boolean trailingBytes;
     /** An interim answer of the expected answer came: closing now cuts the answer short. */
     private boolean interimSeen;
+    /** The request answered next asked for an upgrade. */
+    private boolean upgradeAsked;
     /** Bytes left of a Content-Length body or of a chunk. */
     private long remaining;
 
@@ -66,10 +69,20 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
 
     /** A request was sent: its answer comes next, without a body when {@code headRequest}. */
     public void expectAnswer(boolean headRequest) {
-        if (state == State.FAILED) {
+        expectAnswer(headRequest, false);
+    }
+
+    /**
+     * A request was sent: its answer comes next, without a body when {@code headRequest}; when
+     * {@code upgrade}, a {@code 101} answer switches the connection to another protocol, whose bytes
+     * follow the head as they come, undecoded ({@code ByteBuf}s).
+     */
+    public void expectAnswer(boolean headRequest, boolean upgrade) {
+        if (state == State.FAILED || state == State.SWITCHED) {
             return;
         }
         this.headRequest = headRequest;
+        this.upgradeAsked = upgrade;
         ended = false;
         interimSeen = false;
         startHead();
@@ -91,6 +104,10 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
                 }
                 case FAILED -> {
                     in.skipBytes(in.readableBytes());
+                    return;
+                }
+                case SWITCHED -> {
+                    out.add(in.readRetainedSlice(in.readableBytes()));
                     return;
                 }
                 case HEAD -> {
@@ -153,6 +170,16 @@ public final class ResponseDecoder extends ByteToMessageDecoder {
         }
         in.readerIndex(end);
         int status = head.status();
+        if (status == 101 && upgradeAsked) {
+            // HTTP ends here on this connection: what follows is the new protocol's.
+            state = State.SWITCHED;
+            out.add(head);
+            for (int i = 0; i < out.size(); i++) {
+                ctx.fireChannelRead(out.get(i));
+            }
+            out.clear();
+            return true;
+        }
         boolean interim = status < 200;
         boolean bodiless = interim || headRequest || status == 204 || status == 304;
         if (interim) {

@@ -54,7 +54,7 @@ public final class BackendCodec extends CombinedChannelDuplexHandler<ResponseDec
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             if (msg instanceof OutgoingHead head) {
-                decoder.expectAnswer(head.headRequest());
+                decoder.expectAnswer(head.headRequest(), head.upgrade());
                 framing.start(head.chunked());
                 ctx.write(head.content(), promise);
             } else if (msg instanceof LastHttpContent last) {

@@ -73,6 +73,13 @@ final class EpollRearm extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Puts the handler (back) first in the pipeline of {@code channel}, an epoll connection. */
+    static void add(Channel channel) {
+        if (channel instanceof EpollSocketChannel && channel.pipeline().get(EpollRearm.class) == null) {
+            channel.pipeline().addFirst(INSTANCE);
+        }
+    }
+
     /** Takes the handler off {@code channel}, whose own handler calls {@link #inputEnded}: one pipeline context less. */
     static void remove(Channel channel) {
         if (channel.pipeline().get(EpollRearm.class) != null) {

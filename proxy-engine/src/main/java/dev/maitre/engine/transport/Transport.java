@@ -96,6 +96,11 @@ public enum Transport {
         EpollRearm.remove(channel);
     }
 
+    /** Puts back the handler {@link #handOverInputEnd} took off, for a connection whose handler leaves. */
+    public static void takeBackInputEnd(Channel channel) {
+        EpollRearm.add(channel);
+    }
+
     /** The input of {@code channel}, handed over by {@link #handOverInputEnd}, ended: its output stays writable. */
     public static void inputEnded(Channel channel) {
         EpollRearm.inputEnded(channel);

@@ -5,6 +5,7 @@ import static dev.maitre.engine.http.ProxyExchange.State.DONE;
 import static dev.maitre.engine.http.ProxyExchange.State.ENDING;
 import static dev.maitre.engine.http.ProxyExchange.State.RELAYING;
 import static dev.maitre.engine.http.ProxyExchange.State.SENDING;
+import static dev.maitre.engine.http.ProxyExchange.State.TUNNEL;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,12 +32,15 @@ import dev.maitre.engine.pool.BackendConnection;
 import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.pool.BackendPool;
 import dev.maitre.engine.pool.BackendPools;
+import dev.maitre.engine.relay.PairRelay;
+import dev.maitre.engine.relay.RelayHandler;
 import dev.maitre.engine.transport.Transport;
 import dev.maitre.engine.upstream.ActiveRequests;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -574,6 +578,45 @@ class ProxyExchangeTransitionsTest {
         assertThat(client.finished).isNull();
     }
 
+    // SENDING → TUNNEL → DONE
+
+    @Test
+    void aSwitchToTheUpgradeAskedForHandsTheConnectionToATunnelThatHoldsTheBackendUntilItEnds() {
+        Backend a = pooled(A);
+        startUpgrade("websocket");
+        assertThat(a.received()).contains("Connection: upgrade\r\nUpgrade: websocket\r\n");
+
+        a.answer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+
+        assertThat(exchange.state()).isEqualTo(TUNNEL);
+        assertThat(client.statuses()).containsExactly(101);
+        assertThat(client.tunnelBackend).isSameAs(a.channel);
+        assertThat(outcomes).containsExactly("RESPONSE 101 a");
+        assertThat(active.of(A.id())).as("a tunnel counts as an active request").isEqualTo(1);
+        assertThat(pool(A).idleCount()).isZero();
+        assertThat(a.channel.isOpen()).isTrue();
+        assertThat(exchange.reusable()).isFalse();
+
+        client.tunnelOwner.relayEnded(false);
+
+        assertThat(exchange.state()).isEqualTo(DONE);
+        assertThat(active.of(A.id())).isZero();
+        assertThat(outcomes).hasSize(1);
+    }
+
+    @Test
+    void aSwitchToAnotherProtocolThanTheOneAskedForIsAnInvalidAnswer() {
+        Backend a = pooled(A);
+        startUpgrade("websocket");
+
+        a.answer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo\r\nConnection: Upgrade\r\n\r\n");
+
+        assertThat(exchange.state()).isEqualTo(DONE);
+        assertThat(client.rejection).isEqualTo(Rejection.BACKEND_FAILED);
+        assertThat(a.channel.isOpen()).isFalse();
+        assertThat(client.tunnelBackend).isNull();
+    }
+
     // Reuse: an exchange kept by its event loop serves the next request
 
     @Test
@@ -678,6 +721,10 @@ class ProxyExchangeTransitionsTest {
 
     /** Starts {@code reused} (a new exchange, or one that ended) on {@code request}. */
     private void start(HttpRequest request, ProxyExchange reused) {
+        start(request, reused, false);
+    }
+
+    private void start(HttpRequest request, ProxyExchange reused, boolean upgrade) {
         ListenerConfig config = new ListenerConfig("web", new HostPort("127.0.0.1", 8080), Protocol.HTTP,
                 List.of(RouteConfig.catchAll(CLUSTER)), null, null, ListenerTimeouts.defaults(),
                 new ListenerLimits(ListenerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES,
@@ -687,9 +734,17 @@ class ProxyExchangeTransitionsTest {
         listener = new HttpListenerContext(config, null, RoutingTable.of(config, Map.of(CLUSTER, runtime), false),
                 upstream, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         ClientRequest read = DecodedRequests.head(DecodedRequests.text(request));
+        read.upgrade(upgrade);
         exchange = reused;
         exchange.start(client, listener, runtime, false, read,
                 RequestTarget.parse(read.target(), read.options()), ClientHop.UNKNOWN);
+    }
+
+    /** Starts an exchange of a GET asking to upgrade to {@code protocol}, as the decoder marks one the listener passes on. */
+    private void startUpgrade(String protocol) {
+        HttpRequest request = get();
+        request.headers().set(HttpHeaderNames.CONNECTION, "Upgrade").set(HttpHeaderNames.UPGRADE, protocol);
+        start(request, new ProxyExchange(), true);
     }
 
     private static HttpRequest get() {
@@ -790,6 +845,8 @@ class ProxyExchangeTransitionsTest {
         boolean errorKeepAlive;
         boolean aborted;
         boolean writable = true;
+        Channel tunnelBackend;
+        PairRelay.Owner tunnelOwner;
 
         /** The statuses of the heads written, interim and final, in order. */
         List<Integer> statuses() {
@@ -889,6 +946,17 @@ class ProxyExchangeTransitionsTest {
         public void abort() {
             aborted = true;
             deadline = null;
+        }
+
+        @Override
+        public PairRelay openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner) {
+            written.add(head.status());
+            tunnelBackend = backend;
+            tunnelOwner = owner;
+            // As the real client side does: the backend's connection is the relay's from now on.
+            PairRelay pair = new PairRelay(clientLoop, backend, false, owner, null);
+            backend.pipeline().replace(BackendConnection.class, "relay", new RelayHandler(pair));
+            return pair;
         }
     }
 }

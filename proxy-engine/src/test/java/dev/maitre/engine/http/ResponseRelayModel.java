@@ -3,7 +3,9 @@ package dev.maitre.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.relay.PairRelay;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -211,5 +213,10 @@ final class ResponseRelayModel implements ClientSide {
 
     @Override
     public void abort() {
+    }
+
+    @Override
+    public PairRelay openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner) {
+        throw new UnsupportedOperationException("no request of the model asks for an upgrade");
     }
 }

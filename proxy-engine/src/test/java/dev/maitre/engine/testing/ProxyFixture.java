@@ -103,6 +103,7 @@ public final class ProxyFixture implements AutoCloseable {
         private RelayMode relay = RelayMode.BUFFERED;
         private List<IpRange> trustedProxies = List.of();
         private ListenerHeaders headers = ListenerHeaders.defaults();
+        private List<String> upgrades;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -119,13 +120,28 @@ public final class ProxyFixture implements AutoCloseable {
         }
 
         public Builder listenerTimeouts(Duration requestHeader, Duration idle) {
-            listenerTimeouts = new ListenerTimeouts(requestHeader, idle, listenerTimeouts.client());
+            listenerTimeouts = new ListenerTimeouts(requestHeader, idle, listenerTimeouts.client(),
+                    listenerTimeouts.tunnelIdle());
             return this;
         }
 
         /** How long an exchange may wait on its client without progress ({@code timeouts.client}). */
         public Builder clientTimeout(Duration value) {
-            listenerTimeouts = new ListenerTimeouts(listenerTimeouts.requestHeader(), listenerTimeouts.idle(), value);
+            listenerTimeouts = new ListenerTimeouts(listenerTimeouts.requestHeader(), listenerTimeouts.idle(), value,
+                    listenerTimeouts.tunnelIdle());
+            return this;
+        }
+
+        /** How long an upgraded connection may sit without a byte either way ({@code timeouts.tunnelIdle}). */
+        public Builder tunnelIdle(Duration value) {
+            listenerTimeouts = new ListenerTimeouts(listenerTimeouts.requestHeader(), listenerTimeouts.idle(),
+                    listenerTimeouts.client(), value);
+            return this;
+        }
+
+        /** The listener's {@code upgrades}. */
+        public Builder upgrades(String... protocols) {
+            upgrades = List.of(protocols);
             return this;
         }
 
@@ -254,6 +270,9 @@ public final class ProxyFixture implements AutoCloseable {
             ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
                     listenerRoutes, protocol == Protocol.TCP ? CLUSTER : null, tls, listenerTimeouts, limits, relay)
                     .withForwarding(trustedProxies, headers);
+            if (upgrades != null) {
+                listener = listener.withUpgrades(upgrades);
+            }
             return new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(5),
                     new AccessLogConfig(accessLog), List.of(listener), clusters);
         }

@@ -1,0 +1,44 @@
+package dev.maitre.engine.http;
+
+import dev.maitre.engine.pool.BackendConnection;
+import dev.maitre.engine.relay.PairRelay;
+import dev.maitre.engine.relay.RelayHandler;
+import dev.maitre.engine.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+
+/**
+ * Turns an HTTP client connection and the backend connection of its exchange into a tunnel, once
+ * the backend switched protocols: both pipelines end in a {@link RelayHandler} of one
+ * {@link PairRelay} (the L4 relay's, buffered), in place of the connection handler and of the
+ * backend connection's own handler; the request decoder leaves the client's pipeline, passing the
+ * bytes it held into the tunnel first. The client connection is counted out of its listener when it
+ * closes, since the connection handler that would have done so is gone.
+ */
+final class ClientTunnel {
+
+    private ClientTunnel() {
+    }
+
+    /**
+     * Opens the tunnel of {@code connection} (whose context is {@code ctx}) to {@code backend}, with
+     * the listener's {@code tunnelIdle} as it is now; {@code clientEnded} when the client's input
+     * ended already.
+     */
+    static PairRelay open(ChannelHandlerContext ctx, ClientConnectionHandler connection, HttpListenerContext listener,
+                          Channel backend, PairRelay.Owner owner, boolean clientEnded) {
+        Channel client = ctx.channel();
+        // A reload changes the timeout of tunnels opened afterwards, not of this one.
+        long idleNanos = listener.config().timeouts().tunnelIdle().toNanos();
+        PairRelay pair = new PairRelay(client, backend, false, owner, () -> idleNanos);
+        backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        backend.pipeline().replace(BackendConnection.class, "relay", new RelayHandler(pair));
+        client.closeFuture().addListener(closed -> listener.connectionClosed());
+        Transport.takeBackInputEnd(client);
+        ctx.pipeline().replace(connection, "relay", new RelayHandler(pair));
+        ctx.pipeline().remove(RequestDecoder.class);
+        pair.start(clientEnded);
+        return pair;
+    }
+}
