@@ -90,6 +90,35 @@ class UpgradeTunnelIT {
     }
 
     @Test
+    void anUpgradePipelinedBehindAnotherRequestIsTakenInItsTurn() throws Exception {
+        try (RawBackend backend = RawBackend.start(connection -> {
+            for (HttpMessage request = connection.readRequest(); ; request = connection.readRequest()) {
+                if (!request.target().equals("/chat")) {
+                    connection.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+                    continue;
+                }
+                connection.write(SWITCH);
+                InputStream in = connection.input();
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    connection.write(Arrays.copyOf(buffer, n));
+                }
+                connection.socket().shutdownOutput();
+                connection.awaitEnd();
+                return;
+            }
+        }); ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
+             RawClient client = proxy.client()) {
+            client.send("GET /first HTTP/1.1\r\nHost: example.com\r\n\r\n" + UPGRADE_REQUEST + "after");
+
+            HttpMessage first = client.response();
+            assertThat(first.bodyText()).isEqualTo("first");
+            assertThat(HttpMessage.readHead(client.input()).status()).isEqualTo(101);
+            assertThat(read(client.input(), 5)).isEqualTo("after");
+        }
+    }
+
+    @Test
     void anUpgradeTheBackendRefusesLeavesTheConnectionHttp() throws Exception {
         try (RawBackend backend = RawBackend.eachRequest((request, connection) ->
                 connection.write(request.target().equals("/chat")
