@@ -7,6 +7,7 @@ import dev.maitre.api.config.RelayMode;
 import dev.maitre.engine.http.HttpListenerContext;
 import dev.maitre.engine.http.HttpListenerInitializer;
 import dev.maitre.engine.http.RoutingTable;
+import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.tcp.TcpListenerContext;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
@@ -44,6 +45,7 @@ final class Listeners {
     private final Acceptors acceptors;
     private final Upstream upstream;
     private final ChannelGroup clientChannels;
+    private final Tunnels tunnels;
     private final Map<String, Bound> bound = new LinkedHashMap<>();
 
     /** A listener and the sockets it accepts on, all bound to the same address. */
@@ -54,11 +56,13 @@ final class Listeners {
         }
     }
 
-    Listeners(Transport transport, Acceptors acceptors, Upstream upstream, ChannelGroup clientChannels) {
+    Listeners(Transport transport, Acceptors acceptors, Upstream upstream, ChannelGroup clientChannels,
+              Tunnels tunnels) {
         this.transport = transport;
         this.acceptors = acceptors;
         this.upstream = upstream;
         this.clientChannels = clientChannels;
+        this.tunnels = tunnels;
     }
 
     /** Binds every listener of {@code config}; on a failure the ones bound so far stay for the caller to close. */
@@ -143,7 +147,7 @@ final class Listeners {
                     clientChannels);
         }
         return new HttpListenerContext(listener, ssl, RoutingTable.of(listener, clusters, config.accessLog().enabled()),
-                upstream, clientChannels);
+                upstream, clientChannels, tunnels);
     }
 
     private static ClusterRuntime cluster(ListenerConfig listener, Map<String, ClusterRuntime> clusters) {

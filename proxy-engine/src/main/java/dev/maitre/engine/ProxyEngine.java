@@ -6,6 +6,7 @@ import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.balance.Balancers;
+import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.pool.BackendPools;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
@@ -46,6 +47,7 @@ public final class ProxyEngine implements AutoCloseable {
     private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backendChannels = new DefaultChannelGroup("backends", GlobalEventExecutor.INSTANCE);
     private final Upstream upstream;
+    private final Tunnels tunnels = new Tunnels();
     private final Listeners listeners;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
@@ -57,7 +59,7 @@ public final class ProxyEngine implements AutoCloseable {
         BackendConnector connector = new BackendConnector(transport, backendChannels);
         this.upstream = new Upstream(health, outcomes, new ActiveRequests(), connector,
                 new BackendPools(connector, health));
-        this.listeners = new Listeners(transport, acceptors, upstream, clientChannels);
+        this.listeners = new Listeners(transport, acceptors, upstream, clientChannels, tunnels);
     }
 
     /**
@@ -137,6 +139,11 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public long clientTimeouts(String listenerName) {
         return listeners.clientTimeouts(listenerName);
+    }
+
+    /** The counts of the HTTP listeners' tunnels (upgraded connections), per listener and per backend. */
+    public Tunnels tunnels() {
+        return tunnels;
     }
 
     /** Client connections open now. */

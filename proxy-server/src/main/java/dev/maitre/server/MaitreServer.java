@@ -140,6 +140,7 @@ public final class MaitreServer {
         try {
             metrics.bind(health::monitor, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
             metrics.bindClientTimeouts(config, engine::clientTimeouts);
+            metrics.bindTunnels(config, engine.tunnels());
             server.admin = AdminServer.start(config.admin().bind(), server.new Admin());
         } catch (AdminStartException | RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();
@@ -302,6 +303,11 @@ public final class MaitreServer {
         @Override
         public int activeRequests(BackendId backend) {
             return engine.activeRequests(backend);
+        }
+
+        @Override
+        public long openTunnels(BackendId backend) {
+            return engine.tunnels().ofBackend(backend).open();
         }
 
         @Override

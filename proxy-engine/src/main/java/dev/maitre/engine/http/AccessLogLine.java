@@ -25,6 +25,19 @@ final class AccessLogLine {
         return accessLog ? new AccessLogLine(request) : null;
     }
 
+    /**
+     * The line of a request that became a tunnel, written when the tunnel ended: status 101, the bytes
+     * the backend sent, then how long the tunnel was open, the bytes each way and how it ended.
+     */
+    void writeTunnel(String client, String cluster, Endpoint endpoint, TunnelReport tunnel) {
+        if (ACCESS.isInfoEnabled()) {
+            ACCESS.info("{} \"{}\" 101 {} {}ms {} {} tunnel={}ms up={} down={} end={}", client, requestLine,
+                    tunnel.bytesFromBackend(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), cluster,
+                    endpoint.address(), TimeUnit.NANOSECONDS.toMillis(tunnel.openNanos()), tunnel.bytesFromClient(),
+                    tunnel.bytesFromBackend(), tunnel.end().label());
+        }
+    }
+
     void write(String client, int status, long bodyBytes, String cluster, Endpoint endpoint) {
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info("{} \"{}\" {} {} {}ms {} {}", client, requestLine, status, bodyBytes,

@@ -85,11 +85,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
 
     /** The connection becomes a tunnel to {@code backend} ({@link ClientTunnel}); a draining listener leaves it open. */
     @Override
-    public PairRelay openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner) {
+    public void openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner, PairRelay.Traffic traffic) {
         deadline.stop();
         writer.switchProtocols(ctx, head);
         pull.releaseHeld();
-        return ClientTunnel.open(ctx, this, listener, backend, owner, inputShutdown);
+        ClientTunnel.open(ctx, this, listener, backend, owner, traffic, inputShutdown);
     }
 
     /** Called by the decoder when bytes arrive: a request head has begun. */

@@ -67,8 +67,8 @@ interface ClientSide {
     /**
      * The backend switched protocols ({@code 101}) as the request asked: writes the answer's head,
      * then relays bytes both ways between the client and {@code backend}, which it takes, until both
-     * directions end; {@code owner} hears when. The exchange's answer is over: no other method here
-     * is called for it afterwards.
+     * directions end; {@code traffic} hears of the bytes as they pass, {@code owner} of the end. The
+     * exchange's answer is over: no other method here is called for it afterwards.
      */
-    PairRelay openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner);
+    void openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner, PairRelay.Traffic traffic);
 }

@@ -26,12 +26,12 @@ final class ClientTunnel {
      * the listener's {@code tunnelIdle} as it is now; {@code clientEnded} when the client's input
      * ended already.
      */
-    static PairRelay open(ChannelHandlerContext ctx, ClientConnectionHandler connection, HttpListenerContext listener,
-                          Channel backend, PairRelay.Owner owner, boolean clientEnded) {
+    static void open(ChannelHandlerContext ctx, ClientConnectionHandler connection, HttpListenerContext listener,
+                     Channel backend, PairRelay.Owner owner, PairRelay.Traffic traffic, boolean clientEnded) {
         Channel client = ctx.channel();
         // A reload changes the timeout of tunnels opened afterwards, not of this one.
         long idleNanos = listener.config().timeouts().tunnelIdle().toNanos();
-        PairRelay pair = new PairRelay(client, backend, false, owner, () -> idleNanos);
+        PairRelay pair = new PairRelay(client, backend, false, owner, () -> idleNanos, traffic);
         backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         backend.pipeline().replace(BackendConnection.class, "relay", new RelayHandler(pair));
         client.closeFuture().addListener(closed -> listener.connectionClosed());
@@ -39,6 +39,5 @@ final class ClientTunnel {
         ctx.pipeline().replace(connection, "relay", new RelayHandler(pair));
         ctx.pipeline().remove(RequestDecoder.class);
         pair.start(clientEnded);
-        return pair;
     }
 }

@@ -1,5 +1,6 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.api.BackendId;
 import dev.maitre.api.IpRange;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.engine.listener.ListenerContext;
@@ -19,6 +20,8 @@ public final class HttpListenerContext extends ListenerContext {
     private volatile RoutingTable table;
     private volatile Forwarding forwarding;
     private final LongAdder clientTimeouts = new LongAdder();
+    private final Tunnels tunnels;
+    private final TunnelCounts listenerTunnels;
 
     /**
      * How this listener's requests are rewritten for backends, whose forwarding headers it trusts,
@@ -34,9 +37,12 @@ public final class HttpListenerContext extends ListenerContext {
         }
     }
 
+    /** @param tunnels the engine's tunnel counts, which this listener's tunnels add to */
     public HttpListenerContext(ListenerConfig config, SslContext ssl, RoutingTable table, Upstream upstream,
-                               ChannelGroup clientChannels) {
+                               ChannelGroup clientChannels, Tunnels tunnels) {
         super(config, ssl, upstream, clientChannels);
+        this.tunnels = tunnels;
+        this.listenerTunnels = tunnels.ofListener(config.name());
         this.table = table;
         this.forwarding = Forwarding.of(config);
     }
@@ -84,6 +90,16 @@ public final class HttpListenerContext extends ListenerContext {
 
     void countClientTimeout() {
         clientTimeouts.increment();
+    }
+
+    /** The counts of this listener's tunnels. */
+    TunnelCounts tunnels() {
+        return listenerTunnels;
+    }
+
+    /** The counts of the tunnels to {@code backend}, from every listener. */
+    TunnelCounts backendTunnels(BackendId backend) {
+        return tunnels.ofBackend(backend);
     }
 
     @Override

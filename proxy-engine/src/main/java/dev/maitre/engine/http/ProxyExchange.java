@@ -60,8 +60,8 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
     private State state = State.DONE;
     /** The status of maitre's own answer, when it gave one. */
     private int ownStatus;
-    /** The relay the exchange became, after a {@code 101}. */
-    private PairRelay tunnel;
+    /** What the tunnel the exchange became, after a {@code 101}, reports. */
+    private TunnelReport tunnel;
 
     /**
      * Starts the exchange of {@code request} (which it owns from now on) to {@code cluster}: a new
@@ -263,12 +263,14 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         timer.cancel();
         upstream.report(Outcome.Kind.RESPONSE, 101);
         body.release();
-        tunnel = client.openTunnel(head, attempt.handOver(), this);
+        tunnel = new TunnelReport(listener.tunnels(), listener.backendTunnels(upstream.endpoint().id()));
+        client.openTunnel(head, attempt.handOver(), this, tunnel);
     }
 
     /** TUNNEL → DONE: both connections are closing; the backend counts as busy until now. */
     @Override
-    public void relayEnded(boolean backendFailed) {
+    public void relayEnded(PairRelay.End how) {
+        tunnel.ended(how);
         upstream.releaseBackend();
         end();
     }
@@ -457,8 +459,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
     private void logAccess() {
         if (accessLogLine != null) {
             if (tunnel != null) {
-                accessLogLine.write(client.remoteAddress(), 101, tunnel.bytesFromBackend(), cluster.name(),
-                        upstream.endpoint());
+                accessLogLine.writeTunnel(client.remoteAddress(), cluster.name(), upstream.endpoint(), tunnel);
                 return;
             }
             accessLogLine.write(client.remoteAddress(), ownStatus != 0 ? ownStatus : response.status(),

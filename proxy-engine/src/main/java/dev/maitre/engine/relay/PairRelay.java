@@ -9,6 +9,7 @@ import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * directions have ended: a tcp listener's connection and its backend connection, or an HTTP
  * connection and its backend connection once an upgrade (a WebSocket) turned them into a tunnel.
  * Ends of input are passed on as half-closes, resets as resets; the {@link Owner} hears once when
- * the pair is over.
+ * the pair is over, and how it ended; a {@link Traffic} hears of the bytes as they pass.
  *
  * <p>Buffered: each side is read one buffer at a time, and only while the other side is writable; a
  * side that becomes writable again has its peer read. What the pair holds is therefore bounded by
@@ -39,12 +40,50 @@ public final class PairRelay implements RelayHandler.Events {
 
     /** Who made the pair and hears of its end. */
     public interface Owner {
+        /** Both connections are closing or closed; called once, with how the pair ended. */
+        void relayEnded(End end);
+    }
+
+    /** How a pair ended, as far as the pair can tell. */
+    public enum End {
+        /** Both directions ended: each side's end of input was passed on to the other. */
+        CLOSED,
+        /** Nothing moved either way for the idle timeout the pair keeps, or its pipelines do. */
+        IDLE,
+        /** The client's connection was reset, or failed otherwise. */
+        CLIENT_RESET,
+        /** The backend's connection was reset, or failed otherwise (whatever the client's did). */
+        BACKEND_RESET,
         /**
-         * Both connections are closing or closed; called once.
-         *
-         * @param backendFailed whether the backend's connection failed (reset, error) rather than ended
+         * Closed by the proxy from outside the pair, neither side having failed nor ended: a
+         * shutdown's grace period ran out, or a reload removed the listener.
          */
-        void relayEnded(boolean backendFailed);
+        SHUTDOWN;
+
+        /** The name in metrics and logs: {@code backend_reset}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Hears of the bytes a buffered pair passes on, as they pass, on the pair's event loop. */
+    public interface Traffic {
+        /** Hears nothing. */
+        Traffic NONE = new Traffic() {
+            @Override
+            public void fromClient(int bytes) {
+            }
+
+            @Override
+            public void fromBackend(int bytes) {
+            }
+        };
+
+        /** {@code bytes} read from the client were handed to the backend's connection. */
+        void fromClient(int bytes);
+
+        /** {@code bytes} read from the backend were handed to the client's connection. */
+        void fromBackend(int bytes);
     }
 
     private final Channel client;
@@ -53,10 +92,13 @@ public final class PairRelay implements RelayHandler.Events {
     private final Owner owner;
     /** The idle timeout kept here, or null when a pipeline handler keeps it. */
     private final LongSupplier idleNanos;
+    private final Traffic traffic;
 
     private boolean clientInputDone;
     private boolean backendInputDone;
     private boolean backendFailed;
+    private boolean clientFailed;
+    private boolean idled;
     private boolean finished;
     private long bytesFromClient;
     private long bytesFromBackend;
@@ -71,11 +113,18 @@ public final class PairRelay implements RelayHandler.Events {
      *     null when the pipelines keep it
      */
     public PairRelay(Channel client, Channel backend, boolean splice, Owner owner, LongSupplier idleNanos) {
+        this(client, backend, splice, owner, idleNanos, Traffic.NONE);
+    }
+
+    /** @param traffic hears of the bytes passed on (buffered pairs; a spliced pair's never reach it) */
+    public PairRelay(Channel client, Channel backend, boolean splice, Owner owner, LongSupplier idleNanos,
+                     Traffic traffic) {
         this.client = client;
         this.backend = backend;
         this.splice = splice;
         this.owner = owner;
         this.idleNanos = idleNanos;
+        this.traffic = traffic;
     }
 
     /**
@@ -135,10 +184,13 @@ public final class PairRelay implements RelayHandler.Events {
             return;
         }
         if (msg instanceof ByteBuf bytes) {
+            int size = bytes.readableBytes();
             if (source == client) {
-                bytesFromClient += bytes.readableBytes();
+                bytesFromClient += size;
+                traffic.fromClient(size);
             } else {
-                bytesFromBackend += bytes.readableBytes();
+                bytesFromBackend += size;
+                traffic.fromBackend(size);
             }
         }
         peer.write(msg, peer.voidPromise());
@@ -241,6 +293,7 @@ public final class PairRelay implements RelayHandler.Events {
     @Override
     public void idle() {
         LOG.debug("closing idle connection from {}", client.remoteAddress());
+        idled = true;
         closeBoth();
     }
 
@@ -253,6 +306,8 @@ public final class PairRelay implements RelayHandler.Events {
         LOG.debug("connection {} failed: {}", source, cause.toString());
         if (source == backend) {
             backendFailed = true;
+        } else if (source == client) {
+            clientFailed = true;
         }
         Channel peer = isPaired(source) ? peerOf(source) : null;
         if (peer != null && peer.isActive()) {
@@ -289,6 +344,19 @@ public final class PairRelay implements RelayHandler.Events {
             return;
         }
         finished = true;
-        owner.relayEnded(backendFailed);
+        owner.relayEnded(end());
+    }
+
+    private End end() {
+        if (backendFailed) {
+            return End.BACKEND_RESET;
+        }
+        if (clientFailed) {
+            return End.CLIENT_RESET;
+        }
+        if (idled) {
+            return End.IDLE;
+        }
+        return clientInputDone && backendInputDone ? End.CLOSED : End.SHUTDOWN;
     }
 }

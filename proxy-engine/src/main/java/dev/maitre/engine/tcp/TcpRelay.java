@@ -187,12 +187,12 @@ final class TcpRelay implements UpstreamSelection.Subject, RelayHandler.Events, 
     }
 
     @Override
-    public void relayEnded(boolean backendFailed) {
+    public void relayEnded(PairRelay.End end) {
         if (finished) {
             return;
         }
         finished = true;
         upstream.releaseBackend();
-        upstream.report(backendFailed ? Outcome.Kind.RESET : Outcome.Kind.RESPONSE, 0);
+        upstream.report(end == PairRelay.End.BACKEND_RESET ? Outcome.Kind.RESET : Outcome.Kind.RESPONSE, 0);
     }
 }

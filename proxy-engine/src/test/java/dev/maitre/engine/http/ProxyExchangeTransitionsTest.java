@@ -97,6 +97,7 @@ class ProxyExchangeTransitionsTest {
     private final EmbeddedChannel clientLoop = new EmbeddedChannel();
     private final RecordingClient client = new RecordingClient();
     private final ActiveRequests active = new ActiveRequests();
+    private final Tunnels tunnels = new Tunnels();
     private final List<Backend> backends = new ArrayList<>();
     private final List<String> outcomes = new ArrayList<>();
     private final List<ProxyExchange.State> statesAtOutcomes = new ArrayList<>();
@@ -596,12 +597,19 @@ class ProxyExchangeTransitionsTest {
         assertThat(pool(A).idleCount()).isZero();
         assertThat(a.channel.isOpen()).isTrue();
         assertThat(exchange.reusable()).isFalse();
+        assertThat(tunnels.ofListener("web").open()).isEqualTo(1);
+        assertThat(tunnels.ofBackend(A.id()).open()).isEqualTo(1);
 
-        client.tunnelOwner.relayEnded(false);
+        client.tunnelOwner.relayEnded(PairRelay.End.BACKEND_RESET);
 
         assertThat(exchange.state()).isEqualTo(DONE);
         assertThat(active.of(A.id())).isZero();
         assertThat(outcomes).hasSize(1);
+        for (TunnelCounts counts : List.of(tunnels.ofListener("web"), tunnels.ofBackend(A.id()))) {
+            assertThat(counts.open()).isZero();
+            assertThat(counts.ended(PairRelay.End.BACKEND_RESET)).isEqualTo(1);
+            assertThat(counts.ended(PairRelay.End.CLOSED)).isZero();
+        }
     }
 
     @Test
@@ -732,7 +740,7 @@ class ProxyExchangeTransitionsTest {
         ClusterConfig cluster = clusterConfig();
         ClusterRuntime runtime = new ClusterRuntime(cluster, Balancers.create(cluster));
         listener = new HttpListenerContext(config, null, RoutingTable.of(config, Map.of(CLUSTER, runtime), false),
-                upstream, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+                upstream, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), tunnels);
         ClientRequest read = DecodedRequests.head(DecodedRequests.text(request));
         read.upgrade(upgrade);
         exchange = reused;
@@ -949,14 +957,13 @@ class ProxyExchangeTransitionsTest {
         }
 
         @Override
-        public PairRelay openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner) {
+        public void openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner, PairRelay.Traffic traffic) {
             written.add(head.status());
             tunnelBackend = backend;
             tunnelOwner = owner;
             // As the real client side does: the backend's connection is the relay's from now on.
-            PairRelay pair = new PairRelay(clientLoop, backend, false, owner, null);
+            PairRelay pair = new PairRelay(clientLoop, backend, false, owner, null, traffic);
             backend.pipeline().replace(BackendConnection.class, "relay", new RelayHandler(pair));
-            return pair;
         }
     }
 }

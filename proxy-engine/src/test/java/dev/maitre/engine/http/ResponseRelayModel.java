@@ -216,7 +216,7 @@ final class ResponseRelayModel implements ClientSide {
     }
 
     @Override
-    public PairRelay openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner) {
+    public void openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner, PairRelay.Traffic traffic) {
         throw new UnsupportedOperationException("no request of the model asks for an upgrade");
     }
 }

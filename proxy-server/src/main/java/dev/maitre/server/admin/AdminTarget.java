@@ -20,6 +20,9 @@ public interface AdminTarget {
     /** The requests {@code backend} is serving now, as the data plane counts them. */
     int activeRequests(BackendId backend);
 
+    /** The tunnels (upgraded connections) to {@code backend} open now; each is one of its active requests too. */
+    long openTunnels(BackendId backend);
+
     /** The metrics in the Prometheus text format. */
     String metrics();
 

@@ -10,10 +10,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Turns the health monitor's snapshots and events into what the admin API shows: adds what the
- * configuration and the data plane know (balancer, requests in flight) and writes times as ISO-8601.
+ * configuration and the data plane know (balancer, requests in flight, open tunnels) and writes times as ISO-8601.
  */
 final class HealthViews {
 
@@ -27,10 +28,11 @@ final class HealthViews {
      *
      * @param eligible whether it may get new requests now
      * @param ejectedUntil when its ejection by outlier detection ends; {@code null} when not ejected
+     * @param openTunnels its tunnels (upgraded connections) open now, counted in {@code activeRequests} too
      */
     record BackendView(String address, int weight, String state, int activeRequests, LastCheckView lastCheck,
                        int consecutiveFailures, int consecutiveSuccesses, boolean eligible, boolean ejected,
-                       String ejectedUntil) {
+                       String ejectedUntil, long openTunnels) {
     }
 
     /**
@@ -49,14 +51,18 @@ final class HealthViews {
 
     private final Supplier<ProxyConfig> config;
     private final ToIntFunction<BackendId> activeRequests;
+    private final ToLongFunction<BackendId> openTunnels;
 
     /**
      * @param config the configuration in use, read anew for each answer (a reload replaces it)
      * @param activeRequests the requests a backend is serving now, as the data plane counts them
+     * @param openTunnels the tunnels to a backend open now, as the data plane counts them
      */
-    HealthViews(Supplier<ProxyConfig> config, ToIntFunction<BackendId> activeRequests) {
+    HealthViews(Supplier<ProxyConfig> config, ToIntFunction<BackendId> activeRequests,
+                ToLongFunction<BackendId> openTunnels) {
         this.config = config;
         this.activeRequests = activeRequests;
+        this.openTunnels = openTunnels;
     }
 
     ClusterView cluster(ClusterHealth cluster) {
@@ -66,10 +72,11 @@ final class HealthViews {
     }
 
     BackendView backend(String cluster, BackendHealth backend) {
+        BackendId id = new BackendId(cluster, backend.address());
         return new BackendView(backend.address().toString(), backend.weight(), backend.state().name(),
-                activeRequests.applyAsInt(new BackendId(cluster, backend.address())), lastCheck(backend.lastCheck()),
+                activeRequests.applyAsInt(id), lastCheck(backend.lastCheck()),
                 backend.consecutiveFailures(), backend.consecutiveSuccesses(), backend.eligible(), backend.ejected(),
-                backend.ejected() ? time(backend.ejectedUntilMillis()) : null);
+                backend.ejected() ? time(backend.ejectedUntilMillis()) : null, openTunnels.applyAsLong(id));
     }
 
     EventView event(HealthEvent event) {

@@ -10,6 +10,7 @@ import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthState;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.api.health.OutcomeListener;
+import dev.maitre.engine.http.Tunnels;
 import dev.maitre.health.BackendHealth;
 import dev.maitre.health.ClusterHealth;
 import dev.maitre.health.HealthEvent;
@@ -41,7 +42,7 @@ import java.util.function.ToLongFunction;
 /**
  * maitre's metrics in the Prometheus registry, all named {@code maitre_*}: requests per backend by
  * outcome, their latency, requests no backend could take, exchanges ended by the client timeout,
- * health transitions, and gauges of each backend's state and load. Counters are created from the configuration, so recording an outcome is
+ * health transitions, gauges of each backend's state and load, and tunnels ({@link TunnelMetrics}). Counters are created from the configuration, so recording an outcome is
  * a map lookup and an increment, with no allocation and no lock; a reload adds the meters of new
  * backends and clusters and removes those of the ones gone, and publishes the new maps at once.
  */
@@ -58,6 +59,7 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
     private volatile Map<String, Counter> noBackend = Map.of();
     private Supplier<HealthMonitor> health;
     private ToIntFunction<BackendId> activeRequests;
+    private TunnelMetrics tunnels;
 
     public ProxyMetrics(ProxyConfig config) {
         follow(config);
@@ -103,6 +105,15 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
     }
 
     /**
+     * Adds the tunnel meters of each HTTP listener and backend, read from the engine's counts at each
+     * scrape; from now on they follow the configuration like the other per-backend meters.
+     */
+    public synchronized void bindTunnels(ProxyConfig config, Tunnels counts) {
+        tunnels = new TunnelMetrics(registry, counts);
+        tunnels.follow(config);
+    }
+
+    /**
      * Keeps the per-cluster and per-backend meters in step with {@code config}: those of backends and
      * clusters still there go on counting, new ones start at zero, those gone are removed.
      */
@@ -138,6 +149,9 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
         });
         backends = Map.copyOf(nextBackends);
         noBackend = Map.copyOf(nextNoBackend);
+        if (tunnels != null) {
+            tunnels.follow(config);
+        }
     }
 
     private void addGauges(BackendMeters meters) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.testing.Configs;
+import dev.maitre.testing.WebSocketEchoServer;
+import dev.maitre.testing.WebSocketTestClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,6 +59,25 @@ class DashboardIT {
             assertThat(dom).contains("cluster app").contains("HEALTHY → UNHEALTHY")
                     .contains("2 consecutive failures: connection refused")
                     .containsPattern("<div id=\"status\" class=\"\">updated [^<]*</div>");
+        }
+    }
+
+    @Test
+    void theDashboardShowsTheOpenTunnelsOfEachListenerAndBackend() throws Exception {
+        Path chromium = chromium();
+        try (WebSocketEchoServer echo = WebSocketEchoServer.start();
+             RunningMaitre maitre = RunningMaitre.start(
+                     Configs.cluster(RunningMaitre.CLUSTER, null, null, 0, List.of(echo.address())));
+             WebSocketTestClient client = WebSocketTestClient.connect(
+                     new HostPort("127.0.0.1", maitre.proxy().getPort()), "/ws")) {
+
+            String dom = render(chromium, maitre.adminUrl("/"));
+
+            assertThat(dom).contains("<th>tunnels</th>").contains("<th>open tunnels</th>")
+                    .contains("<tr data-listener=\"web\"><td>web</td><td class=\"num\">1</td></tr>");
+            // address, state, weight, active requests (the tunnel is one), open tunnels
+            assertThat(row(dom, echo.address().toString()))
+                    .containsPattern("<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td>");
         }
     }
 

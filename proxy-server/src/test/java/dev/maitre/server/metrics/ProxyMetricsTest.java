@@ -13,6 +13,7 @@ import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RouteConfig;
 import dev.maitre.api.health.Outcome;
+import dev.maitre.engine.http.Tunnels;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,31 @@ class ProxyMetricsTest {
         metrics.bindClientTimeouts(config, listener -> listener.equals("web") ? 3 : 0);
 
         assertThat(metrics.scrape()).contains("maitre_client_timeouts_total{listener=\"web\"} 3.0");
+    }
+
+    @Test
+    void tunnelMetersFollowTheListenersAndBackendsOfEachConfiguration() {
+        HostPort b = new HostPort("10.0.0.2", 80);
+        ListenerConfig web = ListenerConfig.http("web", new HostPort("127.0.0.1", 0), List.of(RouteConfig.catchAll("api")));
+        ListenerConfig internal = ListenerConfig.http("internal", new HostPort("127.0.0.1", 0),
+                List.of(RouteConfig.catchAll("api")));
+        metrics.bindTunnels(config(List.of(web), List.of(A)), new Tunnels());
+
+        assertThat(metrics.scrape()).contains("maitre_open_tunnels{listener=\"web\"} 0",
+                "maitre_tunnels_closed_total{listener=\"web\",reason=\"shutdown\"} 0",
+                "maitre_backend_open_tunnels{backend=\"10.0.0.1:80\",cluster=\"api\"} 0",
+                "maitre_backend_tunnel_bytes_total{backend=\"10.0.0.1:80\",cluster=\"api\",direction=\"backend_to_client\"} 0");
+
+        metrics.follow(config(List.of(internal), List.of(b)));
+
+        assertThat(metrics.scrape()).contains("maitre_open_tunnels{listener=\"internal\"} 0",
+                        "maitre_backend_open_tunnels{backend=\"10.0.0.2:80\",cluster=\"api\"} 0")
+                .doesNotContain("listener=\"web\"").doesNotContain("10.0.0.1:80");
+    }
+
+    private static ProxyConfig config(List<ListenerConfig> listeners, List<HostPort> backends) {
+        return new ProxyConfig(AdminConfig.defaults(), 1, Duration.ofSeconds(1), AccessLogConfig.defaults(), listeners,
+                List.of(ClusterConfig.of("api", backends.stream().map(BackendConfig::of).toList())));
     }
 
     @Test
