@@ -22,6 +22,9 @@ HTTP_WORKLOADS = [
     ("1m", "1 MiB responses, keep-alive, 50 connections"),
     ("close", "100-byte responses, a new connection per request (Connection: close), 50 connections"),
 ]
+WS_WORKLOADS = [
+    ("ws-50", "WebSocket echo, 64-byte messages, 50 tunnels, each waiting for its echo before the next"),
+]
 L4_WORKLOADS = [
     ("l4-up", "L4 relay, iperf3 client to server (one stream)"),
     ("l4-down", "L4 relay, iperf3 server to client (-R, one stream)"),
@@ -80,6 +83,19 @@ def parse_iperf(text):
     }
 
 
+def parse_ws(text):
+    """The JSON line WebSocketLoad prints last, or None when it printed none."""
+    lines = [l for l in text.splitlines() if l.startswith("{")]
+    if not lines:
+        return None
+    try:
+        data = json.loads(lines[-1])
+    except ValueError:
+        return None
+    data["requests"] = data.get("messages_total", 0)
+    return data
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -109,7 +125,7 @@ def read_runs(work):
             rnd, workload, proxy, kind, raw, ticks, hz, seconds, rc = line.rstrip("\n").split("\t")
             with open(os.path.join(work, raw), errors="replace") as f:
                 text = f.read()
-            parsed = parse_wrk(text) if kind == "wrk" else parse_iperf(text)
+            parsed = {"wrk": parse_wrk, "iperf3": parse_iperf, "ws": parse_ws}[kind](text)
             runs.setdefault((workload, proxy), []).append({
                 "round": int(rnd), "raw": raw, "rc": int(rc), "parsed": parsed,
                 "cpu_s": int(ticks) / int(hz), "seconds": float(seconds),
@@ -122,6 +138,8 @@ def http_table(runs, workload, warnings):
             "|---|---:|---:|---:|---:|---:|---:|---|"]
     for proxy in PROXIES:
         results = runs.get((workload, proxy), [])
+        if not results:
+            continue
         good = [r for r in results if r["parsed"]]
         for r in results:
             if not r["parsed"]:
@@ -145,11 +163,45 @@ def http_table(runs, workload, warnings):
     return rows
 
 
+def ws_table(runs, workload, warnings):
+    """CPU per message counts every echo of the run (the client's unmeasured first second too),
+    as the proxy's CPU is read over the whole run; % of a core is over the seconds messages flowed."""
+    rows = ["| proxy | messages/s (range) | p50 ms | p99 ms | p99.9 ms | proxy CPU µs/message | proxy CPU % of a core | errors (all rounds) |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for proxy in PROXIES:
+        results = runs.get((workload, proxy), [])
+        if not results:
+            continue
+        good = [r for r in results if r["parsed"] and r["parsed"].get("messages")]
+        for r in results:
+            if r not in good:
+                warnings.append(f"{workload} / {proxy} round {r['round']}: no messages measured (exit {r['rc']}), see {r['raw']}")
+        if not good:
+            rows.append(f"| {proxy} | FAILED | | | | | | see warnings |")
+            continue
+        rate = [r["parsed"]["messages_per_s"] for r in good]
+        cpu_us = [r["cpu_s"] * 1e6 / r["parsed"]["messages_total"] for r in good]
+        cpu_pct = [100 * r["cpu_s"] / r["parsed"]["active_seconds"] if r["parsed"]["active_seconds"] else None for r in good]
+        errors = sum(r["parsed"]["errors"] for r in good)
+        error_cell = "0"
+        if errors:
+            details = "; ".join(f"r{r['round']}: " + ", ".join(r["parsed"]["error_text"]) for r in good if r["parsed"]["errors"])
+            error_cell = f"**{errors}** ({details})"
+            warnings.append(f"{workload} / {proxy}: {errors} errors ({details})")
+        rows.append("| {} | {}{} | {} | {} | {} | {} | {} | {} |".format(
+            proxy, fmt(median(rate)), span(rate), fmt(median(r["parsed"]["p50_ms"] for r in good), 2),
+            fmt(median(r["parsed"]["p99_ms"] for r in good), 2), fmt(median(r["parsed"]["p999_ms"] for r in good), 2),
+            fmt(median(cpu_us), 1), fmt(median(cpu_pct), 0), error_cell))
+    return rows
+
+
 def l4_table(runs, workload, warnings):
     rows = ["| proxy | Gbit/s (range) | proxy CPU % of a core | proxy CPU s per GiB | TCP retransmits |",
             "|---|---:|---:|---:|---:|"]
     for proxy in PROXIES:
         results = runs.get((workload, proxy), [])
+        if not results:
+            continue
         good = [r for r in results if r["parsed"] and "gbits" in r["parsed"]]
         for r in results:
             if r not in good:
@@ -210,6 +262,7 @@ def targets(runs, work):
         return median(key(r) for r in good)
 
     rps = lambda r: r["parsed"].get("rps")
+    msgs = lambda r: r["parsed"].get("messages_per_s")
     p99 = lambda r: r["parsed"].get("p99")
     mibs = lambda r: r["parsed"].get("mibs")
     gbits = lambda r: r["parsed"].get("gbits")
@@ -224,6 +277,9 @@ def targets(runs, work):
     checks.append(("close: p99 ≤ 2 × HAProxy's", med("close", "maitre-1", p99), med("close", "haproxy", p99), 2.0, "le"))
     checks.append(("1m: MiB/s ≥ nginx's", med("1m", "maitre-1", mibs), med("1m", "nginx", mibs), 1.0, "ge"))
     checks.append(("1m: CPU µs/answer ≤ HAProxy's", med("1m", "maitre-1", cpu), med("1m", "haproxy", cpu), 1.0, "le"))
+    checks.append(("ws-50: messages/s ≥ nginx's", med("ws-50", "maitre-1", msgs), med("ws-50", "nginx", msgs), 1.0, "ge"))
+    checks.append(("ws-50: messages/s ≥ HAProxy's", med("ws-50", "maitre-1", msgs), med("ws-50", "haproxy", msgs), 1.0, "ge"))
+    checks.append(("ws-50: CPU µs/message, against HAProxy's (reported, no target)", med("ws-50", "maitre-1", cpu), med("ws-50", "haproxy", cpu), 1.0, "info"))
     for workload in ("l4-up", "l4-down"):
         checks.append((f"{workload}: Gbit/s ≥ 0.9 × HAProxy's", med(workload, "maitre-1", gbits), med(workload, "haproxy", gbits), 0.9, "ge"))
     path = os.path.join(work, "memory.tsv")
@@ -241,6 +297,8 @@ def targets(runs, work):
     for name, mine, ref, factor, how in checks:
         if mine is None or ref is None:
             verdict = "no figures"
+        elif how == "info":
+            verdict = f"– ({mine / ref:.2f} ×)" if ref else "–"
         else:
             bound = ref * factor
             met = mine <= bound if how == "le" else mine >= bound
@@ -258,6 +316,9 @@ def main():
     for workload, title in HTTP_WORKLOADS:
         if any(k[0] == workload for k in runs):
             out += ["", f"### {title} (`{workload}`)", ""] + http_table(runs, workload, warnings)
+    for workload, title in WS_WORKLOADS:
+        if any(k[0] == workload for k in runs):
+            out += ["", f"### {title} (`{workload}`)", ""] + ws_table(runs, workload, warnings)
     for workload, title in L4_WORKLOADS:
         if any(k[0] == workload for k in runs):
             out += ["", f"### {title} (`{workload}`)", ""] + l4_table(runs, workload, warnings)
