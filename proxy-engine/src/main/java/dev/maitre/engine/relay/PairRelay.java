@@ -100,8 +100,6 @@ public final class PairRelay implements RelayHandler.Events {
     private boolean clientFailed;
     private boolean idled;
     private boolean finished;
-    private long bytesFromClient;
-    private long bytesFromBackend;
 
     private SpliceFlow fromClient;
     private SpliceFlow fromBackend;
@@ -156,16 +154,6 @@ public final class PairRelay implements RelayHandler.Events {
         backend.read();
     }
 
-    /** Bytes read from the client and passed on so far (buffered pairs). */
-    public long bytesFromClient() {
-        return bytesFromClient;
-    }
-
-    /** Bytes read from the backend and passed on so far (buffered pairs). */
-    public long bytesFromBackend() {
-        return bytesFromBackend;
-    }
-
     private Channel peerOf(Channel side) {
         return side == client ? backend : client;
     }
@@ -186,10 +174,8 @@ public final class PairRelay implements RelayHandler.Events {
         if (msg instanceof ByteBuf bytes) {
             int size = bytes.readableBytes();
             if (source == client) {
-                bytesFromClient += size;
                 traffic.fromClient(size);
             } else {
-                bytesFromBackend += size;
                 traffic.fromBackend(size);
             }
         }
