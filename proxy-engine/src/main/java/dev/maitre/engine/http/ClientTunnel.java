@@ -1,5 +1,6 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.engine.pool.BackendCodec;
 import dev.maitre.engine.pool.BackendConnection;
 import dev.maitre.engine.relay.PairRelay;
 import dev.maitre.engine.relay.RelayHandler;
@@ -13,7 +14,7 @@ import io.netty.channel.ChannelOption;
  * the backend switched protocols: both pipelines end in a {@link RelayHandler} of one
  * {@link PairRelay} (the L4 relay's, buffered), in place of the connection handler and of the
  * backend connection's own handler; the request decoder leaves the client's pipeline, passing the
- * bytes it held into the tunnel first. The client connection is counted out of its listener when it
+ * bytes it held into the tunnel first, and the backend connection's HTTP codec leaves its own. The client connection is counted out of its listener when it
  * closes, since the connection handler that would have done so is gone.
  */
 final class ClientTunnel {
@@ -34,6 +35,9 @@ final class ClientTunnel {
         PairRelay pair = new PairRelay(client, backend, false, owner, () -> idleNanos, traffic);
         backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         backend.pipeline().replace(BackendConnection.class, "relay", new RelayHandler(pair));
+        // No more HTTP on it: what the decoder passes on after the 101's head reaches the relay as it
+        // leaves (it is called from within that decoder), and later reads go straight to the relay.
+        backend.pipeline().remove(BackendCodec.class);
         client.closeFuture().addListener(closed -> listener.connectionClosed());
         Transport.takeBackInputEnd(client);
         ctx.pipeline().replace(connection, "relay", new RelayHandler(pair));
