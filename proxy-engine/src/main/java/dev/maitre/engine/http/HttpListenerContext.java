@@ -4,6 +4,7 @@ import dev.maitre.api.BackendId;
 import dev.maitre.api.IpRange;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.engine.listener.ListenerContext;
+import dev.maitre.engine.relay.RelayHandler;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
@@ -107,8 +108,10 @@ public final class HttpListenerContext extends ListenerContext {
         ClientConnectionHandler handler = ch.pipeline().get(ClientConnectionHandler.class);
         if (handler != null) {
             handler.drain();
-        } else {
+        } else if (ch.pipeline().get(RelayHandler.class) == null) {
             ch.close();
         }
+        // A tunnel has no exchange to end after: like a tcp listener's pair, it runs until its peers
+        // end it, or until the engine's grace period is over.
     }
 }
