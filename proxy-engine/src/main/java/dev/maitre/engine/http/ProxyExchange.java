@@ -265,6 +265,10 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         body.release();
         tunnel = new TunnelReport(listener.tunnels(), listener.backendTunnels(upstream.endpoint().id()));
         client.openTunnel(head, attempt.handOver(), this, tunnel);
+        // Nothing reads the handshake any more (its access-log line took what it needs): a long-lived
+        // tunnel does not keep its head's bytes.
+        request.release();
+        request = null;
     }
 
     /** TUNNEL → DONE: both connections are closing; the backend counts as busy until now. */
@@ -453,7 +457,9 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         timer.cancel();
         body.release();
         logAccess();
-        request.release();
+        if (request != null) {
+            request.release();
+        }
     }
 
     private void logAccess() {
