@@ -67,7 +67,7 @@ public final class WebSocketEchoServer implements AutoCloseable {
     private final AtomicInteger handshakes = new AtomicInteger();
     private volatile WebSocketServerProtocolHandler.HandshakeComplete lastHandshake;
 
-    private WebSocketEchoServer(String path, int maxMessageBytes) throws InterruptedException {
+    private WebSocketEchoServer(String path, int maxMessageBytes, int port) throws InterruptedException {
         this.path = path;
         WebSocketServerProtocolConfig protocol = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(path)
@@ -94,7 +94,7 @@ public final class WebSocketEchoServer implements AutoCloseable {
                                 new PlainAnswer());
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                 .sync()
                 .channel();
     }
@@ -112,7 +112,19 @@ public final class WebSocketEchoServer implements AutoCloseable {
      * echoing messages up to {@code maxMessageBytes}.
      */
     public static WebSocketEchoServer start(String path, int maxMessageBytes) throws InterruptedException {
-        return new WebSocketEchoServer(path, maxMessageBytes);
+        return new WebSocketEchoServer(path, maxMessageBytes, 0);
+    }
+
+    /**
+     * As {@link #start()}, on {@code port} of the loopback address: for a test that starts a crashed
+     * server again where its peers know it, on the port the system gave the first one (never a port
+     * guessed to be free).
+     */
+    public static WebSocketEchoServer startOn(int port) throws InterruptedException {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1-65535, the port a server had)");
+        }
+        return new WebSocketEchoServer(DEFAULT_PATH, DEFAULT_MAX_MESSAGE_BYTES, port);
     }
 
     public HostPort address() {

@@ -26,7 +26,7 @@ import java.util.Random;
  * is drained) and {@code /large} ({@link #LARGE_BYTES} of fixed pseudo-random bytes); any path can
  * be made to fail with one of WireMock's faults ({@link #fail}).
  */
-public final class Backend implements AutoCloseable {
+public final class Backend implements BackendServer {
 
     public static final int SLOW_MILLIS = 300;
     public static final int LARGE_BYTES = 4 * 1024 * 1024;
@@ -41,16 +41,17 @@ public final class Backend implements AutoCloseable {
         this.name = name;
     }
 
+    @Override
     public String name() {
         return name;
     }
 
-    /** The port it listens on; 0 until it first started. */
+    @Override
     public synchronized int port() {
         return port;
     }
 
-    /** Starts listening: on a port of the system's choosing the first time, on that same port after. */
+    @Override
     public synchronized void start() {
         if (server != null && server.isRunning()) {
             return;

@@ -96,6 +96,21 @@ public final class AdminClient {
         return sum;
     }
 
+    /** The sum of every sample of {@code metric} whose labels include all of {@code labels}. */
+    public double metric(String metric, Map<String, String> labels) throws IOException {
+        double sum = 0;
+        for (String line : get("/metrics").split("\n")) {
+            if (line.startsWith("#") || !line.startsWith(metric + "{")) {
+                continue;
+            }
+            String names = line.substring(0, line.lastIndexOf(' '));
+            if (labels.entrySet().stream().allMatch(l -> names.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** Whether the admin API answers {@code GET /healthz}. */
     boolean alive() {
         try {

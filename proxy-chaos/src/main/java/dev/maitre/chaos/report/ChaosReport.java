@@ -93,7 +93,7 @@ public final class ChaosReport {
             s.put("clientErrors", clientErrors(r));
             s.set("marks", JSON.valueToTree(r.timeline().marks()));
             s.set("failedRequests", JSON.valueToTree(r.timeline().requests().stream()
-                    .filter(q -> !q.outcome().equals("200")).limit(200).toList()));
+                    .filter(q -> !q.outcome().equals("200") && !q.outcome().equals("101")).limit(200).toList()));
             s.put("requests", r.timeline().requests().size());
             s.put("durationMillis", r.timeline().durationMillis());
             s.put("verdict", r.verdict());

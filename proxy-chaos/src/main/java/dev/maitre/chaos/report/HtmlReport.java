@@ -42,7 +42,7 @@ final class HtmlReport {
         html.append("<p>").append(passed).append(" of ").append(results.size())
                 .append(" scenarios passed. Toxiproxy: ").append(esc(toxiproxy)).append(".</p>\n");
         html.append("<p class=\"legend\">");
-        for (String o : List.of("200", "502", "503", "504", "error")) {
+        for (String o : List.of("200", "101", "502", "503", "504", "error")) {
             html.append("<span><i style=\"background:").append(colour(o)).append("\"></i>").append(o).append("</span>");
         }
         html.append("<span><i style=\"background:#a5d6a7\"></i>HEALTHY</span><span><i style=\"background:#ef9a9a\"></i>UNHEALTHY</span>")
@@ -165,6 +165,7 @@ final class HtmlReport {
     private static String colour(String outcome) {
         return switch (outcome) {
             case "200" -> "#2e7d32";
+            case "101" -> "#00897b";
             case "502" -> "#e53935";
             case "503" -> "#fb8c00";
             case "504" -> "#8e24aa";

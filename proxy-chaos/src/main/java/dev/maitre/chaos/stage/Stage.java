@@ -1,6 +1,7 @@
 package dev.maitre.chaos.stage;
 
 import dev.maitre.chaos.backend.Backend;
+import dev.maitre.chaos.backend.BackendServer;
 import dev.maitre.chaos.load.LoadGenerator;
 import dev.maitre.chaos.load.Outcome;
 import dev.maitre.chaos.maitre.AdminClient;
@@ -22,8 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one scenario runs on: its WireMock backends, a Toxiproxy proxy in front of each, and
- * a maitre process balancing over the proxies. Each of them binds port 0 and tells the port it got
+ * Everything one scenario runs on: its backends (WireMock servers, or the WebSocket echo servers
+ * of a WebSocket scenario), a Toxiproxy proxy in front of each, and a maitre process balancing over
+ * the proxies. Each of them binds port 0 and tells the port it got
  * (no port is guessed beforehand, so two parts can never be given the same one), and keeps it for
  * the stage's life, so a backend that is stopped and started again is where it was.
  * Closing the stage stops all of it.
@@ -32,7 +34,7 @@ public final class Stage implements AutoCloseable {
 
     private final String name;
     private final HealthRules rules;
-    private final List<Backend> backends = new ArrayList<>();
+    private final List<BackendServer> backends = new ArrayList<>();
     private final List<Link> links = new ArrayList<>();
     private final List<Timeline.Mark> marks = new ArrayList<>();
     private final List<Moment> moments = new ArrayList<>();
@@ -61,23 +63,43 @@ public final class Stage implements AutoCloseable {
         if (backendCount < 1) {
             throw new IllegalArgumentException("backendCount: " + backendCount + " (expected: >= 1)");
         }
+        List<Backend> backends = new ArrayList<>();
+        for (int i = 1; i <= backendCount; i++) {
+            backends.add(new Backend("b" + i));
+        }
+        return start(name, backends, rules, responseTimeout, perTryTimeout);
+    }
+
+    /**
+     * As {@link #start(String, int, HealthRules, Duration)} with the given backends, not yet started;
+     * the stage starts them and closes them with the rest.
+     */
+    public static Stage start(String name, List<? extends BackendServer> backends, HealthRules rules,
+                              Duration responseTimeout) throws IOException, InterruptedException {
+        return start(name, backends, rules, responseTimeout, Duration.ZERO);
+    }
+
+    private static Stage start(String name, List<? extends BackendServer> backends, HealthRules rules,
+                               Duration responseTimeout, Duration perTryTimeout) throws IOException, InterruptedException {
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("backends: [] (expected: at least one)");
+        }
         Stage stage = new Stage(name, rules);
         try {
             ToxiproxyServer toxiproxy = ToxiproxyLocator.shared();
             ChaosReport.toxiproxy(toxiproxy.origin());
             List<String> addresses = new ArrayList<>();
-            for (int i = 1; i <= backendCount; i++) {
-                Backend backend = new Backend("b" + i);
+            for (BackendServer backend : backends) {
                 stage.backends.add(backend);
                 backend.start();
-                Link link = toxiproxy.link(name + "-b" + i, backend.port());
+                Link link = toxiproxy.link(name + "-" + backend.name(), backend.port());
                 stage.links.add(link);
                 addresses.add(link.address());
             }
             stage.maitre = StagedMaitre.start(new MaitreConfig(addresses, rules, responseTimeout, perTryTimeout));
             stage.startMillis = System.currentTimeMillis();
             stage.startNanos = System.nanoTime();
-            for (int i = 0; i < backendCount; i++) {
+            for (int i = 0; i < backends.size(); i++) {
                 stage.awaitPassedCheck(i);
             }
             return stage;
@@ -95,8 +117,12 @@ public final class Stage implements AutoCloseable {
         return rules;
     }
 
+    /** Backend {@code i}, a WireMock one: what every stage started with a backend count has. */
     public Backend backend(int i) {
-        return backends.get(i);
+        if (backends.get(i) instanceof Backend wireMock) {
+            return wireMock;
+        }
+        throw new IllegalStateException(name + ": " + backends.get(i).name() + " is not a WireMock backend");
     }
 
     public Link link(int i) {
@@ -266,7 +292,7 @@ public final class Stage implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        backends.forEach(Backend::close);
+        backends.forEach(BackendServer::close);
         for (Link link : links) {
             try {
                 link.delete();
