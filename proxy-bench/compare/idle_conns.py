@@ -8,6 +8,9 @@ them all open and idle for a moment, reads the resident memory again and prints 
   {"connections": 10000, "answered": 10000, "still_open": 10000, "rss_before_kib": ...,
    "rss_after_kib": ..., "kib_per_connection": ..., "errors": {...}, "heap_...": ...}
 
+With --websocket, each connection opens a WebSocket instead (a GET asking to upgrade, answered
+101), which then sits idle: the memory of an open, idle tunnel.
+
 With --jvm PID (maitre), each reading follows a full collection, and the JVM's live heap is
 reported beside the RSS.
 
@@ -111,7 +114,7 @@ def open_all(args, request, errors):
                     raise OSError(errno.ECONNRESET, "closed before the answer")
                 conn.inp += data
                 if conn.answered():
-                    if not conn.inp.startswith(b"HTTP/1.1 200"):
+                    if not conn.inp.startswith(b"HTTP/1.1 101" if args.websocket else b"HTTP/1.1 200"):
                         errors["status"] = errors.get("status", 0) + 1
                     conn.state = "idle"
                     conn.inp = b""
@@ -161,6 +164,8 @@ def main():
     parser.add_argument("--jvm", type=int, help="the proxy is this JVM: run a full collection before"
                         " each reading and report its live heap too")
     parser.add_argument("--jcmd", default="jcmd", help="the jcmd to use with --jvm")
+    parser.add_argument("--websocket", action="store_true",
+                        help="open a WebSocket on each connection (PATH must be a WebSocket endpoint)")
     args = parser.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -169,8 +174,10 @@ def main():
         sys.exit(f"idle_conns: {args.count} connections need more open files than the limit {hard}")
 
     pids = [int(p) for p in args.pids.split(",") if p]
+    upgrade = ("Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n") if args.websocket else ""
     request = (f"GET {args.path} HTTP/1.1\r\nHost: {args.host}:{args.port}\r\n"
-               "User-Agent: maitre-compare-idle\r\n\r\n").encode()
+               f"User-Agent: maitre-compare-idle\r\n{upgrade}\r\n").encode()
     errors = {}
     time.sleep(args.settle / 2)
     heap_before = jvm_heap_used_kib(args.jcmd, args.jvm) if args.jvm else None

@@ -233,7 +233,8 @@ def memory_tables(work, warnings):
                 lines = [l for l in f.read().splitlines() if l.startswith("{")]
             results[(test, proxy)] = (json.loads(lines[-1]) if lines else None, raw, int(rc))
     out = []
-    for test, title in (("idle-http", "HTTP listener"), ("idle-l4", "L4 listener (relayed to the HTTP backends)")):
+    for test, title in (("idle-http", "HTTP listener"), ("idle-l4", "L4 listener (relayed to the HTTP backends)"),
+                        ("idle-ws", "WebSocket tunnel through the HTTP listener (both of its connections)")):
         if not any(k[0] == test for k in results):
             continue
         out += ["", f"### Resident memory per idle client connection, {title}", "",
