@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
@@ -34,6 +37,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -86,10 +90,11 @@ public final class WebSocketEchoServer implements AutoCloseable {
                         connections.add(channel);
                         channel.pipeline().addLast(
                                 new HttpServerCodec(),
+                                new HandshakeRecorder(),
                                 new HttpObjectAggregator(MAX_PLAIN_REQUEST_BYTES),
+                                new RequestKeeper(),
                                 new WebSocketServerProtocolHandler(protocol),
                                 new WebSocketFrameAggregator(maxMessageBytes),
-                                new HandshakeRecorder(),
                                 new Echo(),
                                 new PlainAnswer());
                     }
@@ -202,18 +207,39 @@ public final class WebSocketEchoServer implements AutoCloseable {
         connections.close().sync();
     }
 
-    /** Counts accepted handshakes and keeps the last one's request, a copy detached from the released request. */
-    private final class HandshakeRecorder extends ChannelInboundHandlerAdapter {
+    /** The request a connection's {@code 101} answers, kept until the answer goes out. */
+    private static final AttributeKey<WebSocketServerProtocolHandler.HandshakeComplete> REQUEST =
+            AttributeKey.valueOf(WebSocketEchoServer.class, "request");
+
+    /** Keeps each request's URI and headers, copies detached from the request, which is released. */
+    private static final class RequestKeeper extends ChannelInboundHandlerAdapter {
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete complete) {
-                HttpHeaders headers = new DefaultHttpHeaders().add(complete.requestHeaders());
-                lastHandshake = new WebSocketServerProtocolHandler.HandshakeComplete(
-                        complete.requestUri(), headers, complete.selectedSubprotocol());
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpRequest request) {
+                ctx.channel().attr(REQUEST).set(new WebSocketServerProtocolHandler.HandshakeComplete(
+                        request.uri(), new DefaultHttpHeaders().add(request.headers()), null));
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * Counts an accepted handshake, keeps its request and counts the WebSocket open as its {@code 101}
+     * goes out, before a byte of it is written: a client that has the {@code 101} finds them counted.
+     */
+    private final class HandshakeRecorder extends ChannelOutboundHandlerAdapter {
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof HttpResponse response && response.status().code() == 101) {
+                WebSocketServerProtocolHandler.HandshakeComplete request = ctx.channel().attr(REQUEST).getAndSet(null);
+                if (request != null) {
+                    lastHandshake = new WebSocketServerProtocolHandler.HandshakeComplete(request.requestUri(),
+                            request.requestHeaders(), response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+                }
                 handshakes.incrementAndGet();
                 webSockets.add(ctx.channel());
             }
-            super.userEventTriggered(ctx, event);
+            ctx.write(msg, promise);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.maitre.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maitre.api.HostPort;
@@ -82,6 +83,8 @@ class WebSocketEchoIT {
     void theServerCanSpeakFirst() throws Exception {
         try (WebSocketTestClient first = WebSocketTestClient.connect(server.address(), "/ws");
                 WebSocketTestClient second = WebSocketTestClient.connect(server.address(), "/ws")) {
+            // The client has the 101 a moment before the server counts the WebSocket as open.
+            await().atMost(WAIT).until(() -> server.openWebSockets() == 2);
             server.sendToAll("news");
 
             assertThat(first.awaitText(WAIT)).isEqualTo("news");

@@ -104,7 +104,8 @@ class WebSocketProxyIT {
             WebSocketTestClient first = WebSocketTestClient.connect(at(proxy), "/ws");
             WebSocketTestClient second = WebSocketTestClient.connect(at(proxy), "/ws");
             try {
-                assertThat(crashing.openWebSockets() + healthy.openWebSockets()).isEqualTo(2);
+                // A client has its 101 a moment before its backend counts the WebSocket as open.
+                await().atMost(WAIT).until(() -> crashing.openWebSockets() + healthy.openWebSockets() == 2);
                 WebSocketTestClient onCrashing = whichOf(first, second, crashing);
 
                 crashing.crash();
