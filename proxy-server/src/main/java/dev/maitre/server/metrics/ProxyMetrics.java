@@ -60,6 +60,9 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
     private Supplier<HealthMonitor> health;
     private ToIntFunction<BackendId> activeRequests;
     private TunnelMetrics tunnels;
+    /** Held here: Micrometer keeps a function counter's object only weakly. */
+    private ToLongFunction<String> clientTimeouts;
+    private final Map<String, FunctionCounter> clientTimeoutCounters = new HashMap<>();
 
     public ProxyMetrics(ProxyConfig config) {
         follow(config);
@@ -88,19 +91,46 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
 
     /**
      * Adds {@code maitre_client_timeouts_total} for each HTTP listener, read from the engine at each
-     * scrape. Listeners change only with a restart, so these are registered once.
+     * scrape; from now on they follow the configuration's listeners like the per-backend meters.
      *
-     * @param clientTimeouts the engine's count of client timeouts of a listener, by its name
+     * @param counts the engine's count of client timeouts of a listener, by its name
      */
-    public synchronized void bindClientTimeouts(ProxyConfig config, ToLongFunction<String> clientTimeouts) {
+    public synchronized void bindClientTimeouts(ProxyConfig config, ToLongFunction<String> counts) {
+        clientTimeouts = counts;
+        followClientTimeouts(config);
+    }
+
+    private void followClientTimeouts(ProxyConfig config) {
+        if (clientTimeouts == null) {
+            return;
+        }
+        Map<String, FunctionCounter> next = new HashMap<>();
         for (ListenerConfig listener : config.listeners()) {
             if (listener.protocol() != Protocol.HTTP) {
                 continue;
             }
             String name = listener.name();
-            FunctionCounter.builder("maitre.client.timeouts", clientTimeouts, counts -> counts.applyAsLong(name))
-                    .description("exchanges ended because their client made no progress for timeouts.client")
-                    .tag("listener", name).register(registry);
+            FunctionCounter counter = clientTimeoutCounters.get(name);
+            next.put(name, counter != null ? counter
+                    : FunctionCounter.builder("maitre.client.timeouts", this, metrics -> metrics.clientTimeoutsOf(name))
+                            .description("exchanges ended because their client made no progress for timeouts.client")
+                            .tag("listener", name).register(registry));
+        }
+        clientTimeoutCounters.forEach((name, counter) -> {
+            if (!next.containsKey(name)) {
+                registry.remove(counter);
+            }
+        });
+        clientTimeoutCounters.clear();
+        clientTimeoutCounters.putAll(next);
+    }
+
+    /** The engine's count for listener {@code name}; nothing while a reload is taking it away. */
+    private double clientTimeoutsOf(String name) {
+        try {
+            return clientTimeouts.applyAsLong(name);
+        } catch (IllegalArgumentException gone) {
+            return Double.NaN;
         }
     }
 
@@ -152,6 +182,7 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
         if (tunnels != null) {
             tunnels.follow(config);
         }
+        followClientTimeouts(config);
     }
 
     private void addGauges(BackendMeters meters) {

@@ -56,9 +56,36 @@ class ProxyMetricsTest {
                 AccessLogConfig.defaults(),
                 List.of(ListenerConfig.http("web", new HostPort("127.0.0.1", 0), List.of(RouteConfig.catchAll("api")))),
                 List.of(ClusterConfig.of("api", List.of(BackendConfig.of(A)))));
-        metrics.bindClientTimeouts(config, listener -> listener.equals("web") ? 3 : 0);
+        long[] web = {3};
+        // A capturing function, as the engine's method reference is, referenced by nothing but the
+        // metrics: Micrometer holds a function counter's object weakly, and the count must survive
+        // a collection.
+        metrics.bindClientTimeouts(config, listener -> listener.equals("web") ? web[0] : 0);
+        System.gc();
 
         assertThat(metrics.scrape()).contains("maitre_client_timeouts_total{listener=\"web\"} 3.0");
+    }
+
+    @Test
+    void clientTimeoutsFollowTheListenersOfEachConfiguration() {
+        ProxyConfig first = listeners("web");
+        metrics.bindClientTimeouts(first, listener -> {
+            if (!listener.equals("web") && !listener.equals("api")) {
+                throw new IllegalArgumentException("listener: " + listener);
+            }
+            return listener.equals("web") ? 3 : 5;
+        });
+
+        metrics.follow(listeners("api"));
+
+        assertThat(metrics.scrape()).contains("maitre_client_timeouts_total{listener=\"api\"} 5.0")
+                .doesNotContain("listener=\"web\"");
+    }
+
+    private static ProxyConfig listeners(String name) {
+        return new ProxyConfig(AdminConfig.defaults(), 1, Duration.ofSeconds(1), AccessLogConfig.defaults(),
+                List.of(ListenerConfig.http(name, new HostPort("127.0.0.1", 0), List.of(RouteConfig.catchAll("api")))),
+                List.of(ClusterConfig.of("api", List.of(BackendConfig.of(A)))));
     }
 
     @Test
