@@ -19,6 +19,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -238,6 +239,8 @@ final class Listeners {
         }
         try {
             return SslContextBuilder.forServer(listener.tls().certFile().toFile(), listener.tls().keyFile().toFile())
+                    .protocols(TlsPolicy.PROTOCOLS)
+                    .ciphers(TlsPolicy.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .build();
         } catch (Exception e) {
             throw new IllegalArgumentException("listener " + listener.name() + ": cannot load TLS certificate "

@@ -1,0 +1,30 @@
+package dev.maitre.engine;
+
+import java.util.List;
+
+/**
+ * What a listener's TLS accepts by default: TLS 1.3 and 1.2 only, and on 1.2 only key exchanges
+ * with forward secrecy (ECDHE) and AEAD ciphers, Mozilla's "intermediate" profile without its DHE
+ * suites. A handshake offering nothing else (TLS 1.1, or {@code AES128-GCM-SHA256} without ECDHE)
+ * fails. Names are the IANA ones, which Netty maps for either provider.
+ */
+final class TlsPolicy {
+
+    static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    static final List<String> CIPHERS = List.of(
+            // TLS 1.3: every suite it has is forward secret and AEAD.
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            // TLS 1.2, in Mozilla's order.
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    private TlsPolicy() {
+    }
+}
