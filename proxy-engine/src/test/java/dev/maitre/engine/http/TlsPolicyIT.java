@@ -8,15 +8,13 @@ import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.testing.HttpMessage;
 import dev.maitre.testing.NoLeaksExtension;
 import dev.maitre.testing.RawBackend;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.BufferedInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +70,8 @@ class TlsPolicyIT {
                      .tls(new TlsConfig(certificate.certificate().toPath(), certificate.privateKey().toPath()))
                      .start()) {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new TrustEverything()}, null);
+            // The test's own self-signed certificate is the only one it will meet.
+            context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
                     .createSocket(proxy.address().getAddress(), proxy.address().getPort())) {
                 socket.setSoTimeout(10_000);
@@ -86,22 +85,6 @@ class TlsPolicyIT {
                 assertThat(response.bodyText()).isEqualTo("secret");
                 return socket.getSession().getProtocol();
             }
-        }
-    }
-
-    /** The test's own self-signed certificate is the only one it will meet. */
-    private static final class TrustEverything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
