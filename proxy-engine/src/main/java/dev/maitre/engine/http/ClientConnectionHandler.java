@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection of an HTTP listener: reads one request at a time, validates and routes it,
  * hands it to a {@link ProxyExchange}, and keeps the connection alive or closes it afterwards. Also
- * owns the client-side timeouts: the time to send a request head and the keep-alive idle time.
+ * owns the client-side timeouts: the time to send a request head and the keep-alive idle time
+ * ({@link NextRequestWait}).
  *
  * <p>Pipelined requests are answered in order because the next request is only taken
  * ({@link RequestPull}) once the current exchange has finished, and only once the client connection
@@ -53,9 +54,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     private ProxyExchange exchange;
     /** The connection's one timer: request head, keep-alive idle, the current exchange's timeouts, closing. */
     private ConnectionDeadline deadline;
-    private boolean awaitingHead = true;
-    private boolean headTimerArmed;
-    private boolean bytesSinceLastRequest;
+    private NextRequestWait nextRequest;
     /** The request being answered said the client sends nothing after it. */
     private boolean clientSaidClose;
     private boolean closing;
@@ -73,8 +72,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         this.ctx = ctx;
         this.pull = new RequestPull(ctx, ctx.pipeline().get(RequestDecoder.class), this);
         this.deadline = new ConnectionDeadline(ctx.executor(), this);
+        this.nextRequest = new NextRequestWait(listener, deadline);
         hop = listener.hopOf(ctx.channel());
-        armHeadTimer();
+        nextRequest.connectionStarted();
         requestRead();
     }
 
@@ -94,10 +94,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
 
     /** Called by the decoder when bytes arrive: a request head has begun. */
     void onBytesReceived() {
-        bytesSinceLastRequest = true;
-        if (awaitingHead && !headTimerArmed) {
-            armHeadTimer();
-        }
+        nextRequest.bytesReceived();
     }
 
     @Override
@@ -135,9 +132,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
 
     /** A request head: validated and routed, then answered by maitre or handed to an exchange, which owns it. */
     private void onRequest(ClientRequest request) {
-        awaitingHead = false;
-        bytesSinceLastRequest = false;
-        deadline.clear();
+        nextRequest.requestArrived();
         clientSaidClose = !request.valid() || !request.head().keepAlive();
         boolean http10 = request.http10();
         writer.startAnswer(request.headRequest(), http10);
@@ -244,8 +239,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
             closeGracefully();
             return;
         }
-        awaitingHead = true;
-        headTimerArmed = false;
+        nextRequest.exchangeOver();
         if (!ctx.channel().isWritable()) {
             // The client has not taken the answers so far; reading and the next request wait for it.
             waitingForWritable = true;
@@ -256,12 +250,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     }
 
     private void readNext() {
-        if (bytesSinceLastRequest) {
-            // Read ahead while the last exchange ran: the next request has begun, on the header timeout.
-            armHeadTimer();
-        } else {
-            deadline.set(listener.config().timeouts().idle().toNanos(), ConnectionDeadline.Kind.IDLE);
-        }
+        nextRequest.armed();
         requestRead();
     }
 
@@ -382,11 +371,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         ctx.close();
     }
 
-    private void armHeadTimer() {
-        headTimerArmed = true;
-        deadline.set(listener.config().timeouts().requestHeader().toNanos(), ConnectionDeadline.Kind.HEAD);
-    }
-
     /** The current exchange waits for at most {@code nanos}. */
     @Override
     public void armExchangeTimer(long nanos) {
@@ -415,14 +399,14 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
                 ctx.close();
             }
             case HEAD, IDLE -> {
-                if (!awaitingHead || closing) {
-                    return;
-                }
-                if (kind == ConnectionDeadline.Kind.HEAD && bytesSinceLastRequest) {
-                    writer.startAnswer(false, false);
-                    respondWithError(Rejection.REQUEST_HEADER_TIMEOUT, false, false);
-                } else {
-                    ctx.close();
+                switch (closing ? NextRequestWait.Expiry.NONE : nextRequest.expired(kind)) {
+                    case HEAD_TIMEOUT -> {
+                        writer.startAnswer(false, false);
+                        respondWithError(Rejection.REQUEST_HEADER_TIMEOUT, false, false);
+                    }
+                    case IDLE -> ctx.close();
+                    case NONE -> {
+                    }
                 }
             }
         }
