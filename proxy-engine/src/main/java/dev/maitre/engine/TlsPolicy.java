@@ -25,6 +25,15 @@ final class TlsPolicy {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    static {
+        // The JDK's provider accepts a TLS 1.2 client's renegotiation unless told otherwise (BoringSSL
+        // never does): a client could make the server redo its costliest step as often as it likes.
+        // Read once, when the JDK's server handshake class loads, so it is set before any handshake.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private TlsPolicy() {
     }
 }
