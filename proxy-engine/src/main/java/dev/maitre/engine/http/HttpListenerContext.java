@@ -32,9 +32,11 @@ public final class HttpListenerContext extends ListenerContext {
 
         static Forwarding of(ListenerConfig config) {
             Upgrades upgrades = new Upgrades(config.upgrades());
+            ClientCertificateHeaders certificateHeaders = config.tls() == null ? ClientCertificateHeaders.NONE
+                    : ClientCertificateHeaders.of(config.tls().clientCertHeaders());
             return new Forwarding(new BackendRequest(config.tls() != null ? "https" : "http",
-                    config.headers().allowUnderscores(), upgrades), config.trustedProxies().toArray(IpRange[]::new),
-                    upgrades);
+                    config.headers().allowUnderscores(), upgrades, certificateHeaders),
+                    config.trustedProxies().toArray(IpRange[]::new), upgrades);
         }
     }
 

@@ -144,6 +144,44 @@ class ServerTlsIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
+    void passesTheVerifiedClientCertificateInTheNamedHeadersOnly(TlsProvider provider) throws Exception {
+        TlsConfig tls = new TlsConfig(List.of(files(shopEcdsa)), provider, List.of(), List.of(), List.of(), ca,
+                ClientAuth.OPTIONAL, new ClientCertHeaders("X-Client-Subject", "X-Client-Sha256"));
+        String forged = "GET / HTTP/1.1\r\nHost: shop.example.test\r\nX-Client-Subject: CN=admin\r\n"
+                + "x-client-sha256: 00\r\n\r\n";
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tls(tls).start()) {
+            try (SSLSocket socket = handshakeWith(proxy, client.keyManagers())) {
+                send(socket, forged);
+                send(socket, forged);
+            }
+            try (SSLSocket socket = handshakeWith(proxy, null)) {
+                send(socket, forged);
+            }
+
+            List<HttpMessage> requests = backend.requests();
+            assertThat(requests).hasSize(3);
+            String fingerprint = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(client.bundle().getCertificate().getEncoded()));
+            for (HttpMessage request : requests.subList(0, 2)) {
+                assertThat(request.headers("X-Client-Subject")).containsExactly("CN=alice");
+                assertThat(request.headers("X-Client-Sha256")).containsExactly(fingerprint);
+            }
+            // Without a certificate the forged values are dropped and nothing is set in their place.
+            assertThat(requests.get(2).headers("X-Client-Subject")).isEmpty();
+            assertThat(requests.get(2).headers("X-Client-Sha256")).isEmpty();
+        }
+    }
+
+    /** Writes {@code request} and reads its answer, which must be the backend's. */
+    private static void send(SSLSocket socket, String request) throws Exception {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        assertThat(HttpMessage.readResponse(new BufferedInputStream(socket.getInputStream(), 1), false).bodyText())
+                .isEqualTo("ok");
+    }
+
     private static CertificateFiles files(PemFiles pem) {
         return new CertificateFiles(pem.certFile(), pem.keyFile());
     }
