@@ -96,7 +96,7 @@ public final class OpenSslResult {
         return m.find() ? m.group(1).trim() : null;
     }
 
-    /** The server's (leaf) certificate; empty when the handshake failed or resumed a session (none is sent then). */
+    /** The server's (leaf) certificate, of the handshake or of the resumed session; empty when the handshake failed. */
     public Optional<X509Certificate> peerCertificate() {
         Matcher m = CERTIFICATE.matcher(output);
         if (!m.find()) {
