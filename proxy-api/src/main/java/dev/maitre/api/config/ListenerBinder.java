@@ -300,12 +300,13 @@ final class ListenerBinder {
         if (!node.isMapping(TLS_KEYS)) {
             return null;
         }
-        Path certFile = bindReadableFile(node.get("certFile"), "a readable PEM certificate file");
-        Path keyFile = bindReadableFile(node.get("keyFile"), "a readable PEM private key file");
+        Path certFile = bindReadableFile(node.get("certFile"), baseDir, "a readable PEM certificate file");
+        Path keyFile = bindReadableFile(node.get("keyFile"), baseDir, "a readable PEM private key file");
         return certFile != null && keyFile != null ? new TlsConfig(certFile, keyFile) : null;
     }
 
-    private Path bindReadableFile(ConfigNode node, String expected) {
+    /** A file that must exist and be readable, resolved against {@code baseDir}; shared with clusters' TLS. */
+    static Path bindReadableFile(ConfigNode node, Path baseDir, String expected) {
         String name = node.required(expected).text(expected);
         if (name == null) {
             return null;
