@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Locale;
@@ -135,6 +136,10 @@ public final class PairRelay implements RelayHandler.Events {
             scheduleIdleCheck(idleNanos.getAsLong());
         }
         if (splice) {
+            if (client.pipeline().get(SslHandler.class) != null || backend.pipeline().get(SslHandler.class) != null) {
+                // spliced bytes never pass the pipeline: they would go out unencrypted or undecrypted
+                throw new IllegalStateException("splice asked for a pair with TLS on " + client + " / " + backend);
+            }
             fromClient = new SpliceFlow(this, (AbstractEpollStreamChannel) client, (AbstractEpollStreamChannel) backend);
             fromBackend = new SpliceFlow(this, (AbstractEpollStreamChannel) backend, (AbstractEpollStreamChannel) client);
             fromBackend.start();
