@@ -182,6 +182,7 @@ public final class TlsBackend implements AutoCloseable {
             }
             if (echo) {
                 echo(tls.getInputStream(), tls.getOutputStream());
+                tls.close(); // close_notify, then the end of the stream
             } else {
                 answer(tls.getInputStream(), tls.getOutputStream());
             }

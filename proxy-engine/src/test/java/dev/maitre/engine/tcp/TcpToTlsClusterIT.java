@@ -46,6 +46,22 @@ class TcpToTlsClusterIT {
     }
 
     @Test
+    void theClientsEndOfInputReachesTheTlsBackendAndItsAnswerComesBack() throws Exception {
+        TestCertificates.Authority ca = TestCertificates.authority("relay CA");
+        Path caFile = ca.writeCertificate(dir, "ca.pem");
+        try (TlsBackend backend = TlsBackend.presenting(ca.issue(KeyKind.ECDSA, "db.test")).echo().start();
+             ProxyFixture proxy = TcpPeers.relay(RelayMode.BUFFERED, backend.address())
+                     .clusterTls(ClusterTlsConfig.defaults().withCaFile(caFile).withServerName("db.test")).start();
+             RawClient client = proxy.client()) {
+            client.socket().setSoTimeout(10_000);
+            client.send("all of it");
+            client.socket().shutdownOutput();
+
+            assertThat(TcpPeers.readAllText(client.input())).isEqualTo("all of it");
+        }
+    }
+
+    @Test
     void aBackendWhoseCertificateDoesNotVerifyGetsNoBytes() throws Exception {
         TestCertificates.Authority ca = TestCertificates.authority("relay CA");
         TestCertificates.Authority other = TestCertificates.authority("another CA");
