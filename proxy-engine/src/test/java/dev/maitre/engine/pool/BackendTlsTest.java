@@ -43,6 +43,14 @@ class BackendTlsTest {
     }
 
     @Test
+    void offersTheAlpnProtocolsInOrder() {
+        ClusterTlsConfig alpn = new ClusterTlsConfig(true, null, null, true, null, null, List.of("h2", "http/1.1"));
+
+        assertThat(BackendTls.forClusters(config(alpn), Map.of()).get("secured").context()
+                .applicationProtocolNegotiator().protocols()).containsExactly("h2", "http/1.1");
+    }
+
+    @Test
     void speaksToABackendAsTheServerNameOrElseItsHost() {
         HostPort backend = HostPort.parse("10.0.0.7:9443");
         BackendTls byHost = BackendTls.forClusters(config(ClusterTlsConfig.defaults()), Map.of()).get("secured");
