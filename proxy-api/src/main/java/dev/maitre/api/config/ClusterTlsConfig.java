@@ -2,8 +2,6 @@ package dev.maitre.api.config;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * TLS from maitre to a cluster's backends ({@code clusters[].tls}).
@@ -52,10 +50,5 @@ public record ClusterTlsConfig(boolean enabled, Path caFile, String serverName, 
     /** This configuration presenting a client certificate. */
     public ClusterTlsConfig withClientCertificate(Path certFile, Path keyFile) {
         return new ClusterTlsConfig(enabled, caFile, serverName, verify, certFile, keyFile, alpn);
-    }
-
-    /** The files whose contents make the client context: a reload compares them by content. */
-    public List<Path> files() {
-        return Stream.of(caFile, certFile, keyFile).filter(Objects::nonNull).toList();
     }
 }

@@ -18,8 +18,8 @@ import io.netty.handler.ssl.SslHandler;
 /**
  * Opens every backend connection of an engine, for HTTP exchanges (through the pools) and L4 relays
  * alike: on the caller's event loop, with reads off, no Nagle delay, the cluster's connect timeout and
- * a fixed kernel receive buffer, and over TLS to a cluster that has it. Each connection joins the engine's group of backend connections, so
- * that shutdown and the buffered-bytes gauge see it.
+ * a fixed kernel receive buffer, and over TLS to a cluster that has it. Each connection joins the
+ * engine's group of backend connections, so that shutdown and the buffered-bytes gauge see it.
  */
 public final class BackendConnector {
 
@@ -33,7 +33,7 @@ public final class BackendConnector {
     public static final int RECEIVE_BUFFER_BYTES = 128 * 1024;
 
     /** The name of the TLS handler in a backend connection's pipeline. */
-    public static final String TLS_HANDLER = "tls";
+    private static final String TLS_HANDLER = "tls";
 
     /** The handshake's bound when a bootstrap has no connect timeout (the cluster's default one). */
     private static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 2000;

@@ -27,10 +27,10 @@ public final class BackendPool {
 
     BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, BackendTls tls, int maxIdle,
                 long idleTimeoutNanos, Ticker ticker) {
-        this.tls = tls;
         this.endpoint = endpoint;
         this.connector = connector;
         this.bootstrap = bootstrap;
+        this.tls = tls;
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.ticker = ticker;

@@ -173,26 +173,29 @@ public final class BackendTls {
 
     /** What the files hold: a reload that finds other bytes under the same names builds a new context. */
     private static byte[] digest(String keyPath, ClusterTlsConfig tls) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
         String[] keys = {"caFile", "certFile", "keyFile"};
         Path[] files = {tls.caFile(), tls.certFile(), tls.keyFile()};
+        MessageDigest all = sha256();
         for (int i = 0; i < files.length; i++) {
             if (files[i] == null) {
-                sha.update((byte) 0);
+                all.update(new byte[32]);
                 continue;
             }
             try {
-                sha.update(sha.digest(Files.readAllBytes(files[i])));
+                all.update(sha256().digest(Files.readAllBytes(files[i])));
             } catch (IOException e) {
                 throw new InvalidTlsFile(keyPath + "." + keys[i], files[i] + " cannot be read (" + e + ")", e);
             }
         }
-        return sha.digest();
+        return all.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static String rootMessage(Throwable e) {
