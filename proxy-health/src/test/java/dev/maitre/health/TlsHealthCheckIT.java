@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,9 +108,22 @@ class TlsHealthCheckIT {
         }
     }
 
+    @Test
+    void anHttpCheckWithoutTheClientCertificateABackendRequiresFailsSayingSo() throws Exception {
+        try (TlsBackend backend = TlsBackend.presenting(ca.issue(KeyKind.ECDSA, NAME))
+                .requireClientCertificate(ca).start()) {
+            monitor = start(HealthCheckConfig.CheckProtocol.HTTP, backend.address(), NAME);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(backend.address()) == HealthState.UNHEALTHY);
+
+            assertThat(awaitCheck(backend.address()).lastCheck().reason())
+                    .isEqualTo("tls: the backend refused the client certificate (or wanted one)");
+        }
+    }
+
     private HealthMonitor start(HealthCheckConfig.CheckProtocol protocol, HostPort backend, String serverName) {
         HealthCheckConfig check = new HealthCheckConfig(protocol, "/healthz", null, StatusRanges.parse("200-399"),
-                Duration.ofMillis(300), Duration.ofMillis(250), 2, 2, 0.1, HealthState.HEALTHY);
+                Duration.ofMillis(1000), Duration.ofMillis(900), 2, 2, 0.1, HealthState.HEALTHY);
         ClusterConfig cluster = Configs.cluster("api", check, null, 0, List.of(backend))
                 .withTls(ClusterTlsConfig.defaults().withServerName(serverName));
         HealthMonitor started = HealthMonitor.builder(Configs.proxy(cluster))

@@ -27,7 +27,8 @@ public final class ConfigBinder {
     }
 
     /**
-     * Binds {@code root}; relative TLS file names (listeners' and clusters') are resolved against the working directory.
+     * Binds {@code root}; relative TLS file names (listeners' and clusters') are resolved against the
+     * working directory.
      *
      * @param lineOf the 1-based line of a key path such as {@code clusters[1].healthCheck.timeout} or
      *     {@code listeners[0]}, or 0 when unknown

@@ -41,17 +41,15 @@ public final class TlsFailures {
                 || messages.contains("hostname mismatch")) {
             return "certificate does not match the server name";
         }
+        if (refusedByBackend(messages)) {
+            return "the backend refused the client certificate (or wanted one)";
+        }
         if (causedBy(cause, CertPathValidatorException.class) || messages.contains("unable to find valid certification")
-                || messages.contains("pkix path") || messages.contains("unknown_ca")
-                || messages.contains("certificate_unknown") && !messages.contains("received")) {
+                || messages.contains("pkix path")) {
             return "certificate not trusted";
         }
         if (messages.contains("handshake timed out")) {
             return "handshake timed out";
-        }
-        if (messages.contains("certificate_required") || messages.contains("bad_certificate")
-                || messages.contains("empty client certificate") || messages.contains("peer did not return a certificate")) {
-            return "the backend refused the client certificate (or wanted one)";
         }
         if (messages.contains("protocol_version") || messages.contains("no appropriate protocol")
                 || messages.contains("unsupported_protocol")) {
@@ -64,6 +62,21 @@ public final class TlsFailures {
         String message = root.getMessage();
         return "handshake failed (" + (message == null || message.isBlank()
                 ? root.getClass().getSimpleName() : message) + ")";
+    }
+
+    /**
+     * An alert about certificates that the backend sent (the JDK says {@code Received fatal alert:
+     * unknown_ca}, BoringSSL {@code TLSV1_ALERT_UNKNOWN_CA}): it did not take maitre's client
+     * certificate, or wanted one. maitre's own verdict on the backend's certificate is never an alert
+     * received.
+     */
+    private static boolean refusedByBackend(String messages) {
+        boolean received = messages.contains("received fatal alert") || messages.contains("alert_");
+        return received && (messages.contains("unknown_ca") || messages.contains("bad_certificate")
+                || messages.contains("certificate_unknown") || messages.contains("certificate_required")
+                || messages.contains("access_denied") || messages.contains("unsupported_certificate"))
+                || messages.contains("empty client certificate")
+                || messages.contains("peer did not return a certificate");
     }
 
     private static boolean causedBy(Throwable cause, Class<? extends Throwable> type) {

@@ -43,6 +43,15 @@ class TlsFailuresTest {
     }
 
     @Test
+    void anAlertAboutCertificatesFromTheBackendIsARefusalOfTheClientCertificate() {
+        assertThat(TlsFailures.describe(new SSLHandshakeException("Received fatal alert: certificate_required")))
+                .isEqualTo("the backend refused the client certificate (or wanted one)");
+        assertThat(TlsFailures.describe(new SSLHandshakeException(
+                "error:10000418:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA")))
+                .isEqualTo("the backend refused the client certificate (or wanted one)");
+    }
+
+    @Test
     void aHandshakeThatTakesTooLongTimesOut() {
         assertThat(TlsFailures.describe(new SSLHandshakeException("handshake timed out after 2000ms")))
                 .isEqualTo("handshake timed out");

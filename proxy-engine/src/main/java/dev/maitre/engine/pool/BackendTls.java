@@ -100,7 +100,8 @@ public final class BackendTls {
         if (before != null && before.config.equals(tls) && Arrays.equals(before.fileDigest, digest)) {
             return before;
         }
-        LOG.info("cluster {}: TLS to its backends on {}", cluster.name(), OpenSsl.isAvailable() ? "BoringSSL" : "the JDK");
+        LOG.info("cluster {}: TLS to its backends on {}", cluster.name(),
+                OpenSsl.isAvailable() ? "BoringSSL" : "the JDK");
         if (!tls.verify()) {
             LOG.warn("cluster {}: tls.verify is false: the backends' certificates are not checked, anyone on the "
                     + "way can read and change the traffic (for testing only)", cluster.name());

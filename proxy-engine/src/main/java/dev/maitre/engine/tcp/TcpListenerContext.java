@@ -77,8 +77,9 @@ public final class TcpListenerContext extends ListenerContext {
     }
 
     /**
-     * True when a new pair of this listener relaying to {@code relayedTo} is spliced: never to a cluster spoken to over TLS, whose
-     * bytes must pass the TLS handler (the configuration refuses that, this makes sure).
+     * True when a new pair of this listener relaying to {@code relayedTo} is spliced: never to a
+     * cluster spoken to over TLS, whose bytes must pass the TLS handler (the configuration refuses
+     * that, this makes sure).
      */
     boolean splices(ClusterRuntime relayedTo) {
         return relayMode(config(), transport) == RelayMode.SPLICE && relayedTo.tls() == null;
