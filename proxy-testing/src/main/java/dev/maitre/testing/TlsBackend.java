@@ -48,6 +48,7 @@ public final class TlsBackend implements AutoCloseable {
     private final List<String> failedHandshakes = new CopyOnWriteArrayList<>();
     private final AtomicInteger clearTextConnections = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger cleanEnds = new AtomicInteger();
     private final AtomicInteger settled = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
@@ -151,6 +152,14 @@ public final class TlsBackend implements AutoCloseable {
             throw new AssertionError(accepted.get() - settled.get() + " connections still unsettled");
         }
         return accepted.get();
+    }
+
+    /**
+     * Echoed connections whose input ended cleanly: a close_notify before the end of the stream (the
+     * JDK reports an end without one as an error).
+     */
+    public int cleanEnds() {
+        return cleanEnds.get();
     }
 
     /** Connections whose first byte was not the start of a TLS handshake. */
@@ -260,13 +269,14 @@ public final class TlsBackend implements AutoCloseable {
         }
     }
 
-    private static void echo(InputStream in, OutputStream out) throws IOException {
+    private void echo(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[8192];
         int n;
         while ((n = in.read(buffer)) > 0) {
             out.write(buffer, 0, n);
             out.flush();
         }
+        cleanEnds.incrementAndGet();
     }
 
     @Override

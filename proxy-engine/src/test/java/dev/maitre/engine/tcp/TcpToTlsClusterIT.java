@@ -58,6 +58,7 @@ class TcpToTlsClusterIT {
             client.socket().shutdownOutput();
 
             assertThat(TcpPeers.readAllText(client.input())).isEqualTo("all of it");
+            assertThat(backend.cleanEnds()).as("ends of input the backend saw with a close_notify").isOne();
         }
     }
 
