@@ -9,6 +9,7 @@ import dev.maitre.engine.balance.Balancers;
 import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.pool.BackendPools;
+import dev.maitre.engine.pool.BackendTls;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
 import dev.maitre.engine.tls.TicketKeys;
 import dev.maitre.engine.transport.Transport;
@@ -76,12 +77,29 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public static ProxyEngine start(ProxyConfig config, HealthView health, OutcomeListener outcomes)
             throws EngineStartException {
+        Map<String, BackendTls> tls;
+        try {
+            tls = BackendTls.forClusters(config, Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new EngineStartException(e.getMessage(), e);
+        }
+        return start(config, tls, health, outcomes);
+    }
+
+    /**
+     * Binds every listener of {@code config} and starts serving, speaking TLS to clusters with the
+     * contexts of {@code tls} (see {@link BackendTls#forClusters}), which the health checks may share.
+     *
+     * @throws EngineStartException when a listener cannot be bound (the message names it and the address)
+     */
+    public static ProxyEngine start(ProxyConfig config, Map<String, BackendTls> tls, HealthView health,
+                                    OutcomeListener outcomes) throws EngineStartException {
         Transport transport = Transport.best();
         ProxyEngine engine = new ProxyEngine(transport, config.workers(), health, outcomes);
         LOG.info("transport {} ({}), {} worker event loops, {}", transport.displayName(),
                 transport == Transport.EPOLL ? "native" : "Java NIO", config.workers(), engine.acceptors.description());
         try {
-            engine.listeners.bindAll(config, clusterRuntimes(config, Map.of()));
+            engine.listeners.bindAll(config, clusterRuntimes(config, tls, Map.of()));
         } catch (RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();
             throw new EngineStartException(e.getMessage(), e);
@@ -97,29 +115,50 @@ public final class ProxyEngine implements AutoCloseable {
      * configuration did not change keep their balancer and its state. Nothing changes when anything
      * fails.
      *
-     * @throws IllegalArgumentException when a balancer, a certificate or a listener's address cannot be
-     *     had; the message names the cluster or listener
+     * @throws IllegalArgumentException when a balancer, a certificate, a cluster's CA bundle or client
+     *     certificate or a listener's address cannot be had; the message names the cluster (or its key)
+     *     or the listener
      * @return what the engine found changed that the configuration's text does not show: listeners whose
      *     certificate, key or CA files have new contents, one line each
      */
     public synchronized List<String> reload(ProxyConfig config) {
+        Map<String, BackendTls> current = new HashMap<>();
+        listeners.clustersInUse().values().stream().filter(cluster -> cluster.tls() != null)
+                .forEach(cluster -> current.put(cluster.name(), cluster.tls()));
+        return reload(config, BackendTls.forClusters(config, current));
+    }
+
+    /**
+     * Applies {@code config} as {@link #reload(ProxyConfig)} does, speaking TLS to clusters with the
+     * contexts of {@code tls} (see {@link BackendTls#forClusters}).
+     */
+    public synchronized List<String> reload(ProxyConfig config, Map<String, BackendTls> tls) {
         if (shuttingDown) {
             throw new IllegalArgumentException("maitre is stopping");
         }
-        return listeners.reload(config, clusterRuntimes(config, listeners.clustersInUse()));
+        return listeners.reload(config, clusterRuntimes(config, tls, listeners.clustersInUse()));
     }
 
-    /** A runtime per cluster of {@code config}, reusing those of {@code current} whose configuration is unchanged. */
-    private static Map<String, ClusterRuntime> clusterRuntimes(ProxyConfig config, Map<String, ClusterRuntime> current) {
+    /**
+     * A runtime per cluster of {@code config}, reusing those of {@code current} whose configuration and
+     * client TLS are unchanged (a cluster whose TLS files alone changed keeps its balancer).
+     */
+    private static Map<String, ClusterRuntime> clusterRuntimes(ProxyConfig config, Map<String, BackendTls> tls,
+                                                               Map<String, ClusterRuntime> current) {
         Map<String, ClusterRuntime> clusters = new HashMap<>();
         for (ClusterConfig cluster : config.clusters()) {
             ClusterRuntime before = current.get(cluster.name());
+            BackendTls clusterTls = cluster.tlsEnabled() ? tls.get(cluster.name()) : null;
+            if (cluster.tlsEnabled() && clusterTls == null) {
+                throw new IllegalArgumentException("cluster " + cluster.name() + ": no TLS client context for it");
+            }
             if (before != null && before.config().equals(cluster)) {
-                clusters.put(cluster.name(), before);
+                clusters.put(cluster.name(), before.tls() == clusterTls ? before
+                        : new ClusterRuntime(cluster, before.balancer(), clusterTls));
                 continue;
             }
             try {
-                clusters.put(cluster.name(), new ClusterRuntime(cluster, Balancers.create(cluster)));
+                clusters.put(cluster.name(), new ClusterRuntime(cluster, Balancers.create(cluster), clusterTls));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cluster " + cluster.name() + ": " + e.getMessage(), e);
             }

@@ -16,9 +16,11 @@ import dev.maitre.api.health.Outcome;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.health.check.CheckClient;
 import dev.maitre.health.check.CheckResult;
+import dev.maitre.health.check.CheckTls;
 import dev.maitre.health.check.Checker;
 import dev.maitre.health.check.CheckerFactory;
 import dev.maitre.health.time.HealthScheduler;
+import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -104,7 +106,8 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
                 }
                 HealthCheckConfig check = config.healthCheck();
                 if (check != null) {
-                    timelineList.addAll(timelines(cluster.backends(), check, checkers.create(check), random));
+                    timelineList.addAll(timelines(cluster.backends(), check,
+                            checkers.create(check, checkTls(config, builder.clientTls)), random));
                 }
             }
         } catch (RuntimeException e) {
@@ -307,6 +310,22 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
         }
     }
 
+    /**
+     * The TLS of {@code cluster}'s checks: its client context, from {@code clientTls}; {@code null} when
+     * the cluster is spoken to in clear text.
+     */
+    private static CheckTls checkTls(ClusterConfig cluster, Function<String, SslContext> clientTls) {
+        if (!cluster.tlsEnabled()) {
+            return null;
+        }
+        SslContext context = clientTls != null ? clientTls.apply(cluster.name()) : null;
+        if (context == null) {
+            throw new IllegalArgumentException("cluster " + cluster.name() + ": tls is on, but its health checks were "
+                    + "given no client TLS context (expected: one from Builder.clientTls)");
+        }
+        return new CheckTls(context, cluster.tls().serverName());
+    }
+
     /** Configures a {@link HealthMonitor}; by default it makes and owns a {@link CheckClient}. */
     public static final class Builder {
 
@@ -317,6 +336,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
         private int eventLogSize = DEFAULT_EVENT_LOG_SIZE;
         private final List<HealthEventListener> listeners = new ArrayList<>();
         private HealthMonitor previous;
+        private Function<String, SslContext> clientTls;
 
         private Builder(ProxyConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -331,6 +351,16 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
         /** Makes the checkers; by default the monitor's own check client. */
         public Builder checkers(CheckerFactory checkers) {
             this.checkers = Objects.requireNonNull(checkers, "checkers");
+            return this;
+        }
+
+        /**
+         * The client TLS context of each cluster with {@code tls}, by cluster name: the one its requests
+         * use, so that its checks trust, name and present the same. Needed when such a cluster is
+         * actively checked.
+         */
+        public Builder clientTls(Function<String, SslContext> contexts) {
+            this.clientTls = Objects.requireNonNull(contexts, "contexts");
             return this;
         }
 

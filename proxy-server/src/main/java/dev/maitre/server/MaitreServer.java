@@ -10,29 +10,33 @@ import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.engine.EngineStartException;
 import dev.maitre.engine.ProxyEngine;
+import dev.maitre.engine.pool.BackendTls;
 import dev.maitre.health.HealthMonitor;
-import dev.maitre.server.metrics.ProxyMetrics;
 import dev.maitre.server.admin.AdminServer;
 import dev.maitre.server.admin.AdminStartException;
 import dev.maitre.server.admin.AdminTarget;
 import dev.maitre.server.check.DurationText;
 import dev.maitre.server.check.HealthCheckAdvice;
 import dev.maitre.server.config.YamlConfigLoader;
+import dev.maitre.server.metrics.ProxyMetrics;
 import dev.maitre.server.reload.ConfigChanges;
 import dev.maitre.server.reload.CurrentHealth;
 import dev.maitre.server.reload.ReloadResult;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +64,13 @@ public final class MaitreServer {
     private AdminServer admin;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile ProxyConfig config;
+    /** The client TLS of the clusters that have it, shared by the engine and the health checks. */
+    private Map<String, BackendTls> backendTls;
 
-    private MaitreServer(ProxyConfig config, Path configFile, ProxyMetrics metrics, CurrentHealth health,
-                         ProxyEngine engine) {
+    private MaitreServer(ProxyConfig config, Map<String, BackendTls> backendTls, Path configFile,
+                         ProxyMetrics metrics, CurrentHealth health, ProxyEngine engine) {
         this.config = config;
+        this.backendTls = backendTls;
         this.configFile = configFile;
         this.metrics = metrics;
         this.health = health;
@@ -127,17 +134,23 @@ public final class MaitreServer {
         }
         // checks run before the first request, so a backend down at start leaves rotation soon
         ProxyMetrics metrics = new ProxyMetrics(config);
-        HealthMonitor monitor = HealthMonitor.builder(config).listener(metrics).build();
+        Map<String, BackendTls> tls;
+        try {
+            tls = BackendTls.forClusters(config, Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new EngineStartException(e.getMessage(), e);
+        }
+        HealthMonitor monitor = HealthMonitor.builder(config).listener(metrics).clientTls(contexts(tls)).build();
         monitor.start();
         CurrentHealth health = new CurrentHealth(monitor, metrics);
         ProxyEngine engine;
         try {
-            engine = ProxyEngine.start(config, health, health);
+            engine = ProxyEngine.start(config, tls, health, health);
         } catch (EngineStartException | RuntimeException e) {
             monitor.close();
             throw e;
         }
-        MaitreServer server = new MaitreServer(config, configFile, metrics, health, engine);
+        MaitreServer server = new MaitreServer(config, tls, configFile, metrics, health, engine);
         try {
             metrics.bind(health::monitor, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
             metrics.bindClientTimeouts(config, engine::clientTimeouts);
@@ -243,8 +256,12 @@ public final class MaitreServer {
         }
         HealthMonitor previous = health.monitor();
         HealthMonitor monitor;
+        Map<String, BackendTls> nextTls;
         try {
-            monitor = HealthMonitor.builder(next).listener(metrics).inheritFrom(previous).build();
+            // a CA bundle or client certificate renewed under the same name gets a new context
+            nextTls = BackendTls.forClusters(next, backendTls);
+            monitor = HealthMonitor.builder(next).listener(metrics).clientTls(contexts(nextTls)).inheritFrom(previous)
+                    .build();
         } catch (IllegalArgumentException e) {
             return ReloadResult.rejected(List.of(e.getMessage()));
         }
@@ -254,7 +271,7 @@ public final class MaitreServer {
         health.swap(monitor);
         List<String> engineChanges;
         try {
-            engineChanges = engine.reload(next);
+            engineChanges = engine.reload(next, nextTls);
         } catch (IllegalArgumentException e) {
             health.swap(previous);
             monitor.close();
@@ -268,7 +285,25 @@ public final class MaitreServer {
         config = next;
         List<String> applied = new ArrayList<>(changes.applied());
         applied.addAll(engineChanges);
+        renewedTls(nextTls).forEach(cluster -> applied.add("cluster " + cluster + ": tls files renewed"));
+        backendTls = nextTls;
         return ReloadResult.reloaded(applied);
+    }
+
+    /** The health checks' view of the clusters' client contexts. */
+    private static Function<String, SslContext> contexts(Map<String, BackendTls> tls) {
+        return cluster -> {
+            BackendTls clusterTls = tls.get(cluster);
+            return clusterTls != null ? clusterTls.context() : null;
+        };
+    }
+
+    /** Clusters whose TLS settings stayed while their files' contents changed: the reload noted nothing else. */
+    private List<String> renewedTls(Map<String, BackendTls> next) {
+        return next.entrySet().stream()
+                .filter(e -> backendTls.containsKey(e.getKey()) && backendTls.get(e.getKey()) != e.getValue()
+                        && backendTls.get(e.getKey()).config().equals(e.getValue().config()))
+                .map(Map.Entry::getKey).sorted().toList();
     }
 
     private void logServing() {

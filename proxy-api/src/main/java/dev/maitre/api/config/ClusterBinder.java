@@ -1,6 +1,7 @@
 package dev.maitre.api.config;
 
 import dev.maitre.api.HostPort;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,11 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Binds {@code clusters[]}: backends, balancer, health checks, outlier detection, timeouts, retries and pool. */
+/**
+ * Binds {@code clusters[]}: backends, balancer, health checks, outlier detection, timeouts, retries, pool
+ * and TLS to the backends.
+ */
 final class ClusterBinder {
 
     private static final List<String> KEYS = List.of("name", "balancer", "backends", "healthCheck",
-            "outlierDetection", "timeouts", "retries", "pool", "panicThreshold", "hashOn", "slowStart");
+            "outlierDetection", "timeouts", "retries", "pool", "panicThreshold", "hashOn", "slowStart", "tls");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> OUTLIER_KEYS =
             List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
@@ -32,6 +36,12 @@ final class ClusterBinder {
     static final int MAX_WEIGHT = 1000;
 
     private final UniqueNames names = new UniqueNames();
+    private final Path baseDir;
+
+    /** @param baseDir what relative TLS file names are resolved against */
+    ClusterBinder(Path baseDir) {
+        this.baseDir = baseDir;
+    }
 
     List<ClusterConfig> bindAll(ConfigNode clusters) {
         List<ClusterConfig> bound = new ArrayList<>();
@@ -64,11 +74,12 @@ final class ClusterBinder {
         double panicThreshold = node.get("panicThreshold").percentage(0, 1.0);
         HashOn hashOn = bindHashOn(node.get("hashOn"), balancer);
         Duration slowStart = bindSlowStart(node.get("slowStart"), balancer);
+        ClusterTlsConfig tls = ClusterTlsBinder.bind(node.get("tls"), baseDir);
         if (name == null) {
             return null;
         }
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries,
-                pool, panicThreshold, hashOn, slowStart);
+                pool, panicThreshold, hashOn, slowStart, tls);
     }
 
     private static HashOn bindHashOn(ConfigNode node, BalancerKind balancer) {

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param hashOn what {@code consistent_hash} hashes; {@link HashOn#CLIENT_IP} by default
  * @param slowStart how long a backend that becomes eligible takes to ramp up from 10% of its weight to
  *     all of it, under the weighted balancers; {@link Duration#ZERO} (the default) turns slow start off
+ * @param tls how the backends are spoken to over TLS; {@code null} (the default) for clear text
  */
 public record ClusterConfig(
         String name,
@@ -26,7 +27,8 @@ public record ClusterConfig(
         PoolConfig pool,
         double panicThreshold,
         HashOn hashOn,
-        Duration slowStart) {
+        Duration slowStart,
+        ClusterTlsConfig tls) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -39,6 +41,15 @@ public record ClusterConfig(
         if (slowStart.isNegative()) {
             throw new IllegalArgumentException("slowStart: " + slowStart + " (expected: >= 0)");
         }
+    }
+
+    /** A cluster spoken to in clear text. */
+    public ClusterConfig(String name, BalancerKind balancer, List<BackendConfig> backends,
+                         HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection,
+                         ClusterTimeouts timeouts, RetryConfig retries, PoolConfig pool, double panicThreshold,
+                         HashOn hashOn, Duration slowStart) {
+        this(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool, panicThreshold,
+                hashOn, slowStart, null);
     }
 
     /** A cluster that hashes on the client's IP (if it hashes at all) and has no slow start. */
@@ -58,6 +69,17 @@ public record ClusterConfig(
     /** This cluster with another balancer, hashing on {@code hashOn}, with {@code slowStart}. */
     public ClusterConfig withBalancing(BalancerKind kind, HashOn hashOn, Duration slowStart) {
         return new ClusterConfig(name, kind, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart);
+                panicThreshold, hashOn, slowStart, tls);
+    }
+
+    /** This cluster spoken to over TLS as {@code tls} says, or in clear text when {@code tls} is null. */
+    public ClusterConfig withTls(ClusterTlsConfig tls) {
+        return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
+                panicThreshold, hashOn, slowStart, tls);
+    }
+
+    /** Whether the backends are spoken to over TLS. */
+    public boolean tlsEnabled() {
+        return tls != null && tls.enabled();
     }
 }

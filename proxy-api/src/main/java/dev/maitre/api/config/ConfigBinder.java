@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 /**
  * Turns a parsed configuration document into a validated {@link ProxyConfig}, with every default
@@ -25,7 +27,8 @@ public final class ConfigBinder {
     }
 
     /**
-     * Binds {@code root}; relative TLS file names are resolved against the working directory.
+     * Binds {@code root}; relative TLS file names (listeners' and clusters') are resolved against the
+     * working directory.
      *
      * @param lineOf the 1-based line of a key path such as {@code clusters[1].healthCheck.timeout} or
      *     {@code listeners[0]}, or 0 when unknown
@@ -58,13 +61,34 @@ public final class ConfigBinder {
         Duration shutdownGracePeriod =
                 document.get("shutdownGracePeriod").duration(ProxyConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD);
         AccessLogConfig accessLog = bindAccessLog(document.get("accessLog"));
-        ClusterBinder clusterBinder = new ClusterBinder();
+        ClusterBinder clusterBinder = new ClusterBinder(baseDir);
         List<ClusterConfig> clusters = clusterBinder.bindAll(document.get("clusters"));
         List<ListenerConfig> listeners = new ListenerBinder(clusterBinder.names(), admin.bind(), baseDir)
                 .bindAll(document.get("listeners"));
+        rejectSpliceToTls(document.get("listeners"), clusters);
 
         errors.throwIfAny();
         return new ProxyConfig(admin, workers, shutdownDelay, shutdownGracePeriod, accessLog, listeners, clusters);
+    }
+
+    /**
+     * A tcp listener cannot splice to a cluster spoken to over TLS: spliced bytes pass no pipeline, so
+     * they could not be encrypted. (A listener with TLS of its own has its relay refused already.)
+     */
+    private static void rejectSpliceToTls(ConfigNode listeners, List<ClusterConfig> clusters) {
+        if (!listeners.given().equals("a list")) {
+            return;
+        }
+        Set<String> tlsClusters = clusters.stream().filter(ClusterConfig::tlsEnabled).map(ClusterConfig::name)
+                .collect(Collectors.toSet());
+        for (ConfigNode listener : listeners.elements()) {
+            ConfigNode relay = listener.get("relay");
+            String cluster = listener.get("cluster").given();
+            if (relay.given().equals("splice") && tlsClusters.contains(cluster) && !listener.get("tls").isPresent()) {
+                relay.reject("buffered to cluster " + cluster + ", which has tls; splice moves bytes the proxy "
+                        + "never sees, so it cannot encrypt them");
+            }
+        }
     }
 
     private static AccessLogConfig bindAccessLog(ConfigNode node) {

@@ -261,8 +261,15 @@ final class TlsBinder {
                 || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
-    /** A file under the configuration's directory (unless absolute) that exists and can be read. */
-    Path readableFile(ConfigNode node, String expected) {
+    private Path readableFile(ConfigNode node, String expected) {
+        return readableFile(node, baseDir, expected);
+    }
+
+    /**
+     * A file under {@code baseDir} (unless absolute) that exists and can be read, or {@code null} with
+     * the error reported; shared with clusters' TLS.
+     */
+    static Path readableFile(ConfigNode node, Path baseDir, String expected) {
         String name = node.text(expected);
         if (name == null) {
             return null;

@@ -147,7 +147,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
             }
             return;
         }
-        attempt.start(listener.upstream().pools().pool(client.eventLoop(), next, cluster.config()));
+        attempt.start(listener.upstream().pools().pool(client.eventLoop(), next, cluster.config(), cluster.tls()));
     }
 
     void onConnectFailed(Throwable cause) {

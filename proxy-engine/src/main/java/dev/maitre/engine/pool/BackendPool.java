@@ -18,17 +18,19 @@ public final class BackendPool {
     private final Endpoint endpoint;
     private final BackendConnector connector;
     private final Bootstrap bootstrap;
+    private final BackendTls tls;
     private final int maxIdle;
     private final long idleTimeoutNanos;
     private final Ticker ticker;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private boolean draining;
 
-    BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, int maxIdle,
+    BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, BackendTls tls, int maxIdle,
                 long idleTimeoutNanos, Ticker ticker) {
         this.endpoint = endpoint;
         this.connector = connector;
         this.bootstrap = bootstrap;
+        this.tls = tls;
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.ticker = ticker;
@@ -51,9 +53,12 @@ public final class BackendPool {
         return null;
     }
 
-    /** Opens a new connection; the future completes on this pool's event loop. */
+    /**
+     * Opens a new connection, over TLS when the cluster has it; the future completes on this pool's
+     * event loop, after the handshake.
+     */
     public ChannelFuture connect() {
-        return connector.connect(bootstrap, endpoint);
+        return connector.connect(bootstrap, endpoint, tls);
     }
 
     /**

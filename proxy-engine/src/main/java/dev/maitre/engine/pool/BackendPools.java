@@ -32,14 +32,22 @@ public final class BackendPools {
         this.health = health;
     }
 
-    /** The pool of {@code endpoint} on {@code loop}; must be called on that loop. */
+    /** The pool of {@code endpoint}, spoken to in clear text, on {@code loop}; must be called on that loop. */
     public BackendPool pool(EventLoop loop, Endpoint endpoint, ClusterConfig cluster) {
+        return pool(loop, endpoint, cluster, null);
+    }
+
+    /**
+     * The pool of {@code endpoint} on {@code loop}, whose connections speak {@code tls} (clear text when
+     * null); must be called on that loop.
+     */
+    public BackendPool pool(EventLoop loop, Endpoint endpoint, ClusterConfig cluster, BackendTls tls) {
         LoopPools pools = perLoop.get();
         if (pools == null) {
             pools = new LoopPools(loop);
             perLoop.set(pools);
         }
-        return pools.pool(endpoint, cluster);
+        return pools.pool(endpoint, cluster, tls);
     }
 
     /** Closes the idle connections of the calling loop and keeps none from now on. */
@@ -61,21 +69,22 @@ public final class BackendPools {
         }
 
         /**
-         * The pool of {@code endpoint}. After a reload changed the backend's weight or its cluster's pool
-         * or connect settings, the old pool closes its idle connections and takes none back, and a new
-         * one takes its place.
+         * The pool of {@code endpoint}. After a reload changed the backend's weight or its cluster's pool,
+         * connect or TLS settings (a renewed CA bundle or client certificate included), the old pool
+         * closes its idle connections and takes none back, and a new one takes its place.
          */
-        BackendPool pool(Endpoint endpoint, ClusterConfig cluster) {
+        BackendPool pool(Endpoint endpoint, ClusterConfig cluster, BackendTls tls) {
             BackendPool pool = pools.get(endpoint.id());
-            if (pool != null && !settings.get(endpoint.id()).match(endpoint, cluster)) {
+            if (pool != null && !settings.get(endpoint.id()).match(endpoint, cluster, tls)) {
                 pool.closeAll();
                 pool = null;
             }
             if (pool == null) {
-                pool = new BackendPool(endpoint, connector, bootstrap(cluster), cluster.pool().maxIdle(),
+                pool = new BackendPool(endpoint, connector, bootstrap(cluster), tls, cluster.pool().maxIdle(),
                         cluster.pool().idleTimeout().toNanos(), loop.ticker());
                 pools.put(endpoint.id(), pool);
-                settings.put(endpoint.id(), new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect()));
+                settings.put(endpoint.id(),
+                        new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect(), tls));
             }
             return pool;
         }
@@ -106,12 +115,12 @@ public final class BackendPools {
     }
 
     /** What a pool is made with; a pool serves only requests that want the same. */
-    private record PoolSettings(Endpoint endpoint, PoolConfig pool, Duration connectTimeout) {
+    private record PoolSettings(Endpoint endpoint, PoolConfig pool, Duration connectTimeout, BackendTls tls) {
 
-        /** Compares without making a record per request. */
-        boolean match(Endpoint wantedEndpoint, ClusterConfig cluster) {
+        /** Compares without making a record per request; a reload makes a new {@link BackendTls} only for a change. */
+        boolean match(Endpoint wantedEndpoint, ClusterConfig cluster, BackendTls wantedTls) {
             return endpoint.equals(wantedEndpoint) && pool.equals(cluster.pool())
-                    && connectTimeout.equals(cluster.timeouts().connect());
+                    && connectTimeout.equals(cluster.timeouts().connect()) && tls == wantedTls;
         }
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Locale;
@@ -135,6 +136,10 @@ public final class PairRelay implements RelayHandler.Events {
             scheduleIdleCheck(idleNanos.getAsLong());
         }
         if (splice) {
+            if (client.pipeline().get(SslHandler.class) != null || backend.pipeline().get(SslHandler.class) != null) {
+                // spliced bytes never pass the pipeline: they would go out unencrypted or undecrypted
+                throw new IllegalStateException("splice asked for a pair with TLS on " + client + " / " + backend);
+            }
             fromClient = new SpliceFlow(this, (AbstractEpollStreamChannel) client, (AbstractEpollStreamChannel) backend);
             fromBackend = new SpliceFlow(this, (AbstractEpollStreamChannel) backend, (AbstractEpollStreamChannel) client);
             fromBackend.start();
@@ -241,11 +246,23 @@ public final class PairRelay implements RelayHandler.Events {
             if (!written.isSuccess()) {
                 return;
             }
-            ((DuplexChannel) peer).shutdownOutput().addListener(shut -> {
-                if (!shut.isSuccess() || (clientInputDone && backendInputDone)) {
-                    closeBoth();
-                }
-            });
+            SslHandler tls = peer == backend ? peer.pipeline().get(SslHandler.class) : null;
+            if (tls != null && "TLSv1.3".equals(tls.engine().getSession().getProtocol())) {
+                // TLS 1.3 ends one direction with a close_notify (RFC 8446 §6.1), the other may go on;
+                // a bare FIN reads as a cut stream. (TLS 1.2 has no half-close: its close_notify ends
+                // both directions, so there only the FIN goes.)
+                tls.closeOutbound().addListener(notified -> shutdownOutput(peer));
+            } else {
+                shutdownOutput(peer);
+            }
+        });
+    }
+
+    private void shutdownOutput(Channel side) {
+        ((DuplexChannel) side).shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess() || (clientInputDone && backendInputDone)) {
+                closeBoth();
+            }
         });
     }
 

@@ -76,9 +76,13 @@ public final class TcpListenerContext extends ListenerContext {
         return cluster;
     }
 
-    /** True when new pairs of this listener are spliced. */
-    boolean splices() {
-        return relayMode(config(), transport) == RelayMode.SPLICE;
+    /**
+     * True when a new pair of this listener relaying to {@code relayedTo} is spliced: never to a
+     * cluster spoken to over TLS, whose bytes must pass the TLS handler (the configuration refuses
+     * that, this makes sure).
+     */
+    boolean splices(ClusterRuntime relayedTo) {
+        return relayMode(config(), transport) == RelayMode.SPLICE && relayedTo.tls() == null;
     }
 
     /** Readies a new client connection for its relay mode. */
@@ -93,14 +97,17 @@ public final class TcpListenerContext extends ListenerContext {
                 : new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, MAX_READ_BYTES);
     }
 
-    /** Opens the backend side of a pair to {@code endpoint} on {@code loop}, with {@code handler} as its pipeline. */
+    /**
+     * Opens the backend side of a pair to {@code endpoint} on {@code loop}, with {@code handler} as its
+     * pipeline, over TLS when the cluster has it (the future completes after the handshake).
+     */
     ChannelFuture connect(EventLoop loop, ClusterRuntime cluster, Endpoint endpoint, ChannelHandler handler,
                           boolean splice) {
         BackendConnector connector = upstream().connector();
         Bootstrap bootstrap = connector.bootstrap(loop, cluster.config(), handler)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(splice));
-        return connector.connect(bootstrap, endpoint);
+        return connector.connect(bootstrap, endpoint, cluster.tls());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.maitre.engine.tcp;
 import dev.maitre.engine.relay.RelayHandler;
 import dev.maitre.engine.relay.SpliceFlow;
 import dev.maitre.engine.tls.ServerTls;
+import dev.maitre.engine.upstream.ClusterRuntime;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -27,11 +28,13 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
             return;
         }
         ch.closeFuture().addListener(f -> listener.connectionClosed());
-        boolean splice = listener.splices();
+        // one read of the cluster: a reload in between cannot make a pair splice to a TLS cluster
+        ClusterRuntime cluster = listener.cluster();
+        boolean splice = listener.splices(cluster);
         ServerTls tls = listener.tls();
         listener.prepare(ch, splice);
 
-        TcpRelay relay = new TcpRelay(listener, ch, splice);
+        TcpRelay relay = new TcpRelay(listener, cluster, ch, splice);
         if (!splice) {
             // All-idle on the client connection: reads are bytes from the client, writes bytes from the
             // backend, so it fires only when nothing moved either way. Spliced bytes pass no pipeline:

@@ -5,6 +5,7 @@ import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.balance.Hash64;
 import dev.maitre.engine.relay.PairRelay;
 import dev.maitre.engine.relay.RelayHandler;
+import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.UpstreamSelection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -43,10 +44,10 @@ final class TcpRelay implements UpstreamSelection.Subject, RelayHandler.Events, 
     private boolean clientInputDone;
     private boolean finished;
 
-    TcpRelay(TcpListenerContext listener, Channel client, boolean splice) {
+    TcpRelay(TcpListenerContext listener, ClusterRuntime cluster, Channel client, boolean splice) {
         this.listener = listener;
         this.client = client;
-        this.upstream = new UpstreamSelection(listener.upstream(), listener.cluster(), this);
+        this.upstream = new UpstreamSelection(listener.upstream(), cluster, this);
         this.splice = splice;
     }
 
@@ -124,12 +125,15 @@ final class TcpRelay implements UpstreamSelection.Subject, RelayHandler.Events, 
     public void forward(Channel source, Object msg) {
         if (pair != null) {
             pair.forward(source, msg);
-        } else if (!finished) {
+        } else if (!finished && source == client) {
             if (early == null) {
                 early = new ArrayDeque<>(2);
             }
             early.add(msg);
         } else {
+            // Finished, or bytes of a backend connection that is not (or no longer) paired: the pair is
+            // made as its TLS handshake completes, before the handler passes on what followed it, so
+            // these come from a connection given up on.
             ReferenceCountUtil.release(msg);
         }
     }

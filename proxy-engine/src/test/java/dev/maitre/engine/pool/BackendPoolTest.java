@@ -36,7 +36,7 @@ class BackendPoolTest {
     }
 
     private BackendPool pool(int maxIdle) {
-        return new BackendPool(ENDPOINT, null, new Bootstrap(), maxIdle, TimeUnit.SECONDS.toNanos(IDLE_TIMEOUT_SECONDS),
+        return new BackendPool(ENDPOINT, null, new Bootstrap(), null, maxIdle, TimeUnit.SECONDS.toNanos(IDLE_TIMEOUT_SECONDS),
                 ticker);
     }
 

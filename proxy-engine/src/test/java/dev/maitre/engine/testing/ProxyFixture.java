@@ -10,6 +10,7 @@ import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTimeouts;
+import dev.maitre.api.config.ClusterTlsConfig;
 import dev.maitre.api.config.HashOn;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ListenerHeaders;
@@ -95,6 +96,7 @@ public final class ProxyFixture implements AutoCloseable {
         private int workers = 2;
         private boolean accessLog;
         private TlsConfig tls;
+        private ClusterTlsConfig clusterTls;
         private HealthView health;
         private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
         private HashOn hashOn = HashOn.CLIENT_IP;
@@ -240,6 +242,12 @@ public final class ProxyFixture implements AutoCloseable {
         }
 
         /** The listener's {@code trustedProxies}, as CIDR blocks such as {@code 127.0.0.0/8}. */
+        /** The cluster's backends are spoken to over TLS. */
+        public Builder clusterTls(ClusterTlsConfig value) {
+            clusterTls = value;
+            return this;
+        }
+
         public Builder trustedProxies(String... ranges) {
             trustedProxies = List.of(ranges).stream().map(IpRange::parse).toList();
             return this;
@@ -263,7 +271,7 @@ public final class ProxyFixture implements AutoCloseable {
                 members.add(new BackendConfig(backends.get(i), weights == null ? 1 : weights[i]));
             }
             clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
-                    hashOn, Duration.ZERO));
+                    hashOn, Duration.ZERO, clusterTls));
             clusters.addAll(extraClusters);
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));

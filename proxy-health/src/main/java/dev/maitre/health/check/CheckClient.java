@@ -75,6 +75,11 @@ public final class CheckClient implements CheckerFactory, AutoCloseable {
 
     @Override
     public Checker create(HealthCheckConfig config) {
+        return create(config, null);
+    }
+
+    @Override
+    public Checker create(HealthCheckConfig config, CheckTls tls) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
@@ -83,8 +88,8 @@ public final class CheckClient implements CheckerFactory, AutoCloseable {
                         (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.timeout().toMillis())))
                 .option(ChannelOption.TCP_NODELAY, true);
         return switch (config.protocol()) {
-            case HTTP -> new HttpChecker(bootstrap, loop, config);
-            case TCP -> new TcpChecker(bootstrap, loop, config.timeout());
+            case HTTP -> new HttpChecker(bootstrap, loop, config, tls);
+            case TCP -> new TcpChecker(bootstrap, loop, config.timeout(), tls);
         };
     }
 

@@ -6,5 +6,14 @@ import dev.maitre.api.config.HealthCheckConfig;
 @FunctionalInterface
 public interface CheckerFactory {
 
+    /** A checker that speaks to the backends in clear text. */
     Checker create(HealthCheckConfig config);
+
+    /**
+     * A checker that speaks to the backends over {@code tls}, or in clear text when it is null. Factories
+     * whose checkers open no connection (test doubles) may leave this as it is.
+     */
+    default Checker create(HealthCheckConfig config, CheckTls tls) {
+        return create(config);
+    }
 }

@@ -2,6 +2,7 @@ package dev.maitre.health.check;
 
 import dev.maitre.api.HostPort;
 import dev.maitre.api.config.Durations;
+import dev.maitre.api.tls.TlsFailures;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import java.net.UnknownHostException;
@@ -12,7 +13,7 @@ import java.util.Locale;
 /**
  * Turns the exceptions of a failed check into the few words an operator reads in the event log,
  * whichever transport raised them: {@code connection refused}, {@code connection reset},
- * {@code timeout after 2s}.
+ * {@code timeout after 2s}, {@code tls: certificate not trusted}.
  */
 final class FailureReasons {
 
@@ -29,6 +30,10 @@ final class FailureReasons {
         }
         if (causedBy(cause, UnknownHostException.class)) {
             return "cannot resolve " + target.host();
+        }
+        if (TlsFailures.isTls(cause)) {
+            // before the decoder's case: a failed handshake reaches the pipeline as a DecoderException
+            return "tls: " + TlsFailures.describe(cause);
         }
         if (cause instanceof DecoderException) {
             return "invalid response";

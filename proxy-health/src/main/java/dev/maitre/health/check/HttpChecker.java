@@ -24,8 +24,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An HTTP check: {@code GET path} with {@code Connection: close}; the backend passes when the head of
- * its answer arrives within the timeout with a status in {@code expectStatus}. The body is not read.
+ * An HTTP check: {@code GET path} with {@code Connection: close}, over TLS to a cluster that has it; the
+ * backend passes when the head of its answer arrives within the timeout with a status in
+ * {@code expectStatus}. The body is not read.
  */
 final class HttpChecker implements Checker {
 
@@ -34,11 +35,14 @@ final class HttpChecker implements Checker {
     private final Bootstrap bootstrap;
     private final EventLoop loop;
     private final HealthCheckConfig config;
+    private final CheckTls tls;
 
-    HttpChecker(Bootstrap bootstrap, EventLoop loop, HealthCheckConfig config) {
+    /** @param tls the cluster's TLS, or {@code null} for clear text */
+    HttpChecker(Bootstrap bootstrap, EventLoop loop, HealthCheckConfig config, CheckTls tls) {
         this.bootstrap = bootstrap;
         this.loop = loop;
         this.config = config;
+        this.tls = tls;
     }
 
     @Override
@@ -49,7 +53,7 @@ final class HttpChecker implements Checker {
     private final class HttpProbe extends Probe {
 
         HttpProbe(HostPort target) {
-            super(target, config.timeout());
+            super(target, config.timeout(), tls);
         }
 
         @Override

@@ -6,7 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -16,21 +18,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One check in flight: it connects, lets its pipeline decide, and ends with exactly one result, at
- * the latest when its timeout is up. Ending closes the connection.
+ * One check in flight: it connects (and completes a TLS handshake, for a cluster spoken to over TLS),
+ * lets its pipeline decide, and ends with exactly one result, at the latest when its timeout is up.
+ * Ending closes the connection.
  */
 abstract class Probe {
 
     private final CompletableFuture<CheckResult> result = new CompletableFuture<>();
     private final HostPort target;
     private final Duration timeout;
+    private final CheckTls tls;
     private final long startNanos = System.nanoTime();
     private volatile Channel channel;
     private volatile ScheduledFuture<?> deadline;
 
-    Probe(HostPort target, Duration timeout) {
+    /** @param tls the cluster's TLS, or {@code null} for clear text */
+    Probe(HostPort target, Duration timeout, CheckTls tls) {
         this.target = target;
         this.timeout = timeout;
+        this.tls = tls;
     }
 
     /** The handlers of the probe's connection. */
@@ -41,18 +47,40 @@ abstract class Probe {
 
     final CompletableFuture<CheckResult> start(Bootstrap bootstrap, EventLoop loop) {
         deadline = loop.schedule(() -> fail(FailureReasons.timeout(timeout)), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        ChannelFuture connect = bootstrap.clone().handler(handler()).connect(socketAddress(target));
+        ChannelFuture connect = bootstrap.clone().handler(pipeline()).connect(socketAddress(target));
         channel = connect.channel();
         connect.addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
                 fail(future.cause());
             } else if (result.isDone()) {
                 future.channel().close();
+            } else if (tls != null) {
+                future.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(handshake -> {
+                    if (!handshake.isSuccess()) {
+                        fail(handshake.cause());
+                    } else if (!result.isDone()) {
+                        connected(future.channel());
+                    }
+                });
             } else {
                 connected(future.channel());
             }
         });
         return result;
+    }
+
+    /** The probe's handlers, behind TLS when the cluster has it: nothing is sent before the handshake verified. */
+    private ChannelHandler pipeline() {
+        if (tls == null) {
+            return handler();
+        }
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), target));
+                ch.pipeline().addLast(handler());
+            }
+        };
     }
 
     final HostPort target() {

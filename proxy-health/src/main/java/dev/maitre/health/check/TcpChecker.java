@@ -9,22 +9,28 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** A TCP check: the backend passes when a connection to it is made within the timeout. */
+/**
+ * A TCP check: the backend passes when a connection to it is made within the timeout, and to a cluster
+ * spoken to over TLS, when the handshake completed too (its certificate verified).
+ */
 final class TcpChecker implements Checker {
 
     private final Bootstrap bootstrap;
     private final EventLoop loop;
     private final Duration timeout;
+    private final CheckTls tls;
 
-    TcpChecker(Bootstrap bootstrap, EventLoop loop, Duration timeout) {
+    /** @param tls the cluster's TLS, or {@code null} for clear text */
+    TcpChecker(Bootstrap bootstrap, EventLoop loop, Duration timeout, CheckTls tls) {
         this.bootstrap = bootstrap;
         this.loop = loop;
         this.timeout = timeout;
+        this.tls = tls;
     }
 
     @Override
     public CompletableFuture<CheckResult> check(HostPort backend) {
-        return new Probe(backend, timeout) {
+        return new Probe(backend, timeout, tls) {
             @Override
             ChannelHandler handler() {
                 return new ChannelInboundHandlerAdapter();
@@ -32,7 +38,7 @@ final class TcpChecker implements Checker {
 
             @Override
             void connected(Channel channel) {
-                pass("connected");
+                pass(tls != null ? "connected over tls" : "connected");
             }
         }.start(bootstrap, loop);
     }

@@ -4,6 +4,7 @@ import dev.maitre.api.config.ConfigBinder;
 import dev.maitre.api.config.ConfigError;
 import dev.maitre.api.config.ConfigException;
 import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.engine.pool.BackendTls;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.AccessDeniedException;
@@ -21,8 +22,8 @@ public final class YamlConfigLoader {
     }
 
     /**
-     * Loads and validates {@code file}. Relative TLS file names in it are resolved against the
-     * file's directory.
+     * Loads and validates {@code file}, including the contents of the clusters' TLS files. Relative TLS
+     * file names in it are resolved against the file's directory.
      *
      * @throws ConfigException with every error found, each naming the key path and line; also for a
      *     missing or unreadable file and for malformed YAML
@@ -48,6 +49,9 @@ public final class YamlConfigLoader {
         List<ConfigError> errors = new ArrayList<>(tree.errors());
         try {
             ProxyConfig config = ConfigBinder.bind(tree.root(), tree::lineOf, baseDir);
+            // files that exist but hold no usable CA bundle, certificate or key: found now, not at start
+            BackendTls.problems(config).forEach((key, problem) ->
+                    errors.add(new ConfigError(key, tree.lineOf(key), problem)));
             if (errors.isEmpty()) {
                 return config;
             }

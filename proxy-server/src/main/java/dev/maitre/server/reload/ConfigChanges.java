@@ -15,8 +15,8 @@ import java.util.function.Function;
 
 /**
  * What differs between the running configuration and a new one: the changes a reload can apply live
- * (listeners added, removed, moved or reconfigured, routes, clusters, the access log, the admin token,
- * the shutdown delay and grace period) and those that need a restart ({@code admin.bind},
+ * (listeners added, removed, moved or reconfigured, routes, clusters and their TLS to backends, the
+ * access log, the admin token, the shutdown delay and grace period) and those that need a restart ({@code admin.bind},
  * {@code workers}).
  *
  * @param restartNeeded one sentence per change a reload cannot apply, naming the key
@@ -106,7 +106,13 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
             if (old == null) {
                 applied.add("cluster " + cluster.name() + " added");
             } else if (!old.equals(cluster)) {
-                applied.add("cluster " + cluster.name() + " changed");
+                if (!Objects.equals(old.tls(), cluster.tls())) {
+                    // applied like the rest of a cluster: new connections speak the new TLS
+                    applied.add("cluster " + cluster.name() + ": tls changed (for new connections)");
+                }
+                if (!old.withTls(cluster.tls()).equals(cluster)) {
+                    applied.add("cluster " + cluster.name() + " changed");
+                }
             }
         }
         before.keySet().forEach(name -> applied.add("cluster " + name + " removed"));

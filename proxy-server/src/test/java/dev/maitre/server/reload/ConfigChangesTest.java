@@ -9,6 +9,7 @@ import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.ClusterTlsConfig;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ListenerHeaders;
 import dev.maitre.api.config.ListenerLimits;
@@ -62,6 +63,24 @@ class ConfigChangesTest {
         assertThat(changes.appliesLive()).isTrue();
         assertThat(changes.applied()).containsExactly("cluster api changed", "cluster static added",
                 "cluster web removed");
+    }
+
+    @Test
+    void tlsToAClustersBackendsAppliesLive() {
+        ClusterConfig secured = API.withTls(ClusterTlsConfig.defaults().withServerName("api.internal"));
+        ProxyConfig withTls = config(AdminConfig.defaults(), 2, List.of(WEB), List.of(secured));
+
+        ConfigChanges on = ConfigChanges.between(RUNNING, withTls);
+        ConfigChanges renamed = ConfigChanges.between(withTls, config(AdminConfig.defaults(), 2, List.of(WEB),
+                List.of(API.withTls(ClusterTlsConfig.defaults().withServerName("api.example")))));
+        ConfigChanges alsoBalancer = ConfigChanges.between(withTls, config(AdminConfig.defaults(), 2, List.of(WEB),
+                List.of(API.withBalancing(BalancerKind.RANDOM, API.hashOn(), API.slowStart()))));
+
+        assertThat(on.appliesLive()).isTrue();
+        assertThat(on.applied()).containsExactly("cluster api: tls changed (for new connections)");
+        assertThat(renamed.applied()).containsExactly("cluster api: tls changed (for new connections)");
+        assertThat(alsoBalancer.applied()).containsExactly("cluster api: tls changed (for new connections)",
+                "cluster api changed");
     }
 
     @Test
