@@ -32,6 +32,15 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class TlsBackend implements AutoCloseable {
 
+    static {
+        // The JDK reads this switch once per JVM, at its first server handshake, whichever server that
+        // is. maitre's listeners set it before theirs; a test backend that handshakes first in a test JVM
+        // shared with listener tests must not fix it to the JDK's default (renegotiation accepted).
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     /** What one completed handshake negotiated. */
     public record Handshake(String sessionId, long sessionCreated, String protocol, String serverName,
                             String clientSubject) {
