@@ -41,8 +41,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A listener counts its clients' handshakes, on both providers, with real clients on loopback: one that
  * completes, by the protocol and cipher suite it negotiated; one that fails, by why — a TLS 1.1-only
- * client, plain HTTP to the TLS port, a missing client certificate the listener requires, a client that
- * leaves before saying anything. Each connection counts once; the connection itself fares as before.
+ * client, one with no cipher suite in common, one that does not trust the certificate, plain HTTP to the
+ * TLS port, a missing client certificate the listener requires, a client that leaves before saying
+ * anything. Each connection counts once; the connection itself fares as before.
  */
 @ExtendWith(NoLeaksExtension.class)
 class HandshakeCountsIT {
@@ -107,6 +108,45 @@ class HandshakeCountsIT {
             assertThat(answer[0]).isEqualTo((byte) 21);
             await().atMost(COUNTED).until(() -> counts.failed(HandshakeFailure.PROTOCOL_VERSION) == 1);
             assertThat(counts.completed()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
+    void countsAClientWithoutAnAcceptedCipherSuiteAsNoSharedCipher(TlsProvider provider) throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tls(tls(provider, ClientAuth.NONE)).start()) {
+            HandshakeCounts counts = proxy.engine().tlsHandshakes(ProxyFixture.LISTENER);
+
+            // RSA key exchange, without forward secrecy: not among the listener's suites.
+            assertThatThrownBy(() -> {
+                try (SSLSocket socket = socket(proxy, "TLSv1.2")) {
+                    socket.setEnabledCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256"});
+                    socket.startHandshake();
+                }
+            }).isInstanceOf(SSLException.class);
+            await().atMost(COUNTED).until(() -> counts.failed(HandshakeFailure.NO_SHARED_CIPHER) == 1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
+    void countsAClientThatDoesNotTrustTheCertificateAsCertificateRejected(TlsProvider provider) throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tls(tls(provider, ClientAuth.NONE)).start()) {
+            HandshakeCounts counts = proxy.engine().tlsHandshakes(ProxyFixture.LISTENER);
+
+            // The JDK's default trust store does not know the test authority.
+            assertThatThrownBy(() -> {
+                SSLContext stranger = SSLContext.getInstance("TLS");
+                stranger.init(null, null, null);
+                try (SSLSocket socket = (SSLSocket) stranger.getSocketFactory()
+                        .createSocket(proxy.address().getAddress(), proxy.address().getPort())) {
+                    socket.setSoTimeout(10_000);
+                    socket.startHandshake();
+                }
+            }).isInstanceOf(SSLException.class);
+            await().atMost(COUNTED).until(() -> counts.failed(HandshakeFailure.CERTIFICATE_REJECTED) == 1);
         }
     }
 
