@@ -230,11 +230,7 @@ final class Listeners {
 
     /** Exchanges of listener {@code name} ended because their client made no progress; 0 for a tcp listener. */
     long clientTimeouts(String name) {
-        Bound listener = bound.get(name);
-        if (listener == null) {
-            throw new IllegalArgumentException("listener: " + name + " (expected one of " + bound.keySet() + ")");
-        }
-        return listener.context instanceof HttpListenerContext http ? http.clientTimeouts() : 0;
+        return context(name) instanceof HttpListenerContext http ? http.clientTimeouts() : 0;
     }
 
     /** The TLS handshakes of listener {@code name}'s clients. */
