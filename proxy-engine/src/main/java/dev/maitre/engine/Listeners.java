@@ -11,6 +11,8 @@ import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.tcp.TcpListenerContext;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
+import dev.maitre.engine.tls.HandshakeCounts;
+import dev.maitre.engine.tls.ServedCertificate;
 import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.tls.TicketKeys;
 import dev.maitre.engine.transport.Transport;
@@ -228,11 +230,26 @@ final class Listeners {
 
     /** Exchanges of listener {@code name} ended because their client made no progress; 0 for a tcp listener. */
     long clientTimeouts(String name) {
+        return context(name) instanceof HttpListenerContext http ? http.clientTimeouts() : 0;
+    }
+
+    /** The TLS handshakes of listener {@code name}'s clients. */
+    HandshakeCounts handshakes(String name) {
+        return context(name).handshakes();
+    }
+
+    /** The certificates listener {@code name} serves new connections now; none for clear text. */
+    List<ServedCertificate> certificates(String name) {
+        ServerTls tls = context(name).tls();
+        return tls == null ? List.of() : tls.certificates();
+    }
+
+    private ListenerContext context(String name) {
         Bound listener = bound.get(name);
         if (listener == null) {
             throw new IllegalArgumentException("listener: " + name + " (expected one of " + bound.keySet() + ")");
         }
-        return listener.context instanceof HttpListenerContext http ? http.clientTimeouts() : 0;
+        return listener.context;
     }
 
     /** The cluster runtimes the listeners use now, by cluster name. */

@@ -11,6 +11,8 @@ import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.pool.BackendPools;
 import dev.maitre.engine.pool.BackendTls;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
+import dev.maitre.engine.tls.HandshakeCounts;
+import dev.maitre.engine.tls.ServedCertificate;
 import dev.maitre.engine.tls.TicketKeys;
 import dev.maitre.engine.transport.Transport;
 import dev.maitre.engine.upstream.ActiveRequests;
@@ -187,6 +189,26 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public long clientTimeouts(String listenerName) {
         return listeners.clientTimeouts(listenerName);
+    }
+
+    /**
+     * The TLS handshakes of listener {@code listenerName}'s clients, completed and failed, counted
+     * since the listener was bound (a reload that replaces its TLS keeps them); all zero for clear text.
+     *
+     * @throws IllegalArgumentException when no listener has that name
+     */
+    public HandshakeCounts tlsHandshakes(String listenerName) {
+        return listeners.handshakes(listenerName);
+    }
+
+    /**
+     * The certificates listener {@code listenerName} serves new connections, as last loaded (a reload
+     * that finds a file changed loads it anew); empty for clear text.
+     *
+     * @throws IllegalArgumentException when no listener has that name
+     */
+    public List<ServedCertificate> tlsCertificates(String listenerName) {
+        return listeners.certificates(listenerName);
     }
 
     /** The counts of the HTTP listeners' tunnels (upgraded connections), per listener and per backend. */

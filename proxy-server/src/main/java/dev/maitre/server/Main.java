@@ -5,12 +5,15 @@ import dev.maitre.api.config.ConfigException;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.engine.EngineStartException;
 import dev.maitre.server.admin.AdminStartException;
+import dev.maitre.server.check.CertificateCheck;
 import dev.maitre.server.check.CheckReport;
 import dev.maitre.server.config.YamlConfigLoader;
 import dev.maitre.server.demo.DemoMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +34,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             " 0:stopped normally (including on SIGTERM or SIGINT), or the check passed",
             " 1:could not run, for instance because an address is in use",
-            " 2:invalid configuration or command line"})
+            " 2:invalid configuration or command line (with --check: also a certificate that cannot be served or has expired)"})
 public final class Main implements Callable<Integer> {
 
     static final int OK = 0;
@@ -50,7 +53,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--demo", description = "Start three demo backends on loopback, the proxy on 127.0.0.1:8080 and the admin API on 127.0.0.1:9901.")
     private boolean demo;
 
-    @Option(names = "--check", description = "With --config: validate the file, print the health timing windows and exit.")
+    @Option(names = "--check", description = "With --config: validate the file, load the TLS certificates (warning of any expiring within "
+            + "30 days; an expired one fails the check), print the health timing windows and exit.")
     private boolean check;
 
     @Spec
@@ -91,7 +95,9 @@ public final class Main implements Callable<Integer> {
             }
             ProxyConfig config = configSource.load(configFile);
             if (check) {
-                out.print(CheckReport.of(configFile.toString(), config));
+                Instant now = Instant.now();
+                List<CertificateCheck.Listed> certificates = CertificateCheck.load(config, now);
+                out.print(CheckReport.of(configFile.toString(), config, certificates, now));
                 out.flush();
                 return OK;
             }

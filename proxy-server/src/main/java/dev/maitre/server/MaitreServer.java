@@ -155,6 +155,7 @@ public final class MaitreServer {
             metrics.bind(health::monitor, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
             metrics.bindClientTimeouts(config, engine::clientTimeouts);
             metrics.bindTunnels(config, engine.tunnels());
+            metrics.bindTls(config, engine::tlsHandshakes, engine::tlsCertificates);
             server.admin = AdminServer.start(config.admin().bind(), server.new Admin());
         } catch (AdminStartException | RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();

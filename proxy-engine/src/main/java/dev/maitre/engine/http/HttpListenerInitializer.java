@@ -8,7 +8,7 @@ import io.netty.channel.ChannelInitializer;
 
 /**
  * Builds the pipeline of each accepted connection of an HTTP listener:
- * [TLS] → strict decoder → connection handler, which writes its answers as bytes. The connection handler counts the
+ * [TLS → handshake counter] → strict decoder → connection handler, which writes its answers as bytes. The connection handler counts the
  * connection out when it closes. Connections beyond {@code limits.maxConnections} are closed at once.
  */
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
@@ -31,7 +31,8 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         // The handler keeps the connection writable after its input ends itself.
         Transport.handOverInputEnd(ch);
         if (tls != null) {
-            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()))
+                    .addLast("tls-handshakes", listener.handshakes().newCounter());
         }
         ch.pipeline()
                 .addLast("decoder", new RequestDecoder(limits, handler))

@@ -1,6 +1,7 @@
 package dev.maitre.engine.listener;
 
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.engine.tls.HandshakeCounts;
 import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What every connection of one listener shares, whatever its protocol: the listener's configuration
  * and TLS context (both replaced whole by a reload), the engine's upstream side, the connection count
- * that enforces {@code limits.maxConnections}, and the draining flag of a shutdown.
+ * that enforces {@code limits.maxConnections}, the count of its clients' TLS handshakes (kept across
+ * reloads), and the draining flag of a shutdown.
  *
  * <p>A reload gives new connections the new configuration and TLS context. Open connections keep the
  * pipeline they were built with (decoder limits, TLS session); timeouts are read when they are armed,
@@ -23,6 +25,7 @@ public abstract class ListenerContext {
     private final Upstream upstream;
     private final ChannelGroup clientChannels;
     private final AtomicInteger connections = new AtomicInteger();
+    private final HandshakeCounts handshakes = new HandshakeCounts();
     private volatile boolean draining;
 
     protected ListenerContext(ListenerConfig config, ServerTls tls, Upstream upstream, ChannelGroup clientChannels) {
@@ -43,6 +46,11 @@ public abstract class ListenerContext {
     /** The TLS for new connections; {@code null} for clear text. */
     public final ServerTls tls() {
         return tls;
+    }
+
+    /** The TLS handshakes of this listener's clients, over its whole life. */
+    public final HandshakeCounts handshakes() {
+        return handshakes;
     }
 
     public final Upstream upstream() {

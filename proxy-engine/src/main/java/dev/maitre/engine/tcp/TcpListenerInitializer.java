@@ -10,9 +10,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the pipeline of each accepted connection of a tcp listener, idle watch → [TLS] → relay,
- * and starts pairing it with a backend. Connections beyond {@code limits.maxConnections} are closed
- * at once.
+ * Builds the pipeline of each accepted connection of a tcp listener, idle watch → [TLS → handshake
+ * counter] → relay, and starts pairing it with a backend. Connections beyond
+ * {@code limits.maxConnections} are closed at once.
  */
 public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
 
@@ -43,7 +43,8 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
                     listener.config().timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
         }
         if (tls != null) {
-            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()))
+                    .addLast("tls-handshakes", listener.handshakes().newCounter());
         }
         ch.pipeline().addLast("relay", new RelayHandler(relay));
         relay.start();

@@ -7,21 +7,32 @@ import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RouteConfig;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What {@code maitre --check} prints for a valid configuration: what it sets up and, for every
- * actively checked cluster, how soon a backend's failure or recovery is acted on.
+ * What {@code maitre --check} prints for a valid configuration: what it sets up, the certificates its
+ * TLS listeners serve ({@link CertificateCheck}) and, for every actively checked cluster, how soon a
+ * backend's failure or recovery is acted on.
  */
 public final class CheckReport {
 
     private CheckReport() {
     }
 
-    /** The report on {@code config}, read from {@code source}, as lines ending in {@code \n}. */
+    /** The report on {@code config}, read from {@code source}, leaving out certificates, as lines ending in {@code \n}. */
     public static String of(String source, ProxyConfig config) {
+        return of(source, config, List.of(), Instant.now());
+    }
+
+    /**
+     * The report on {@code config}, read from {@code source}, whose TLS listeners serve
+     * {@code certificates} (see {@link CertificateCheck#load}), their time left counted from {@code now}.
+     */
+    public static String of(String source, ProxyConfig config, List<CertificateCheck.Listed> certificates,
+                            Instant now) {
         StringBuilder out = new StringBuilder();
         int backends = config.clusters().stream().mapToInt(c -> c.backends().size()).sum();
         out.append("configuration ").append(source).append(" is valid: ")
@@ -40,6 +51,11 @@ public final class CheckReport {
         out.append("listeners:\n");
         for (ListenerConfig listener : config.listeners()) {
             out.append("  ").append(listener(listener)).append('\n');
+        }
+
+        if (!certificates.isEmpty()) {
+            out.append("tls certificates:\n");
+            CertificateCheck.report(certificates, now, out);
         }
 
         out.append("clusters:\n");

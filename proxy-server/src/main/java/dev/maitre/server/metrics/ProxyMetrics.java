@@ -11,6 +11,8 @@ import dev.maitre.api.health.HealthState;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.http.Tunnels;
+import dev.maitre.engine.tls.HandshakeCounts;
+import dev.maitre.engine.tls.ServedCertificate;
 import dev.maitre.health.BackendHealth;
 import dev.maitre.health.ClusterHealth;
 import dev.maitre.health.HealthEvent;
@@ -28,12 +30,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -42,7 +46,8 @@ import java.util.function.ToLongFunction;
 /**
  * maitre's metrics in the Prometheus registry, all named {@code maitre_*}: requests per backend by
  * outcome, their latency, requests no backend could take, exchanges ended by the client timeout,
- * health transitions, gauges of each backend's state and load, and tunnels ({@link TunnelMetrics}). Counters are created from the configuration, so recording an outcome is
+ * health transitions, gauges of each backend's state and load, tunnels ({@link TunnelMetrics}) and
+ * listeners' TLS ({@link TlsMetrics}). Counters are created from the configuration, so recording an outcome is
  * a map lookup and an increment, with no allocation and no lock; a reload adds the meters of new
  * backends and clusters and removes those of the ones gone, and publishes the new maps at once.
  */
@@ -60,6 +65,7 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
     private Supplier<HealthMonitor> health;
     private ToIntFunction<BackendId> activeRequests;
     private TunnelMetrics tunnels;
+    private TlsMetrics tls;
     /** Held here: Micrometer keeps a function counter's object only weakly. */
     private ToLongFunction<String> clientTimeouts;
     private final Map<String, FunctionCounter> clientTimeoutCounters = new HashMap<>();
@@ -144,6 +150,20 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
     }
 
     /**
+     * Adds the TLS meters of each listener with {@code tls}: handshakes completed and failed, read from
+     * the engine's counts, and the days each certificate served has left; from now on they follow the
+     * configuration like the other per-listener meters.
+     *
+     * @param handshakes the engine's handshake counts of a listener, by its name
+     * @param certificates the certificates a listener serves now, by its name
+     */
+    public synchronized void bindTls(ProxyConfig config, Function<String, HandshakeCounts> handshakes,
+                                     Function<String, List<ServedCertificate>> certificates) {
+        tls = new TlsMetrics(registry, handshakes, certificates, Clock.systemUTC());
+        tls.follow(config);
+    }
+
+    /**
      * Keeps the per-cluster and per-backend meters in step with {@code config}: those of backends and
      * clusters still there go on counting, new ones start at zero, those gone are removed.
      */
@@ -181,6 +201,9 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
         noBackend = Map.copyOf(nextNoBackend);
         if (tunnels != null) {
             tunnels.follow(config);
+        }
+        if (tls != null) {
+            tls.follow(config);
         }
         followClientTimeouts(config);
     }
@@ -234,7 +257,14 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
 
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
+        refreshTls();
         return registry.scrape();
+    }
+
+    private synchronized void refreshTls() {
+        if (tls != null) {
+            tls.refresh();
+        }
     }
 
     private static HealthState stateOf(HealthMonitor health, BackendId id) {
