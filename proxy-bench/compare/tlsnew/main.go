@@ -50,8 +50,8 @@ func main() {
 		// The certificate is self-signed; its signature over the handshake is verified all the same.
 		InsecureSkipVerify: true,
 		// X25519 first, as the other clients of the harness negotiate it (a newer Go would otherwise
-		// offer a post-quantum hybrid share that some of the proxies' libraries take and others do
-		// not); P-256 too, which TLS 1.2 needs to accept an ECDSA P-256 certificate.
+		// offer a post-quantum hybrid share, which OpenSSL 3.0 does not know and a newer library may
+		// take); P-256 too, which TLS 1.2 needs to accept an ECDSA P-256 certificate.
 		CurvePreferences: []tls.CurveID{tls.X25519, tls.CurveP256},
 		MinVersion:       tls.VersionTLS12,
 		// No ClientSessionCache: every handshake is a full one.
