@@ -11,21 +11,19 @@ import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.tcp.TcpListenerContext;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
+import dev.maitre.engine.tls.ServerTls;
+import dev.maitre.engine.tls.TicketKeys;
 import dev.maitre.engine.transport.Transport;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +46,7 @@ final class Listeners {
     private final ChannelGroup clientChannels;
     private final Tunnels tunnels;
     private final Map<String, Bound> bound = new LinkedHashMap<>();
+    private final TicketKeys ticketKeys = new TicketKeys();
 
     /** A listener and the sockets it accepts on, all bound to the same address. */
     private record Bound(ListenerContext context, List<Channel> sockets) {
@@ -69,7 +68,7 @@ final class Listeners {
     /** Binds every listener of {@code config}; on a failure the ones bound so far stay for the caller to close. */
     void bindAll(ProxyConfig config, Map<String, ClusterRuntime> clusters) {
         for (ListenerConfig listener : config.listeners()) {
-            ListenerContext context = newContext(listener, sslContext(listener), clusters, config);
+            ListenerContext context = newContext(listener, tls(listener, null), clusters, config);
             bound.put(listener.name(), new Bound(context, bind(context)));
         }
     }
@@ -79,22 +78,28 @@ final class Listeners {
      * happens before anything running changes; on a failure what was bound is closed again and the
      * listeners stay as they were.
      *
+     * @return the listeners whose TLS files changed though their settings did not, one line each
      * @throws IllegalArgumentException naming the listener and the reason
      */
-    void reload(ProxyConfig config, Map<String, ClusterRuntime> clusters) {
+    List<String> reload(ProxyConfig config, Map<String, ClusterRuntime> clusters) {
+        List<String> filesChanged = new ArrayList<>();
         Map<String, Bound> gone = new LinkedHashMap<>(bound);
         List<Runnable> reconfigure = new ArrayList<>();
         List<ListenerContext> fresh = new ArrayList<>();
         for (ListenerConfig next : config.listeners()) {
             Bound current = gone.get(next.name());
-            SslContext ssl = current != null && Objects.equals(current.context.config().tls(), next.tls())
-                    ? current.context.ssl() : sslContext(next);
-            if (current != null && current.context.config().bind().equals(next.bind())
-                    && current.context.config().protocol() == next.protocol()) {
+            boolean same = current != null && current.context.config().bind().equals(next.bind())
+                    && current.context.config().protocol() == next.protocol();
+            ServerTls tls = tls(next, same ? current.context.tls() : null);
+            if (same && tls != null && tls != current.context.tls()
+                    && tls.config().equals(current.context.tls().config())) {
+                filesChanged.add("listener " + next.name() + ": TLS files re-read (new contents; for new connections)");
+            }
+            if (same) {
                 gone.remove(next.name());
-                reconfigure.add(reconfiguration(current.context, next, ssl, clusters, config));
+                reconfigure.add(reconfiguration(current.context, next, tls, clusters, config));
             } else {
-                fresh.add(newContext(next, ssl, clusters, config));
+                fresh.add(newContext(next, tls, clusters, config));
             }
         }
         // A listener that is gone frees its address first, for a new one that binds the same.
@@ -123,20 +128,27 @@ final class Listeners {
         bound.putAll(added);
         added.values().forEach(b -> LOG.info("listener {} ({}) bound to {}", b.context.name(),
                 b.context.config().protocol().name().toLowerCase(), b.address()));
+        return filesChanged;
     }
 
-    private Runnable reconfiguration(ListenerContext context, ListenerConfig next, SslContext ssl,
+    private Runnable reconfiguration(ListenerContext context, ListenerConfig next, ServerTls tls,
                                      Map<String, ClusterRuntime> clusters, ProxyConfig config) {
         if (context instanceof HttpListenerContext http) {
             RoutingTable table = RoutingTable.of(next, clusters, config.accessLog().enabled());
-            return () -> http.reconfigure(next, ssl, table);
+            return () -> {
+                logTlsChange(context, tls);
+                http.reconfigure(next, tls, table);
+            };
         }
         TcpListenerContext tcp = (TcpListenerContext) context;
         ClusterRuntime cluster = cluster(next, clusters);
-        return () -> tcp.reconfigure(next, ssl, cluster);
+        return () -> {
+            logTlsChange(context, tls);
+            tcp.reconfigure(next, tls, cluster);
+        };
     }
 
-    private ListenerContext newContext(ListenerConfig listener, SslContext ssl, Map<String, ClusterRuntime> clusters,
+    private ListenerContext newContext(ListenerConfig listener, ServerTls ssl, Map<String, ClusterRuntime> clusters,
                                        ProxyConfig config) {
         if (listener.protocol() == Protocol.TCP) {
             if (listener.relay() == RelayMode.SPLICE
@@ -170,6 +182,10 @@ final class Listeners {
             List<Channel> sockets = acceptors.bind(address, initializer);
             LOG.debug("listener {} ({}) bound to {} on {} sockets", listener.name(),
                     listener.protocol().name().toLowerCase(), sockets.get(0).localAddress(), sockets.size());
+            if (context.tls() != null) {
+                LOG.info("listener {}: TLS on {}, {} certificate(s)", listener.name(), context.tls().providerName(),
+                        context.tls().certificates().size());
+            }
             return sockets;
         } catch (Exception e) {
             throw new IllegalArgumentException("listener " + listener.name() + ": cannot bind " + listener.bind()
@@ -233,19 +249,32 @@ final class Listeners {
         return clusters;
     }
 
-    private static SslContext sslContext(ListenerConfig listener) {
+    /**
+     * The TLS of {@code listener}: {@code current} when neither its settings nor its files changed,
+     * built anew otherwise; {@code null} for clear text.
+     */
+    private ServerTls tls(ListenerConfig listener, ServerTls current) {
         if (listener.tls() == null) {
             return null;
         }
         try {
-            return SslContextBuilder.forServer(listener.tls().certFile().toFile(), listener.tls().keyFile().toFile())
-                    .protocols(TlsPolicy.PROTOCOLS)
-                    .ciphers(TlsPolicy.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                    .build();
-        } catch (Exception e) {
-            throw new IllegalArgumentException("listener " + listener.name() + ": cannot load TLS certificate "
-                    + listener.tls().certFile() + " and key " + listener.tls().keyFile() + ": " + rootMessage(e), e);
+            return current != null ? current.reloaded(listener.tls(), listener.protocol(), ticketKeys)
+                    : ServerTls.build(listener.tls(), listener.protocol(), ticketKeys);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("listener " + listener.name() + ": tls: " + e.getMessage(), e);
         }
+    }
+
+    private static void logTlsChange(ListenerContext context, ServerTls next) {
+        if (next != null && next != context.tls()) {
+            LOG.info("listener {}: TLS reloaded on {}, {} certificate(s); new handshakes use it", context.name(),
+                    next.providerName(), next.certificates().size());
+        }
+    }
+
+    /** The keys of every listener's TLS session tickets, for the engine to rotate. */
+    TicketKeys ticketKeys() {
+        return ticketKeys;
     }
 
     static String rootMessage(Throwable e) {

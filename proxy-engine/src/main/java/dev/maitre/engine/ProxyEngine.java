@@ -10,6 +10,7 @@ import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.pool.BackendPools;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
+import dev.maitre.engine.tls.TicketKeys;
 import dev.maitre.engine.transport.Transport;
 import dev.maitre.engine.upstream.ActiveRequests;
 import dev.maitre.engine.upstream.ClusterRuntime;
@@ -23,6 +24,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,9 @@ public final class ProxyEngine implements AutoCloseable {
     private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backendChannels = new DefaultChannelGroup("backends", GlobalEventExecutor.INSTANCE);
     private final Upstream upstream;
+    /** How long a key seals new TLS session tickets before the next one takes over (see {@link TicketKeys}). */
+    private static final Duration TICKET_KEY_ROTATION = Duration.ofHours(1);
+
     private final Tunnels tunnels = new Tunnels();
     private final Listeners listeners;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -60,6 +65,8 @@ public final class ProxyEngine implements AutoCloseable {
         this.upstream = new Upstream(health, outcomes, new ActiveRequests(), connector,
                 new BackendPools(connector, health));
         this.listeners = new Listeners(transport, acceptors, upstream, clientChannels, tunnels);
+        workers.next().scheduleAtFixedRate(listeners.ticketKeys()::rotate, TICKET_KEY_ROTATION.toMinutes(),
+                TICKET_KEY_ROTATION.toMinutes(), TimeUnit.MINUTES);
     }
 
     /**
@@ -92,12 +99,14 @@ public final class ProxyEngine implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a balancer, a certificate or a listener's address cannot be
      *     had; the message names the cluster or listener
+     * @return what the engine found changed that the configuration's text does not show: listeners whose
+     *     certificate, key or CA files have new contents, one line each
      */
-    public synchronized void reload(ProxyConfig config) {
+    public synchronized List<String> reload(ProxyConfig config) {
         if (shuttingDown) {
             throw new IllegalArgumentException("maitre is stopping");
         }
-        listeners.reload(config, clusterRuntimes(config, listeners.clustersInUse()));
+        return listeners.reload(config, clusterRuntimes(config, listeners.clustersInUse()));
     }
 
     /** A runtime per cluster of {@code config}, reusing those of {@code current} whose configuration is unchanged. */

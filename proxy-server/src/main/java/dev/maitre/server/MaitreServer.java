@@ -24,6 +24,7 @@ import dev.maitre.server.reload.ReloadResult;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -251,8 +252,9 @@ public final class MaitreServer {
         metrics.follow(next);
         monitor.start();
         health.swap(monitor);
+        List<String> engineChanges;
         try {
-            engine.reload(next);
+            engineChanges = engine.reload(next);
         } catch (IllegalArgumentException e) {
             health.swap(previous);
             monitor.close();
@@ -264,7 +266,9 @@ public final class MaitreServer {
             enableAccessLog();
         }
         config = next;
-        return ReloadResult.reloaded(changes.applied());
+        List<String> applied = new ArrayList<>(changes.applied());
+        applied.addAll(engineChanges);
+        return ReloadResult.reloaded(applied);
     }
 
     private void logServing() {

@@ -7,9 +7,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * Certificates for TLS tests, made with Netty's PKI testing kit: a certificate authority that issues
@@ -67,10 +74,16 @@ public final class TestCertificates {
                     .addExtendedKeyUsage(CertificateBuilder.ExtendedKeyUsage.PKIX_KP_SERVER_AUTH)
                     .addExtendedKeyUsage(CertificateBuilder.ExtendedKeyUsage.PKIX_KP_CLIENT_AUTH);
             builder = kind == KeyKind.RSA ? builder.rsa2048() : builder.ecp256();
-            for (String name : names) {
-                builder.addSanDnsName(name);
-            }
             try {
+                if (names.length > 0) {
+                    // Written directly: the kit's own SAN method cannot take a wildcard name.
+                    GeneralName[] dns = new GeneralName[names.length];
+                    for (int i = 0; i < names.length; i++) {
+                        dns[i] = new GeneralName(GeneralName.dNSName, names[i]);
+                    }
+                    builder.addExtensionOctetString(Extension.subjectAlternativeName.getId(), false,
+                            new GeneralNames(dns).getEncoded());
+                }
                 return new Issued(builder.buildIssuedBy(root));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot issue a test certificate", e);
@@ -79,7 +92,7 @@ public final class TestCertificates {
 
         /** The authority's certificate as a PEM file in {@code dir}. */
         public Path writeCertificate(Path dir, String fileName) {
-            return write(dir.resolve(fileName), root.getCertificatePEM());
+            return write(dir.resolve(fileName), pem("CERTIFICATE", encoded(root.getCertificate())));
         }
 
         /** A trust manager factory that trusts this authority alone. */
@@ -103,14 +116,45 @@ public final class TestCertificates {
 
         /** Writes {@code <name>.pem} (the chain, leaf first, without the root) and {@code <name>.key} to {@code dir}. */
         public PemFiles write(Path dir, String name) {
-            Path cert = TestCertificates.write(dir.resolve(name + ".pem"), bundle.getCertificatePathPEM());
-            Path key = TestCertificates.write(dir.resolve(name + ".key"), bundle.getPrivateKeyPEM());
+            StringBuilder chain = new StringBuilder();
+            for (X509Certificate certificate : bundle.getCertificatePath()) {
+                if (!certificate.equals(bundle.getRootCertificate())) {
+                    chain.append(pem("CERTIFICATE", encoded(certificate)));
+                }
+            }
+            Path cert = TestCertificates.write(dir.resolve(name + ".pem"), chain.toString());
+            Path key = TestCertificates.write(dir.resolve(name + ".key"),
+                    pem("PRIVATE KEY", bundle.getKeyPair().getPrivate().getEncoded()));
             return new PemFiles(cert, key);
         }
 
         public X509Bundle bundle() {
             return bundle;
         }
+
+        /** Key managers presenting this certificate, for a client (or server) in the test. */
+        public KeyManager[] keyManagers() {
+            try {
+                return bundle.toKeyManagerFactory().getKeyManagers();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot make key managers of a test certificate", e);
+            }
+        }
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A PEM block of {@code der}, 64 base64 characters a line. */
+    public static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     private static Path write(Path file, String pem) {

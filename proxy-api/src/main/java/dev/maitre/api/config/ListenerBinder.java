@@ -2,8 +2,6 @@ package dev.maitre.api.config;
 
 import dev.maitre.api.HostPort;
 import dev.maitre.api.IpRange;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +21,6 @@ final class ListenerBinder {
             List.of("name", "bind", "protocol", "routes", "cluster", "relay", "tls", "timeouts", "limits",
                     "trustedProxies", "headers", "upgrades");
     private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
-    private static final List<String> TLS_KEYS = List.of("certFile", "keyFile");
     private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle", "client", "tunnelIdle");
     private static final List<String> HEADER_KEYS = List.of("allowUnderscores");
     private static final List<String> LIMIT_KEYS =
@@ -57,14 +54,14 @@ final class ListenerBinder {
 
     private final UniqueNames clusterNames;
     private final HostPort adminBind;
-    private final Path baseDir;
+    private final TlsBinder tlsBinder;
     private final UniqueNames names = new UniqueNames();
     private final Map<HostPort, String> listenerByBind = new HashMap<>();
 
     ListenerBinder(UniqueNames clusterNames, HostPort adminBind, Path baseDir) {
         this.clusterNames = clusterNames;
         this.adminBind = adminBind;
-        this.baseDir = baseDir;
+        this.tlsBinder = new TlsBinder(baseDir);
     }
 
     List<ListenerConfig> bindAll(ConfigNode listeners) {
@@ -87,7 +84,7 @@ final class ListenerBinder {
         Protocol protocol = node.get("protocol").required("http or tcp").choice(null, PROTOCOLS);
         List<RouteConfig> routes = bindRoutes(node.get("routes"), protocol);
         String cluster = bindTcpCluster(node.get("cluster"), protocol);
-        TlsConfig tls = bindTls(node.get("tls"));
+        TlsConfig tls = tlsBinder.bind(node.get("tls"), protocol);
         RelayMode relay = bindRelay(node.get("relay"), protocol, node.get("tls").isPresent());
         ListenerTimeouts timeouts = bindTimeouts(node.get("timeouts"));
         ListenerLimits limits = bindLimits(node.get("limits"));
@@ -294,39 +291,6 @@ final class ListenerBinder {
             return defaultValue;
         }
         return path;
-    }
-
-    private TlsConfig bindTls(ConfigNode node) {
-        if (!node.isMapping(TLS_KEYS)) {
-            return null;
-        }
-        Path certFile = bindReadableFile(node.get("certFile"), "a readable PEM certificate file");
-        Path keyFile = bindReadableFile(node.get("keyFile"), "a readable PEM private key file");
-        return certFile != null && keyFile != null ? new TlsConfig(certFile, keyFile) : null;
-    }
-
-    private Path bindReadableFile(ConfigNode node, String expected) {
-        String name = node.required(expected).text(expected);
-        if (name == null) {
-            return null;
-        }
-        Path file;
-        try {
-            file = baseDir.resolve(name).normalize();
-        } catch (InvalidPathException e) {
-            node.reject(expected);
-            return null;
-        }
-        if (name.isBlank() || !Files.exists(file)) {
-            node.reject(expected + "; " + file + " does not exist");
-        } else if (!Files.isRegularFile(file)) {
-            node.reject(expected + "; " + file + " is not a file");
-        } else if (!Files.isReadable(file)) {
-            node.reject(expected + "; " + file + " cannot be read");
-        } else {
-            return file;
-        }
-        return null;
     }
 
     private static ListenerTimeouts bindTimeouts(ConfigNode node) {

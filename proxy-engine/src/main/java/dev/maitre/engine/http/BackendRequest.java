@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSession;
 
 /**
  * Writes the head sent to the backend from a client's request head, by copying its byte ranges:
@@ -26,15 +27,23 @@ final class BackendRequest {
     private final ForwardingHeaders forwarding;
     private final boolean allowUnderscores;
     private final Upgrades upgrades;
+    private final ClientCertificateHeaders certificateHeaders;
 
     BackendRequest(String scheme, boolean allowUnderscores) {
-        this(scheme, allowUnderscores, Upgrades.WEBSOCKET);
+        this(scheme, allowUnderscores, Upgrades.WEBSOCKET, ClientCertificateHeaders.NONE);
     }
 
-    BackendRequest(String scheme, boolean allowUnderscores, Upgrades upgrades) {
+    BackendRequest(String scheme, boolean allowUnderscores, Upgrades upgrades,
+                   ClientCertificateHeaders certificateHeaders) {
         this.forwarding = new ForwardingHeaders(scheme);
         this.allowUnderscores = allowUnderscores;
         this.upgrades = upgrades;
+        this.certificateHeaders = certificateHeaders;
+    }
+
+    /** Whether the head tells the backend of a client certificate, so that it needs the TLS session. */
+    boolean needsTlsSession() {
+        return certificateHeaders.any();
     }
 
     /**
@@ -50,9 +59,10 @@ final class BackendRequest {
      * The head for the backend of {@code request}, received from {@code hop}.
      *
      * @param backendHost the backend's address, sent as {@code Host} when the client named none; null otherwise
+     * @param tls the client connection's TLS session when {@link #needsTlsSession()}; null otherwise
      */
     OutgoingHead encode(ClientRequest request, RequestTarget target, ClientHop hop, String backendHost,
-                        ByteBufAllocator alloc) {
+                        SSLSession tls, ByteBufAllocator alloc) {
         RequestHead head = request.head();
         ByteBuf out = alloc.buffer(head.bytes().readableBytes() + 192);
         out.writeBytes(head.bytes(), head.methodStart(), head.methodEnd() - head.methodStart());
@@ -71,6 +81,7 @@ final class BackendRequest {
             if (HopByHopHeaders.isHopByHop(head, i, connectionNames)
                     || UnderscoredHeaders.dropped(head, i, allowUnderscores)
                     || ForwardingHeaders.replaces(head, i, hop)
+                    || certificateHeaders.replaces(head, i)
                     // RFC 9110 §10.1.1: an expectation from an HTTP/1.0 client is ignored.
                     || (http10 && head.nameIs(i, HttpHeaderNames.EXPECT))
                     || (target.authority() != null && head.nameIs(i, HOST))) {
@@ -89,6 +100,7 @@ final class BackendRequest {
         if (backendHost != null) {
             field(out, backendHost);
         }
+        certificateHeaders.write(out, tls);
         if (request.upgrade()) {
             upgrades.write(head, out);
         }

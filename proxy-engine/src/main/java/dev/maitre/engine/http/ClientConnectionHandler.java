@@ -12,8 +12,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -293,6 +295,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public String remoteAddress() {
         return hop.text();
+    }
+
+    @Override
+    public SSLSession tlsSession() {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        return tls == null ? null : tls.engine().getSession();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.LastHttpContent;
+import javax.net.ssl.SSLSession;
 
 /**
  * What an exchange may do to the client connection it serves, and nothing more: ask for more of the
@@ -48,6 +49,9 @@ interface ClientSide {
 
     /** The client's address, as the access log and consistent hashing see it. */
     String remoteAddress();
+
+    /** The connection's TLS session once its handshake is done; {@code null} for clear text. */
+    SSLSession tlsSession();
 
     /** The exchange waits for at most {@code nanos}; then {@link ProxyExchange#onTimer} runs. */
     void armExchangeTimer(long nanos);

@@ -5,10 +5,10 @@ import dev.maitre.api.IpRange;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.relay.RelayHandler;
+import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -32,16 +32,18 @@ public final class HttpListenerContext extends ListenerContext {
 
         static Forwarding of(ListenerConfig config) {
             Upgrades upgrades = new Upgrades(config.upgrades());
+            ClientCertificateHeaders certificateHeaders = config.tls() == null ? ClientCertificateHeaders.NONE
+                    : ClientCertificateHeaders.of(config.tls().clientCertHeaders());
             return new Forwarding(new BackendRequest(config.tls() != null ? "https" : "http",
-                    config.headers().allowUnderscores(), upgrades), config.trustedProxies().toArray(IpRange[]::new),
-                    upgrades);
+                    config.headers().allowUnderscores(), upgrades, certificateHeaders),
+                    config.trustedProxies().toArray(IpRange[]::new), upgrades);
         }
     }
 
     /** @param tunnels the engine's tunnel counts, which this listener's tunnels add to */
-    public HttpListenerContext(ListenerConfig config, SslContext ssl, RoutingTable table, Upstream upstream,
+    public HttpListenerContext(ListenerConfig config, ServerTls tls, RoutingTable table, Upstream upstream,
                                ChannelGroup clientChannels, Tunnels tunnels) {
-        super(config, ssl, upstream, clientChannels);
+        super(config, tls, upstream, clientChannels);
         this.tunnels = tunnels;
         this.listenerTunnels = tunnels.ofListener(config.name());
         this.table = table;
@@ -58,9 +60,9 @@ public final class HttpListenerContext extends ListenerContext {
      * forwarding rules, and timeouts apply from the next time they are armed. Requests in flight
      * finish with the table they started with.
      */
-    public void reconfigure(ListenerConfig next, SslContext nextSsl, RoutingTable nextTable) {
+    public void reconfigure(ListenerConfig next, ServerTls nextTls, RoutingTable nextTable) {
         Forwarding nextForwarding = Forwarding.of(next);
-        super.reconfigure(next, nextSsl);
+        super.reconfigure(next, nextTls);
         forwarding = nextForwarding;
         table = nextTable;
     }

@@ -1,10 +1,10 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.api.config.ListenerLimits;
+import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.ssl.SslContext;
 
 /**
  * Builds the pipeline of each accepted connection of an HTTP listener:
@@ -25,13 +25,13 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
             return;
         }
         ListenerLimits limits = listener.config().limits();
-        SslContext ssl = listener.ssl();
+        ServerTls tls = listener.tls();
 
         ClientConnectionHandler handler = new ClientConnectionHandler(listener);
         // The handler keeps the connection writable after its input ends itself.
         Transport.handOverInputEnd(ch);
-        if (ssl != null) {
-            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+        if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }
         ch.pipeline()
                 .addLast("decoder", new RequestDecoder(limits, handler))

@@ -168,7 +168,9 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         Channel backend = attempt.channel();
         String backendHost = BackendRequest.hostFromBackend(request, target)
                 ? upstream.endpoint().address().toString() : null;
-        body.sendHead(backend, listener.backendRequest().encode(request, target, hop, backendHost, backend.alloc()));
+        BackendRequest rewrite = listener.backendRequest();
+        body.sendHead(backend, rewrite.encode(request, target, hop, backendHost,
+                rewrite.needsTlsSession() ? client.tlsSession() : null, backend.alloc()));
         if (state != State.SENDING || attempt.channel() != backend) {
             // The write failed at once (the connection was closed): the try is over already, and the
             // exchange ended or went on with another.

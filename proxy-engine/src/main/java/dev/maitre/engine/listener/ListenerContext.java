@@ -1,10 +1,10 @@
 package dev.maitre.engine.listener;
 
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,15 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public abstract class ListenerContext {
 
     private volatile ListenerConfig config;
-    private volatile SslContext ssl;
+    private volatile ServerTls tls;
     private final Upstream upstream;
     private final ChannelGroup clientChannels;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean draining;
 
-    protected ListenerContext(ListenerConfig config, SslContext ssl, Upstream upstream, ChannelGroup clientChannels) {
+    protected ListenerContext(ListenerConfig config, ServerTls tls, Upstream upstream, ChannelGroup clientChannels) {
         this.config = config;
-        this.ssl = ssl;
+        this.tls = tls;
         this.upstream = upstream;
         this.clientChannels = clientChannels;
     }
@@ -40,9 +40,9 @@ public abstract class ListenerContext {
         return config.name();
     }
 
-    /** The TLS context for new connections; {@code null} for clear text. */
-    public final SslContext ssl() {
-        return ssl;
+    /** The TLS for new connections; {@code null} for clear text. */
+    public final ServerTls tls() {
+        return tls;
     }
 
     public final Upstream upstream() {
@@ -50,17 +50,17 @@ public abstract class ListenerContext {
     }
 
     /**
-     * New connections use {@code next} and {@code nextSsl}. The caller keeps the listener's name,
+     * New connections use {@code next} and {@code nextTls}. The caller keeps the listener's name,
      * address and protocol: a listener that changes those is a new listener.
      */
-    protected void reconfigure(ListenerConfig next, SslContext nextSsl) {
+    protected void reconfigure(ListenerConfig next, ServerTls nextTls) {
         if (!next.name().equals(config.name()) || next.protocol() != config.protocol()
                 || !next.bind().equals(config.bind())) {
             throw new IllegalArgumentException("listener " + config.name() + " (" + config.bind() + ", "
                     + config.protocol() + ") cannot become " + next.name() + " (" + next.bind() + ", "
                     + next.protocol() + ")");
         }
-        this.ssl = nextSsl;
+        this.tls = nextTls;
         this.config = next;
     }
 

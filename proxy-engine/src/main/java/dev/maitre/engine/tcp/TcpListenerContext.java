@@ -7,6 +7,7 @@ import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.relay.CountingReadAllocator;
 import dev.maitre.engine.relay.SpliceFlow;
+import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.transport.Transport;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.Upstream;
@@ -19,7 +20,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.ssl.SslContext;
 
 /**
  * What every connection of one tcp listener shares: besides what every listener has, the cluster it
@@ -37,9 +37,9 @@ public final class TcpListenerContext extends ListenerContext {
     private final Transport transport;
     private volatile ClusterRuntime cluster;
 
-    public TcpListenerContext(ListenerConfig config, SslContext ssl, ClusterRuntime cluster, Upstream upstream,
+    public TcpListenerContext(ListenerConfig config, ServerTls tls, ClusterRuntime cluster, Upstream upstream,
                               Transport transport, ChannelGroup clientChannels) {
-        super(config, ssl, upstream, clientChannels);
+        super(config, tls, upstream, clientChannels);
         this.transport = transport;
         this.cluster = checked(config, cluster);
     }
@@ -62,9 +62,9 @@ public final class TcpListenerContext extends ListenerContext {
      * timeouts and retries) with {@code next}'s settings and TLS; pairs already relaying keep what they
      * started with.
      */
-    public void reconfigure(ListenerConfig next, SslContext nextSsl, ClusterRuntime nextCluster) {
+    public void reconfigure(ListenerConfig next, ServerTls nextTls, ClusterRuntime nextCluster) {
         checked(next, nextCluster);
-        super.reconfigure(next, nextSsl);
+        super.reconfigure(next, nextTls);
         cluster = nextCluster;
     }
 

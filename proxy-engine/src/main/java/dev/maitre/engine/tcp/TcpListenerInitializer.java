@@ -2,9 +2,9 @@ package dev.maitre.engine.tcp;
 
 import dev.maitre.engine.relay.RelayHandler;
 import dev.maitre.engine.relay.SpliceFlow;
+import dev.maitre.engine.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +28,7 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
         }
         ch.closeFuture().addListener(f -> listener.connectionClosed());
         boolean splice = listener.splices();
-        SslContext ssl = listener.ssl();
+        ServerTls tls = listener.tls();
         listener.prepare(ch, splice);
 
         TcpRelay relay = new TcpRelay(listener, ch, splice);
@@ -39,8 +39,8 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast("idle", new IdleStateHandler(false, 0, 0,
                     listener.config().timeouts().idle().toNanos(), TimeUnit.NANOSECONDS));
         }
-        if (ssl != null) {
-            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+        if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         }
         ch.pipeline().addLast("relay", new RelayHandler(relay));
         relay.start();

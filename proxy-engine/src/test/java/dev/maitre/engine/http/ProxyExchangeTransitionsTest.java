@@ -928,6 +928,15 @@ class ProxyExchangeTransitionsTest {
             return "198.51.100.7";
         }
 
+
+        @Override
+
+        public javax.net.ssl.SSLSession tlsSession() {
+
+            return null;
+
+        }
+
         @Override
         public void armExchangeTimer(long nanos) {
             deadline = now() + nanos;

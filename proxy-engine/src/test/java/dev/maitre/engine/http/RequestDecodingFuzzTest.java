@@ -109,7 +109,7 @@ class RequestDecodingFuzzTest {
             ClientRequest head = (ClientRequest) decoded.get(0);
             RequestTarget target = RequestTarget.parse(head.target(), head.options());
             backend.writeOutbound(new BackendRequest("http", false).encode(head, target,
-                    ForwardingHeadersTest.hop("192.0.2.1", false), null, alloc));
+                    ForwardingHeadersTest.hop("192.0.2.1", false), null, null, alloc));
             for (Object piece : decoded.subList(1, decoded.size())) {
                 backend.writeOutbound(ReferenceCountUtil.retain(piece));
             }

@@ -195,6 +195,15 @@ final class ResponseRelayModel implements ClientSide {
         return "198.51.100.7";
     }
 
+
+    @Override
+
+    public javax.net.ssl.SSLSession tlsSession() {
+
+        return null;
+
+    }
+
     @Override
     public void armExchangeTimer(long nanos) {
     }

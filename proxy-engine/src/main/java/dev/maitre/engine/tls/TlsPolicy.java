@@ -1,4 +1,4 @@
-package dev.maitre.engine;
+package dev.maitre.engine.tls;
 
 import java.util.List;
 
@@ -10,7 +10,10 @@ import java.util.List;
  */
 final class TlsPolicy {
 
-    static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** What an http listener offers by ALPN. */
+    static final List<String> HTTP_ALPN = List.of("http/1.1");
+
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     static final List<String> CIPHERS = List.of(
             // TLS 1.3: every suite it has is forward secret and AEAD.
@@ -25,7 +28,8 @@ final class TlsPolicy {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    static {
+    /** Called before any listener's first handshake. */
+    static void refuseRenegotiation() {
         // The JDK's provider accepts a TLS 1.2 client's renegotiation unless told otherwise (BoringSSL
         // never does): a client could make the server redo its costliest step as often as it likes.
         // Read once, when the JDK's server handshake class loads, so it is set before any handshake.

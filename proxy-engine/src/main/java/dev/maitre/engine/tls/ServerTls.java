@@ -1,0 +1,232 @@
+package dev.maitre.engine.tls;
+
+import dev.maitre.api.config.CertificateFiles;
+import dev.maitre.api.config.ClientAuth;
+import dev.maitre.api.config.Protocol;
+import dev.maitre.api.config.TlsConfig;
+import dev.maitre.api.config.TlsProvider;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A listener's TLS, built whole from its configuration and the files it names, and replaced whole by
+ * a reload whose files or settings changed: the certificates it serves, a context for each, and how a
+ * connection's certificate is chosen.
+ *
+ * <p>Each name a certificate has (exact or wildcard, one label) selects, among the certificates that
+ * have it, the first ECDSA and the first RSA one in the order configured; a client that can verify
+ * ECDSA gets the ECDSA certificate, any other client the RSA one (see {@link ClientHello}). A client
+ * that names no host, or one no certificate has, gets the first certificate, or its other-key-type
+ * twin with exactly its names. The choice is made before the handshake starts, by reading the
+ * ClientHello, so it works the same on BoringSSL and the JDK's provider (whose key managers would pick
+ * by the server's cipher order, not the client's support). With one certificate there is no choice to
+ * make and no step before the handshake.
+ */
+public final class ServerTls {
+
+    static {
+        TlsPolicy.refuseRenegotiation();
+    }
+
+    /** Sessions kept for resumption by session id, and for how long, as nginx and HAProxy default. */
+    static final int SESSION_CACHE_SIZE = 20_480;
+    static final int SESSION_TIMEOUT_SECONDS = 300;
+
+    /** The certificates a name selects: the first of each key type; either may be {@code null}, not both. */
+    record Choice(SslContext ecdsa, SslContext rsa) {
+
+        SslContext pick(boolean clientVerifiesEcdsa) {
+            return ecdsa != null && (clientVerifiesEcdsa || rsa == null) ? ecdsa : rsa;
+        }
+    }
+
+    private final TlsConfig config;
+    private final SslProvider provider;
+    private final List<ServedCertificate> certificates;
+    private final FileDigest digest;
+    private final Choice defaultChoice;
+    private final Mapping<String, Choice> byName;
+
+    private ServerTls(TlsConfig config, SslProvider provider, List<ServedCertificate> certificates, FileDigest digest,
+                      Choice defaultChoice, Mapping<String, Choice> byName) {
+        this.config = config;
+        this.provider = provider;
+        this.certificates = certificates;
+        this.digest = digest;
+        this.defaultChoice = defaultChoice;
+        this.byName = byName;
+    }
+
+    /**
+     * Reads {@code config}'s files and builds the contexts for a listener speaking {@code protocol}.
+     *
+     * @throws IllegalArgumentException naming the file or setting at fault
+     */
+    public static ServerTls build(TlsConfig config, Protocol protocol, TicketKeys tickets) {
+        SslProvider provider = provider(config.provider());
+        FileDigest digest = FileDigest.of(files(config));
+        List<ServedCertificate> certificates = new ArrayList<>();
+        List<SslContext> contexts = new ArrayList<>();
+        for (CertificateFiles files : config.certificates()) {
+            ServedCertificate certificate = ServedCertificate.load(files);
+            certificates.add(certificate);
+            contexts.add(context(certificate, config, protocol, provider, tickets));
+        }
+        ServedCertificate first = certificates.get(0);
+        Choice defaultChoice = choice(certificates, contexts, c -> c == first || c.names().equals(first.names()));
+        Mapping<String, Choice> byName = null;
+        if (certificates.size() > 1) {
+            DomainWildcardMappingBuilder<Choice> mapping = new DomainWildcardMappingBuilder<>(defaultChoice);
+            Set<String> names = new LinkedHashSet<>();
+            certificates.forEach(c -> names.addAll(c.names()));
+            for (String name : names) {
+                mapping.add(name, choice(certificates, contexts, c -> c.names().contains(name)));
+            }
+            byName = mapping.build();
+        }
+        return new ServerTls(config, provider, List.copyOf(certificates), digest, defaultChoice, byName);
+    }
+
+    /** The first ECDSA and the first RSA certificate that is {@code eligible}. */
+    private static Choice choice(List<ServedCertificate> certificates, List<SslContext> contexts,
+                                 Predicate<ServedCertificate> eligible) {
+        SslContext ecdsa = null;
+        SslContext rsa = null;
+        for (int i = 0; i < certificates.size(); i++) {
+            ServedCertificate certificate = certificates.get(i);
+            if (!eligible.test(certificate)) {
+                continue;
+            }
+            if (certificate.keyType().equals("EC")) {
+                ecdsa = ecdsa == null ? contexts.get(i) : ecdsa;
+            } else {
+                rsa = rsa == null ? contexts.get(i) : rsa;
+            }
+        }
+        return new Choice(ecdsa, rsa);
+    }
+
+    /**
+     * This listener's TLS for {@code next}: this one when neither the settings nor a file's contents
+     * changed, a new one otherwise.
+     */
+    public ServerTls reloaded(TlsConfig next, Protocol protocol, TicketKeys tickets) {
+        if (next.equals(config) && FileDigest.of(files(next)).equals(digest)) {
+            return this;
+        }
+        return build(next, protocol, tickets);
+    }
+
+    /** The handler that runs a new connection's handshake, after choosing its certificate when there is a choice. */
+    public ChannelHandler newHandler(ByteBufAllocator alloc) {
+        if (byName == null) {
+            return defaultChoice.pick(true).newHandler(alloc);
+        }
+        return new CertificateChooser(this);
+    }
+
+    /** The context for a client that sent {@code hello}. */
+    SslContext choose(ClientHello hello) {
+        Choice choice = hello.hostName() == null ? defaultChoice : byName.map(hello.hostName());
+        return choice.pick(hello.ecdsa());
+    }
+
+    public TlsConfig config() {
+        return config;
+    }
+
+    public List<ServedCertificate> certificates() {
+        return certificates;
+    }
+
+    /** The implementation the handshakes run on, for the log: {@code BoringSSL} or {@code JDK}. */
+    public String providerName() {
+        return provider == SslProvider.JDK ? "the JDK's provider" : OpenSsl.versionString() + " (netty-tcnative)";
+    }
+
+    static SslProvider provider(TlsProvider wanted) {
+        return switch (wanted) {
+            case JDK -> SslProvider.JDK;
+            case OPENSSL -> {
+                if (!OpenSsl.isAvailable()) {
+                    throw new IllegalArgumentException("provider: openssl, but BoringSSL (netty-tcnative) does not "
+                            + "load here: " + OpenSsl.unavailabilityCause() + " (expected: auto or jdk)");
+                }
+                yield SslProvider.OPENSSL;
+            }
+            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        };
+    }
+
+
+
+    private static SslContext context(ServedCertificate certificate, TlsConfig config, Protocol protocol,
+                                      SslProvider provider, TicketKeys tickets) {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forServer(certificate.key(),
+                    certificate.chain().toArray(X509Certificate[]::new));
+            builder.sslProvider(provider)
+                    .protocols(config.protocols().isEmpty() ? TlsPolicy.PROTOCOLS : config.protocols())
+                    .ciphers(config.ciphers().isEmpty() ? TlsPolicy.CIPHERS : config.ciphers(),
+                            SupportedCipherSuiteFilter.INSTANCE)
+                    .sessionCacheSize(SESSION_CACHE_SIZE)
+                    .sessionTimeout(SESSION_TIMEOUT_SECONDS);
+            List<String> alpn = protocol == Protocol.HTTP ? TlsPolicy.HTTP_ALPN : config.alpn();
+            if (!alpn.isEmpty()) {
+                builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+            }
+            if (config.clientAuth() != ClientAuth.NONE) {
+                builder.trustManager(PemFiles.certificates(config.clientCa()).toArray(X509Certificate[]::new))
+                        .clientAuth(config.clientAuth() == ClientAuth.REQUIRED
+                                ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL);
+            }
+            SslContext context = builder.build();
+            tickets.install(context);
+            return context;
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            String files = certificate.files().certFile().toString();
+            String where = config.clientAuth() != ClientAuth.NONE ? files + " with clientCa " + config.clientCa()
+                    : files;
+            throw new IllegalArgumentException("cannot serve " + where + ": " + rootMessage(e), e);
+        }
+    }
+
+
+    private static List<java.nio.file.Path> files(TlsConfig config) {
+        List<java.nio.file.Path> files = new ArrayList<>();
+        for (CertificateFiles certificate : config.certificates()) {
+            files.add(certificate.certFile());
+            files.add(certificate.keyFile());
+        }
+        if (config.clientCa() != null) {
+            files.add(config.clientCa());
+        }
+        return files;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}

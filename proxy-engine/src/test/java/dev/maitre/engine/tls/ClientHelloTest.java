@@ -1,0 +1,78 @@
+package dev.maitre.engine.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.junit.jupiter.api.Test;
+
+/** ClientHellos the JDK's client writes, read for what chooses a certificate. */
+class ClientHelloTest {
+
+    @Test
+    void readsTheHostNameLowerCased() throws Exception {
+        assertThat(read(hello("Shop.Example.TEST", null, null)).hostName()).isEqualTo("shop.example.test");
+        assertThat(read(hello(null, null, null)).hostName()).isNull();
+    }
+
+    @Test
+    void aTls13ClientWithEcdsaSchemesVerifiesEcdsa() throws Exception {
+        assertThat(read(hello("a.test", new String[] {"TLSv1.3", "TLSv1.2"}, null)).ecdsa()).isTrue();
+    }
+
+    @Test
+    void aTls12ClientNeedsAnEcdsaSuite() throws Exception {
+        String[] tls12 = {"TLSv1.2"};
+        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})).ecdsa())
+                .isFalse();
+        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"})).ecdsa())
+                .isTrue();
+    }
+
+    @Test
+    void malformedInputReadsAsNothing() {
+        assertThat(ClientHello.read(null)).isEqualTo(ClientHello.NONE);
+        assertThat(ClientHello.read(Unpooled.wrappedBuffer(new byte[] {3, 3, 0}))).isEqualTo(ClientHello.NONE);
+        byte[] truncated = new byte[40];
+        truncated[34] = 32; // a session id longer than what follows
+        assertThat(ClientHello.read(Unpooled.wrappedBuffer(truncated))).isEqualTo(ClientHello.NONE);
+    }
+
+    private static ClientHello read(ByteBuf body) {
+        try {
+            return ClientHello.read(body);
+        } finally {
+            body.release();
+        }
+    }
+
+    /** The body of the ClientHello a JDK client writes first (past the record and handshake headers). */
+    private static ByteBuf hello(String serverName, String[] protocols, String[] suites) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, null, null);
+        SSLEngine engine = context.createSSLEngine("peer", 443);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setServerNames(serverName == null ? List.of() : List.of(new SNIHostName(serverName)));
+        if (protocols != null) {
+            parameters.setProtocols(protocols);
+        }
+        if (suites != null) {
+            parameters.setCipherSuites(suites);
+        }
+        engine.setSSLParameters(parameters);
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), out);
+        out.flip();
+        ByteBuf record = Unpooled.wrappedBuffer(out);
+        assertThat(record.getUnsignedByte(0)).isEqualTo((short) 22);
+        assertThat(record.getUnsignedByte(5)).isEqualTo((short) 1);
+        return record.slice(9, record.readableBytes() - 9);
+    }
+}
