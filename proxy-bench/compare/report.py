@@ -216,9 +216,10 @@ def ws_table(runs, workload, warnings):
 
 def tls_new_table(runs, workload, warnings):
     """CPU per handshake counts every connection of the run, also those that ended after its
-    measured seconds, as the proxy's CPU is read around the whole run."""
-    rows = ["| proxy | handshakes/s (range) | p50 ms | p99 ms | proxy CPU µs/handshake | proxy CPU % of a core | errors (all rounds) |",
-            "|---|---:|---:|---:|---:|---:|---|"]
+    measured seconds, as the proxy's CPU is read around the whole run. The client's CPU % says
+    whether the client set the pace (near 100%) rather than the proxy."""
+    rows = ["| proxy | handshakes/s (range) | p50 ms | p99 ms | proxy CPU µs/handshake | proxy CPU % of a core | client CPU % of a core | errors (all rounds) |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
     for proxy in PROXIES:
         results = runs.get((workload, proxy), [])
         if not results:
@@ -229,9 +230,11 @@ def tls_new_table(runs, workload, warnings):
                 why = "; ".join(r["parsed"]["error_text"]) if r["parsed"] else f"exit {r['rc']}"
                 warnings.append(f"{workload} / {proxy} round {r['round']}: no connection made ({why}), see {r['raw']}")
         if not good:
-            rows.append(f"| {proxy} | FAILED | | | | | see warnings |")
+            rows.append(f"| {proxy} | FAILED | | | | | | see warnings |")
             continue
         rate = [r["parsed"]["per_s"] for r in good]
+        client_pct = [100 * r["parsed"]["client_cpu_s"] / r["parsed"]["client_wall_s"]
+                      if r["parsed"].get("client_wall_s") else None for r in good]
         cpu_us = [r["cpu_s"] * 1e6 / r["parsed"]["requests"] for r in good]
         cpu_pct = [100 * r["cpu_s"] / r["seconds"] for r in good]
         errors = sum(r["parsed"]["errors"] for r in good)
@@ -240,10 +243,10 @@ def tls_new_table(runs, workload, warnings):
             details = "; ".join(f"r{r['round']}: " + ", ".join(r["parsed"]["error_text"]) for r in good if r["parsed"]["errors"])
             error_cell = f"**{errors}** ({details})"
             warnings.append(f"{workload} / {proxy}: {errors} errors ({details})")
-        rows.append("| {} | {}{} | {} | {} | {} | {} | {} |".format(
+        rows.append("| {} | {}{} | {} | {} | {} | {} | {} | {} |".format(
             proxy, fmt(median(rate)), span(rate), fmt(median(r["parsed"]["p50_ms"] for r in good), 2),
             fmt(median(r["parsed"]["p99_ms"] for r in good), 2), fmt(median(cpu_us), 1),
-            fmt(median(cpu_pct), 0), error_cell))
+            fmt(median(cpu_pct), 0), fmt(median(client_pct), 0), error_cell))
     return rows
 
 
