@@ -377,7 +377,10 @@ def targets(runs, work):
         row = f"| {name} | {fmt(mine, 2)} | {fmt(ref, 2)} | {verdict} |"
         if with_jdk:
             theirs = jdk[0] if jdk else None
-            row += f" {fmt(theirs, 2)} ({theirs / ref:.2f} ×) |" if theirs is not None and ref else " |"
+            if theirs is None:
+                row += " |"
+            else:
+                row += f" {fmt(theirs, 2)} ({theirs / ref:.2f} ×) |" if ref else f" {fmt(theirs, 2)} |"
         rows.append(row)
     return rows
 
