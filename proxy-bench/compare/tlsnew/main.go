@@ -97,7 +97,7 @@ func main() {
 			errorText[text] += n
 		}
 		if w.state != nil && result["protocol"] == nil {
-			result["protocol"] = tls.VersionName(w.state.Version)
+			result["protocol"] = versionName(w.state.Version)
 			result["cipher"] = tls.CipherSuiteName(w.state.CipherSuite)
 		}
 	}
@@ -200,6 +200,17 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// versionName is tls.VersionName, which Go 1.19 lacks.
+func versionName(version uint16) string {
+	switch version {
+	case tls.VersionTLS13:
+		return "TLS 1.3"
+	case tls.VersionTLS12:
+		return "TLS 1.2"
+	}
+	return fmt.Sprintf("0x%04x", version)
 }
 
 func percentile(sorted []time.Duration, q float64) float64 {
