@@ -6,16 +6,24 @@ import java.util.Locale;
 
 /**
  * What a certificate is chosen by, read from a ClientHello: the host name the client asks for (SNI)
- * and whether it can verify an ECDSA certificate. The latter is what HAProxy decides on too: an ECDSA
- * signature scheme in {@code signature_algorithms}, and either TLS 1.3 offered (whose suites are
- * certificate-neutral) or an ECDHE-ECDSA suite among the TLS 1.2 ones. Anything malformed reads as
- * "no name, RSA only": the TLS implementation that runs the handshake is what refuses bad input.
+ * and whether it can verify an ECDSA certificate, which is what HAProxy decides on too. That needs an
+ * ECDSA signature scheme in {@code signature_algorithms}, and then depends on the version the
+ * handshake will settle on: on TLS 1.3 (offered in {@code supported_versions} with one of its suites)
+ * any suite goes with ECDSA; on TLS 1.2 an ECDHE-ECDSA suite must be offered. Anything malformed reads
+ * as "no name, RSA only": the TLS implementation that runs the handshake is what refuses bad input.
  *
  * @param hostName the SNI host name, lower-cased; {@code null} when the client sent none
+ * @param ecdsaOnTls13 whether the client can verify ECDSA on a TLS 1.3 handshake (it offers 1.3)
+ * @param ecdsaOnTls12 whether it can on a TLS 1.2 handshake
  */
-record ClientHello(String hostName, boolean ecdsa) {
+record ClientHello(String hostName, boolean ecdsaOnTls13, boolean ecdsaOnTls12) {
 
-    static final ClientHello NONE = new ClientHello(null, false);
+    static final ClientHello NONE = new ClientHello(null, false, false);
+
+    /** Whether the client can verify ECDSA on the handshake it will have with a server that does (or not) accept TLS 1.3. */
+    boolean ecdsa(boolean serverAcceptsTls13) {
+        return serverAcceptsTls13 && ecdsaOnTls13 || ecdsaOnTls12;
+    }
 
     private static final int SERVER_NAME = 0;
     private static final int SIGNATURE_ALGORITHMS = 13;
@@ -43,13 +51,16 @@ record ClientHello(String hostName, boolean ecdsa) {
         at += 1 + in.getUnsignedByte(at);
         int suitesLength = in.getUnsignedShort(at);
         boolean ecdsaSuite = false;
+        boolean tls13Suite = false;
         for (int i = at + 2; i < at + 2 + suitesLength; i += 2) {
-            ecdsaSuite |= isEcdheEcdsa(in.getUnsignedShort(i));
+            int suite = in.getUnsignedShort(i);
+            ecdsaSuite |= isEcdheEcdsa(suite);
+            tls13Suite |= suite >= 0x1301 && suite <= 0x1305;
         }
         at += 2 + suitesLength;
         at += 1 + in.getUnsignedByte(at);
         if (at + 2 > end) {
-            return new ClientHello(null, false);
+            return NONE;
         }
         int extensionsEnd = Math.min(end, at + 2 + in.getUnsignedShort(at));
         at += 2;
@@ -82,7 +93,7 @@ record ClientHello(String hostName, boolean ecdsa) {
             }
             at = data + length;
         }
-        return new ClientHello(hostName, ecdsaScheme && (tls13 || ecdsaSuite));
+        return new ClientHello(hostName, ecdsaScheme && tls13 && tls13Suite, ecdsaScheme && ecdsaSuite);
     }
 
     /** The first {@code host_name} of a {@code server_name} extension. */

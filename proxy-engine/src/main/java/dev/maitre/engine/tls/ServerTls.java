@@ -60,6 +60,7 @@ public final class ServerTls {
     private final FileDigest digest;
     private final Choice defaultChoice;
     private final Mapping<String, Choice> byName;
+    private final boolean acceptsTls13;
 
     private ServerTls(TlsConfig config, SslProvider provider, List<ServedCertificate> certificates, FileDigest digest,
                       Choice defaultChoice, Mapping<String, Choice> byName) {
@@ -69,6 +70,7 @@ public final class ServerTls {
         this.digest = digest;
         this.defaultChoice = defaultChoice;
         this.byName = byName;
+        this.acceptsTls13 = config.protocols().isEmpty() || config.protocols().contains("TLSv1.3");
     }
 
     /**
@@ -142,7 +144,7 @@ public final class ServerTls {
     /** The context for a client that sent {@code hello}. */
     SslContext choose(ClientHello hello) {
         Choice choice = hello.hostName() == null ? defaultChoice : byName.map(hello.hostName());
-        return choice.pick(hello.ecdsa());
+        return choice.pick(hello.ecdsa(acceptsTls13));
     }
 
     public TlsConfig config() {

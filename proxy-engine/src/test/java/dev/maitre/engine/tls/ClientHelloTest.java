@@ -23,16 +23,31 @@ class ClientHelloTest {
 
     @Test
     void aTls13ClientWithEcdsaSchemesVerifiesEcdsa() throws Exception {
-        assertThat(read(hello("a.test", new String[] {"TLSv1.3", "TLSv1.2"}, null)).ecdsa()).isTrue();
+        ClientHello hello = read(hello("a.test", new String[] {"TLSv1.3", "TLSv1.2"}, null));
+        assertThat(hello.ecdsa(true)).isTrue();
+        assertThat(hello.ecdsaOnTls13()).isTrue();
     }
 
     @Test
     void aTls12ClientNeedsAnEcdsaSuite() throws Exception {
         String[] tls12 = {"TLSv1.2"};
-        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})).ecdsa())
+        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})).ecdsa(true))
                 .isFalse();
-        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"})).ecdsa())
+        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"})).ecdsa(true))
                 .isTrue();
+    }
+
+    @Test
+    void tls13OfferedWithoutASuiteOfItsOwnIsATls12Hello() throws Exception {
+        // TLS 1.3 in supported_versions, but only an ECDHE-RSA suite: the handshake will be TLS 1.2.
+        ClientHello hello = read(hello("a.test", new String[] {"TLSv1.3", "TLSv1.2"},
+                new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}));
+        assertThat(hello.ecdsaOnTls13()).isFalse();
+        assertThat(hello.ecdsa(true)).isFalse();
+        // And a server that accepts TLS 1.2 only settles a TLS 1.3 client's handshake on 1.2.
+        ClientHello modern = read(hello("a.test", new String[] {"TLSv1.3"}, new String[] {"TLS_AES_128_GCM_SHA256"}));
+        assertThat(modern.ecdsa(true)).isTrue();
+        assertThat(modern.ecdsa(false)).isFalse();
     }
 
     @Test
