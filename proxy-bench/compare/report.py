@@ -14,14 +14,22 @@ import re
 import statistics
 import sys
 
-PROXIES = ["nginx", "haproxy", "maitre-1", "maitre-default"]
+PROXIES = ["nginx", "haproxy", "maitre-1", "maitre-1-jdk", "maitre-default"]
 HTTP_WORKLOADS = [
     ("small-50", "100-byte responses, keep-alive, 50 connections"),
     ("small-256", "100-byte responses, keep-alive, 256 connections"),
     ("64k", "64 KiB responses, keep-alive, 50 connections"),
     ("1m", "1 MiB responses, keep-alive, 50 connections"),
     ("close", "100-byte responses, a new connection per request (Connection: close), 50 connections"),
+    ("tls-keepalive-ecdsa", "TLS, ECDSA P-256 certificate: 100-byte responses, keep-alive, 50 connections"),
+    ("tls-keepalive-rsa", "TLS, RSA 2048 certificate: 100-byte responses, keep-alive, 50 connections"),
 ]
+TLS_NEW_WORKLOADS = [
+    ("tls-new-ecdsa", "New TLS connections, ECDSA P-256 certificate: a full handshake and one 100-byte answer each"),
+    ("tls-new-rsa", "New TLS connections, RSA 2048 certificate: a full handshake and one 100-byte answer each"),
+]
+TLS_PROVIDERS = ("maitre-1: tls.provider openssl (BoringSSL); maitre-1-jdk: tls.provider jdk; "
+                 "maitre-default: the default provider (auto)")
 WS_WORKLOADS = [
     ("ws-50", "WebSocket echo, 64-byte messages, 50 tunnels, each waiting for its echo before the next"),
 ]
@@ -96,6 +104,17 @@ def parse_ws(text):
     return data
 
 
+def parse_tlsnew(text):
+    """The JSON line tlsnew prints last, or None when it printed none."""
+    data = parse_ws(text)
+    if data is None:
+        return None
+    data["requests"] = data.get("connections_total", 0)
+    data["rps"] = data.get("per_s")
+    data["error_text"] = list(data.get("error_text") or [])
+    return data
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -125,7 +144,7 @@ def read_runs(work):
             rnd, workload, proxy, kind, raw, ticks, hz, seconds, rc = line.rstrip("\n").split("\t")
             with open(os.path.join(work, raw), errors="replace") as f:
                 text = f.read()
-            parsed = {"wrk": parse_wrk, "iperf3": parse_iperf, "ws": parse_ws}[kind](text)
+            parsed = {"wrk": parse_wrk, "iperf3": parse_iperf, "ws": parse_ws, "tlsnew": parse_tlsnew}[kind](text)
             runs.setdefault((workload, proxy), []).append({
                 "round": int(rnd), "raw": raw, "rc": int(rc), "parsed": parsed,
                 "cpu_s": int(ticks) / int(hz), "seconds": float(seconds),
@@ -192,6 +211,42 @@ def ws_table(runs, workload, warnings):
             proxy, fmt(median(rate)), span(rate), fmt(median(r["parsed"]["p50_ms"] for r in good), 2),
             fmt(median(r["parsed"]["p99_ms"] for r in good), 2), fmt(median(r["parsed"]["p999_ms"] for r in good), 2),
             fmt(median(cpu_us), 1), fmt(median(cpu_pct), 0), error_cell))
+    return rows
+
+
+def tls_new_table(runs, workload, warnings):
+    """CPU per handshake counts every connection of the run, also those that ended after its
+    measured seconds, as the proxy's CPU is read around the whole run. The client's CPU % says
+    whether the client set the pace (near 100%) rather than the proxy."""
+    rows = ["| proxy | handshakes/s (range) | p50 ms | p99 ms | proxy CPU µs/handshake | proxy CPU % of a core | client CPU % of a core | errors (all rounds) |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for proxy in PROXIES:
+        results = runs.get((workload, proxy), [])
+        if not results:
+            continue
+        good = [r for r in results if r["parsed"] and r["parsed"].get("connections")]
+        for r in results:
+            if r not in good:
+                why = "; ".join(r["parsed"]["error_text"]) if r["parsed"] else f"exit {r['rc']}"
+                warnings.append(f"{workload} / {proxy} round {r['round']}: no connection made ({why}), see {r['raw']}")
+        if not good:
+            rows.append(f"| {proxy} | FAILED | | | | | | see warnings |")
+            continue
+        rate = [r["parsed"]["per_s"] for r in good]
+        client_pct = [100 * r["parsed"]["client_cpu_s"] / r["parsed"]["client_wall_s"]
+                      if r["parsed"].get("client_wall_s") else None for r in good]
+        cpu_us = [r["cpu_s"] * 1e6 / r["parsed"]["requests"] for r in good]
+        cpu_pct = [100 * r["cpu_s"] / r["seconds"] for r in good]
+        errors = sum(r["parsed"]["errors"] for r in good)
+        error_cell = "0"
+        if errors:
+            details = "; ".join(f"r{r['round']}: " + ", ".join(r["parsed"]["error_text"]) for r in good if r["parsed"]["errors"])
+            error_cell = f"**{errors}** ({details})"
+            warnings.append(f"{workload} / {proxy}: {errors} errors ({details})")
+        rows.append("| {} | {}{} | {} | {} | {} | {} | {} | {} |".format(
+            proxy, fmt(median(rate)), span(rate), fmt(median(r["parsed"]["p50_ms"] for r in good), 2),
+            fmt(median(r["parsed"]["p99_ms"] for r in good), 2), fmt(median(cpu_us), 1),
+            fmt(median(cpu_pct), 0), fmt(median(client_pct), 0), error_cell))
     return rows
 
 
@@ -278,6 +333,19 @@ def targets(runs, work):
     checks.append(("close: p99 ≤ 2 × HAProxy's", med("close", "maitre-1", p99), med("close", "haproxy", p99), 2.0, "le"))
     checks.append(("1m: MiB/s ≥ nginx's", med("1m", "maitre-1", mibs), med("1m", "nginx", mibs), 1.0, "ge"))
     checks.append(("1m: CPU µs/answer ≤ HAProxy's", med("1m", "maitre-1", cpu), med("1m", "haproxy", cpu), 1.0, "le"))
+    # TLS: maitre-1 runs tls.provider openssl; the JDK provider's figure (maitre-1-jdk) is set beside it.
+    tls_checks = [
+        ("tls-new-{}: handshakes/s ≥ 0.9 × nginx's", "tls-new-{}", rps, "nginx", 0.9, "ge"),
+        ("tls-new-{}: CPU µs/handshake, against nginx's (reported, no target)", "tls-new-{}", cpu, "nginx", 1.0, "info"),
+        ("tls-keepalive-{}: requests/s ≥ HAProxy's", "tls-keepalive-{}", rps, "haproxy", 1.0, "ge"),
+        ("tls-keepalive-{}: CPU µs/request, against HAProxy's (reported, no target)", "tls-keepalive-{}", cpu, "haproxy", 1.0, "info"),
+    ]
+    for name, workload, figure, reference, factor, how in tls_checks:
+        for key in ("ecdsa", "rsa"):
+            w = workload.format(key)
+            if any(k[0] == w for k in runs):
+                checks.append((name.format(key), med(w, "maitre-1", figure), med(w, reference, figure), factor, how,
+                               med(w, "maitre-1-jdk", figure)))
     checks.append(("ws-50: messages/s ≥ nginx's", med("ws-50", "maitre-1", msgs), med("ws-50", "nginx", msgs), 1.0, "ge"))
     checks.append(("ws-50: messages/s ≥ HAProxy's", med("ws-50", "maitre-1", msgs), med("ws-50", "haproxy", msgs), 1.0, "ge"))
     checks.append(("ws-50: CPU µs/message, against HAProxy's (reported, no target)", med("ws-50", "maitre-1", cpu), med("ws-50", "haproxy", cpu), 1.0, "info"))
@@ -294,8 +362,10 @@ def targets(runs, work):
                 if lines:
                     per_conn[(test, proxy)] = json.loads(lines[-1])["kib_per_connection"]
         checks.append(("idle HTTP connection: KiB ≤ 2 × HAProxy's", per_conn.get(("idle-http", "maitre-1")), per_conn.get(("idle-http", "haproxy")), 2.0, "le"))
-    rows = ["| target | maitre-1 | reference | met? |", "|---|---:|---:|---|"]
-    for name, mine, ref, factor, how in checks:
+    with_jdk = any(len(check) > 5 for check in checks)
+    rows = ["| target | maitre-1 | reference | met? |" + (" maitre-1-jdk (tls.provider jdk) |" if with_jdk else ""),
+            "|---|---:|---:|---|" + ("---:|" if with_jdk else "")]
+    for name, mine, ref, factor, how, *jdk in checks:
         if mine is None or ref is None:
             verdict = "no figures"
         elif how == "info":
@@ -304,7 +374,14 @@ def targets(runs, work):
             bound = ref * factor
             met = mine <= bound if how == "le" else mine >= bound
             verdict = f"{'met' if met else 'missed'} ({mine / ref:.2f} ×)" if ref else "–"
-        rows.append(f"| {name} | {fmt(mine, 2)} | {fmt(ref, 2)} | {verdict} |")
+        row = f"| {name} | {fmt(mine, 2)} | {fmt(ref, 2)} | {verdict} |"
+        if with_jdk:
+            theirs = jdk[0] if jdk else None
+            if theirs is None:
+                row += " |"
+            else:
+                row += f" {fmt(theirs, 2)} ({theirs / ref:.2f} ×) |" if ref else f" {fmt(theirs, 2)} |"
+        rows.append(row)
     return rows
 
 
@@ -316,7 +393,12 @@ def main():
         out = f.read().rstrip("\n").splitlines()
     for workload, title in HTTP_WORKLOADS:
         if any(k[0] == workload for k in runs):
-            out += ["", f"### {title} (`{workload}`)", ""] + http_table(runs, workload, warnings)
+            note = ["", TLS_PROVIDERS + "."] if workload.startswith("tls-") else []
+            out += ["", f"### {title} (`{workload}`)", ""] + http_table(runs, workload, warnings) + note
+    for workload, title in TLS_NEW_WORKLOADS:
+        if any(k[0] == workload for k in runs):
+            out += ["", f"### {title} (`{workload}`)", ""] + tls_new_table(runs, workload, warnings)
+            out += ["", TLS_PROVIDERS + ". Every connection a full handshake: the client keeps no session (a resumed one would count as an error)."]
     for workload, title in WS_WORKLOADS:
         if any(k[0] == workload for k in runs):
             out += ["", f"### {title} (`{workload}`)", ""] + ws_table(runs, workload, warnings)
