@@ -175,6 +175,25 @@ class ServerTlsIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
+    void aClientThatSendsNoClientHelloIsClosedAtTheHandshakeTimeout(TlsProvider provider) throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tls(names(provider)).start();
+             java.net.Socket silent = new java.net.Socket(proxy.address().getAddress(), proxy.address().getPort())) {
+            silent.getOutputStream().write(22); // the first byte of a handshake record, and nothing more
+            silent.setSoTimeout(30_000);
+            long start = System.nanoTime();
+
+            assertThat(silent.getInputStream().read()).isEqualTo(-1);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThan(java.time.Duration.ofSeconds(5));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(proxy.engine().tlsHandshakes(ProxyFixture.LISTENER).failed(HandshakeFailure.TIMEOUT))
+                            .isEqualTo(1));
+        }
+    }
+
     /** Writes {@code request} and reads its answer, which must be the backend's. */
     private static void send(SSLSocket socket, String request) throws Exception {
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
