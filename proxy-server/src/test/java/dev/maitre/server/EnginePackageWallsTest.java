@@ -22,7 +22,8 @@ class EnginePackageWallsTest {
     private static final String POOL = "dev.maitre.engine.pool..";
     private static final String HTTP1 = "dev.maitre.engine.http1..";
     private static final String RELAY = "dev.maitre.engine.relay..";
-    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1, RELAY,
+    private static final String TLS = "dev.maitre.engine.tls..";
+    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1, RELAY, TLS,
         "dev.maitre.engine.balance..", "dev.maitre.engine.route..", "dev.maitre.engine.transport.."};
 
     private static JavaClasses engine;
@@ -69,6 +70,11 @@ class EnginePackageWallsTest {
         noClasses().that().resideInAPackage(RELAY).should().dependOnClassesThat()
                 .resideInAnyPackage(LISTENER, UPSTREAM, POOL, HTTP1, "dev.maitre.engine.balance..", "dev.maitre.engine.route..")
                 .because("the relay moves bytes between two connections, whoever paired them and however")
+                .check(engine);
+        noClasses().that().resideInAPackage(TLS).should().dependOnClassesThat()
+                .resideInAnyPackage(LISTENER, UPSTREAM, POOL, HTTP1, RELAY, "dev.maitre.engine.balance..",
+                        "dev.maitre.engine.route..", "dev.maitre.engine.transport..")
+                .because("TLS is made of files and settings; the listeners and pools that use it know connections")
                 .check(engine);
         noClasses().that().resideInAnyPackage("dev.maitre.engine.balance..", "dev.maitre.engine.route..",
                         "dev.maitre.engine.transport..")

@@ -1,24 +1,26 @@
 package dev.maitre.engine.pool;
 
 import dev.maitre.api.HostPort;
+import dev.maitre.api.config.CertificateFiles;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTlsConfig;
 import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.TlsProvider;
 import dev.maitre.api.tls.TlsFailures;
+import dev.maitre.engine.tls.FileDigest;
+import dev.maitre.engine.tls.PemFiles;
+import dev.maitre.engine.tls.ServedCertificate;
+import dev.maitre.engine.tls.TlsPolicy;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,15 +41,14 @@ import org.slf4j.LoggerFactory;
 public final class BackendTls {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendTls.class);
-
-    /** The listeners' protocols ({@code TlsPolicy.PROTOCOLS}): nothing older than TLS 1.2. */
-    static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** BoringSSL where it loads, as for listeners with {@code tls.provider: auto}. */
+    private static final SslProvider PROVIDER = TlsPolicy.provider(TlsProvider.AUTO);
 
     private final ClusterTlsConfig config;
     private final SslContext context;
-    private final byte[] fileDigest;
+    private final FileDigest fileDigest;
 
-    private BackendTls(ClusterTlsConfig config, SslContext context, byte[] fileDigest) {
+    private BackendTls(ClusterTlsConfig config, SslContext context, FileDigest fileDigest) {
         this.config = config;
         this.context = context;
         this.fileDigest = fileDigest;
@@ -96,12 +97,12 @@ public final class BackendTls {
     /** {@code before} when it was made of the same settings and file contents, a new one otherwise. */
     static BackendTls of(String keyPath, ClusterConfig cluster, BackendTls before) {
         ClusterTlsConfig tls = cluster.tls();
-        byte[] digest = digest(keyPath, tls);
-        if (before != null && before.config.equals(tls) && Arrays.equals(before.fileDigest, digest)) {
+        FileDigest digest = digest(keyPath, tls);
+        if (before != null && before.config.equals(tls) && before.fileDigest.equals(digest)) {
             return before;
         }
         LOG.info("cluster {}: TLS to its backends on {}", cluster.name(),
-                OpenSsl.isAvailable() ? "BoringSSL" : "the JDK");
+                PROVIDER == SslProvider.OPENSSL ? "BoringSSL" : "the JDK's provider");
         if (!tls.verify()) {
             LOG.warn("cluster {}: tls.verify is false: the backends' certificates are not checked, anyone on the "
                     + "way can read and change the traffic (for testing only)", cluster.name());
@@ -111,28 +112,31 @@ public final class BackendTls {
 
     private static SslContext context(String keyPath, ClusterTlsConfig tls) {
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
-                .protocols(PROTOCOLS);
+                .sslProvider(PROVIDER)
+                .protocols(TlsPolicy.PROTOCOLS);
         if (!tls.verify()) {
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
         } else {
             builder.endpointIdentificationAlgorithm("HTTPS");
             if (tls.caFile() != null) {
                 try {
-                    builder.trustManager(tls.caFile().toFile());
-                } catch (RuntimeException e) {
+                    builder.trustManager(PemFiles.certificates(tls.caFile()).toArray(X509Certificate[]::new));
+                } catch (Exception e) {
                     throw invalid(keyPath + ".caFile", tls.caFile(), "a PEM file of CA certificates", e);
                 }
             }
         }
         if (tls.certFile() != null) {
+            ServedCertificate client;
             try {
-                builder.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
-            } catch (RuntimeException e) {
-                boolean key = String.valueOf(e.getMessage()).contains("private key");
-                throw key ? invalid(keyPath + ".keyFile", tls.keyFile(), "a PKCS#8 PEM private key", e)
+                // Read and checked as a listener's certificate is: any PEM key form, and a key that matches.
+                client = ServedCertificate.load(new CertificateFiles(tls.certFile(), tls.keyFile()));
+            } catch (IllegalArgumentException e) {
+                boolean key = String.valueOf(e.getMessage()).startsWith("keyFile");
+                throw key ? invalid(keyPath + ".keyFile", tls.keyFile(), "the PEM private key of certFile", e)
                         : invalid(keyPath + ".certFile", tls.certFile(), "a PEM certificate chain", e);
             }
+            builder.keyManager(client.key(), client.chain().toArray(X509Certificate[]::new));
         }
         if (!tls.alpn().isEmpty()) {
             builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -173,29 +177,17 @@ public final class BackendTls {
     }
 
     /** What the files hold: a reload that finds other bytes under the same names builds a new context. */
-    private static byte[] digest(String keyPath, ClusterTlsConfig tls) {
-        String[] keys = {"caFile", "certFile", "keyFile"};
-        Path[] files = {tls.caFile(), tls.certFile(), tls.keyFile()};
-        MessageDigest all = sha256();
-        for (int i = 0; i < files.length; i++) {
-            if (files[i] == null) {
-                all.update(new byte[32]);
-                continue;
-            }
-            try {
-                all.update(sha256().digest(Files.readAllBytes(files[i])));
-            } catch (IOException e) {
-                throw new InvalidTlsFile(keyPath + "." + keys[i], files[i] + " cannot be read (" + e + ")", e);
+    private static FileDigest digest(String keyPath, ClusterTlsConfig tls) {
+        List<Path> files = new ArrayList<>();
+        for (Path file : new Path[] {tls.caFile(), tls.certFile(), tls.keyFile()}) {
+            if (file != null) {
+                files.add(file);
             }
         }
-        return all.digest();
-    }
-
-    private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            return FileDigest.of(files);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTlsFile(keyPath, e.getMessage(), e);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * The SHA-256 of a list of files' contents, which tells a reload whether a certificate, key or CA
  * file was replaced since it was last read, whatever its modification time says.
  */
-final class FileDigest {
+public final class FileDigest {
 
     private final byte[] sha256;
 
@@ -21,7 +21,7 @@ final class FileDigest {
     }
 
     /** @throws IllegalArgumentException naming a file that cannot be read */
-    static FileDigest of(List<Path> files) {
+    public static FileDigest of(List<Path> files) {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");

@@ -79,7 +79,7 @@ public final class ServerTls {
      * @throws IllegalArgumentException naming the file or setting at fault
      */
     public static ServerTls build(TlsConfig config, Protocol protocol, TicketKeys tickets) {
-        SslProvider provider = provider(config.provider());
+        SslProvider provider = TlsPolicy.provider(config.provider());
         FileDigest digest = FileDigest.of(files(config));
         List<ServedCertificate> certificates = new ArrayList<>();
         List<SslContext> contexts = new ArrayList<>();
@@ -159,21 +159,6 @@ public final class ServerTls {
     public String providerName() {
         return provider == SslProvider.JDK ? "the JDK's provider" : OpenSsl.versionString() + " (netty-tcnative)";
     }
-
-    static SslProvider provider(TlsProvider wanted) {
-        return switch (wanted) {
-            case JDK -> SslProvider.JDK;
-            case OPENSSL -> {
-                if (!OpenSsl.isAvailable()) {
-                    throw new IllegalArgumentException("provider: openssl, but BoringSSL (netty-tcnative) does not "
-                            + "load here: " + OpenSsl.unavailabilityCause() + " (expected: auto or jdk)");
-                }
-                yield SslProvider.OPENSSL;
-            }
-            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-        };
-    }
-
 
 
     private static SslContext context(ServedCertificate certificate, TlsConfig config, Protocol protocol,

@@ -1,5 +1,8 @@
 package dev.maitre.engine.tls;
 
+import dev.maitre.api.config.TlsProvider;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import java.util.List;
 
 /**
@@ -8,7 +11,7 @@ import java.util.List;
  * suites. A handshake offering nothing else (TLS 1.1, or {@code AES128-GCM-SHA256} without ECDHE)
  * fails. Names are the IANA ones, which Netty maps for either provider.
  */
-final class TlsPolicy {
+public final class TlsPolicy {
 
     /** What an http listener offers by ALPN. */
     static final List<String> HTTP_ALPN = List.of("http/1.1");
@@ -36,6 +39,24 @@ final class TlsPolicy {
         if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
             System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         }
+    }
+
+    /**
+     * The implementation {@code wanted} names: BoringSSL for {@code openssl} (an error where it does not
+     * load) and for {@code auto} where it loads, the JDK's provider otherwise.
+     */
+    public static SslProvider provider(TlsProvider wanted) {
+        return switch (wanted) {
+            case JDK -> SslProvider.JDK;
+            case OPENSSL -> {
+                if (!OpenSsl.isAvailable()) {
+                    throw new IllegalArgumentException("provider: openssl, but BoringSSL (netty-tcnative) does not "
+                            + "load here: " + OpenSsl.unavailabilityCause() + " (expected: auto or jdk)");
+                }
+                yield SslProvider.OPENSSL;
+            }
+            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        };
     }
 
     private TlsPolicy() {
