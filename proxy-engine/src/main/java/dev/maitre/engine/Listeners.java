@@ -1,5 +1,6 @@
 package dev.maitre.engine;
 
+import dev.maitre.api.Causes;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
@@ -191,7 +192,7 @@ final class Listeners {
             return sockets;
         } catch (Exception e) {
             throw new IllegalArgumentException("listener " + listener.name() + ": cannot bind " + listener.bind()
-                    + ": " + rootMessage(e), e);
+                    + ": " + Causes.rootMessage(e), e);
         }
     }
 
@@ -292,13 +293,5 @@ final class Listeners {
     /** The keys of every listener's TLS session tickets, for the engine to rotate. */
     TicketKeys ticketKeys() {
         return ticketKeys;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 }

@@ -1,10 +1,10 @@
 package dev.maitre.api.tls;
 
+import dev.maitre.api.Causes;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
-import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /**
@@ -29,12 +29,12 @@ public final class TlsFailures {
 
     /** The reason, such as {@code certificate not trusted}; the cause's own words when not recognised. */
     public static String describe(Throwable cause) {
-        String messages = messages(cause);
-        if (causedBy(cause, CertificateExpiredException.class) || messages.contains("certificate expired")
+        String messages = Causes.messages(cause);
+        if (Causes.causedBy(cause, CertificateExpiredException.class) || messages.contains("certificate expired")
                 || messages.contains("certificate has expired")) {
             return "certificate expired";
         }
-        if (causedBy(cause, CertificateNotYetValidException.class)) {
+        if (Causes.causedBy(cause, CertificateNotYetValidException.class)) {
             return "certificate not yet valid";
         }
         if (messages.contains("no subject alternative") || messages.contains("no name matching")
@@ -44,7 +44,7 @@ public final class TlsFailures {
         if (refusedByBackend(messages)) {
             return "the backend refused the client certificate (or wanted one)";
         }
-        if (causedBy(cause, CertPathValidatorException.class) || messages.contains("unable to find valid certification")
+        if (Causes.causedBy(cause, CertPathValidatorException.class) || messages.contains("unable to find valid certification")
                 || messages.contains("pkix path")) {
             return "certificate not trusted";
         }
@@ -77,24 +77,5 @@ public final class TlsFailures {
                 || messages.contains("access_denied") || messages.contains("unsupported_certificate"))
                 || messages.contains("empty client certificate")
                 || messages.contains("peer did not return a certificate");
-    }
-
-    private static boolean causedBy(Throwable cause, Class<? extends Throwable> type) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String messages(Throwable cause) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t.getMessage() != null) {
-                all.append(t.getMessage().toLowerCase(Locale.ROOT)).append('\n');
-            }
-        }
-        return all.toString();
     }
 }

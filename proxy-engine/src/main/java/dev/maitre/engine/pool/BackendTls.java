@@ -1,5 +1,6 @@
 package dev.maitre.engine.pool;
 
+import dev.maitre.api.Causes;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.config.CertificateFiles;
 import dev.maitre.api.config.ClusterConfig;
@@ -147,12 +148,12 @@ public final class BackendTls {
             return builder.build();
         } catch (Exception e) {
             String key = tls.certFile() != null ? keyPath + ".certFile" : keyPath;
-            throw new InvalidTlsFile(key, "cannot make a TLS client context (" + rootMessage(e) + ")", e);
+            throw new InvalidTlsFile(key, "cannot make a TLS client context (" + Causes.rootMessage(e) + ")", e);
         }
     }
 
     private static InvalidTlsFile invalid(String key, Path file, String expected, Exception e) {
-        return new InvalidTlsFile(key, file + " (expected: " + expected + "; " + rootMessage(e) + ")", e);
+        return new InvalidTlsFile(key, file + " (expected: " + expected + "; " + Causes.rootMessage(e) + ")", e);
     }
 
     /** A TLS file that cannot be loaded; the message names its key: {@code clusters[1].tls.caFile: ...}. */
@@ -189,14 +190,6 @@ public final class BackendTls {
         } catch (IllegalArgumentException e) {
             throw new InvalidTlsFile(keyPath, e.getMessage(), e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     public ClusterTlsConfig config() {

@@ -1,5 +1,6 @@
 package dev.maitre.engine.tls;
 
+import dev.maitre.api.Causes;
 import dev.maitre.api.config.CertificateFiles;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -38,13 +39,13 @@ public record ServedCertificate(CertificateFiles files, List<X509Certificate> ch
         try {
             chain = PemFiles.certificates(files.certFile());
         } catch (Exception e) {
-            throw new IllegalArgumentException("certFile " + files.certFile() + ": " + message(e), e);
+            throw new IllegalArgumentException("certFile " + files.certFile() + ": " + Causes.rootMessage(e), e);
         }
         PrivateKey key;
         try {
             key = PemFiles.privateKey(files.keyFile());
         } catch (Exception e) {
-            throw new IllegalArgumentException("keyFile " + files.keyFile() + ": " + message(e), e);
+            throw new IllegalArgumentException("keyFile " + files.keyFile() + ": " + Causes.rootMessage(e), e);
         }
         X509Certificate leaf = chain.get(0);
         if (!matches(key, leaf.getPublicKey())) {
@@ -123,13 +124,5 @@ public record ServedCertificate(CertificateFiles files, List<X509Certificate> ch
             }
         }
         return List.copyOf(names);
-    }
-
-    private static String message(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 }

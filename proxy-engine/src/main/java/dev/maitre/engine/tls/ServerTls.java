@@ -1,5 +1,6 @@
 package dev.maitre.engine.tls;
 
+import dev.maitre.api.Causes;
 import dev.maitre.api.config.CertificateFiles;
 import dev.maitre.api.config.ClientAuth;
 import dev.maitre.api.config.Protocol;
@@ -192,7 +193,7 @@ public final class ServerTls {
             String files = certificate.files().certFile().toString();
             String where = config.clientAuth() != ClientAuth.NONE ? files + " with clientCa " + config.clientCa()
                     : files;
-            throw new IllegalArgumentException("cannot serve " + where + ": " + rootMessage(e), e);
+            throw new IllegalArgumentException("cannot serve " + where + ": " + Causes.rootMessage(e), e);
         }
     }
 
@@ -207,13 +208,5 @@ public final class ServerTls {
             files.add(config.clientCa());
         }
         return files;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 }

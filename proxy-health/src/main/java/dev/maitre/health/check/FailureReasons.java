@@ -1,5 +1,6 @@
 package dev.maitre.health.check;
 
+import dev.maitre.api.Causes;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.config.Durations;
 import dev.maitre.api.tls.TlsFailures;
@@ -28,7 +29,7 @@ final class FailureReasons {
         if (cause instanceof ConnectTimeoutException) {
             return timeout(timeout);
         }
-        if (causedBy(cause, UnknownHostException.class)) {
+        if (Causes.causedBy(cause, UnknownHostException.class)) {
             return "cannot resolve " + target.host();
         }
         if (TlsFailures.isTls(cause)) {
@@ -38,7 +39,7 @@ final class FailureReasons {
         if (cause instanceof DecoderException) {
             return "invalid response";
         }
-        String messages = messages(cause);
+        String messages = Causes.messages(cause);
         if (messages.contains("connection refused")) {
             return "connection refused";
         }
@@ -62,24 +63,5 @@ final class FailureReasons {
         int colon = message.indexOf("failed: ");
         String text = colon >= 0 ? message.substring(colon + "failed: ".length()) : message;
         return text.toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean causedBy(Throwable cause, Class<? extends Throwable> type) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String messages(Throwable cause) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t.getMessage() != null) {
-                all.append(t.getMessage().toLowerCase(Locale.ROOT)).append('\n');
-            }
-        }
-        return all.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.maitre.server.admin;
 
+import dev.maitre.api.Causes;
 import dev.maitre.api.HostPort;
 import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -93,7 +94,7 @@ public final class AdminServer implements AutoCloseable {
             return new AdminServer(group, channel, reloads);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
-            throw new AdminStartException("admin API: cannot bind " + bind + ": " + rootMessage(e)
+            throw new AdminStartException("admin API: cannot bind " + bind + ": " + Causes.rootMessage(e)
                     + " (admin.bind must name a free address)", e);
         }
     }
@@ -109,13 +110,5 @@ public final class AdminServer implements AutoCloseable {
         reloads.shutdown();
         channel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 }
