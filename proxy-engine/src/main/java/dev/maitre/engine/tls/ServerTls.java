@@ -10,12 +10,16 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -82,12 +86,13 @@ public final class ServerTls {
     public static ServerTls build(TlsConfig config, Protocol protocol, TicketKeys tickets) {
         SslProvider provider = TlsPolicy.provider(config.provider());
         FileDigest digest = FileDigest.of(files(config));
+        List<X509Certificate> clientCa = clientCa(config);
         List<ServedCertificate> certificates = new ArrayList<>();
         List<SslContext> contexts = new ArrayList<>();
         for (CertificateFiles files : config.certificates()) {
             ServedCertificate certificate = ServedCertificate.load(files);
             certificates.add(certificate);
-            contexts.add(context(certificate, config, protocol, provider, tickets));
+            contexts.add(context(certificate, clientCa, config, protocol, provider, tickets));
         }
         ServedCertificate first = certificates.get(0);
         Choice defaultChoice = choice(certificates, contexts, c -> c == first || c.names().equals(first.names()));
@@ -162,8 +167,20 @@ public final class ServerTls {
     }
 
 
-    private static SslContext context(ServedCertificate certificate, TlsConfig config, Protocol protocol,
-                                      SslProvider provider, TicketKeys tickets) {
+    /** The authorities client certificates must chain to; none when clients are not asked for one. */
+    private static List<X509Certificate> clientCa(TlsConfig config) {
+        if (config.clientAuth() == ClientAuth.NONE) {
+            return List.of();
+        }
+        try {
+            return PemFiles.certificates(config.clientCa());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("clientCa " + config.clientCa() + ": " + Causes.rootMessage(e), e);
+        }
+    }
+
+    private static SslContext context(ServedCertificate certificate, List<X509Certificate> clientCa, TlsConfig config,
+                                      Protocol protocol, SslProvider provider, TicketKeys tickets) {
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(certificate.key(),
                     certificate.chain().toArray(X509Certificate[]::new));
@@ -180,23 +197,47 @@ public final class ServerTls {
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
             }
             if (config.clientAuth() != ClientAuth.NONE) {
-                builder.trustManager(PemFiles.certificates(config.clientCa()).toArray(X509Certificate[]::new))
+                builder.trustManager(clientCa.toArray(X509Certificate[]::new))
                         .clientAuth(config.clientAuth() == ClientAuth.REQUIRED
                                 ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL);
             }
             SslContext context = builder.build();
+            if (context.sessionContext() instanceof OpenSslServerSessionContext sessions) {
+                // BoringSSL resumes any session whose ticket it can open and whose context id matches, and
+                // asks no client certificate then; every context has the same ticket keys and Netty gives
+                // every one the same id. The id says what a session was verified for, as nginx's does.
+                sessions.setSessionIdContext(sessionIdContext(certificate, clientCa, config, protocol));
+            }
             tickets.install(context);
             return context;
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {
-            String files = certificate.files().certFile().toString();
-            String where = config.clientAuth() != ClientAuth.NONE ? files + " with clientCa " + config.clientCa()
-                    : files;
-            throw new IllegalArgumentException("cannot serve " + where + ": " + Causes.rootMessage(e), e);
+            throw new IllegalArgumentException("certFile " + certificate.files().certFile() + ": cannot be served: "
+                    + Causes.rootMessage(e), e);
         }
     }
 
+
+    /**
+     * The SSL session id context of {@code certificate}'s context: a session resumes only where it was
+     * made for the same certificate, the same client certificate requirement and authorities, and the
+     * same kind of listener. At most 32 bytes (SSL_MAX_SID_CTX_LENGTH).
+     */
+    static byte[] sessionIdContext(ServedCertificate certificate, List<X509Certificate> clientCa, TlsConfig config,
+                                   Protocol protocol) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((protocol + "|" + config.clientAuth() + "|").getBytes(StandardCharsets.US_ASCII));
+            digest.update(certificate.leaf().getEncoded());
+            for (X509Certificate authority : clientCa) {
+                digest.update(authority.getEncoded());
+            }
+            return digest.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot digest a certificate already read", e);
+        }
+    }
 
     private static List<java.nio.file.Path> files(TlsConfig config) {
         List<java.nio.file.Path> files = new ArrayList<>();

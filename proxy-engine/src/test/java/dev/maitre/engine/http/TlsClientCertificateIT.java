@@ -110,4 +110,36 @@ class TlsClientCertificateIT {
             }
         }
     }
+
+    /**
+     * A session made where no client certificate was asked for never resumes where one is required:
+     * BoringSSL would resume any ticket it can open (every context shares the engine's ticket keys),
+     * and asks no certificate on a resumed session. Here the listener is reloaded from {@code none}
+     * to {@code required}; two listeners of one engine stand the same way.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
+    void aSessionFromWhereNoCertificateWasAskedDoesNotResumeWhereOneIsRequired(TlsProvider provider)
+            throws Exception {
+        for (String protocol : List.of("-tls1_3", "-tls1_2")) {
+            Path session = dir.resolve("open-" + provider + protocol + ".session");
+            ProxyFixture.Builder open = ProxyFixture.builder(backend.address()).tls(new TlsConfig(
+                    List.of(new CertificateFiles(server.certFile(), server.keyFile())), provider, List.of(), List.of(),
+                    List.of(), null, ClientAuth.NONE, ClientCertHeaders.none()));
+            try (ProxyFixture proxy = open.start()) {
+                OpenSslResult first = client(proxy, protocol).sessionOut(session).run();
+                assertThat(first.output()).as("%s", first).contains("hello");
+                OpenSslResult again = client(proxy, protocol).sessionIn(session).run();
+                assertThat(again.reused()).as("the session resumes where it was made: %s", again).isTrue();
+
+                proxy.engine().reload(ProxyFixture.builder(backend.address()).tls(new TlsConfig(
+                        List.of(new CertificateFiles(server.certFile(), server.keyFile())), provider, List.of(),
+                        List.of(), List.of(), caFile, ClientAuth.REQUIRED, ClientCertHeaders.none())).config());
+                OpenSslResult resumed = client(proxy, protocol).sessionIn(session).run();
+
+                assertThat(resumed.reused()).as("%s %s", protocol, resumed).isFalse();
+                assertThat(resumed.output()).as("%s %s", protocol, resumed).doesNotContain("hello");
+            }
+        }
+    }
 }
