@@ -13,7 +13,7 @@ import java.util.List;
  *     each backend address's host (an IP literal is sent no SNI, and its IP is what is verified)
  * @param verify whether the backend's certificate chain and name are checked; false is for testing only
  * @param certFile the client certificate chain (PEM) for backends that require one, or {@code null}
- * @param keyFile the PKCS#8 PEM private key of {@code certFile}, or {@code null}
+ * @param keyFile the PEM private key of {@code certFile} (PKCS#8, PKCS#1 or SEC 1), or {@code null}
  * @param alpn the application protocols offered by ALPN, in order of preference; none by default
  */
 public record ClusterTlsConfig(boolean enabled, Path caFile, String serverName, boolean verify, Path certFile,

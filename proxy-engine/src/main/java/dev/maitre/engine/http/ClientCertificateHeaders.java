@@ -32,10 +32,16 @@ final class ClientCertificateHeaders {
 
     private final AsciiString subject;
     private final AsciiString fingerprint;
+    /** The names as CGI-style backends read them (lower case, {@code -} for {@code _}), which a client's field must not spell. */
+    private final AsciiString subjectSpelled;
+    private final AsciiString fingerprintSpelled;
 
     private ClientCertificateHeaders(String subject, String fingerprint) {
         this.subject = subject == null ? null : AsciiString.of(subject.toLowerCase(Locale.ROOT));
         this.fingerprint = fingerprint == null ? null : AsciiString.of(fingerprint.toLowerCase(Locale.ROOT));
+        this.subjectSpelled = subject == null ? null : AsciiString.of(subject.toLowerCase(Locale.ROOT).replace('_', '-'));
+        this.fingerprintSpelled = fingerprint == null ? null
+                : AsciiString.of(fingerprint.toLowerCase(Locale.ROOT).replace('_', '-'));
     }
 
     static ClientCertificateHeaders of(ClientCertHeaders config) {
@@ -47,9 +53,14 @@ final class ClientCertificateHeaders {
         return subject != null || fingerprint != null;
     }
 
-    /** Whether field {@code i} of a client's head has one of the names, and so is not passed on. */
+    /**
+     * Whether field {@code i} of a client's head has one of the names, in any case and with {@code _}
+     * for {@code -} ({@code X_Client_Cert_Subject}, which CGI, WSGI and PHP read as the same variable,
+     * even where the listener passes underscored names on), and so is not passed on.
+     */
     boolean replaces(HeadFields head, int i) {
-        return subject != null && head.nameIs(i, subject) || fingerprint != null && head.nameIs(i, fingerprint);
+        return subjectSpelled != null && UnderscoredHeaders.spells(head, i, subjectSpelled)
+                || fingerprintSpelled != null && UnderscoredHeaders.spells(head, i, fingerprintSpelled);
     }
 
     /** Writes the headers for the certificate {@code session} verified; nothing without one. */

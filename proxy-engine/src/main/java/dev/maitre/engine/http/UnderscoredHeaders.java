@@ -35,6 +35,14 @@ final class UnderscoredHeaders {
         return false;
     }
 
+    /**
+     * Whether field {@code i}'s name, case ignored and {@code _} read as {@code -}, is
+     * {@code lowerCase} (lower-cased, with {@code -} for any {@code _}): how CGI-style backends see it.
+     */
+    static boolean spells(HeadFields head, int i, AsciiString lowerCase) {
+        return sameIgnoringUnderscores(head, head.nameStart(i), head.nameEnd(i), lowerCase);
+    }
+
     private static boolean sameIgnoringUnderscores(HeadFields head, int from, int to, AsciiString lowerCase) {
         if (to - from != lowerCase.length()) {
             return false;

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class CertificateChooser extends SslClientHelloHandler<SslContext> {
 
-    /** A ClientHello larger than this is refused before it is read (Netty's own default). */
+    /** A ClientHello larger than this is refused before it is read (Netty allows 64 KiB; real ones are a few hundred bytes, up to a few KiB with post-quantum key shares). */
     private static final int MAX_CLIENT_HELLO_BYTES = 16 * 1024;
 
     /** Netty's default handshake timeout, which a listener with one certificate has too. */

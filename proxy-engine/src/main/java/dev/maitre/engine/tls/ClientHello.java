@@ -106,8 +106,12 @@ record ClientHello(String hostName, boolean ecdsaOnTls13, boolean ecdsaOnTls12) 
                 return null;
             }
             if (nameType == 0) {
-                return length == 0 ? null
-                        : in.toString(at + 3, length, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+                if (length == 0) {
+                    return null;
+                }
+                String name = in.toString(at + 3, length, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+                // RFC 6066 forbids the trailing dot of an absolute name; a client that sends one means the same host.
+                return name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
             }
             at += 3 + length;
         }

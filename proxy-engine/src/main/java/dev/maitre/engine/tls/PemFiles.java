@@ -30,6 +30,8 @@ public final class PemFiles {
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
 
+    private static final Pattern BEGIN = Pattern.compile("-----BEGIN [A-Z0-9 ]+-----");
+
     private PemFiles() {
     }
 
@@ -37,12 +39,21 @@ public final class PemFiles {
     public static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
-        Matcher block = BLOCK.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        Matcher block = BLOCK.matcher(text);
+        int blocks = 0;
         while (block.find()) {
+            blocks++;
             if (block.group(1).equals("CERTIFICATE")) {
                 chain.add((X509Certificate) factory.generateCertificate(
                         new ByteArrayInputStream(decode(block.group(2)))));
             }
+        }
+        if (blocks != BEGIN.matcher(text).results().count()) {
+            // Most likely a file caught while being written: serving its leaf without the rest of its
+            // chain would fail every client that needs the intermediate.
+            throw new CertificateException("a PEM block has no matching -----END line (is the file still being "
+                    + "written?)");
         }
         if (chain.isEmpty()) {
             throw new CertificateException("no PEM certificate (-----BEGIN CERTIFICATE-----) in the file");

@@ -48,11 +48,16 @@ public record ServedCertificate(CertificateFiles files, List<X509Certificate> ch
             throw new IllegalArgumentException("keyFile " + files.keyFile() + ": " + Causes.rootMessage(e), e);
         }
         X509Certificate leaf = chain.get(0);
+        String algorithm = leaf.getPublicKey().getAlgorithm();
+        if (!algorithm.equals("RSA") && !algorithm.equals("EC")) {
+            throw new IllegalArgumentException("certFile " + files.certFile() + ": a " + algorithm + " certificate "
+                    + "(expected: an RSA or ECDSA one, which every TLS client verifies)");
+        }
         if (!matches(key, leaf.getPublicKey())) {
             throw new IllegalArgumentException("keyFile " + files.keyFile() + ": the key does not match the "
                     + "certificate in " + files.certFile() + " (" + leaf.getSubjectX500Principal().getName() + ")");
         }
-        String keyType = leaf.getPublicKey().getAlgorithm().equals("EC") ? "EC" : "RSA";
+        String keyType = algorithm;
         return new ServedCertificate(files, List.copyOf(chain), key, names(leaf), keyType);
     }
 

@@ -26,6 +26,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A listener's TLS, built whole from its configuration and the files it names, and replaced whole by
@@ -47,6 +49,8 @@ public final class ServerTls {
         TlsPolicy.refuseRenegotiation();
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
+
     /** Sessions kept for resumption by session id, and for how long, as nginx and HAProxy default. */
     static final int SESSION_CACHE_SIZE = 20_480;
     static final int SESSION_TIMEOUT_SECONDS = 300;
@@ -65,16 +69,18 @@ public final class ServerTls {
     private final FileDigest digest;
     private final Choice defaultChoice;
     private final Mapping<String, Choice> byName;
+    private final List<SslContext> contexts;
     private final boolean acceptsTls13;
 
     private ServerTls(TlsConfig config, SslProvider provider, List<ServedCertificate> certificates, FileDigest digest,
-                      Choice defaultChoice, Mapping<String, Choice> byName) {
+                      Choice defaultChoice, Mapping<String, Choice> byName, List<SslContext> contexts) {
         this.config = config;
         this.provider = provider;
         this.certificates = certificates;
         this.digest = digest;
         this.defaultChoice = defaultChoice;
         this.byName = byName;
+        this.contexts = contexts;
         this.acceptsTls13 = config.protocols().isEmpty() || config.protocols().contains("TLSv1.3");
     }
 
@@ -95,18 +101,34 @@ public final class ServerTls {
             contexts.add(context(certificate, clientCa, config, protocol, provider, tickets));
         }
         ServedCertificate first = certificates.get(0);
-        Choice defaultChoice = choice(certificates, contexts, c -> c == first || c.names().equals(first.names()));
+        Set<String> firstNames = Set.copyOf(first.names());
+        Choice defaultChoice = choice(certificates, contexts,
+                c -> c == first || Set.copyOf(c.names()).equals(firstNames));
         Mapping<String, Choice> byName = null;
         if (certificates.size() > 1) {
             DomainWildcardMappingBuilder<Choice> mapping = new DomainWildcardMappingBuilder<>(defaultChoice);
             Set<String> names = new LinkedHashSet<>();
             certificates.forEach(c -> names.addAll(c.names()));
             for (String name : names) {
-                mapping.add(name, choice(certificates, contexts, c -> c.names().contains(name)));
+                Choice exact = choice(certificates, contexts, c -> c.names().contains(name));
+                // A key type no certificate has under the exact name comes from the wildcard that covers it.
+                int dot = name.indexOf('.');
+                String wildcard = name.startsWith("*.") || dot <= 0 ? null : "*" + name.substring(dot);
+                Choice wild = wildcard == null ? exact : choice(certificates, contexts, c -> c.names().contains(wildcard));
+                try {
+                    mapping.add(name, new Choice(exact.ecdsa() != null ? exact.ecdsa() : wild.ecdsa(),
+                            exact.rsa() != null ? exact.rsa() : wild.rsa()));
+                } catch (IllegalArgumentException e) {
+                    // Such as "*" or "*x": no client can ask for it by SNI; the certificate serves its other names.
+                    LOG.warn("tls: {} names {}, which is no host name a client can ask for; not served by that name",
+                            certificates.stream().filter(c -> c.names().contains(name)).findFirst()
+                                    .map(c -> c.files().certFile().toString()).orElse("a certificate"), name);
+                }
             }
             byName = mapping.build();
         }
-        return new ServerTls(config, provider, List.copyOf(certificates), digest, defaultChoice, byName);
+        return new ServerTls(config, provider, List.copyOf(certificates), digest, defaultChoice, byName,
+                List.copyOf(contexts));
     }
 
     /** The first ECDSA and the first RSA certificate that is {@code eligible}. */
@@ -145,6 +167,11 @@ public final class ServerTls {
             return defaultChoice.pick(true).newHandler(alloc);
         }
         return new CertificateChooser(this);
+    }
+
+    /** The certificate served to a client that sent {@code hello}. */
+    ServedCertificate chosen(ClientHello hello) {
+        return certificates.get(contexts.indexOf(choose(hello)));
     }
 
     /** The context for a client that sent {@code hello}. */

@@ -51,6 +51,20 @@ class ClientHelloTest {
     }
 
     @Test
+    void aTrailingDotNamesTheSameHost() {
+        // The JDK's client refuses to send one; written by hand: version, random, no session id, one
+        // suite, no compression, and a server_name extension.
+        ByteBuf body = Unpooled.buffer();
+        body.writeShort(0x0303).writeZero(32).writeByte(0).writeShort(2).writeShort(0x1301).writeByte(1).writeByte(0);
+        byte[] name = "Shop.Example.Test.".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        body.writeShort(4 + 2 + 3 + name.length);
+        body.writeShort(0).writeShort(2 + 3 + name.length).writeShort(3 + name.length)
+                .writeByte(0).writeShort(name.length).writeBytes(name);
+
+        assertThat(read(body).hostName()).isEqualTo("shop.example.test");
+    }
+
+    @Test
     void malformedInputReadsAsNothing() {
         assertThat(ClientHello.read(null)).isEqualTo(ClientHello.NONE);
         assertThat(ClientHello.read(Unpooled.wrappedBuffer(new byte[] {3, 3, 0}))).isEqualTo(ClientHello.NONE);

@@ -69,6 +69,19 @@ class ServedCertificateTest {
                 .hasMessage("keyFile " + garbage + ": no PEM private key (-----BEGIN PRIVATE KEY-----) in the file");
     }
 
+    @Test
+    void refusesAChainCaughtHalfWritten() throws Exception {
+        Path key = openssl("d.key", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out");
+        Path cert = certificate(key, "d.pem", "d.test");
+        String whole = Files.readString(cert);
+        // The leaf, then the first lines of an intermediate the writer had not finished.
+        Path half = Files.writeString(dir.resolve("half.pem"), whole + whole.substring(0, 80));
+
+        assertThatThrownBy(() -> ServedCertificate.load(new CertificateFiles(half, key)))
+                .hasMessage("certFile " + half + ": a PEM block has no matching -----END line (is the file still "
+                        + "being written?)");
+    }
+
     /** A self-signed certificate for {@code key}, named {@code name} and {@code *.name}. */
     private Path certificate(Path key, String file, String name) throws Exception {
         Path cert = dir.resolve(file);

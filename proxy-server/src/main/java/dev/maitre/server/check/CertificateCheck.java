@@ -6,6 +6,8 @@ import dev.maitre.api.config.ConfigException;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.engine.tls.ServedCertificate;
+import dev.maitre.engine.tls.ServerTls;
+import dev.maitre.engine.tls.TicketKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,6 +46,7 @@ public final class CertificateCheck {
                 continue;
             }
             List<CertificateFiles> files = listener.tls().certificates();
+            int errorsBefore = errors.size();
             for (int j = 0; j < files.size(); j++) {
                 String path = "listeners[" + i + "].tls" + (files.size() > 1 ? ".certificates[" + j + "]" : "");
                 ServedCertificate certificate;
@@ -61,6 +64,14 @@ public final class CertificateCheck {
                     continue;
                 }
                 listed.add(new Listed(listener.name(), path, certificate));
+            }
+            if (errors.size() == errorsBefore) {
+                // Everything else the listener's start would do with them: the client CAs, the contexts.
+                try {
+                    ServerTls.build(listener.tls(), listener.protocol(), new TicketKeys());
+                } catch (IllegalArgumentException e) {
+                    errors.add(new ConfigError("listeners[" + i + "].tls", 0, e.getMessage()));
+                }
             }
         }
         if (!errors.isEmpty()) {

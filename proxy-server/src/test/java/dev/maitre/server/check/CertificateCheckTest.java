@@ -104,6 +104,19 @@ class CertificateCheckTest {
     }
 
     @Test
+    void aClientCaFileWithoutCertificatesFailsTheCheckAsItWouldTheStart() throws Exception {
+        Path notCa = java.nio.file.Files.writeString(dir.resolve("not-a-ca.pem"), "no certificates here\n");
+        ProxyConfig config = config(new TlsConfig(List.of(new CertificateFiles(shop.certFile(), shop.keyFile())),
+                TlsProvider.AUTO, List.of(), List.of(), List.of(), notCa, ClientAuth.REQUIRED,
+                ClientCertHeaders.none()));
+
+        assertThatThrownBy(() -> CertificateCheck.load(config, NOW))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).singleElement()
+                        .hasToString("listeners[0].tls: clientCa " + notCa + ": no PEM certificate "
+                                + "(-----BEGIN CERTIFICATE-----) in the file"));
+    }
+
+    @Test
     void aConfigurationWithoutTlsHasNoCertificatesToList() throws Exception {
         ProxyConfig config = config(null);
 
