@@ -5,7 +5,10 @@ import dev.maitre.engine.relay.SpliceFlow;
 import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -44,10 +47,54 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
         }
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()))
-                    .addLast("tls-handshakes", listener.handshakes().newCounter());
+                    .addLast("tls-handshakes", listener.handshakes().newCounter())
+                    // A backend is picked and connected to once the client has shown it can talk: a
+                    // client that fails its handshake (a client certificate missing, no common suite)
+                    // costs no backend connection.
+                    .addLast("start-after-handshake", new StartAfterHandshake(relay));
         }
         ch.pipeline().addLast("relay", new RelayHandler(relay));
-        relay.start();
+        if (tls == null) {
+            relay.start();
+        }
+    }
+
+    /**
+     * Starts the relay (picks and connects a backend) when the client's TLS handshake succeeded. The
+     * connection is accepted with reads off and the relay turns them on once paired, so until then this
+     * asks for the first read, and the TLS handler for the rest of the handshake.
+     */
+    private static final class StartAfterHandshake extends ChannelInboundHandlerAdapter {
+
+        private final TcpRelay relay;
+
+        StartAfterHandshake(TcpRelay relay) {
+            this.relay = relay;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            if (ctx.channel().isActive()) {
+                ctx.read();
+            }
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.read();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent handshake) {
+                ctx.pipeline().remove(this);
+                if (handshake.isSuccess()) {
+                    relay.start();
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
     }
 
     /**

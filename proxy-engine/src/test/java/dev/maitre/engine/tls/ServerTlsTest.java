@@ -68,4 +68,13 @@ class ServerTlsTest {
         assertThat(served(tls, "b.test", true)).isEqualTo("EC *,b.test");
         assertThat(served(tls, "c.test", true)).isEqualTo("EC a.test");
     }
+
+    @Test
+    void eachNameGetsItsOwnCertificate() {
+        ServerTls tls = tls(KeyKind.ECDSA, new String[] {"a.test"}, KeyKind.RSA, new String[] {"b.test"});
+
+        assertThat(served(tls, "a.test", true)).isEqualTo("EC a.test");
+        assertThat(served(tls, "b.test", true)).isEqualTo("RSA b.test");
+        assertThat(served(tls, "b.test", false)).isEqualTo("RSA b.test");
+    }
 }
