@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,8 @@ final class Listeners {
     private final Upstream upstream;
     private final ChannelGroup clientChannels;
     private final Tunnels tunnels;
-    private final Map<String, Bound> bound = new LinkedHashMap<>();
+    /** Changed by one thread at a time (start, reload, shutdown), read by the admin and metrics threads too. */
+    private final Map<String, Bound> bound = new ConcurrentHashMap<>();
     private final TicketKeys ticketKeys = new TicketKeys();
 
     /** A listener and the sockets it accepts on, all bound to the same address. */
