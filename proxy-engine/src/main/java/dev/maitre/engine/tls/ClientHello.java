@@ -6,23 +6,34 @@ import java.util.Locale;
 
 /**
  * What a certificate is chosen by, read from a ClientHello: the host name the client asks for (SNI)
- * and whether it can verify an ECDSA certificate, which is what HAProxy decides on too. That needs an
- * ECDSA signature scheme in {@code signature_algorithms}, and then depends on the version the
- * handshake will settle on: on TLS 1.3 (offered in {@code supported_versions} with one of its suites)
- * any suite goes with ECDSA; on TLS 1.2 an ECDHE-ECDSA suite must be offered. Anything malformed reads
- * as "no name, RSA only": the TLS implementation that runs the handshake is what refuses bad input.
+ * and whether it can verify an ECDSA certificate, which is what HAProxy decides on too. That depends
+ * on the version the handshake will settle on. On TLS 1.3 (offered in {@code supported_versions} with
+ * one of its suites, to a server that accepts it) any suite goes with ECDSA, and each signature scheme
+ * names its curve: {@code ecdsa_secp256r1_sha256} for P-256, and so on. On TLS 1.2 an ECDHE-ECDSA
+ * suite and an ECDSA scheme (of any curve: there the scheme names only the hash) must be offered.
+ * Anything malformed reads as "no name, RSA only": the TLS implementation that runs the handshake is
+ * what refuses bad input.
  *
  * @param hostName the SNI host name, lower-cased; {@code null} when the client sent none
- * @param ecdsaOnTls13 whether the client can verify ECDSA on a TLS 1.3 handshake (it offers 1.3)
- * @param ecdsaOnTls12 whether it can on a TLS 1.2 handshake
+ * @param tls13 whether the client offers TLS 1.3 with one of its suites
+ * @param ecdsaCurves13 the curves of the ECDSA schemes it offers, as {@link #P256}, {@link #P384} and
+ *     {@link #P521} bits: the ECDSA certificates it verifies on TLS 1.3
+ * @param ecdsaOnTls12 whether it can verify ECDSA on a TLS 1.2 handshake
  */
-record ClientHello(String hostName, boolean ecdsaOnTls13, boolean ecdsaOnTls12) {
+record ClientHello(String hostName, boolean tls13, int ecdsaCurves13, boolean ecdsaOnTls12) {
 
-    static final ClientHello NONE = new ClientHello(null, false, false);
+    static final int P256 = 1;
+    static final int P384 = 2;
+    static final int P521 = 4;
 
-    /** Whether the client can verify ECDSA on the handshake it will have with a server that does (or not) accept TLS 1.3. */
-    boolean ecdsa(boolean serverAcceptsTls13) {
-        return serverAcceptsTls13 && ecdsaOnTls13 || ecdsaOnTls12;
+    static final ClientHello NONE = new ClientHello(null, false, 0, false);
+
+    /**
+     * Whether the client can verify an ECDSA certificate on {@code curve} on the handshake it will have
+     * with a server that does (or does not) accept TLS 1.3.
+     */
+    boolean verifiesEcdsa(boolean serverAcceptsTls13, int curve) {
+        return serverAcceptsTls13 && tls13 ? (ecdsaCurves13 & curve) != 0 : ecdsaOnTls12;
     }
 
     private static final int SERVER_NAME = 0;
@@ -65,7 +76,7 @@ record ClientHello(String hostName, boolean ecdsaOnTls13, boolean ecdsaOnTls12) 
         int extensionsEnd = Math.min(end, at + 2 + in.getUnsignedShort(at));
         at += 2;
         String hostName = null;
-        boolean ecdsaScheme = false;
+        int ecdsaCurves = 0;
         boolean tls13 = false;
         while (at + 4 <= extensionsEnd) {
             int type = in.getUnsignedShort(at);
@@ -79,7 +90,7 @@ record ClientHello(String hostName, boolean ecdsaOnTls13, boolean ecdsaOnTls12) 
                 case SIGNATURE_ALGORITHMS -> {
                     int listEnd = Math.min(data + length, data + 2 + in.getUnsignedShort(data));
                     for (int i = data + 2; i + 2 <= listEnd; i += 2) {
-                        ecdsaScheme |= isEcdsaScheme(in.getUnsignedShort(i));
+                        ecdsaCurves |= ecdsaCurve(in.getUnsignedShort(i));
                     }
                 }
                 case SUPPORTED_VERSIONS -> {
@@ -93,7 +104,7 @@ record ClientHello(String hostName, boolean ecdsaOnTls13, boolean ecdsaOnTls12) 
             }
             at = data + length;
         }
-        return new ClientHello(hostName, ecdsaScheme && tls13 && tls13Suite, ecdsaScheme && ecdsaSuite);
+        return new ClientHello(hostName, tls13 && tls13Suite, ecdsaCurves, ecdsaCurves != 0 && ecdsaSuite);
     }
 
     /** The first {@code host_name} of a {@code server_name} extension. */
@@ -118,9 +129,14 @@ record ClientHello(String hostName, boolean ecdsaOnTls13, boolean ecdsaOnTls12) 
         return null;
     }
 
-    /** ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, ecdsa_secp521r1_sha512 (and their TLS 1.2 forms). */
-    private static boolean isEcdsaScheme(int scheme) {
-        return scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603;
+    /** The curve of ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384 and ecdsa_secp521r1_sha512; 0 for other schemes. */
+    private static int ecdsaCurve(int scheme) {
+        return switch (scheme) {
+            case 0x0403 -> P256;
+            case 0x0503 -> P384;
+            case 0x0603 -> P521;
+            default -> 0;
+        };
     }
 
     /** The ECDHE-ECDSA suites of TLS 1.2 (AES-GCM, ChaCha20, and the CBC ones a policy may allow). */

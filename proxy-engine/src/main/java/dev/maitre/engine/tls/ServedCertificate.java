@@ -69,6 +69,15 @@ public record ServedCertificate(CertificateFiles files, List<X509Certificate> ch
         return leaf().getNotAfter().toInstant();
     }
 
+    /** The curve of an ECDSA certificate's key as a {@link ClientHello} curve bit; 0 for RSA. */
+    int ecdsaCurve() {
+        if (!(leaf().getPublicKey() instanceof java.security.interfaces.ECPublicKey ec)) {
+            return 0;
+        }
+        int bits = ec.getParams().getCurve().getField().getFieldSize();
+        return bits <= 256 ? ClientHello.P256 : bits <= 384 ? ClientHello.P384 : ClientHello.P521;
+    }
+
     /** The leaf's subject, RFC 2253. */
     public String subject() {
         return leaf().getSubjectX500Principal().getName();

@@ -55,11 +55,14 @@ public final class ServerTls {
     static final int SESSION_CACHE_SIZE = 20_480;
     static final int SESSION_TIMEOUT_SECONDS = 300;
 
-    /** The certificates a name selects: the first of each key type; either may be {@code null}, not both. */
-    record Choice(SslContext ecdsa, SslContext rsa) {
+    /**
+     * The certificates a name selects: the first of each key type; either may be {@code null}, not
+     * both. {@code ecdsaCurve} is the ECDSA certificate's curve ({@link ServedCertificate#ecdsaCurve}).
+     */
+    record Choice(SslContext ecdsa, int ecdsaCurve, SslContext rsa) {
 
-        SslContext pick(boolean clientVerifiesEcdsa) {
-            return ecdsa != null && (clientVerifiesEcdsa || rsa == null) ? ecdsa : rsa;
+        SslContext pick(ClientHello hello, boolean serverAcceptsTls13) {
+            return ecdsa != null && (rsa == null || hello.verifiesEcdsa(serverAcceptsTls13, ecdsaCurve)) ? ecdsa : rsa;
         }
     }
 
@@ -116,7 +119,8 @@ public final class ServerTls {
                 String wildcard = name.startsWith("*.") || dot <= 0 ? null : "*" + name.substring(dot);
                 Choice wild = wildcard == null ? exact : choice(certificates, contexts, c -> c.names().contains(wildcard));
                 try {
-                    mapping.add(name, new Choice(exact.ecdsa() != null ? exact.ecdsa() : wild.ecdsa(),
+                    Choice ecdsaFrom = exact.ecdsa() != null ? exact : wild;
+                    mapping.add(name, new Choice(ecdsaFrom.ecdsa(), ecdsaFrom.ecdsaCurve(),
                             exact.rsa() != null ? exact.rsa() : wild.rsa()));
                 } catch (IllegalArgumentException e) {
                     // Such as "*" or "*x": no client can ask for it by SNI; the certificate serves its other names.
@@ -135,6 +139,7 @@ public final class ServerTls {
     private static Choice choice(List<ServedCertificate> certificates, List<SslContext> contexts,
                                  Predicate<ServedCertificate> eligible) {
         SslContext ecdsa = null;
+        int ecdsaCurve = 0;
         SslContext rsa = null;
         for (int i = 0; i < certificates.size(); i++) {
             ServedCertificate certificate = certificates.get(i);
@@ -142,12 +147,15 @@ public final class ServerTls {
                 continue;
             }
             if (certificate.keyType().equals("EC")) {
-                ecdsa = ecdsa == null ? contexts.get(i) : ecdsa;
+                if (ecdsa == null) {
+                    ecdsa = contexts.get(i);
+                    ecdsaCurve = certificate.ecdsaCurve();
+                }
             } else {
                 rsa = rsa == null ? contexts.get(i) : rsa;
             }
         }
-        return new Choice(ecdsa, rsa);
+        return new Choice(ecdsa, ecdsaCurve, rsa);
     }
 
     /**
@@ -164,7 +172,8 @@ public final class ServerTls {
     /** The handler that runs a new connection's handshake, after choosing its certificate when there is a choice. */
     public ChannelHandler newHandler(ByteBufAllocator alloc) {
         if (byName == null) {
-            return defaultChoice.pick(true).newHandler(alloc);
+            SslContext only = defaultChoice.ecdsa() != null ? defaultChoice.ecdsa() : defaultChoice.rsa();
+            return only.newHandler(alloc);
         }
         return new CertificateChooser(this);
     }
@@ -177,7 +186,7 @@ public final class ServerTls {
     /** The context for a client that sent {@code hello}. */
     SslContext choose(ClientHello hello) {
         Choice choice = hello.hostName() == null ? defaultChoice : byName.map(hello.hostName());
-        return choice.pick(hello.ecdsa(acceptsTls13));
+        return choice.pick(hello, acceptsTls13);
     }
 
     public TlsConfig config() {

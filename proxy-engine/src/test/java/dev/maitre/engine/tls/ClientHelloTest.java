@@ -24,44 +24,67 @@ class ClientHelloTest {
     @Test
     void aTls13ClientWithEcdsaSchemesVerifiesEcdsa() throws Exception {
         ClientHello hello = read(hello("a.test", new String[] {"TLSv1.3", "TLSv1.2"}, null));
-        assertThat(hello.ecdsa(true)).isTrue();
-        assertThat(hello.ecdsaOnTls13()).isTrue();
+        assertThat(hello.verifiesEcdsa(true, ClientHello.P256)).isTrue();
+        assertThat(hello.tls13()).isTrue();
     }
 
     @Test
     void aTls12ClientNeedsAnEcdsaSuite() throws Exception {
         String[] tls12 = {"TLSv1.2"};
-        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})).ecdsa(true))
+        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})).verifiesEcdsa(true, ClientHello.P256))
                 .isFalse();
-        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"})).ecdsa(true))
+        assertThat(read(hello("a.test", tls12, new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"})).verifiesEcdsa(true, ClientHello.P256))
                 .isTrue();
     }
 
     @Test
     void tls13OfferedWithoutASuiteOfItsOwnIsATls12Hello() throws Exception {
-        // TLS 1.3 in supported_versions, but only an ECDHE-RSA suite: the handshake will be TLS 1.2.
+        // TLS 1.3 in supported_versions, but only an ECDHE-RSA suite: no TLS 1.3 handshake can be had,
+        // and on TLS 1.2 this client takes RSA only.
         ClientHello hello = read(hello("a.test", new String[] {"TLSv1.3", "TLSv1.2"},
                 new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}));
-        assertThat(hello.ecdsaOnTls13()).isFalse();
-        assertThat(hello.ecdsa(true)).isFalse();
+        assertThat(hello.tls13()).isFalse();
+        assertThat(hello.verifiesEcdsa(true, ClientHello.P256)).isFalse();
         // And a server that accepts TLS 1.2 only settles a TLS 1.3 client's handshake on 1.2.
         ClientHello modern = read(hello("a.test", new String[] {"TLSv1.3"}, new String[] {"TLS_AES_128_GCM_SHA256"}));
-        assertThat(modern.ecdsa(true)).isTrue();
-        assertThat(modern.ecdsa(false)).isFalse();
+        assertThat(modern.verifiesEcdsa(true, ClientHello.P256)).isTrue();
+        assertThat(modern.verifiesEcdsa(false, ClientHello.P256)).isFalse();
     }
 
     @Test
     void aTrailingDotNamesTheSameHost() {
-        // The JDK's client refuses to send one; written by hand: version, random, no session id, one
-        // suite, no compression, and a server_name extension.
+        // The JDK's client refuses to send one.
+        assertThat(read(handmade("Shop.Example.Test.", new int[] {0x0403})).hostName()).isEqualTo("shop.example.test");
+    }
+
+    @Test
+    void onTls13EachEcdsaSchemeNamesItsCurve() {
+        ClientHello p256Only = read(handmade("a.test", new int[] {0x0403, 0x0804}));
+
+        assertThat(p256Only.verifiesEcdsa(true, ClientHello.P256)).isTrue();
+        assertThat(p256Only.verifiesEcdsa(true, ClientHello.P384)).isFalse();
+        assertThat(read(handmade("a.test", new int[] {0x0503})).verifiesEcdsa(true, ClientHello.P384)).isTrue();
+    }
+
+    /**
+     * A TLS 1.3 ClientHello body written by hand: version, random, no session id, one TLS 1.3 suite,
+     * no compression, server_name, supported_versions (1.3) and signature_algorithms ({@code schemes}).
+     */
+    private static ByteBuf handmade(String serverName, int[] schemes) {
+        ByteBuf extensions = Unpooled.buffer();
+        byte[] name = serverName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        extensions.writeShort(0).writeShort(2 + 3 + name.length).writeShort(3 + name.length)
+                .writeByte(0).writeShort(name.length).writeBytes(name);
+        extensions.writeShort(43).writeShort(3).writeByte(2).writeShort(0x0304);
+        extensions.writeShort(13).writeShort(2 + 2 * schemes.length).writeShort(2 * schemes.length);
+        for (int scheme : schemes) {
+            extensions.writeShort(scheme);
+        }
         ByteBuf body = Unpooled.buffer();
         body.writeShort(0x0303).writeZero(32).writeByte(0).writeShort(2).writeShort(0x1301).writeByte(1).writeByte(0);
-        byte[] name = "Shop.Example.Test.".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        body.writeShort(4 + 2 + 3 + name.length);
-        body.writeShort(0).writeShort(2 + 3 + name.length).writeShort(3 + name.length)
-                .writeByte(0).writeShort(name.length).writeBytes(name);
-
-        assertThat(read(body).hostName()).isEqualTo("shop.example.test");
+        body.writeShort(extensions.readableBytes()).writeBytes(extensions);
+        extensions.release();
+        return body;
     }
 
     @Test

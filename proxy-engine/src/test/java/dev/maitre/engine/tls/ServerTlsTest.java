@@ -36,7 +36,7 @@ class ServerTlsTest {
     }
 
     private static String served(ServerTls tls, String name, boolean ecdsa) {
-        ServedCertificate chosen = tls.chosen(new ClientHello(name, ecdsa, ecdsa));
+        ServedCertificate chosen = tls.chosen(new ClientHello(name, true, ecdsa ? ClientHello.P256 : 0, ecdsa));
         return chosen.keyType() + " " + String.join(",", chosen.names());
     }
 
