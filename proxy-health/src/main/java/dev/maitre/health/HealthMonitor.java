@@ -107,7 +107,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
                 HealthCheckConfig check = config.healthCheck();
                 if (check != null) {
                     timelineList.addAll(timelines(cluster.backends(), check,
-                            checkers.create(check, checkTls(config, builder.clientTls)), random));
+                            checkers.create(check, CheckTls.of(config, builder.clientTls)), random));
                 }
             }
         } catch (RuntimeException e) {
@@ -310,21 +310,6 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
         }
     }
 
-    /**
-     * The TLS of {@code cluster}'s checks: its client context, from {@code clientTls}; {@code null} when
-     * the cluster is spoken to in clear text.
-     */
-    private static CheckTls checkTls(ClusterConfig cluster, Function<String, SslContext> clientTls) {
-        if (!cluster.tlsEnabled()) {
-            return null;
-        }
-        SslContext context = clientTls != null ? clientTls.apply(cluster.name()) : null;
-        if (context == null) {
-            throw new IllegalArgumentException("cluster " + cluster.name() + ": tls is on, but its health checks were "
-                    + "given no client TLS context (expected: one from Builder.clientTls)");
-        }
-        return new CheckTls(context, cluster.tls().serverName());
-    }
 
     /** Configures a {@link HealthMonitor}; by default it makes and owns a {@link CheckClient}. */
     public static final class Builder {

@@ -4,7 +4,6 @@ import dev.maitre.api.HostPort;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,22 +47,11 @@ final class AdminBinder {
     }
 
     private String fromFile(ConfigNode node) {
-        String name = node.text(TOKEN_FILE);
-        if (name == null) {
-            return null;
-        }
-        Path file;
-        try {
-            file = baseDir.resolve(name).normalize();
-        } catch (InvalidPathException e) {
-            node.reject(TOKEN_FILE);
+        Path file = TlsBinder.readableFile(node, baseDir, TOKEN_FILE);
+        if (file == null) {
             return null;
         }
         try {
-            if (name.isBlank() || !Files.isRegularFile(file)) {
-                node.reject(TOKEN_FILE + "; " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
-                return null;
-            }
             return token(node, Files.readString(file).trim(), " in " + file);
         } catch (CharacterCodingException e) {
             node.error(file + " is not UTF-8 text (expected: " + TOKEN_FILE + ")");

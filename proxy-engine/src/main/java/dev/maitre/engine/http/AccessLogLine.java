@@ -26,10 +26,22 @@ final class AccessLogLine {
     }
 
     /**
+     * The line of an exchange that ended: a tunnel's when it became one ({@code tunnel} not null),
+     * otherwise the answer's {@code status} and body bytes.
+     */
+    void write(String client, String cluster, Endpoint endpoint, TunnelReport tunnel, int status, long bodyBytes) {
+        if (tunnel != null) {
+            writeTunnel(client, cluster, endpoint, tunnel);
+        } else {
+            write(client, status, bodyBytes, cluster, endpoint);
+        }
+    }
+
+    /**
      * The line of a request that became a tunnel, written when the tunnel ended: status 101, the bytes
      * the backend sent, then how long the tunnel was open, the bytes each way and how it ended.
      */
-    void writeTunnel(String client, String cluster, Endpoint endpoint, TunnelReport tunnel) {
+    private void writeTunnel(String client, String cluster, Endpoint endpoint, TunnelReport tunnel) {
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info("{} \"{}\" 101 {} {}ms {} {} tunnel={}ms up={} down={} end={}", client, requestLine,
                     tunnel.bytesFromBackend(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), cluster,
@@ -38,7 +50,7 @@ final class AccessLogLine {
         }
     }
 
-    void write(String client, int status, long bodyBytes, String cluster, Endpoint endpoint) {
+    private void write(String client, int status, long bodyBytes, String cluster, Endpoint endpoint) {
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info("{} \"{}\" {} {} {}ms {} {}", client, requestLine, status, bodyBytes,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), cluster,

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
-import javax.net.ssl.SSLSession;
 
 /**
  * Writes the head sent to the backend from a client's request head, by copying its byte ranges:
@@ -41,10 +40,6 @@ final class BackendRequest {
         this.certificateHeaders = certificateHeaders;
     }
 
-    /** Whether the head tells the backend of a client certificate, so that it needs the TLS session. */
-    boolean needsTlsSession() {
-        return certificateHeaders.any();
-    }
 
     /**
      * Whether the request names no host, so that the backend's address must be sent as {@code Host}
@@ -59,10 +54,11 @@ final class BackendRequest {
      * The head for the backend of {@code request}, received from {@code hop}.
      *
      * @param backendHost the backend's address, sent as {@code Host} when the client named none; null otherwise
-     * @param tls the client connection's TLS session when {@link #needsTlsSession()}; null otherwise
+     * @param client the client connection, asked for its TLS session only when the listener passes a
+     *     client certificate on
      */
     OutgoingHead encode(ClientRequest request, RequestTarget target, ClientHop hop, String backendHost,
-                        SSLSession tls, ByteBufAllocator alloc) {
+                        ClientSide client, ByteBufAllocator alloc) {
         RequestHead head = request.head();
         ByteBuf out = alloc.buffer(head.bytes().readableBytes() + 192);
         out.writeBytes(head.bytes(), head.methodStart(), head.methodEnd() - head.methodStart());
@@ -100,7 +96,9 @@ final class BackendRequest {
         if (backendHost != null) {
             field(out, backendHost);
         }
-        certificateHeaders.write(out, tls);
+        if (certificateHeaders.any()) {
+            certificateHeaders.write(out, client.tlsSession());
+        }
         if (request.upgrade()) {
             upgrades.write(head, out);
         }

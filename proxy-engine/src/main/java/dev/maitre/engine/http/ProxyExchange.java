@@ -168,9 +168,8 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         Channel backend = attempt.channel();
         String backendHost = BackendRequest.hostFromBackend(request, target)
                 ? upstream.endpoint().address().toString() : null;
-        BackendRequest rewrite = listener.backendRequest();
-        body.sendHead(backend, rewrite.encode(request, target, hop, backendHost,
-                rewrite.needsTlsSession() ? client.tlsSession() : null, backend.alloc()));
+        body.sendHead(backend, listener.backendRequest().encode(request, target, hop, backendHost, client,
+                backend.alloc()));
         if (state != State.SENDING || attempt.channel() != backend) {
             // The write failed at once (the connection was closed): the try is over already, and the
             // exchange ended or went on with another.
@@ -333,7 +332,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         if (state == State.RELAYING) {
             upstream.report(kind, response.status());
             client.abort();
-            finishQuietly();
+            end();
             return;
         }
         RetryState.Next next = retries.afterFailure(kind, reused);
@@ -358,7 +357,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         }
         upstream.releaseBackend();
         attempt.abandon();
-        finishQuietly();
+        end();
     }
 
     /** The request itself is unacceptable midway (too large, malformed body). */
@@ -410,7 +409,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
             listener.countClientTimeout();
             if (answering || flow.waitingForClient()) {
                 client.abort();
-                finishQuietly();
+                end();
             } else {
                 fail(Rejection.CLIENT_TIMEOUT);
             }
@@ -419,7 +418,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         upstream.report(Outcome.Kind.TIMEOUT, answering ? response.status() : 0);
         if (answering) {
             client.abort();
-            finishQuietly();
+            end();
         } else {
             fail(Rejection.BACKEND_TIMEOUT);
         }
@@ -434,7 +433,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         }
         if (state == State.RELAYING || state == State.ENDING) {
             client.abort();
-            finishQuietly();
+            end();
             return;
         }
         ownStatus = rejection.status().code();
@@ -450,10 +449,6 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         client.exchangeFinished(keepAlive);
     }
 
-    private void finishQuietly() {
-        end();
-    }
-
     private void end() {
         state = State.DONE;
         timer.cancel();
@@ -466,12 +461,8 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
 
     private void logAccess() {
         if (accessLogLine != null) {
-            if (tunnel != null) {
-                accessLogLine.writeTunnel(client.remoteAddress(), cluster.name(), upstream.endpoint(), tunnel);
-                return;
-            }
-            accessLogLine.write(client.remoteAddress(), ownStatus != 0 ? ownStatus : response.status(),
-                    response.bodyBytes(), cluster.name(), upstream.endpoint());
+            accessLogLine.write(client.remoteAddress(), cluster.name(), upstream.endpoint(), tunnel,
+                    ownStatus != 0 ? ownStatus : response.status(), response.bodyBytes());
         }
     }
 }
