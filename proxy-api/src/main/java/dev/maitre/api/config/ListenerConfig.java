@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param upgrades for {@code http} listeners: the protocols a client may upgrade its connection to
  *     through the proxy (RFC 9110 §7.8), lower-cased, each once; empty passes no upgrade. Never
  *     {@code h2c}. Empty for {@code tcp}
+ * @param http2 for {@code http} listeners: whether and how clients speak HTTP/2; disabled for {@code tcp}
  */
 public record ListenerConfig(
         String name,
@@ -31,7 +32,8 @@ public record ListenerConfig(
         RelayMode relay,
         List<IpRange> trustedProxies,
         ListenerHeaders headers,
-        List<String> upgrades) {
+        List<String> upgrades,
+        ListenerHttp2 http2) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -44,6 +46,15 @@ public record ListenerConfig(
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(headers, "headers");
         upgrades = UpgradeProtocols.normalize(upgrades);
+        Objects.requireNonNull(http2, "http2");
+    }
+
+    /** A listener with the default HTTP/2 settings: on for {@code http}, off for {@code tcp}. */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<RouteConfig> routes, String cluster,
+                          TlsConfig tls, ListenerTimeouts timeouts, ListenerLimits limits, RelayMode relay,
+                          List<IpRange> trustedProxies, ListenerHeaders headers, List<String> upgrades) {
+        this(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies, headers, upgrades,
+                defaultHttp2(protocol));
     }
 
     /** A listener with the default upgrades: {@code websocket} for {@code http}, none for {@code tcp}. */
@@ -69,19 +80,25 @@ public record ListenerConfig(
     /** This listener with {@code mode} as its relay mode. */
     public ListenerConfig withRelay(RelayMode mode) {
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, mode, trustedProxies,
-                headers, upgrades);
+                headers, upgrades, http2);
     }
 
     /** This listener trusting the forwarding headers of {@code proxies}, with {@code value} as its header rules. */
     public ListenerConfig withForwarding(List<IpRange> proxies, ListenerHeaders value) {
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, proxies, value,
-                upgrades);
+                upgrades, http2);
     }
 
     /** This listener letting clients upgrade to {@code protocols}. */
     public ListenerConfig withUpgrades(List<String> protocols) {
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
-                headers, protocols);
+                headers, protocols, http2);
+    }
+
+    /** This listener with {@code value} as its HTTP/2 settings. */
+    public ListenerConfig withHttp2(ListenerHttp2 value) {
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
+                headers, upgrades, value);
     }
 
     /**
@@ -103,6 +120,11 @@ public record ListenerConfig(
     /** The upgrades a listener of {@code protocol} allows when its configuration names none. */
     public static List<String> defaultUpgrades(Protocol protocol) {
         return protocol == Protocol.HTTP ? UpgradeProtocols.DEFAULT : List.of();
+    }
+
+    /** The HTTP/2 settings of a listener of {@code protocol} whose configuration names none. */
+    public static ListenerHttp2 defaultHttp2(Protocol protocol) {
+        return protocol == Protocol.HTTP ? ListenerHttp2.defaults() : ListenerHttp2.disabled();
     }
 
     /** An HTTP listener with default timeouts and limits. */
