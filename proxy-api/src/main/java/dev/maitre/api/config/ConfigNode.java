@@ -176,6 +176,19 @@ final class ConfigNode {
         return bytes;
     }
 
+    /**
+     * A size from {@code min} to {@code max} bytes, zero allowed. The bounds are written in bytes, as
+     * the protocol settings they guard are specified: {@code 1000 (expected: 16384..16777215)}.
+     */
+    long sizeWithin(long defaultValue, long min, long max) {
+        long bytes = parsed(defaultValue, "a size such as 512B, 16KiB or 1MiB", Sizes::parse);
+        if (bytes < min || bytes > max) {
+            reject(min + ".." + max);
+            return defaultValue;
+        }
+        return bytes;
+    }
+
     /** A percentage from 0% to {@code max}, as a fraction. */
     double percentage(double defaultValue, double max) {
         double fraction = parsed(defaultValue, "a percentage such as 10% or 2.5%", Percentages::parse);

@@ -12,17 +12,19 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Binds {@code listeners[]}: addresses, protocols, routes, TLS, timeouts, limits, forwarding rules and
- * upgrades.
+ * Binds {@code listeners[]}: addresses, protocols, routes, TLS, timeouts, limits, forwarding rules,
+ * upgrades and HTTP/2 settings.
  */
 final class ListenerBinder {
 
     private static final List<String> KEYS =
             List.of("name", "bind", "protocol", "routes", "cluster", "relay", "tls", "timeouts", "limits",
-                    "trustedProxies", "headers", "upgrades");
+                    "trustedProxies", "headers", "upgrades", "http2");
     private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
     private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle", "client", "tunnelIdle");
     private static final List<String> HEADER_KEYS = List.of("allowUnderscores");
+    private static final List<String> HTTP2_KEYS =
+            List.of("enabled", "maxConcurrentStreams", "initialWindowSize", "maxFrameSize", "maxHeaderListSize");
     private static final List<String> LIMIT_KEYS =
             List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections", "pipelinedRequests");
 
@@ -91,11 +93,12 @@ final class ListenerBinder {
         List<IpRange> trustedProxies = bindTrustedProxies(node.get("trustedProxies"), protocol);
         ListenerHeaders headers = bindHeaders(node.get("headers"), protocol);
         List<String> upgrades = bindUpgrades(node.get("upgrades"), protocol);
+        ListenerHttp2 http2 = bindHttp2(node.get("http2"), protocol);
         if (name == null || bind == null || protocol == null) {
             return null;
         }
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
-                headers, upgrades);
+                headers, upgrades, http2);
     }
 
     /** Each element is reported with its index: {@code listeners[0].trustedProxies[2]: 10.0.0.1/8 (expected: ...)}. */
@@ -141,6 +144,30 @@ final class ListenerBinder {
             }
         }
         return upgrades;
+    }
+
+    /** Each setting is checked against the range RFC 9113 §6.5.2 allows, and where that is wide, against ours. */
+    private static ListenerHttp2 bindHttp2(ConfigNode node, Protocol protocol) {
+        if (protocol == Protocol.TCP) {
+            if (node.isPresent()) {
+                node.reject("no http2 on a tcp listener; it relays bytes and reads no HTTP");
+            }
+            return ListenerConfig.defaultHttp2(Protocol.TCP);
+        }
+        ListenerHttp2 defaults = ListenerConfig.defaultHttp2(Protocol.HTTP);
+        if (!node.isMapping(HTTP2_KEYS)) {
+            return defaults;
+        }
+        return new ListenerHttp2(
+                node.get("enabled").bool(defaults.enabled()),
+                node.get("maxConcurrentStreams").integer(defaults.maxConcurrentStreams(), 1,
+                        ListenerHttp2.MAX_CONCURRENT_STREAMS),
+                (int) node.get("initialWindowSize").sizeWithin(defaults.initialWindowSize(), 0,
+                        ListenerHttp2.MAX_WINDOW_SIZE),
+                (int) node.get("maxFrameSize").sizeWithin(defaults.maxFrameSize(), ListenerHttp2.MIN_FRAME_SIZE,
+                        ListenerHttp2.MAX_FRAME_SIZE),
+                (int) node.get("maxHeaderListSize").sizeWithin(defaults.maxHeaderListSize(),
+                        ListenerHttp2.MIN_HEADER_LIST_SIZE, ListenerHttp2.MAX_HEADER_LIST_SIZE));
     }
 
     private static ListenerHeaders bindHeaders(ConfigNode node, Protocol protocol) {

@@ -18,6 +18,11 @@ public record ListenerHttp2(boolean enabled, int maxConcurrentStreams, int initi
                             int maxHeaderListSize) {
 
     public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
+    /**
+     * Each open stream can hold a backend connection (and a request's buffers), so this bounds what one
+     * client connection can take from the backends and the pools.
+     */
+    public static final int MAX_CONCURRENT_STREAMS = 10_000;
     /** The protocol's own default (RFC 9113 §6.5.2). */
     public static final int DEFAULT_INITIAL_WINDOW_SIZE = 65_535;
     public static final int MIN_FRAME_SIZE = 16_384;
@@ -26,10 +31,16 @@ public record ListenerHttp2(boolean enabled, int maxConcurrentStreams, int initi
     public static final int DEFAULT_MAX_HEADER_LIST_SIZE = 16 * 1024;
     /** Below this, common requests (a browser's cookies and user agent) would not fit. */
     public static final int MIN_HEADER_LIST_SIZE = 1024;
+    /**
+     * A stream's header list is held whole, decoded, before its request is routed, so one connection
+     * can hold up to this times its open streams.
+     */
+    public static final int MAX_HEADER_LIST_SIZE = 1024 * 1024;
 
     public ListenerHttp2 {
-        if (maxConcurrentStreams < 1) {
-            throw new IllegalArgumentException("maxConcurrentStreams: " + maxConcurrentStreams + " (expected: >= 1)");
+        if (maxConcurrentStreams < 1 || maxConcurrentStreams > MAX_CONCURRENT_STREAMS) {
+            throw new IllegalArgumentException("maxConcurrentStreams: " + maxConcurrentStreams
+                    + " (expected: 1.." + MAX_CONCURRENT_STREAMS + ")");
         }
         if (initialWindowSize < 0) {
             throw new IllegalArgumentException("initialWindowSize: " + initialWindowSize + " (expected: >= 0)");
@@ -38,9 +49,9 @@ public record ListenerHttp2(boolean enabled, int maxConcurrentStreams, int initi
             throw new IllegalArgumentException("maxFrameSize: " + maxFrameSize
                     + " (expected: " + MIN_FRAME_SIZE + ".." + MAX_FRAME_SIZE + ")");
         }
-        if (maxHeaderListSize < MIN_HEADER_LIST_SIZE) {
+        if (maxHeaderListSize < MIN_HEADER_LIST_SIZE || maxHeaderListSize > MAX_HEADER_LIST_SIZE) {
             throw new IllegalArgumentException("maxHeaderListSize: " + maxHeaderListSize
-                    + " (expected: >= " + MIN_HEADER_LIST_SIZE + ")");
+                    + " (expected: " + MIN_HEADER_LIST_SIZE + ".." + MAX_HEADER_LIST_SIZE + ")");
         }
     }
 

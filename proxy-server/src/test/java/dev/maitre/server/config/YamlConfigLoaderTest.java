@@ -140,7 +140,7 @@ class YamlConfigLoaderTest {
                 "workers: many (expected: an integer) (line 1)",
                 "listeners[0].routes[0].cluster: apii (expected: the name of a cluster: api) (line 7)",
                 "listeners[0].bogus: unknown key (expected one of: name, bind, protocol, routes, cluster, relay, "
-                        + "tls, timeouts, limits, trustedProxies, headers, upgrades) (line 8)",
+                        + "tls, timeouts, limits, trustedProxies, headers, upgrades, http2) (line 8)",
                 "clusters[0].backends: empty (expected: at least one backend) (line 11)",
                 "clusters[0].healthCheck.jitter: 60% (expected: 0%-50%) (line 13)");
     }
