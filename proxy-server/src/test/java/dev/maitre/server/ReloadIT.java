@@ -179,6 +179,20 @@ class ReloadIT {
         assertThat(statusWithHeader(bigHeader)).isEqualTo(431);
     }
 
+    @Test
+    void changedHttp2SettingsAreAcceptedForNewConnections() throws Exception {
+        String http2 = "    http2: { maxConcurrentStreams: 10, maxFrameSize: 32KiB }\n";
+        ConfigFiles.write(dir, "maitre.yaml", config("127.0.0.1:0", "round_robin", first)
+                .replace("    protocol: http\n", "    protocol: http\n" + http2));
+
+        HttpResponse<String> answer = postReload();
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("listener web: http2 changed (for new connections)")
+                .doesNotContain("routes changed", "limits changed");
+        assertThat(statusWithHeader("x")).isEqualTo(200);
+    }
+
     private int statusWithHeader(String value) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.address("web").getPort())) {
             socket.setSoTimeout(10_000);

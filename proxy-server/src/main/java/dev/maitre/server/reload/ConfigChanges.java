@@ -82,6 +82,7 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
             changedKey(changed, "trustedProxies", old.trustedProxies(), listener.trustedProxies());
             changedKey(changed, "headers", old.headers(), listener.headers());
             changedKey(changed, "upgrades", old.upgrades(), listener.upgrades());
+            changedKey(changed, "http2", old.http2(), listener.http2());
             if (!changed.isEmpty()) {
                 applied.add(name + ": " + String.join(", ", changed) + " changed (for new connections)");
             }

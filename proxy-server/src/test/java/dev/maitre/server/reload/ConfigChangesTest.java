@@ -12,6 +12,7 @@ import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTlsConfig;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ListenerHeaders;
+import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.Protocol;
@@ -201,6 +202,23 @@ class ConfigChangesTest {
                 List.of(WEB.withUpgrades(List.of("WebSocket"))), List.of(API))).applied()).isEmpty();
     }
 
+    @Test
+    void http2SettingsApplyToNewConnections() {
+        ListenerConfig fewerStreams = WEB.withHttp2(new ListenerHttp2(true, 10, 65_535, 16_384, 16_384));
+        ListenerConfig http1Only = WEB.withHttp2(ListenerHttp2.disabled());
+
+        ConfigChanges streams = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(fewerStreams), List.of(API)));
+        ConfigChanges off = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(http1Only), List.of(API)));
+
+        assertThat(streams.appliesLive()).isTrue();
+        assertThat(streams.applied()).containsExactly("listener web: http2 changed (for new connections)");
+        assertThat(off.appliesLive()).isTrue();
+        assertThat(off.applied()).containsExactly("listener web: http2 changed (for new connections)");
+        assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2,
+                List.of(WEB.withHttp2(ListenerHttp2.defaults())), List.of(API))).applied()).isEmpty();
+    }
 
     @Test
     void listenersAddedOrRemovedApplyLive() {
