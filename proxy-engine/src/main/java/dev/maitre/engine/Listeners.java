@@ -278,8 +278,9 @@ final class Listeners {
             return null;
         }
         try {
-            return current != null ? current.reloaded(listener.tls(), listener.protocol(), ticketKeys)
-                    : ServerTls.build(listener.tls(), listener.protocol(), ticketKeys);
+            boolean http2 = listener.http2().enabled();
+            return current != null ? current.reloaded(listener.tls(), listener.protocol(), http2, ticketKeys)
+                    : ServerTls.build(listener.tls(), listener.protocol(), http2, ticketKeys);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("listener " + listener.name() + ": tls: " + e.getMessage(), e);
         }

@@ -8,10 +8,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -92,6 +94,19 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         writer.switchProtocols(ctx, head);
         pull.releaseHeld();
         ClientTunnel.open(ctx, this, listener, backend, owner, traffic, inputShutdown);
+    }
+
+    /**
+     * The client speaks HTTP/2 (ALPN chose {@code h2}, or the connection opened with the preface): an
+     * {@link Http2ClientConnection} takes the decoder's place, with the bytes the decoder holds, and
+     * this handler leaves, its timer stopped. The connection is counted out by the new handler.
+     */
+    void startHttp2() {
+        deadline.stop();
+        pull.releaseHeld();
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(this);
+        pipeline.replace(RequestDecoder.class, "h2", Http2ClientConnection.create(listener, hop));
     }
 
     /** Called by the decoder when bytes arrive: a request head has begun. */
@@ -332,6 +347,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         if (evt instanceof SslHandshakeCompletionEvent handshake) {
             if (!handshake.isSuccess()) {
                 ctx.close();
+            } else if (ApplicationProtocolNames.HTTP_2.equals(ctx.pipeline().get(SslHandler.class).applicationProtocol())) {
+                startHttp2();
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
             Transport.inputEnded(ctx.channel());

@@ -108,8 +108,11 @@ public final class HttpListenerContext extends ListenerContext {
     @Override
     public void drain(Channel ch) {
         ClientConnectionHandler handler = ch.pipeline().get(ClientConnectionHandler.class);
+        Http2ClientConnection http2 = handler == null ? ch.pipeline().get(Http2ClientConnection.class) : null;
         if (handler != null) {
             handler.drain();
+        } else if (http2 != null) {
+            http2.drain();
         } else if (ch.pipeline().get(RelayHandler.class) == null) {
             ch.close();
         }

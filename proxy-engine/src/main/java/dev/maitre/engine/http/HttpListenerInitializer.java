@@ -9,7 +9,9 @@ import io.netty.channel.ChannelInitializer;
 /**
  * Builds the pipeline of each accepted connection of an HTTP listener:
  * [TLS → handshake counter] → strict decoder → connection handler, which writes its answers as bytes. The connection handler counts the
- * connection out when it closes. Connections beyond {@code limits.maxConnections} are closed at once.
+ * connection out when it closes. A connection that turns out to speak HTTP/2 (ALPN {@code h2}, or the
+ * preface on clear text) has the decoder and the connection handler replaced by an
+ * {@link Http2ClientConnection}. Connections beyond {@code limits.maxConnections} are closed at once.
  */
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
 
@@ -35,7 +37,9 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
                     .addLast("tls-handshakes", listener.handshakes().newCounter());
         }
         ch.pipeline()
-                .addLast("decoder", new RequestDecoder(limits, handler))
+                .addLast("decoder", tls == null && listener.config().http2().enabled()
+                        ? new RequestDecoder(limits, handler).acceptingHttp2Preface()
+                        : new RequestDecoder(limits, handler))
                 .addLast("proxy", handler);
     }
 }

@@ -29,11 +29,13 @@ enum Rejection {
     private final String body;
     /** The answer as bytes: with close, keep-alive (HTTP/1.0) or nothing said; each with its body or without (HEAD). */
     private final byte[][] encodings;
+    private final byte[] bodyBytes;
 
     Rejection(HttpResponseStatus status, String body) {
         this.status = status;
         this.body = status.code() + " " + status.reasonPhrase() + ": " + body + "\n";
         this.encodings = encodings(status, this.body);
+        this.bodyBytes = this.body.getBytes(StandardCharsets.US_ASCII);
     }
 
     HttpResponseStatus status() {
@@ -42,6 +44,11 @@ enum Rejection {
 
     String body() {
         return body;
+    }
+
+    /** The body alone, for a protocol that frames it itself (HTTP/2). */
+    ByteBuf bodyBytes() {
+        return Unpooled.wrappedBuffer(bodyBytes);
     }
 
     /**

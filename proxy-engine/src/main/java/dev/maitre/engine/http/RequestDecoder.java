@@ -6,6 +6,7 @@ import dev.maitre.engine.http1.RequestChunks;
 import dev.maitre.engine.http1.RequestHead;
 import dev.maitre.engine.http1.RequestHeadParser;
 import dev.maitre.engine.http1.RequestVerdict;
+import dev.maitre.engine.http2.Preface;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -59,11 +60,19 @@ final class RequestDecoder extends ByteToMessageDecoder {
     /** Bytes were left undecoded because the connection took no more requests. */
     private boolean stalled;
     private boolean inChannelRead;
+    /** Nothing was decoded yet and the connection may turn out to speak HTTP/2 (its preface). */
+    private boolean mayBeHttp2;
 
     /** Decodes within {@code limits}, telling {@code connection} (when not null) when bytes arrive. */
     RequestDecoder(ListenerLimits limits, ClientConnectionHandler connection) {
         this.limits = limits;
         this.connection = connection;
+    }
+
+    /** The connection's first bytes are looked at for the HTTP/2 preface (clear text, HTTP/2 on). */
+    RequestDecoder acceptingHttp2Preface() {
+        mayBeHttp2 = true;
+        return this;
     }
 
     @Override
@@ -143,6 +152,20 @@ final class RequestDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (mayBeHttp2 && in.isReadable()) {
+            switch (Preface.match(in)) {
+                case UNDECIDED -> {
+                    return;
+                }
+                case HTTP2 -> {
+                    // The connection hands the bytes, preface included, to its HTTP/2 handler.
+                    mayBeHttp2 = false;
+                    connection.startHttp2();
+                    return;
+                }
+                case HTTP1 -> mayBeHttp2 = false;
+            }
+        }
         while (in.isReadable()) {
             if (state == State.REJECTED) {
                 in.skipBytes(in.readableBytes());

@@ -188,6 +188,22 @@ public abstract class HeadFields {
         return string(fields[4 * i + 2], fields[4 * i + 3]);
     }
 
+    /** Field {@code i}'s name in lower case, as HTTP/2 writes it: a copy of its bytes. */
+    public final AsciiString lowerCaseName(int i) {
+        return ascii(fields[4 * i], fields[4 * i + 1]).toLowerCase();
+    }
+
+    /** Field {@code i}'s value (outer whitespace removed): a copy of its bytes. */
+    public final AsciiString valueAscii(int i) {
+        return ascii(fields[4 * i + 2], fields[4 * i + 3]);
+    }
+
+    private AsciiString ascii(int from, int to) {
+        byte[] copy = new byte[to - from];
+        bytes.getBytes(from, copy);
+        return new AsciiString(copy, false);
+    }
+
     /** Byte {@code index} of the head's bytes (an offset from {@link #valueStart}, say). */
     public final byte byteAt(int index) {
         return bytes.getByte(index);

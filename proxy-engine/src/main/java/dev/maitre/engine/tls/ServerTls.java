@@ -74,10 +74,12 @@ public final class ServerTls {
     private final Mapping<String, Choice> byName;
     private final List<SslContext> contexts;
     private final boolean acceptsTls13;
+    private final boolean http2;
 
-    private ServerTls(TlsConfig config, SslProvider provider, List<ServedCertificate> certificates, FileDigest digest,
+    private ServerTls(TlsConfig config, boolean http2, SslProvider provider, List<ServedCertificate> certificates, FileDigest digest,
                       Choice defaultChoice, Mapping<String, Choice> byName, List<SslContext> contexts) {
         this.config = config;
+        this.http2 = http2;
         this.provider = provider;
         this.certificates = certificates;
         this.digest = digest;
@@ -88,11 +90,12 @@ public final class ServerTls {
     }
 
     /**
-     * Reads {@code config}'s files and builds the contexts for a listener speaking {@code protocol}.
+     * Reads {@code config}'s files and builds the contexts for a listener speaking {@code protocol}
+     * ({@code http2}: an http listener that offers {@code h2} by ALPN).
      *
      * @throws IllegalArgumentException naming the file or setting at fault
      */
-    public static ServerTls build(TlsConfig config, Protocol protocol, TicketKeys tickets) {
+    public static ServerTls build(TlsConfig config, Protocol protocol, boolean http2, TicketKeys tickets) {
         SslProvider provider = TlsPolicy.provider(config.provider());
         FileDigest digest = FileDigest.of(files(config));
         List<X509Certificate> clientCa = clientCa(config);
@@ -101,7 +104,7 @@ public final class ServerTls {
         for (CertificateFiles files : config.certificates()) {
             ServedCertificate certificate = ServedCertificate.load(files);
             certificates.add(certificate);
-            contexts.add(context(certificate, clientCa, config, protocol, provider, tickets));
+            contexts.add(context(certificate, clientCa, config, protocol, http2, provider, tickets));
         }
         ServedCertificate first = certificates.get(0);
         Set<String> firstNames = Set.copyOf(first.names());
@@ -131,7 +134,7 @@ public final class ServerTls {
             }
             byName = mapping.build();
         }
-        return new ServerTls(config, provider, List.copyOf(certificates), digest, defaultChoice, byName,
+        return new ServerTls(config, http2, provider, List.copyOf(certificates), digest, defaultChoice, byName,
                 List.copyOf(contexts));
     }
 
@@ -162,11 +165,11 @@ public final class ServerTls {
      * This listener's TLS for {@code next}: this one when neither the settings nor a file's contents
      * changed, a new one otherwise.
      */
-    public ServerTls reloaded(TlsConfig next, Protocol protocol, TicketKeys tickets) {
-        if (next.equals(config) && FileDigest.of(files(next)).equals(digest)) {
+    public ServerTls reloaded(TlsConfig next, Protocol protocol, boolean nextHttp2, TicketKeys tickets) {
+        if (next.equals(config) && nextHttp2 == http2 && FileDigest.of(files(next)).equals(digest)) {
             return this;
         }
-        return build(next, protocol, tickets);
+        return build(next, protocol, nextHttp2, tickets);
     }
 
     /** The handler that runs a new connection's handshake, after choosing its certificate when there is a choice. */
@@ -216,7 +219,7 @@ public final class ServerTls {
     }
 
     private static SslContext context(ServedCertificate certificate, List<X509Certificate> clientCa, TlsConfig config,
-                                      Protocol protocol, SslProvider provider, TicketKeys tickets) {
+                                      Protocol protocol, boolean http2, SslProvider provider, TicketKeys tickets) {
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(certificate.key(),
                     certificate.chain().toArray(X509Certificate[]::new));
@@ -226,7 +229,8 @@ public final class ServerTls {
                             SupportedCipherSuiteFilter.INSTANCE)
                     .sessionCacheSize(SESSION_CACHE_SIZE)
                     .sessionTimeout(SESSION_TIMEOUT_SECONDS);
-            List<String> alpn = protocol == Protocol.HTTP ? TlsPolicy.HTTP_ALPN : config.alpn();
+            List<String> alpn = protocol != Protocol.HTTP ? config.alpn()
+                    : http2 ? TlsPolicy.HTTP2_ALPN : TlsPolicy.HTTP_ALPN;
             if (!alpn.isEmpty()) {
                 builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

@@ -32,7 +32,7 @@ class ServerTlsTest {
             files.add(new CertificateFiles(pem.certFile(), pem.keyFile()));
         }
         return ServerTls.build(new TlsConfig(files, TlsProvider.JDK, List.of(), List.of(), List.of(), null,
-                ClientAuth.NONE, ClientCertHeaders.none()), Protocol.HTTP, new TicketKeys());
+                ClientAuth.NONE, ClientCertHeaders.none()), Protocol.HTTP, true, new TicketKeys());
     }
 
     private static String served(ServerTls tls, String name, boolean ecdsa) {

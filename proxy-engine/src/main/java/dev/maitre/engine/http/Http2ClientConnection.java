@@ -1,0 +1,309 @@
+package dev.maitre.engine.http;
+
+import dev.maitre.api.config.ListenerHttp2;
+import dev.maitre.engine.http2.Http2Limits;
+import dev.maitre.engine.http2.RequestHeads;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection of an HTTP listener speaking HTTP/2: Netty's HTTP/2 codec, with maitre's
+ * settings and attack limits ({@link Http2Limits}), each stream served by an {@link Http2StreamSide}
+ * that runs the stream's request as an exchange of the core. The connection itself keeps the idle
+ * timeout (no stream open for {@code timeouts.idle}: {@code GOAWAY} and close) and the drain
+ * ({@code GOAWAY} naming the last stream taken, then close once those streams are done).
+ *
+ * <p>The connection is read as long as it takes what maitre writes to it: every request body waits
+ * under the flow-control windows until its exchange passes it on, and what a client asks maitre to
+ * send back without reading it (setting and ping acknowledgements) is capped by the codec, so
+ * reading stops only while the client does not read.
+ */
+final class Http2ClientConnection extends Http2ConnectionHandler implements ConnectionDeadline.Owner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Http2ClientConnection.class);
+
+    private final HttpListenerContext listener;
+    private final ClientHop hop;
+    private final Http2Connection.PropertyKey sideKey;
+    private ChannelHandlerContext ctx;
+    private ConnectionDeadline deadline;
+    private boolean goingAway;
+
+    private Http2ClientConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                                  Http2Settings settings, HttpListenerContext listener, ClientHop hop) {
+        super(decoder, encoder, settings, true);
+        this.listener = listener;
+        this.hop = hop;
+        this.sideKey = connection().newKey();
+        decoder.frameListener(new Frames());
+        connection().addListener(new Streams());
+        encoder.flowController().listener(stream -> {
+            Http2StreamSide side = side(stream);
+            if (side != null) {
+                side.writabilityChanged();
+            }
+        });
+    }
+
+    /** The handler for a connection of {@code listener} from {@code hop}, with the listener's HTTP/2 settings. */
+    static Http2ClientConnection create(HttpListenerContext listener, ClientHop hop) {
+        return new Builder(listener, hop).build();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        this.deadline = new ConnectionDeadline(ctx.executor(), this);
+        ctx.channel().config().setAutoRead(true);
+        super.handlerAdded(ctx);
+        int window = Http2Limits.connectionWindow(listener.config().http2());
+        Http2Stream connectionStream = connection().connectionStream();
+        int more = window - decoder().flowController().windowSize(connectionStream);
+        if (more > 0) {
+            decoder().flowController().incrementWindowSize(connectionStream, more);
+        }
+        idle();
+        flush(ctx);
+    }
+
+    HttpListenerContext listener() {
+        return listener;
+    }
+
+    ClientHop hop() {
+        return hop;
+    }
+
+    ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    /** Whether the connection is going away: no new stream is taken. */
+    boolean goingAway() {
+        return goingAway;
+    }
+
+    SSLSession tlsSession() {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        return tls == null ? null : tls.engine().getSession();
+    }
+
+    /** Writes out what the streams wrote: the codec's own flush, which also sends what flow control held back. */
+    void flushNow() {
+        flush(ctx);
+    }
+
+    /** Gives back {@code bytes} of {@code stream}'s window, and of the connection's: they left maitre. */
+    void consumed(Http2Stream stream, int bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        try {
+            if (decoder().flowController().consumeBytes(stream, bytes)) {
+                flush(ctx);
+            }
+        } catch (Http2Exception e) {
+            onError(ctx, false, e);
+        }
+    }
+
+    /** Resets {@code stream} with {@code error}. */
+    void reset(Http2Stream stream, Http2Error error) {
+        resetStream(ctx, stream.id(), error.code(), ctx.newPromise());
+        flush(ctx);
+    }
+
+    /** Graceful shutdown of the engine or of the listener: no new stream, close once the open ones are done. */
+    void drain() {
+        if (goingAway || !ctx.channel().isActive()) {
+            return;
+        }
+        goingAway = true;
+        goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
+                ctx.newPromise());
+        flush(ctx);
+        closeIfDone();
+    }
+
+    private void closeIfDone() {
+        if (goingAway && connection().numActiveStreams() == 0) {
+            ctx.close();
+        }
+    }
+
+    private Http2StreamSide side(Http2Stream stream) {
+        return stream.getProperty(sideKey);
+    }
+
+    /** No stream is open: the connection waits for one for {@code timeouts.idle}. */
+    private void idle() {
+        deadline.set(listener.config().timeouts().idle().toNanos(), ConnectionDeadline.Kind.IDLE);
+    }
+
+    @Override
+    public void onDeadline(ConnectionDeadline.Kind kind) {
+        if (kind == ConnectionDeadline.Kind.IDLE && connection().numActiveStreams() == 0) {
+            goingAway = true;
+            goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
+                    ctx.newPromise());
+            flush(ctx);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        // Reading stops while the client does not take what is written to it.
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // Nothing more can come: the streams open are answered, then the connection closes.
+            ReferenceCountUtil.release(evt);
+            drain();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        listener.connectionClosed();
+        deadline.stop();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            super.exceptionCaught(ctx, cause);
+        } else if (cause instanceof IOException) {
+            LOG.debug("client connection {} failed: {}", ctx.channel(), cause.toString());
+            ctx.close();
+        } else {
+            // Nothing of this connection can be trusted after an unexpected failure: GOAWAY INTERNAL_ERROR.
+            LOG.warn("HTTP/2 connection {} failed", ctx.channel(), cause);
+            onError(ctx, false, cause);
+        }
+    }
+
+    /** The frames that concern a stream's request: its headers, body and trailers. */
+    private final class Frames extends Http2FrameAdapter {
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+                                  short weight, boolean exclusive, int padding, boolean endOfStream) throws Http2Exception {
+            onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                                  boolean endOfStream) throws Http2Exception {
+            Http2Stream stream = connection().stream(streamId);
+            if (stream == null) {
+                return;
+            }
+            Http2StreamSide side = side(stream);
+            if (side != null) {
+                side.onTrailers(RequestHeads.trailers(streamId, headers, endOfStream));
+                return;
+            }
+            ByteBuf head = RequestHeads.write(streamId, headers, endOfStream, ctx.alloc());
+            side = new Http2StreamSide(Http2ClientConnection.this, stream, headers);
+            stream.setProperty(sideKey, side);
+            side.start(head, endOfStream);
+        }
+
+        @Override
+        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+            Http2Stream stream = connection().stream(streamId);
+            Http2StreamSide side = stream == null ? null : side(stream);
+            if (side == null) {
+                return data.readableBytes() + padding;
+            }
+            // The padding is let go at once; the data only as its exchange passes it on.
+            return padding + side.onData(data, endOfStream);
+        }
+    }
+
+    /** Streams opening and closing: the idle timeout, the streams' ends, the drain's end. */
+    private final class Streams extends Http2ConnectionAdapter {
+
+        @Override
+        public void onStreamActive(Http2Stream stream) {
+            deadline.clear(ConnectionDeadline.Kind.IDLE);
+        }
+
+        @Override
+        public void onStreamClosed(Http2Stream stream) {
+            Http2StreamSide side = side(stream);
+            if (side != null) {
+                side.closed();
+            }
+            if (connection().numActiveStreams() == 0 && ctx.channel().isActive()) {
+                if (goingAway) {
+                    ctx.close();
+                } else {
+                    idle();
+                }
+            }
+        }
+    }
+
+    private static final class Builder
+            extends AbstractHttp2ConnectionHandlerBuilder<Http2ClientConnection, Builder> {
+
+        private final HttpListenerContext listener;
+        private final ClientHop hop;
+
+        Builder(HttpListenerContext listener, ClientHop hop) {
+            this.listener = listener;
+            this.hop = hop;
+            ListenerHttp2 config = listener.config().http2();
+            server(true);
+            initialSettings(Http2Limits.settings(config));
+            validateHeaders(true);
+            decoupleCloseAndGoAway(true);
+            decoderEnforceMaxRstFramesPerWindow(Http2Limits.MAX_RESETS_PER_WINDOW, Http2Limits.RESET_WINDOW_SECONDS);
+            encoderEnforceMaxRstFramesPerWindow(Http2Limits.MAX_RESETS_PER_WINDOW, Http2Limits.RESET_WINDOW_SECONDS);
+            decoderEnforceMaxSmallContinuationFrames(Http2Limits.MAX_SMALL_CONTINUATIONS);
+            decoderEnforceMaxConsecutiveEmptyDataFrames(Http2Limits.MAX_EMPTY_DATA_FRAMES);
+            encoderEnforceMaxQueuedControlFrames(Http2Limits.MAX_QUEUED_CONTROL_FRAMES);
+        }
+
+        @Override
+        public Http2ClientConnection build() {
+            return super.build();
+        }
+
+        @Override
+        protected Http2ClientConnection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                                              Http2Settings settings) {
+            return new Http2ClientConnection(decoder, encoder, settings, listener, hop);
+        }
+    }
+}

@@ -1,0 +1,388 @@
+package dev.maitre.engine.http;
+
+import dev.maitre.api.config.ListenerLimits;
+import dev.maitre.engine.http1.RequestHeadParser;
+import dev.maitre.engine.http1.RequestVerdict;
+import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.relay.PairRelay;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import javax.net.ssl.SSLSession;
+
+/**
+ * One HTTP/2 stream of a client connection, as the client side of its request's exchange: the
+ * exchange core runs the request exactly as it runs an HTTP/1.1 one, and this side carries what it
+ * asks for and writes over the stream.
+ *
+ * <p>Flow control is the backpressure: the body a client sends is held here, in one buffer, until the
+ * exchange asks for more (which it does only while its backend connection takes it), and only then
+ * is the stream's window (and the connection's) opened again by as much. What waits here is therefore
+ * at most the stream's window, and what waits on a connection at most its window. The other way,
+ * the answer is read from the backend only while the stream may send ({@link #isWritable()}: the
+ * client's window for the stream is open and the connection takes more).
+ *
+ * <p>When the answer ends before the request did, the stream is reset with {@code NO_ERROR} once
+ * the answer's end is written (RFC 9113 §8.1), so that a client cannot keep a stream open, and a
+ * place among {@code maxConcurrentStreams}, by trickling a body nobody reads.
+ */
+final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
+
+    private final Http2ClientConnection connection;
+    private final Http2Stream stream;
+    private ProxyExchange exchange;
+    private ConnectionDeadline deadline;
+    private boolean headRequest;
+
+    /** Body the exchange has not asked for yet; the client's window stays closed by as much. */
+    private ByteBuf held;
+    private boolean heldEnd;
+    private HttpHeaders heldTrailers;
+    private boolean wantsContent;
+    private boolean delivering;
+
+    /** The answer's head, written with what follows it (so a body-less answer is one frame). */
+    private Http2Headers pendingHead;
+    /** The write that ended the answer, once written. */
+    private ChannelFuture answerEnd;
+
+    Http2StreamSide(Http2ClientConnection connection, Http2Stream stream, Http2Headers headers) {
+        this.connection = connection;
+        this.stream = stream;
+    }
+
+    /** The request's head, as HTTP/1.1 bytes ({@code head}, taken); {@code endStream}: it has no body. */
+    void start(ByteBuf head, boolean endStream) {
+        HttpListenerContext listener = connection.listener();
+        ListenerLimits limits = listener.config().limits();
+        RequestPool pool = RequestPool.current();
+        ClientRequest request = pool.request();
+        RequestHeadParser parser = pool.parser(limits.maxRequestLineBytes(), limits.maxHeaderBytes());
+        RequestVerdict verdict = parser.parse(head, request.head());
+        pool.recycle(parser);
+        if (verdict == RequestVerdict.NEED_MORE) {
+            verdict = RequestVerdict.MALFORMED;
+        }
+        if (verdict == RequestVerdict.COMPLETE) {
+            request.head().moveTo(head, 0);
+        } else {
+            head.release();
+        }
+        request.read(verdict);
+        headRequest = request.headRequest();
+        RequestTarget target = request.valid() ? request.parsedTarget() : null;
+        Rejection rejection = RequestValidator.validate(request, target, limits.maxBodyBytes());
+        if (rejection != null) {
+            request.release();
+            respondWithError(rejection, false, false);
+            return;
+        }
+        RoutingTable table = listener.table();
+        String cluster = table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
+        if (cluster == null) {
+            request.release();
+            respondWithError(Rejection.NO_ROUTE, false, false);
+            return;
+        }
+        exchange = request.pool().exchange();
+        exchange.start(this, listener, table.cluster(cluster), table.accessLog(), request, target, connection.hop());
+    }
+
+    // The request body
+
+    /** A {@code DATA} frame's payload; returns how much of it is let go at once (passed on, or wanted by nobody). */
+    int onData(ByteBuf data, boolean endOfStream) {
+        int length = data.readableBytes();
+        if (exchange == null) {
+            return length;
+        }
+        if (wantsContent && held == null && !delivering) {
+            deliver(endOfStream ? new DefaultLastHttpContent(data.retain()) : new DefaultHttpContent(data.retain()));
+            return length;
+        }
+        if (length > 0) {
+            if (held == null) {
+                held = connection.context().alloc().buffer(length);
+            }
+            held.writeBytes(data);
+        }
+        heldEnd = endOfStream;
+        if (wantsContent && !delivering) {
+            deliverHeld();
+        }
+        return 0;
+    }
+
+    /** The request's trailers, which end it. */
+    void onTrailers(HttpHeaders trailers) {
+        if (exchange == null) {
+            return;
+        }
+        heldEnd = true;
+        heldTrailers = trailers;
+        if (wantsContent && !delivering) {
+            deliverHeld();
+        }
+    }
+
+    @Override
+    public void requestRead() {
+        wantsContent = true;
+        if (!delivering) {
+            deliverHeld();
+        }
+    }
+
+    /** Hands what is held to the exchange while it asks, one piece a request, without recursion. */
+    private void deliverHeld() {
+        while (wantsContent && exchange != null && (held != null || heldEnd)) {
+            ByteBuf piece = held != null ? held : Unpooled.EMPTY_BUFFER;
+            held = null;
+            int length = piece.readableBytes();
+            HttpContent content;
+            if (heldEnd) {
+                content = heldTrailers != null ? new DefaultLastHttpContent(piece, heldTrailers)
+                        : new DefaultLastHttpContent(piece);
+                heldEnd = false;
+                heldTrailers = null;
+            } else {
+                content = new DefaultHttpContent(piece);
+            }
+            deliver(content);
+            connection.consumed(stream, length);
+        }
+    }
+
+    private void deliver(HttpContent content) {
+        wantsContent = false;
+        delivering = true;
+        try {
+            exchange.onRequestContent(content);
+        } finally {
+            delivering = false;
+        }
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+        heldEnd = false;
+        heldTrailers = null;
+        wantsContent = false;
+    }
+
+    // The answer
+
+    @Override
+    public void writeInterim(ResponseHead head) {
+        writeHeaders(Http2Answers.head(head), false);
+    }
+
+    @Override
+    public boolean writeHead(ResponseHead head, boolean keepAliveWanted) {
+        pendingHead = Http2Answers.head(head);
+        return true;
+    }
+
+    @Override
+    public void writeBody(ByteBuf data) {
+        writePendingHead();
+        connection.encoder().writeData(context(), stream.id(), data, 0, false, context().newPromise());
+    }
+
+    @Override
+    public void writeEnd(LastHttpContent last) {
+        ByteBuf content = last.content();
+        HttpHeaders trailers = last.trailingHeaders();
+        if (pendingHead != null && !content.isReadable() && trailers.isEmpty()) {
+            Http2Headers head = pendingHead;
+            pendingHead = null;
+            last.release();
+            answerEnd = writeHeaders(head, true);
+            return;
+        }
+        writePendingHead();
+        ChannelHandlerContext ctx = context();
+        if (trailers.isEmpty()) {
+            answerEnd = connection.encoder().writeData(ctx, stream.id(), content.retain(), 0, true, ctx.newPromise());
+        } else {
+            if (content.isReadable()) {
+                connection.encoder().writeData(ctx, stream.id(), content.retain(), 0, false, ctx.newPromise());
+            }
+            answerEnd = writeHeaders(Http2Answers.trailers(trailers), true);
+        }
+        last.release();
+    }
+
+    private void writePendingHead() {
+        if (pendingHead != null) {
+            Http2Headers head = pendingHead;
+            pendingHead = null;
+            writeHeaders(head, false);
+        }
+    }
+
+    private ChannelFuture writeHeaders(Http2Headers headers, boolean endStream) {
+        ChannelHandlerContext ctx = context();
+        return connection.encoder().writeHeaders(ctx, stream.id(), headers, 0, endStream, ctx.newPromise());
+    }
+
+    @Override
+    public void flush() {
+        writePendingHead();
+        connection.flushNow();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return connection.encoder().flowController().isWritable(stream);
+    }
+
+    /** The client's window for the stream, or the connection's writability, changed. */
+    void writabilityChanged() {
+        if (exchange != null) {
+            exchange.onClientWritabilityChanged();
+        }
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return context().channel().eventLoop();
+    }
+
+    @Override
+    public boolean closing() {
+        return connection.goingAway();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return connection.hop().text();
+    }
+
+    @Override
+    public SSLSession tlsSession() {
+        return connection.tlsSession();
+    }
+
+    @Override
+    public void armExchangeTimer(long nanos) {
+        if (deadline == null) {
+            deadline = new ConnectionDeadline(context().executor(), this);
+        }
+        deadline.set(nanos, ConnectionDeadline.Kind.EXCHANGE);
+    }
+
+    @Override
+    public void cancelExchangeTimer() {
+        if (deadline != null) {
+            deadline.clear(ConnectionDeadline.Kind.EXCHANGE);
+        }
+    }
+
+    @Override
+    public void onDeadline(ConnectionDeadline.Kind kind) {
+        if (kind == ConnectionDeadline.Kind.EXCHANGE && exchange != null) {
+            exchange.onTimer();
+        }
+    }
+
+    // The end
+
+    @Override
+    public void exchangeFinished(boolean keepAlive) {
+        ProxyExchange finished = exchange;
+        exchange = null;
+        over();
+        if (finished != null) {
+            RequestPool.current().recycle(finished);
+        }
+    }
+
+    /** The answer is written whole: what is held goes, and a request still coming is stopped. */
+    private void over() {
+        releaseHeld();
+        if (deadline != null) {
+            deadline.stop();
+        }
+        connection.flushNow();
+        if (answerEnd != null && stream.state().remoteSideOpen()) {
+            answerEnd.addListener((ChannelFutureListener) written -> {
+                if (written.isSuccess() && stream.state().remoteSideOpen()) {
+                    connection.reset(stream, Http2Error.NO_ERROR);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void respondWithError(Rejection rejection, boolean keepAlive, boolean http10) {
+        Http2Headers head = Http2Answers.rejection(rejection);
+        if (headRequest) {
+            answerEnd = writeHeaders(head, true);
+        } else {
+            writeHeaders(head, false);
+            ChannelHandlerContext ctx = context();
+            answerEnd = connection.encoder().writeData(ctx, stream.id(), rejection.bodyBytes(), 0, true,
+                    ctx.newPromise());
+        }
+        exchangeFinished(false);
+    }
+
+    /** The answer began and cannot be completed: the stream, not the connection, is reset. */
+    @Override
+    public void abort() {
+        exchange = null;
+        pendingHead = null;
+        releaseHeld();
+        if (deadline != null) {
+            deadline.stop();
+        }
+        connection.reset(stream, Http2Error.INTERNAL_ERROR);
+    }
+
+    @Override
+    public void openTunnel(ResponseHead head, Channel backend, PairRelay.Owner owner, PairRelay.Traffic traffic) {
+        throw new IllegalStateException("no upgrade on an HTTP/2 stream");
+    }
+
+    /**
+     * The stream closed: reset by the client, or the connection is gone, and an exchange still running
+     * ends; or the answer's end was written (the request having ended before it), and the exchange
+     * completes by itself at the end of the backend read that carried it.
+     */
+    void closed() {
+        if (answerEnd != null) {
+            releaseHeld();
+            return;
+        }
+        ProxyExchange running = exchange;
+        exchange = null;
+        pendingHead = null;
+        releaseHeld();
+        if (deadline != null) {
+            deadline.stop();
+        }
+        if (running != null) {
+            running.onClientClosed();
+        }
+    }
+
+    private ChannelHandlerContext context() {
+        return connection.context();
+    }
+}
