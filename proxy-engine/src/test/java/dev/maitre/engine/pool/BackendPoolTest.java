@@ -37,7 +37,7 @@ class BackendPoolTest {
 
     private BackendPool pool(int maxIdle) {
         return new BackendPool(ENDPOINT, null, new Bootstrap(), null, maxIdle, TimeUnit.SECONDS.toNanos(IDLE_TIMEOUT_SECONDS),
-                ticker);
+                ticker, false);
     }
 
     private EmbeddedChannel connection() {
