@@ -16,7 +16,8 @@ import java.util.Map;
 final class ClusterBinder {
 
     private static final List<String> KEYS = List.of("name", "balancer", "backends", "healthCheck",
-            "outlierDetection", "timeouts", "retries", "pool", "panicThreshold", "hashOn", "slowStart", "tls");
+            "outlierDetection", "timeouts", "retries", "pool", "panicThreshold", "hashOn", "slowStart", "tls",
+            "protocol");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> OUTLIER_KEYS =
             List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
@@ -25,10 +26,14 @@ final class ClusterBinder {
     private static final List<String> POOL_KEYS = List.of("maxIdle", "idleTimeout");
 
     private static final Map<String, BalancerKind> BALANCERS = new LinkedHashMap<>();
+    private static final Map<String, BackendProtocol> PROTOCOLS = new LinkedHashMap<>();
 
     static {
         for (BalancerKind kind : BalancerKind.values()) {
             BALANCERS.put(kind.configName(), kind);
+        }
+        for (BackendProtocol protocol : BackendProtocol.values()) {
+            PROTOCOLS.put(protocol.configName(), protocol);
         }
     }
 
@@ -75,11 +80,12 @@ final class ClusterBinder {
         HashOn hashOn = bindHashOn(node.get("hashOn"), balancer);
         Duration slowStart = bindSlowStart(node.get("slowStart"), balancer);
         ClusterTlsConfig tls = ClusterTlsBinder.bind(node.get("tls"), baseDir);
+        BackendProtocol protocol = bindProtocol(node.get("protocol"), tls);
         if (name == null) {
             return null;
         }
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries,
-                pool, panicThreshold, hashOn, slowStart, tls);
+                pool, panicThreshold, hashOn, slowStart, tls, protocol);
     }
 
     private static HashOn bindHashOn(ConfigNode node, BalancerKind balancer) {
@@ -181,5 +187,23 @@ final class ClusterBinder {
         return new PoolConfig(
                 node.get("maxIdle").integer(PoolConfig.DEFAULT_MAX_IDLE, 0, Integer.MAX_VALUE),
                 node.get("idleTimeout").positiveDuration(PoolConfig.DEFAULT_IDLE_TIMEOUT));
+    }
+
+    /** {@code h2} needs the cluster's {@code tls} (ALPN chooses HTTP/2 in its handshake), {@code h2c} its absence. */
+    private static BackendProtocol bindProtocol(ConfigNode node, ClusterTlsConfig tls) {
+        BackendProtocol protocol = node.choice(BackendProtocol.HTTP1, PROTOCOLS);
+        if (protocol == null) {
+            return BackendProtocol.HTTP1;
+        }
+        boolean tlsOn = tls != null && tls.enabled();
+        if (protocol == BackendProtocol.H2 && !tlsOn) {
+            node.reject("h2 with tls (HTTP/2 over TLS, chosen by ALPN); h2c for HTTP/2 in clear text");
+            return BackendProtocol.HTTP1;
+        }
+        if (protocol == BackendProtocol.H2C && tlsOn) {
+            node.reject("h2c without tls (HTTP/2 in clear text); h2 for HTTP/2 over TLS");
+            return BackendProtocol.HTTP1;
+        }
+        return protocol;
     }
 }

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param slowStart how long a backend that becomes eligible takes to ramp up from 10% of its weight to
  *     all of it, under the weighted balancers; {@link Duration#ZERO} (the default) turns slow start off
  * @param tls how the backends are spoken to over TLS; {@code null} (the default) for clear text
+ * @param protocol what HTTP requests are sent to the backends as: HTTP/1.1 (the default), or HTTP/2
+ *     over TLS ({@code h2}) or in clear text ({@code h2c})
  */
 public record ClusterConfig(
         String name,
@@ -28,7 +30,8 @@ public record ClusterConfig(
         double panicThreshold,
         HashOn hashOn,
         Duration slowStart,
-        ClusterTlsConfig tls) {
+        ClusterTlsConfig tls,
+        BackendProtocol protocol) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -41,6 +44,22 @@ public record ClusterConfig(
         if (slowStart.isNegative()) {
             throw new IllegalArgumentException("slowStart: " + slowStart + " (expected: >= 0)");
         }
+        Objects.requireNonNull(protocol, "protocol");
+        if (protocol == BackendProtocol.H2 && (tls == null || !tls.enabled())) {
+            throw new IllegalArgumentException("protocol: h2 (expected: with tls; h2c speaks HTTP/2 in clear text)");
+        }
+        if (protocol == BackendProtocol.H2C && tls != null && tls.enabled()) {
+            throw new IllegalArgumentException("protocol: h2c (expected: without tls; h2 speaks HTTP/2 over TLS)");
+        }
+    }
+
+    /** A cluster spoken to in HTTP/1.1. */
+    public ClusterConfig(String name, BalancerKind balancer, List<BackendConfig> backends,
+                         HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection,
+                         ClusterTimeouts timeouts, RetryConfig retries, PoolConfig pool, double panicThreshold,
+                         HashOn hashOn, Duration slowStart, ClusterTlsConfig tls) {
+        this(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool, panicThreshold,
+                hashOn, slowStart, tls, BackendProtocol.HTTP1);
     }
 
     /** A cluster spoken to in clear text. */
@@ -69,13 +88,24 @@ public record ClusterConfig(
     /** This cluster with another balancer, hashing on {@code hashOn}, with {@code slowStart}. */
     public ClusterConfig withBalancing(BalancerKind kind, HashOn hashOn, Duration slowStart) {
         return new ClusterConfig(name, kind, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls);
+                panicThreshold, hashOn, slowStart, tls, protocol);
+    }
+
+    /** This cluster spoken to in {@code value} (with TLS already set as {@code h2} needs it). */
+    public ClusterConfig withProtocol(BackendProtocol value) {
+        return withTransport(tls, value);
+    }
+
+    /** This cluster spoken to in {@code value} over {@code tlsValue} (which must fit each other). */
+    public ClusterConfig withTransport(ClusterTlsConfig tlsValue, BackendProtocol value) {
+        return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
+                panicThreshold, hashOn, slowStart, tlsValue, value);
     }
 
     /** This cluster spoken to over TLS as {@code tls} says, or in clear text when {@code tls} is null. */
     public ClusterConfig withTls(ClusterTlsConfig tls) {
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls);
+                panicThreshold, hashOn, slowStart, tls, protocol);
     }
 
     /** Whether the backends are spoken to over TLS. */

@@ -30,7 +30,7 @@ class ClusterRulesTest {
     void rejectsAnUnknownClusterKey() {
         assertThat(ConfigTree.minimal().set("clusters[0].healthcheck", map()).errors()).containsExactly(
                 "clusters[0].healthcheck: unknown key (expected one of: name, balancer, backends, healthCheck, "
-                        + "outlierDetection, timeouts, retries, pool, panicThreshold, hashOn, slowStart, tls)");
+                        + "outlierDetection, timeouts, retries, pool, panicThreshold, hashOn, slowStart, tls, protocol)");
     }
 
     @Test
@@ -53,6 +53,27 @@ class ClusterRulesTest {
         assertThat(ConfigTree.minimal().set("clusters[0].balancer", "fastest").errors()).containsExactly(
                 "clusters[0].balancer: fastest (expected: round_robin, weighted_round_robin, least_connections, "
                         + "power_of_two, random or consistent_hash)");
+    }
+
+    @Test
+    void speaksHttp11ToBackendsUnlessTheProtocolSaysOtherwise() throws ConfigException {
+        assertThat(bindCluster(ConfigTree.minimal()).protocol()).isEqualTo(BackendProtocol.HTTP1);
+        assertThat(bindCluster(ConfigTree.minimal().set("clusters[0].protocol", "h2c")).protocol())
+                .isEqualTo(BackendProtocol.H2C);
+        assertThat(bindCluster(ConfigTree.minimal().set("clusters[0].protocol", "h2")
+                .set("clusters[0].tls", map("enabled", true))).protocol()).isEqualTo(BackendProtocol.H2);
+    }
+
+    @Test
+    void refusesAProtocolThatDoesNotFitTheClustersTls() {
+        assertThat(ConfigTree.minimal().set("clusters[0].protocol", "h2").errors()).containsExactly(
+                "clusters[0].protocol: h2 (expected: h2 with tls (HTTP/2 over TLS, chosen by ALPN); h2c for HTTP/2 "
+                        + "in clear text)");
+        assertThat(ConfigTree.minimal().set("clusters[0].protocol", "h2c").set("clusters[0].tls", map("enabled", true))
+                .errors()).containsExactly(
+                "clusters[0].protocol: h2c (expected: h2c without tls (HTTP/2 in clear text); h2 for HTTP/2 over TLS)");
+        assertThat(ConfigTree.minimal().set("clusters[0].protocol", "http2").errors()).containsExactly(
+                "clusters[0].protocol: http2 (expected: http1, h2 or h2c)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.maitre.engine.http;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.pool.StreamNotProcessed;
 import dev.maitre.engine.relay.PairRelay;
 import dev.maitre.engine.upstream.ClusterRuntime;
 import dev.maitre.engine.upstream.UpstreamSelection;
@@ -314,10 +315,15 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
         if (cause != null) {
             LOG.debug("backend {} failed: {}", upstream.endpoint(), cause.toString());
         }
-        backendFailed(Outcome.Kind.RESET);
+        backendFailed(Outcome.Kind.RESET, cause instanceof StreamNotProcessed);
     }
 
     private void backendFailed(Outcome.Kind kind) {
+        backendFailed(kind, false);
+    }
+
+    /** {@code unprocessed}: an HTTP/2 backend said it did not process the request, which may then go out again. */
+    private void backendFailed(Outcome.Kind kind, boolean unprocessed) {
         if (state == State.DONE || !attempt.attached()) {
             return;
         }
@@ -335,7 +341,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
             end();
             return;
         }
-        RetryState.Next next = retries.afterFailure(kind, reused);
+        RetryState.Next next = unprocessed ? retries.afterUnprocessed() : retries.afterFailure(kind, reused);
         if (next == RetryState.Next.FRESH_CONNECTION) {
             state = State.CONNECTING;
             upstream.restartAttempt();

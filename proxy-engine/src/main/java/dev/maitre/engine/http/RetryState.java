@@ -94,6 +94,23 @@ final class RetryState {
         return Next.GIVE_UP;
     }
 
+    /**
+     * An HTTP/2 backend said it did not process the request (a refused stream, a stream its
+     * {@code GOAWAY} left out): it may go out again whatever its method, while its body is held
+     * (RFC 9113 §8.7) — first on a new connection to the same backend, then on another backend.
+     */
+    Next afterUnprocessed() {
+        lastFailure = Rejection.BACKEND_FAILED;
+        if (!body.canResend()) {
+            return Next.GIVE_UP;
+        }
+        if (!freshConnectionUsed) {
+            freshConnectionUsed = true;
+            return Next.FRESH_CONNECTION;
+        }
+        return upstream.takeRetry() ? Next.NEXT_BACKEND : Next.GIVE_UP;
+    }
+
     /** What the client gets when no backend is left to try. */
     Rejection lastFailure() {
         return lastFailure;

@@ -3,6 +3,7 @@ package dev.maitre.engine.http;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.engine.pool.BackendConnection;
 import dev.maitre.engine.pool.BackendPool;
+import dev.maitre.engine.pool.StreamNotProcessed;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
@@ -60,7 +61,13 @@ final class UpstreamAttempt implements BackendConnection.Listener {
             exchange.onConnectFailed(connect.cause());
             return;
         }
-        attach(connect.channel());
+        Channel backend = target.attachable(connect.channel());
+        if (backend == null) {
+            exchange.onConnectFailed(new StreamNotProcessed("no HTTP/2 stream could be opened on the new connection "
+                    + "(ALPN did not choose h2, or the backend allows no stream)"));
+            return;
+        }
+        attach(backend);
         exchange.onAttached();
     }
 

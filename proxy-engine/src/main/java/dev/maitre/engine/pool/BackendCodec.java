@@ -25,11 +25,21 @@ import io.netty.handler.codec.http.LastHttpContent;
  * <p>maitre sends one request at a time on a backend connection, so the request being encoded is the
  * one whose answer comes next.
  */
-public final class BackendCodec extends CombinedChannelDuplexHandler<ResponseDecoder, BackendCodec.RequestEncoder> {
+public final class BackendCodec extends CombinedChannelDuplexHandler<ResponseDecoder, ChannelOutboundHandlerAdapter> {
 
+    /** The codec of an HTTP/1.1 connection. */
     public BackendCodec() {
         ResponseDecoder decoder = new ResponseDecoder();
         init(decoder, new RequestEncoder(decoder));
+    }
+
+    /**
+     * The codec of one HTTP/2 stream: the same reading of answers, behind {@code bridge}, which writes
+     * the stream's frames as HTTP/1.1; requests written as frames ({@link Http2RequestEncoder}).
+     */
+    BackendCodec(Http2StreamBridge bridge, boolean tls) {
+        ResponseDecoder decoder = new ResponseDecoder();
+        init(decoder, new Http2RequestEncoder(decoder, bridge, tls));
     }
 
     /** The codec of {@code channel}, a backend connection. */

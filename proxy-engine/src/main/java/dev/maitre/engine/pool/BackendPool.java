@@ -4,14 +4,23 @@ import dev.maitre.api.balance.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Ticker;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 
 /**
  * The idle keep-alive connections to one backend, owned by one event loop. Every method runs on
  * that loop, so there is no locking. Connections are reused most-recently-released first, so that
  * surplus ones age out; one that the backend closed is never handed out. Idle time is read from the
  * loop's ticker.
+ *
+ * <p>To a backend spoken to in HTTP/2 the pool keeps connections that carry many exchanges at once
+ * ({@link Http2Session}): what it hands out is a stream opened on one of them with room for another,
+ * and a new connection is opened only when none has room. A connection with no stream open for the
+ * idle timeout is closed, as an idle HTTP/1.1 one is.
  */
 public final class BackendPool {
 
@@ -23,10 +32,12 @@ public final class BackendPool {
     private final long idleTimeoutNanos;
     private final Ticker ticker;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    /** The HTTP/2 connections, for a backend spoken to in HTTP/2; null otherwise. */
+    private final ArrayList<Channel> sessions;
     private boolean draining;
 
     BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, BackendTls tls, int maxIdle,
-                long idleTimeoutNanos, Ticker ticker) {
+                long idleTimeoutNanos, Ticker ticker, boolean http2) {
         this.endpoint = endpoint;
         this.connector = connector;
         this.bootstrap = bootstrap;
@@ -34,14 +45,21 @@ public final class BackendPool {
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.ticker = ticker;
+        this.sessions = http2 ? new ArrayList<>(2) : null;
     }
 
     public Endpoint endpoint() {
         return endpoint;
     }
 
-    /** An idle connection, still open and holding no stray bytes, or {@code null} when there is none. */
+    /**
+     * An idle connection, still open and holding no stray bytes, or {@code null} when there is none;
+     * to an HTTP/2 backend, a new stream on a connection with room for it.
+     */
     public Channel pollIdle() {
+        if (sessions != null) {
+            return draining ? null : openStream();
+        }
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
             if (channel.isActive() && BackendCodec.of(channel).atResponseBoundary()) {
@@ -58,7 +76,45 @@ public final class BackendPool {
      * event loop, after the handshake.
      */
     public ChannelFuture connect() {
-        return connector.connect(bootstrap, endpoint, tls);
+        ChannelFuture connect = connector.connect(bootstrap, endpoint, tls);
+        if (sessions != null) {
+            Channel connection = connect.channel();
+            sessions.add(connection);
+            connection.closeFuture().addListener(closed -> sessions.remove(connection));
+        }
+        return connect;
+    }
+
+    /**
+     * What an exchange attaches to once {@code connected}, a connection {@link #connect} opened, is
+     * ready: the connection itself, or to an HTTP/2 backend a stream opened on it; {@code null} when
+     * none can be (the TLS handshake chose another protocol than {@code h2}, or the backend allows no
+     * stream).
+     */
+    public Channel attachable(Channel connected) {
+        if (sessions == null) {
+            return connected;
+        }
+        SslHandler handshake = connected.pipeline().get(SslHandler.class);
+        if (handshake != null && !ApplicationProtocolNames.HTTP_2.equals(handshake.applicationProtocol())) {
+            connected.close();
+            return null;
+        }
+        Http2Session session = Http2Session.of(connected);
+        return session != null && session.hasRoom() ? session.openStream() : null;
+    }
+
+    private Channel openStream() {
+        for (int i = 0; i < sessions.size(); i++) {
+            Http2Session session = Http2Session.of(sessions.get(i));
+            if (session != null && session.hasRoom()) {
+                Channel stream = session.openStream();
+                if (stream != null) {
+                    return stream;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -66,6 +122,13 @@ public final class BackendPool {
      * the response, and there is room; closed otherwise.
      */
     public void release(Channel channel) {
+        if (sessions != null) {
+            // A stream is over once its answer is; its connection stays with the pool.
+            if (channel instanceof Http2StreamChannel) {
+                channel.close();
+            }
+            return;
+        }
         if (!channel.isActive() || maxIdle == 0 || draining || !BackendCodec.of(channel).atResponseBoundary()) {
             channel.close();
             return;
@@ -85,6 +148,20 @@ public final class BackendPool {
     /** Closes connections idle for longer than the idle timeout; they sit at the tail. */
     void closeExpired() {
         long now = ticker.nanoTime();
+        if (sessions != null) {
+            for (int i = sessions.size() - 1; i >= 0; i--) {
+                Http2Session session = Http2Session.of(sessions.get(i));
+                if (session == null) {
+                    continue;
+                }
+                if (session.openStreams() == 0 && now - session.idleSinceNanos() >= idleTimeoutNanos) {
+                    sessions.get(i).close();
+                } else {
+                    session.checkAlive(now);
+                }
+            }
+            return;
+        }
         Channel oldest;
         while ((oldest = idle.peekLast()) != null) {
             BackendConnection connection = BackendConnection.of(oldest);
@@ -101,8 +178,17 @@ public final class BackendPool {
         closeIdle();
     }
 
-    /** Closes every idle connection. */
+    /** Closes every idle connection (to an HTTP/2 backend: each with no stream open, and the others once they have none). */
     void closeIdle() {
+        if (sessions != null) {
+            for (int i = sessions.size() - 1; i >= 0; i--) {
+                Http2Session session = Http2Session.of(sessions.get(i));
+                if (session != null) {
+                    session.closeWhenIdle();
+                }
+            }
+            return;
+        }
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
             channel.close();
@@ -110,6 +196,14 @@ public final class BackendPool {
     }
 
     public int idleCount() {
+        if (sessions != null) {
+            int idleSessions = 0;
+            for (int i = 0; i < sessions.size(); i++) {
+                Http2Session session = Http2Session.of(sessions.get(i));
+                idleSessions += session != null && session.openStreams() == 0 ? 1 : 0;
+            }
+            return idleSessions;
+        }
         return idle.size();
     }
 }

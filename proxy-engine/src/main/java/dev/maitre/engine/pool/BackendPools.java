@@ -2,6 +2,7 @@ package dev.maitre.engine.pool;
 
 import dev.maitre.api.BackendId;
 import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.PoolConfig;
 import dev.maitre.api.health.HealthView;
@@ -81,15 +82,18 @@ public final class BackendPools {
             }
             if (pool == null) {
                 pool = new BackendPool(endpoint, connector, bootstrap(cluster), tls, cluster.pool().maxIdle(),
-                        cluster.pool().idleTimeout().toNanos(), loop.ticker());
+                        cluster.pool().idleTimeout().toNanos(), loop.ticker(), cluster.protocol().http2());
                 pools.put(endpoint.id(), pool);
                 settings.put(endpoint.id(),
-                        new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect(), tls));
+                        new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect(), tls, cluster.protocol()));
             }
             return pool;
         }
 
         private Bootstrap bootstrap(ClusterConfig cluster) {
+            if (cluster.protocol().http2()) {
+                return connector.bootstrap(loop, cluster, Http2Session.initializer(cluster.tlsEnabled()));
+            }
             return connector.bootstrap(loop, cluster, new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
@@ -115,12 +119,14 @@ public final class BackendPools {
     }
 
     /** What a pool is made with; a pool serves only requests that want the same. */
-    private record PoolSettings(Endpoint endpoint, PoolConfig pool, Duration connectTimeout, BackendTls tls) {
+    private record PoolSettings(Endpoint endpoint, PoolConfig pool, Duration connectTimeout, BackendTls tls,
+                                BackendProtocol protocol) {
 
         /** Compares without making a record per request; a reload makes a new {@link BackendTls} only for a change. */
         boolean match(Endpoint wantedEndpoint, ClusterConfig cluster, BackendTls wantedTls) {
             return endpoint.equals(wantedEndpoint) && pool.equals(cluster.pool())
-                    && connectTimeout.equals(cluster.timeouts().connect()) && tls == wantedTls;
+                    && connectTimeout.equals(cluster.timeouts().connect()) && tls == wantedTls
+                    && protocol == cluster.protocol();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.maitre.engine.pool;
 
 import dev.maitre.api.Causes;
 import dev.maitre.api.HostPort;
+import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.CertificateFiles;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTlsConfig;
@@ -14,6 +15,7 @@ import dev.maitre.engine.tls.ServedCertificate;
 import dev.maitre.engine.tls.TlsPolicy;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -48,9 +50,11 @@ public final class BackendTls {
     private final ClusterTlsConfig config;
     private final SslContext context;
     private final FileDigest fileDigest;
+    private final List<String> alpn;
 
-    private BackendTls(ClusterTlsConfig config, SslContext context, FileDigest fileDigest) {
+    private BackendTls(ClusterTlsConfig config, List<String> alpn, SslContext context, FileDigest fileDigest) {
         this.config = config;
+        this.alpn = alpn;
         this.context = context;
         this.fileDigest = fileDigest;
     }
@@ -86,7 +90,7 @@ public final class BackendTls {
             ClusterConfig cluster = clusters.get(i);
             if (cluster.tlsEnabled()) {
                 try {
-                    context("clusters[" + i + "].tls", cluster.tls());
+                    context("clusters[" + i + "].tls", cluster.tls(), alpn(cluster));
                 } catch (InvalidTlsFile e) {
                     problems.put(e.key(), e.problem());
                 }
@@ -99,7 +103,8 @@ public final class BackendTls {
     static BackendTls of(String keyPath, ClusterConfig cluster, BackendTls before) {
         ClusterTlsConfig tls = cluster.tls();
         FileDigest digest = digest(keyPath, tls);
-        if (before != null && before.config.equals(tls) && before.fileDigest.equals(digest)) {
+        List<String> alpn = alpn(cluster);
+        if (before != null && before.config.equals(tls) && before.alpn.equals(alpn) && before.fileDigest.equals(digest)) {
             return before;
         }
         LOG.info("cluster {}: TLS to its backends on {}", cluster.name(),
@@ -108,10 +113,15 @@ public final class BackendTls {
             LOG.warn("cluster {}: tls.verify is false: the backends' certificates are not checked, anyone on the "
                     + "way can read and change the traffic (for testing only)", cluster.name());
         }
-        return new BackendTls(tls, context(keyPath, tls), digest);
+        return new BackendTls(tls, alpn, context(keyPath, tls, alpn), digest);
     }
 
-    private static SslContext context(String keyPath, ClusterTlsConfig tls) {
+    /** What the handshake offers by ALPN: HTTP/2 alone to a cluster spoken to in HTTP/2, the cluster's {@code tls.alpn} otherwise. */
+    private static List<String> alpn(ClusterConfig cluster) {
+        return cluster.protocol() == BackendProtocol.H2 ? List.of(ApplicationProtocolNames.HTTP_2) : cluster.tls().alpn();
+    }
+
+    private static SslContext context(String keyPath, ClusterTlsConfig tls, List<String> alpn) {
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(PROVIDER)
                 .protocols(TlsPolicy.PROTOCOLS);
@@ -139,10 +149,10 @@ public final class BackendTls {
             }
             builder.keyManager(client.key(), client.chain().toArray(X509Certificate[]::new));
         }
-        if (!tls.alpn().isEmpty()) {
+        if (!alpn.isEmpty()) {
             builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                     ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, tls.alpn()));
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
         }
         try {
             return builder.build();

@@ -111,7 +111,11 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
                     // applied like the rest of a cluster: new connections speak the new TLS
                     applied.add("cluster " + cluster.name() + ": tls changed (for new connections)");
                 }
-                if (!old.withTls(cluster.tls()).equals(cluster)) {
+                if (old.protocol() != cluster.protocol()) {
+                    applied.add("cluster " + cluster.name() + ": protocol changed to " + cluster.protocol().configName()
+                            + " (for new connections)");
+                }
+                if (!old.withTransport(cluster.tls(), cluster.protocol()).equals(cluster)) {
                     applied.add("cluster " + cluster.name() + " changed");
                 }
             }
