@@ -40,7 +40,9 @@ final class ConnectionDeadline {
         /** The client taking the answers written so far, before the next request starts. */
         CLIENT,
         /** A graceful close the client does not let finish. */
-        CLOSING
+        CLOSING,
+        /** A request's own deadline, which its client set (gRPC's {@code grpc-timeout}). */
+        DEADLINE
     }
 
     /** Whom an expiry is told; the connection itself, so that no callback object is kept per connection. */

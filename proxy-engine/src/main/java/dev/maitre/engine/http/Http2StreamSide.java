@@ -45,6 +45,12 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     private ProxyExchange exchange;
     private ConnectionDeadline deadline;
     private boolean headRequest;
+    /** A gRPC call: maitre's own answers and ends are gRPC statuses. */
+    private final boolean grpc;
+    /** The call's own deadline ({@code grpc-timeout}), when it set one. */
+    private ConnectionDeadline callDeadline;
+    /** Something of the answer went to the client (a head, interim or final). */
+    private boolean headWritten;
 
     /** Body the exchange has not asked for yet; the client's window stays closed by as much. */
     private ByteBuf held;
@@ -61,6 +67,12 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     Http2StreamSide(Http2ClientConnection connection, Http2Stream stream, Http2Headers headers) {
         this.connection = connection;
         this.stream = stream;
+        this.grpc = GrpcStatus.isGrpc(headers);
+        long timeout = grpc ? GrpcStatus.timeoutNanos(headers) : -1;
+        if (timeout >= 0) {
+            callDeadline = new ConnectionDeadline(context().executor(), this);
+            callDeadline.set(timeout, ConnectionDeadline.Kind.DEADLINE);
+        }
     }
 
     /** The request's head, as HTTP/1.1 bytes ({@code head}, taken); {@code endStream}: it has no body. */
@@ -237,6 +249,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     }
 
     private ChannelFuture writeHeaders(Http2Headers headers, boolean endStream) {
+        headWritten = true;
         ChannelHandlerContext ctx = context();
         return connection.encoder().writeHeaders(ctx, stream.id(), headers, 0, endStream, ctx.newPromise());
     }
@@ -298,6 +311,36 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     public void onDeadline(ConnectionDeadline.Kind kind) {
         if (kind == ConnectionDeadline.Kind.EXCHANGE && exchange != null) {
             exchange.onTimer();
+        } else if (kind == ConnectionDeadline.Kind.DEADLINE && exchange != null) {
+            // The client gave up on the call by now: the backend's stream ends, the client hears why.
+            ProxyExchange running = exchange;
+            exchange = null;
+            running.onClientClosed();
+            endCall(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded in the proxy");
+        }
+    }
+
+    /** Ends a gRPC call with {@code status}: in trailers when the answer began, alone otherwise; reset when the client cannot take it. */
+    private void endCall(int status, String message) {
+        stopTimers();
+        releaseHeld();
+        if (!isWritable() || !stream.state().localSideOpen()) {
+            pendingHead = null;
+            connection.reset(stream, Http2Error.CANCEL);
+            return;
+        }
+        writePendingHead();
+        answerEnd = writeHeaders(headWritten ? GrpcStatus.trailers(status, message)
+                : GrpcStatus.trailersOnly(status, message), true);
+        over();
+    }
+
+    private void stopTimers() {
+        if (deadline != null) {
+            deadline.stop();
+        }
+        if (callDeadline != null) {
+            callDeadline.stop();
         }
     }
 
@@ -316,9 +359,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     /** The answer is written whole: what is held goes, and a request still coming is stopped. */
     private void over() {
         releaseHeld();
-        if (deadline != null) {
-            deadline.stop();
-        }
+        stopTimers();
         connection.flushNow();
         if (answerEnd != null && stream.state().remoteSideOpen()) {
             answerEnd.addListener((ChannelFutureListener) written -> {
@@ -331,6 +372,11 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
 
     @Override
     public void respondWithError(Rejection rejection, boolean keepAlive, boolean http10) {
+        if (grpc) {
+            answerEnd = writeHeaders(GrpcStatus.trailersOnly(GrpcStatus.of(rejection), rejection.body().trim()), true);
+            exchangeFinished(false);
+            return;
+        }
         Http2Headers head = Http2Answers.rejection(rejection);
         if (headRequest) {
             answerEnd = writeHeaders(head, true);
@@ -343,15 +389,21 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
         exchangeFinished(false);
     }
 
-    /** The answer began and cannot be completed: the stream, not the connection, is reset. */
+    /**
+     * The answer began and cannot be completed: the stream, not the connection, is reset; a gRPC call
+     * the client still reads is ended with {@code UNAVAILABLE} in trailers instead, which is what its
+     * status says: the backend failed midway.
+     */
     @Override
     public void abort() {
         exchange = null;
+        if (grpc) {
+            endCall(GrpcStatus.UNAVAILABLE, "backend failed during the call");
+            return;
+        }
         pendingHead = null;
         releaseHeld();
-        if (deadline != null) {
-            deadline.stop();
-        }
+        stopTimers();
         connection.reset(stream, Http2Error.INTERNAL_ERROR);
     }
 
@@ -368,15 +420,14 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     void closed() {
         if (answerEnd != null) {
             releaseHeld();
+            stopTimers();
             return;
         }
         ProxyExchange running = exchange;
         exchange = null;
         pendingHead = null;
         releaseHeld();
-        if (deadline != null) {
-            deadline.stop();
-        }
+        stopTimers();
         if (running != null) {
             running.onClientClosed();
         }
