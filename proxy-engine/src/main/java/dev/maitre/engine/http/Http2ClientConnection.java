@@ -49,6 +49,8 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
     private ChannelHandlerContext ctx;
     private ConnectionDeadline deadline;
     private boolean goingAway;
+    /** The streams maitre reset lately, whose frames may still cross the reset. */
+    private final RecentStreams resetStreams = new RecentStreams();
 
     private Http2ClientConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                   Http2Settings settings, HttpListenerContext listener, ClientHop hop) {
@@ -130,8 +132,40 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
 
     /** Resets {@code stream} with {@code error}. */
     void reset(Http2Stream stream, Http2Error error) {
+        resetStreams.add(stream.id());
         resetStream(ctx, stream.id(), error.code(), ctx.newPromise());
         flush(ctx);
+    }
+
+    /**
+     * A frame on a stream that is closed, or that the client never opened below the last it did, is a
+     * connection error (RFC 9113 §5.1, §5.1.1), where Netty answers with a stream error lest a frame
+     * that crossed maitre's own reset cost the connection: so it stays a stream error for the streams
+     * maitre reset lately.
+     */
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                 Http2Exception.StreamException error) {
+        int id = error.streamId();
+        if (!outbound && error.error() == Http2Error.STREAM_CLOSED && connection().stream(id) == null
+                && connection().remote().isValidStreamId(id) && id <= connection().remote().lastStreamCreated()
+                && !resetStreams.contains(id)) {
+            onConnectionError(ctx, false, cause, Http2Exception.connectionError(Http2Error.STREAM_CLOSED,
+                    "frame on closed stream %d", id));
+            return;
+        }
+        Http2Stream stream = connection().stream(id);
+        if (stream != null) {
+            resetStreams.add(id);
+            if (!outbound && error.error() == Http2Error.PROTOCOL_ERROR && side(stream) != null
+                    && !stream.state().remoteSideOpen()) {
+                // Whatever is wrong with a frame the client sent after ending the stream, its error is that
+                // it came at all (RFC 9113 §5.1, half-closed (remote)).
+                error = (Http2Exception.StreamException) Http2Exception.streamError(id, Http2Error.STREAM_CLOSED,
+                        cause, "frame on stream %d after its END_STREAM", id);
+            }
+        }
+        super.onStreamError(ctx, outbound, cause, error);
     }
 
     /** Graceful shutdown of the engine or of the listener: no new stream, close once the open ones are done. */
@@ -229,6 +263,11 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
             }
             Http2StreamSide side = side(stream);
             if (side != null) {
+                if (!stream.state().remoteSideOpen()) {
+                    // RFC 9113 §5.1: the client ended the stream already.
+                    throw Http2Exception.streamError(streamId, Http2Error.STREAM_CLOSED,
+                            "HEADERS on stream %d after its END_STREAM", streamId);
+                }
                 side.onTrailers(RequestHeads.trailers(streamId, headers, endOfStream));
                 return;
             }
