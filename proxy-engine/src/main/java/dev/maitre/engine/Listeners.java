@@ -2,6 +2,7 @@ package dev.maitre.engine;
 
 import dev.maitre.api.Causes;
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RelayMode;
@@ -278,7 +279,7 @@ final class Listeners {
             return null;
         }
         try {
-            boolean http2 = listener.http2().enabled();
+            ListenerHttp2 http2 = listener.http2();
             return current != null ? current.reloaded(listener.tls(), listener.protocol(), http2, ticketKeys)
                     : ServerTls.build(listener.tls(), listener.protocol(), http2, ticketKeys);
         } catch (RuntimeException e) {

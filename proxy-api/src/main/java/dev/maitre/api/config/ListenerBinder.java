@@ -24,7 +24,8 @@ final class ListenerBinder {
     private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle", "client", "tunnelIdle");
     private static final List<String> HEADER_KEYS = List.of("allowUnderscores");
     private static final List<String> HTTP2_KEYS =
-            List.of("enabled", "maxConcurrentStreams", "initialWindowSize", "maxFrameSize", "maxHeaderListSize");
+            List.of("enabled", "maxConcurrentStreams", "initialWindowSize", "maxFrameSize", "maxHeaderListSize",
+                    "only");
     private static final List<String> LIMIT_KEYS =
             List.of("maxRequestLineBytes", "maxHeaderBytes", "maxBodyBytes", "maxConnections", "pipelinedRequests");
 
@@ -158,8 +159,14 @@ final class ListenerBinder {
         if (!node.isMapping(HTTP2_KEYS)) {
             return defaults;
         }
+        boolean enabled = node.get("enabled").bool(defaults.enabled());
+        boolean only = node.get("only").bool(false);
+        if (only && !enabled) {
+            node.get("only").reject("false when http2.enabled is false (a listener cannot speak HTTP/2 alone and not at all)");
+            only = false;
+        }
         return new ListenerHttp2(
-                node.get("enabled").bool(defaults.enabled()),
+                enabled,
                 node.get("maxConcurrentStreams").integer(defaults.maxConcurrentStreams(), 1,
                         ListenerHttp2.MAX_CONCURRENT_STREAMS),
                 (int) node.get("initialWindowSize").sizeWithin(defaults.initialWindowSize(), 0,
@@ -167,7 +174,8 @@ final class ListenerBinder {
                 (int) node.get("maxFrameSize").sizeWithin(defaults.maxFrameSize(), ListenerHttp2.MIN_FRAME_SIZE,
                         ListenerHttp2.MAX_FRAME_SIZE),
                 (int) node.get("maxHeaderListSize").sizeWithin(defaults.maxHeaderListSize(),
-                        ListenerHttp2.MIN_HEADER_LIST_SIZE, ListenerHttp2.MAX_HEADER_LIST_SIZE));
+                        ListenerHttp2.MIN_HEADER_LIST_SIZE, ListenerHttp2.MAX_HEADER_LIST_SIZE),
+                only);
     }
 
     private static ListenerHeaders bindHeaders(ConfigNode node, Protocol protocol) {

@@ -13,9 +13,12 @@ package dev.maitre.api.config;
  * @param maxHeaderListSize {@code SETTINGS_MAX_HEADER_LIST_SIZE}: the largest header list a client
  *     may send, decoded (RFC 9113 §6.5.2: names, values and 32 bytes per field), however many
  *     {@code CONTINUATION} frames carry it
+ * @param only the listener speaks HTTP/2 alone: on TLS, ALPN offers only {@code h2} and a client that
+ *     does not choose it is closed; on clear text, a connection that does not open with the preface is
+ *     closed without an answer (as HAProxy's {@code proto h2} and Envoy's {@code codec_type: HTTP2})
  */
 public record ListenerHttp2(boolean enabled, int maxConcurrentStreams, int initialWindowSize, int maxFrameSize,
-                            int maxHeaderListSize) {
+                            int maxHeaderListSize, boolean only) {
 
     public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
     /**
@@ -38,6 +41,9 @@ public record ListenerHttp2(boolean enabled, int maxConcurrentStreams, int initi
     public static final int MAX_HEADER_LIST_SIZE = 1024 * 1024;
 
     public ListenerHttp2 {
+        if (only && !enabled) {
+            throw new IllegalArgumentException("only: true (expected: with enabled: true)");
+        }
         if (maxConcurrentStreams < 1 || maxConcurrentStreams > MAX_CONCURRENT_STREAMS) {
             throw new IllegalArgumentException("maxConcurrentStreams: " + maxConcurrentStreams
                     + " (expected: 1.." + MAX_CONCURRENT_STREAMS + ")");
@@ -53,6 +59,12 @@ public record ListenerHttp2(boolean enabled, int maxConcurrentStreams, int initi
             throw new IllegalArgumentException("maxHeaderListSize: " + maxHeaderListSize
                     + " (expected: " + MIN_HEADER_LIST_SIZE + ".." + MAX_HEADER_LIST_SIZE + ")");
         }
+    }
+
+    /** Settings for a listener that speaks HTTP/1.1 besides HTTP/2, as the client chooses. */
+    public ListenerHttp2(boolean enabled, int maxConcurrentStreams, int initialWindowSize, int maxFrameSize,
+                         int maxHeaderListSize) {
+        this(enabled, maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, false);
     }
 
     public static ListenerHttp2 defaults() {

@@ -127,7 +127,17 @@ class Http2RulesTest {
     void refusesAnUnknownKeyNamingItsPath() {
         assertThat(errors("maxStreams", 10)).containsExactly("listeners[0].http2.maxStreams: unknown key "
                 + "(expected one of: enabled, maxConcurrentStreams, initialWindowSize, maxFrameSize, "
-                + "maxHeaderListSize)");
+                + "maxHeaderListSize, only)");
+    }
+
+    @Test
+    void speaksHttp2AloneOnlyWhenAskedAndWhileEnabled() throws ConfigException {
+        assertThat(ConfigTree.minimal().bind().listeners().get(0).http2().only()).isFalse();
+        assertThat(ConfigTree.minimal().set("listeners[0].http2", map("only", true)).bind().listeners().get(0)
+                .http2().only()).isTrue();
+        assertThat(ConfigTree.minimal().set("listeners[0].http2", map("enabled", false, "only", true)).errors())
+                .containsExactly("listeners[0].http2.only: true (expected: false when http2.enabled is false "
+                        + "(a listener cannot speak HTTP/2 alone and not at all))");
     }
 
     @ParameterizedTest

@@ -349,6 +349,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
                 ctx.close();
             } else if (ApplicationProtocolNames.HTTP_2.equals(ctx.pipeline().get(SslHandler.class).applicationProtocol())) {
                 startHttp2();
+            } else if (listener.config().http2().only()) {
+                // A client that did not choose h2 on a listener that speaks nothing else.
+                closing = true;
+                ctx.close();
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
             Transport.inputEnded(ctx.channel());

@@ -38,7 +38,7 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         }
         ch.pipeline()
                 .addLast("decoder", tls == null && listener.config().http2().enabled()
-                        ? new RequestDecoder(limits, handler).acceptingHttp2Preface()
+                        ? new RequestDecoder(limits, handler).acceptingHttp2Preface(listener.config().http2().only())
                         : new RequestDecoder(limits, handler))
                 .addLast("proxy", handler);
     }

@@ -62,6 +62,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private boolean inChannelRead;
     /** Nothing was decoded yet and the connection may turn out to speak HTTP/2 (its preface). */
     private boolean mayBeHttp2;
+    /** The listener speaks HTTP/2 alone: a connection that does not open with the preface is closed. */
+    private boolean onlyHttp2;
 
     /** Decodes within {@code limits}, telling {@code connection} (when not null) when bytes arrive. */
     RequestDecoder(ListenerLimits limits, ClientConnectionHandler connection) {
@@ -69,9 +71,13 @@ final class RequestDecoder extends ByteToMessageDecoder {
         this.connection = connection;
     }
 
-    /** The connection's first bytes are looked at for the HTTP/2 preface (clear text, HTTP/2 on). */
-    RequestDecoder acceptingHttp2Preface() {
+    /**
+     * The connection's first bytes are looked at for the HTTP/2 preface (clear text, HTTP/2 on); when
+     * {@code only}, bytes that are not the preface close the connection unanswered.
+     */
+    RequestDecoder acceptingHttp2Preface(boolean only) {
         mayBeHttp2 = true;
+        onlyHttp2 = only;
         return this;
     }
 
@@ -163,7 +169,16 @@ final class RequestDecoder extends ByteToMessageDecoder {
                     connection.startHttp2();
                     return;
                 }
-                case HTTP1 -> mayBeHttp2 = false;
+                case HTTP1 -> {
+                    mayBeHttp2 = false;
+                    if (onlyHttp2) {
+                        // Not the preface, so not a client this listener speaks with (RFC 9113 §3.4).
+                        in.skipBytes(in.readableBytes());
+                        state = State.REJECTED;
+                        ctx.close();
+                        return;
+                    }
+                }
             }
         }
         while (in.isReadable()) {

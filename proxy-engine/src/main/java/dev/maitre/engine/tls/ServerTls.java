@@ -3,6 +3,7 @@ package dev.maitre.engine.tls;
 import dev.maitre.api.Causes;
 import dev.maitre.api.config.CertificateFiles;
 import dev.maitre.api.config.ClientAuth;
+import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.TlsConfig;
 import dev.maitre.api.config.TlsProvider;
@@ -74,9 +75,10 @@ public final class ServerTls {
     private final Mapping<String, Choice> byName;
     private final List<SslContext> contexts;
     private final boolean acceptsTls13;
-    private final boolean http2;
+    private final ListenerHttp2 http2;
 
-    private ServerTls(TlsConfig config, boolean http2, SslProvider provider, List<ServedCertificate> certificates, FileDigest digest,
+    private ServerTls(TlsConfig config, ListenerHttp2 http2, SslProvider provider, List<ServedCertificate> certificates,
+                      FileDigest digest,
                       Choice defaultChoice, Mapping<String, Choice> byName, List<SslContext> contexts) {
         this.config = config;
         this.http2 = http2;
@@ -95,7 +97,7 @@ public final class ServerTls {
      *
      * @throws IllegalArgumentException naming the file or setting at fault
      */
-    public static ServerTls build(TlsConfig config, Protocol protocol, boolean http2, TicketKeys tickets) {
+    public static ServerTls build(TlsConfig config, Protocol protocol, ListenerHttp2 http2, TicketKeys tickets) {
         SslProvider provider = TlsPolicy.provider(config.provider());
         FileDigest digest = FileDigest.of(files(config));
         List<X509Certificate> clientCa = clientCa(config);
@@ -165,11 +167,19 @@ public final class ServerTls {
      * This listener's TLS for {@code next}: this one when neither the settings nor a file's contents
      * changed, a new one otherwise.
      */
-    public ServerTls reloaded(TlsConfig next, Protocol protocol, boolean nextHttp2, TicketKeys tickets) {
-        if (next.equals(config) && nextHttp2 == http2 && FileDigest.of(files(next)).equals(digest)) {
+    public ServerTls reloaded(TlsConfig next, Protocol protocol, ListenerHttp2 nextHttp2, TicketKeys tickets) {
+        if (next.equals(config) && alpn(protocol, nextHttp2).equals(alpn(protocol, http2)) && FileDigest.of(files(next)).equals(digest)) {
             return this;
         }
         return build(next, protocol, nextHttp2, tickets);
+    }
+
+    /** What an http listener offers by ALPN: HTTP/2 first where it speaks it, alone where it speaks nothing else. */
+    private static List<String> alpn(Protocol protocol, ListenerHttp2 http2) {
+        if (protocol != Protocol.HTTP || !http2.enabled()) {
+            return TlsPolicy.HTTP_ALPN;
+        }
+        return http2.only() ? TlsPolicy.HTTP2_ONLY_ALPN : TlsPolicy.HTTP2_ALPN;
     }
 
     /** The handler that runs a new connection's handshake, after choosing its certificate when there is a choice. */
@@ -219,7 +229,7 @@ public final class ServerTls {
     }
 
     private static SslContext context(ServedCertificate certificate, List<X509Certificate> clientCa, TlsConfig config,
-                                      Protocol protocol, boolean http2, SslProvider provider, TicketKeys tickets) {
+                                      Protocol protocol, ListenerHttp2 http2, SslProvider provider, TicketKeys tickets) {
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(certificate.key(),
                     certificate.chain().toArray(X509Certificate[]::new));
@@ -229,8 +239,7 @@ public final class ServerTls {
                             SupportedCipherSuiteFilter.INSTANCE)
                     .sessionCacheSize(SESSION_CACHE_SIZE)
                     .sessionTimeout(SESSION_TIMEOUT_SECONDS);
-            List<String> alpn = protocol != Protocol.HTTP ? config.alpn()
-                    : http2 ? TlsPolicy.HTTP2_ALPN : TlsPolicy.HTTP_ALPN;
+            List<String> alpn = protocol != Protocol.HTTP ? config.alpn() : alpn(protocol, http2);
             if (!alpn.isEmpty()) {
                 builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

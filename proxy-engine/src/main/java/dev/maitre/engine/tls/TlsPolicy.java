@@ -16,6 +16,7 @@ public final class TlsPolicy {
     /** What an http listener offers by ALPN, HTTP/2 first where it speaks it (RFC 9113 §3.2). */
     static final List<String> HTTP_ALPN = List.of("http/1.1");
     static final List<String> HTTP2_ALPN = List.of("h2", "http/1.1");
+    static final List<String> HTTP2_ONLY_ALPN = List.of("h2");
 
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 

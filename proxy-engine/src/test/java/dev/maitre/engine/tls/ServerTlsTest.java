@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.maitre.api.config.CertificateFiles;
 import dev.maitre.api.config.ClientAuth;
 import dev.maitre.api.config.ClientCertHeaders;
+import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.TlsConfig;
 import dev.maitre.api.config.TlsProvider;
@@ -32,7 +33,7 @@ class ServerTlsTest {
             files.add(new CertificateFiles(pem.certFile(), pem.keyFile()));
         }
         return ServerTls.build(new TlsConfig(files, TlsProvider.JDK, List.of(), List.of(), List.of(), null,
-                ClientAuth.NONE, ClientCertHeaders.none()), Protocol.HTTP, true, new TicketKeys());
+                ClientAuth.NONE, ClientCertHeaders.none()), Protocol.HTTP, ListenerHttp2.defaults(), new TicketKeys());
     }
 
     private static String served(ServerTls tls, String name, boolean ecdsa) {

@@ -68,7 +68,7 @@ public final class CertificateCheck {
             if (errors.size() == errorsBefore) {
                 // Everything else the listener's start would do with them: the client CAs, the contexts.
                 try {
-                    ServerTls.build(listener.tls(), listener.protocol(), listener.http2().enabled(), new TicketKeys());
+                    ServerTls.build(listener.tls(), listener.protocol(), listener.http2(), new TicketKeys());
                 } catch (IllegalArgumentException e) {
                     errors.add(new ConfigError("listeners[" + i + "].tls", 0, e.getMessage()));
                 }
