@@ -11,8 +11,17 @@ import dev.maitre.api.balance.Endpoint;
  * @param status the HTTP status the backend answered with, or the status maitre answered with
  *     itself; 0 for L4 connections and for attempts that produced no status
  * @param latencyNanos from the start of the attempt to its end
+ * @param grpcStatus the gRPC status a gRPC call ended with ({@code grpc-status}); -1 for anything else
  */
-public record Outcome(String cluster, Endpoint endpoint, Kind kind, int status, long latencyNanos) {
+public record Outcome(String cluster, Endpoint endpoint, Kind kind, int status, long latencyNanos, int grpcStatus) {
+
+    /** No gRPC status: the request was no gRPC call, or its answer carried none. */
+    public static final int NO_GRPC_STATUS = -1;
+
+    /** The outcome of an attempt that was no gRPC call. */
+    public Outcome(String cluster, Endpoint endpoint, Kind kind, int status, long latencyNanos) {
+        this(cluster, endpoint, kind, status, latencyNanos, NO_GRPC_STATUS);
+    }
 
     /** The ways an attempt can end. */
     public enum Kind {
@@ -30,10 +39,15 @@ public record Outcome(String cluster, Endpoint endpoint, Kind kind, int status, 
         NO_BACKEND
     }
 
-    /** True for outcomes that count against the backend (a 5xx answer or a transport failure). */
+    /**
+     * True for outcomes that count against the backend: a 5xx answer, a gRPC call that ended with a
+     * status that says the server failed (UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS:
+     * those Envoy maps to 5xx), or a transport failure.
+     */
     public boolean isFailure() {
         return switch (kind) {
-            case RESPONSE -> status >= 500;
+            case RESPONSE -> status >= 500 || grpcStatus == 2 || grpcStatus == 4 || grpcStatus == 13
+                    || grpcStatus == 14 || grpcStatus == 15;
             case NO_BACKEND -> false;
             default -> true;
         };

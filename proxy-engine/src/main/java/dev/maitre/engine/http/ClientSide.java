@@ -50,6 +50,14 @@ interface ClientSide {
     /** The client's address, as the access log and consistent hashing see it. */
     String remoteAddress();
 
+    /**
+     * Whether the request is a gRPC call, whose answer's {@code grpc-status} is reported. gRPC needs
+     * HTTP/2, so only an HTTP/2 stream says yes.
+     */
+    default boolean grpc() {
+        return false;
+    }
+
     /** The connection's TLS session once its handshake is done; {@code null} for clear text. */
     SSLSession tlsSession();
 

@@ -288,6 +288,11 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     }
 
     @Override
+    public boolean grpc() {
+        return grpc;
+    }
+
+    @Override
     public SSLSession tlsSession() {
         return connection.tlsSession();
     }

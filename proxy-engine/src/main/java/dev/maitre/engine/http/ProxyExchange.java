@@ -301,7 +301,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
      * goes back to its pool only if both sides allow it and nothing came after the answer's last byte.
      */
     private void complete(boolean backendFine) {
-        upstream.report(Outcome.Kind.RESPONSE, response.status());
+        upstream.report(Outcome.Kind.RESPONSE, response.status(), response.grpcStatus());
         boolean reusable = backendFine && response.backendReusable() && body.sent() && attempt.atResponseBoundary();
         upstream.releaseBackend();
         attempt.finish(reusable);

@@ -1,9 +1,11 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.http1.ResponseHead;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.util.Map;
 
 /**
@@ -23,8 +25,12 @@ final class ResponseRelay {
         FINAL
     }
 
+    private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
+
     private ClientSide client;
     private boolean headRequest;
+    private boolean grpc;
+    private int grpcStatus;
 
     private boolean interim;
     private boolean started;
@@ -41,6 +47,8 @@ final class ResponseRelay {
     void begin(ClientSide client, boolean headRequest) {
         this.client = client;
         this.headRequest = headRequest;
+        this.grpc = client != null && client.grpc();
+        this.grpcStatus = Outcome.NO_GRPC_STATUS;
         interim = false;
         started = false;
         clientKeepAlive = false;
@@ -71,6 +79,14 @@ final class ResponseRelay {
         started = true;
         status = code;
         backendReusable = backendReusable(head, headRequest);
+        if (grpc) {
+            // A call answered with its status alone ("Trailers-Only") carries it in the head.
+            for (int i = 0; i < head.fieldCount(); i++) {
+                if (head.nameIs(i, GRPC_STATUS)) {
+                    grpcStatus = parseStatus(head.value(i));
+                }
+            }
+        }
         clientKeepAlive = client.writeHead(head, keepAliveWanted);
         return Head.FINAL;
     }
@@ -117,6 +133,12 @@ final class ResponseRelay {
             end.release();
             return Part.INVALID;
         }
+        if (grpc) {
+            String status = end.trailingHeaders().get(GRPC_STATUS);
+            if (status != null) {
+                grpcStatus = parseStatus(status);
+            }
+        }
         client.writeEnd(end);
         return Part.LAST;
     }
@@ -138,6 +160,20 @@ final class ResponseRelay {
 
     private static boolean isWhitespace(char c) {
         return c == ' ' || c == '\t';
+    }
+
+    private static int parseStatus(String value) {
+        try {
+            int status = Integer.parseInt(value);
+            return status >= 0 && status <= 16 ? status : Outcome.NO_GRPC_STATUS;
+        } catch (NumberFormatException e) {
+            return Outcome.NO_GRPC_STATUS;
+        }
+    }
+
+    /** The {@code grpc-status} that ended a gRPC call's answer; {@link Outcome#NO_GRPC_STATUS} otherwise. */
+    int grpcStatus() {
+        return grpcStatus;
     }
 
     /** The final answer's status; 0 before its head. */

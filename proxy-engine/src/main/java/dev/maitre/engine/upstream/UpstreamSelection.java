@@ -122,8 +122,13 @@ public final class UpstreamSelection implements PickContext {
 
     /** How the current try ended; {@code status} is the response status when there was one, else 0. */
     public void report(Outcome.Kind kind, int status) {
+        report(kind, status, Outcome.NO_GRPC_STATUS);
+    }
+
+    /** As {@link #report(Outcome.Kind, int)}, for an answer that ended a gRPC call with {@code grpcStatus}. */
+    public void report(Outcome.Kind kind, int status, int grpcStatus) {
         upstream.outcomes().onOutcome(new Outcome(cluster.name(), endpoint, kind, status,
-                System.nanoTime() - attemptStartNanos));
+                System.nanoTime() - attemptStartNanos, grpcStatus));
     }
 
     /** No backend could be tried at all. */

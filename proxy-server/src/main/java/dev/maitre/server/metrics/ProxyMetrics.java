@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -294,11 +295,16 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
     private static final class BackendMeters {
         private final BackendId id;
         private final Tags tags;
-        private final List<Meter> meters = new ArrayList<>();
+        // Written by the event loops too (gRPC counters, made when first needed), read by a reload.
+        private final List<Meter> meters = new CopyOnWriteArrayList<>();
         private final Counter[] outcomes = new Counter[OUTCOMES.length];
         private final Timer latency;
+        /** By gRPC status (0 to 16), made when a status is first seen: most backends serve no gRPC. */
+        private final Counter[] grpc = new Counter[17];
+        private final PrometheusMeterRegistry registry;
 
         BackendMeters(PrometheusMeterRegistry registry, BackendId id) {
+            this.registry = registry;
             this.id = id;
             this.tags = Tags.of("cluster", id.cluster(), "backend", id.address().toString());
             for (int i = 0; i < OUTCOMES.length; i++) {
@@ -326,6 +332,27 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
                 outcomes[index].increment();
                 latency.record(outcome.latencyNanos(), TimeUnit.NANOSECONDS);
             }
+            int status = outcome.grpcStatus();
+            if (status >= 0 && status < grpc.length) {
+                grpcCounter(status).increment();
+            }
+        }
+
+        private Counter grpcCounter(int status) {
+            Counter counter = grpc[status];
+            if (counter == null) {
+                synchronized (this) {
+                    counter = grpc[status];
+                    if (counter == null) {
+                        counter = Counter.builder("maitre.backend.grpc.responses")
+                                .description("gRPC calls the backend answered, by the grpc-status they ended with")
+                                .tags(tags).tag("grpc_status", Integer.toString(status)).register(registry);
+                        meters.add(counter);
+                        grpc[status] = counter;
+                    }
+                }
+            }
+            return counter;
         }
     }
 }
