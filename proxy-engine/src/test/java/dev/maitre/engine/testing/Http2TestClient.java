@@ -15,6 +15,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -43,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 public final class Http2TestClient implements AutoCloseable {
 
     private static final int BLOCK = 64 * 1024;
+    private static final int DEFAULT_WINDOW = 65_535;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -61,9 +65,16 @@ public final class Http2TestClient implements AutoCloseable {
                     }
                 })
                 .connect(address).sync().channel();
+        if (initialWindowSize > DEFAULT_WINDOW) {
+            // The connection's window grows with the streams', so that one stream can use its own whole.
+            channel.writeAndFlush(new DefaultHttp2WindowUpdateFrame(initialWindowSize - DEFAULT_WINDOW)).sync();
+        }
     }
 
-    /** Connects to {@code address}, announcing {@code initialWindowSize} as each stream's receive window. */
+    /**
+     * Connects to {@code address}, announcing {@code initialWindowSize} as each stream's receive window;
+     * the connection's window is as large (at least the protocol's 65,535 bytes).
+     */
     public static Http2TestClient connect(InetSocketAddress address, int initialWindowSize) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -134,8 +145,11 @@ public final class Http2TestClient implements AutoCloseable {
         private volatile Http2StreamChannel child;
         private Http2Headers head;
         private Http2Headers trailers;
-        private long bytes;
+        private volatile long bytes;
         private long burst;
+        private long uploadLeft;
+        private byte[] uploadBlock;
+        private CompletableFuture<Void> uploaded;
         private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
 
         Stream(Reading reading) {
@@ -171,6 +185,44 @@ public final class Http2TestClient implements AutoCloseable {
             return new BodyDigest(size, HexFormat.of().formatHex(digest.digest()));
         }
 
+        /** How many body bytes were read so far. */
+        public long bytesRead() {
+            return bytes;
+        }
+
+        /**
+         * Sends {@code size} bytes, repeating {@code block}, then ends the stream; written from the
+         * stream's event loop as flow control lets them go, so that many streams upload at once.
+         */
+        public CompletableFuture<Void> uploadAsync(long size, byte[] block) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            child.eventLoop().execute(() -> {
+                uploadLeft = size;
+                uploadBlock = block;
+                uploaded = done;
+                writeWhileWritable();
+            });
+            return done;
+        }
+
+        private void writeWhileWritable() {
+            while (uploadLeft > 0 && child.isWritable()) {
+                int length = (int) Math.min(uploadBlock.length, uploadLeft);
+                uploadLeft -= length;
+                child.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(uploadBlock, 0, length), uploadLeft == 0));
+            }
+            child.flush();
+            if (uploadLeft == 0 && uploaded != null) {
+                uploaded.complete(null);
+                uploaded = null;
+            }
+        }
+
+        /** Resets the stream ({@code CANCEL}), as a client that gives up on it does. */
+        public void cancel() throws Exception {
+            child.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL)).sync();
+        }
+
         /** Sends {@code data} as one DATA frame; {@code endStream}: the last. */
         public void send(ByteBuf data, boolean endStream) throws Exception {
             child.writeAndFlush(new DefaultHttp2DataFrame(data, endStream)).sync();
@@ -186,6 +238,9 @@ public final class Http2TestClient implements AutoCloseable {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (uploaded != null) {
+                writeWhileWritable();
+            }
             synchronized (writable) {
                 writable.notifyAll();
             }
@@ -243,6 +298,9 @@ public final class Http2TestClient implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (uploaded != null) {
+                uploaded.completeExceptionally(new IllegalStateException("stream closed during the upload"));
+            }
             synchronized (writable) {
                 writable.notifyAll();
             }
