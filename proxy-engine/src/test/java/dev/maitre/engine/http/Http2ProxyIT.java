@@ -23,6 +23,7 @@ import dev.maitre.testing.TestCertificates.Authority;
 import dev.maitre.testing.TestCertificates.KeyKind;
 import dev.maitre.testing.TestCertificates.PemFiles;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
@@ -198,6 +199,111 @@ class Http2ProxyIT {
         }
     }
 
+    @Test
+    void requestTrailersReachTheBackendWithTheChunkedBody() throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.start(backend.address());
+             Http2TestClient client = Http2TestClient.connect(proxy.address(), 65_535)) {
+            Http2TestClient.Stream stream = client.open(Http2TestClient.headers("POST", "/t"), false,
+                    Http2TestClient.Reading.AT_ONCE);
+            stream.send(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII), false);
+            stream.sendTrailers(new DefaultHttp2Headers().add("x-sum", "42"));
+            assertThat(stream.answer().get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+
+            HttpMessage request = backend.requests().get(0);
+            assertThat(request.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(request.bodyText()).isEqualTo("abc");
+            assertThat(request.trailer("x-sum")).isEqualTo("42");
+        }
+    }
+
+    @Test
+    void anInterimAnswerPassesBeforeTheFinalOne() throws Exception {
+        try (RawBackend backend = RawBackend.eachRequest((request, connection) -> connection.write(
+                     "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                             + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+             ProxyFixture proxy = ProxyFixture.start(backend.address());
+             Http2TestClient client = Http2TestClient.connect(proxy.address(), 65_535)) {
+            Answer answer = client.request(Http2TestClient.get("/hints")).answer().get(10, TimeUnit.SECONDS);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.bodyText()).isEqualTo("ok");
+            assertThat(answer.interim()).extracting(head -> head.status().toString()).containsExactly("103");
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingItsBodyIsAnswered408AndTheConnectionGoesOn() throws Exception {
+        try (RawBackend backend = RawBackend.eachRequest((request, connection) -> connection.respond("ok"));
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).clientTimeout(Duration.ofMillis(300)).start();
+             Http2TestClient client = Http2TestClient.connect(proxy.address(), 65_535)) {
+            Http2TestClient.Stream stream = client.open(
+                    Http2TestClient.headers("POST", "/stalled").addInt("content-length", 10), false,
+                    Http2TestClient.Reading.AT_ONCE);
+            stream.send(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII), false);
+            Answer answer = stream.answer().get(10, TimeUnit.SECONDS);
+            assertThat(answer.status()).isEqualTo(408);
+            assertThat(client.request(Http2TestClient.get("/next")).answer().get(10, TimeUnit.SECONDS).status())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aConnectionWithoutStreamsIsToldGoawayAtTheIdleTimeout() throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address())
+                     .listenerTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)).start();
+             Http2TestClient client = Http2TestClient.connect(proxy.address(), 65_535)) {
+            Http2TestClient.Stream stream = client.request(Http2TestClient.get("/one"));
+            assertThat(stream.answer().get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            Http2TestClient.GoAway goAway = client.goAway().get(5, TimeUnit.SECONDS);
+            assertThat(goAway.errorCode()).isZero();
+            assertThat(goAway.lastStreamId()).isEqualTo(stream.id());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (client.isOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(client.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void aDownloadTheClientCancelsClosesItsBackendConnectionAndTheConnectionGoesOn() throws Exception {
+        CountDownLatch backendGone = new CountDownLatch(1);
+        try (RawBackend backend = RawBackend.eachRequest((request, connection) -> {
+                 if (request.target().equals("/big")) {
+                     connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n");
+                     byte[] block = new byte[64 * 1024];
+                     try {
+                         for (int i = 0; i < 16 * 1024; i++) {
+                             connection.write(block);
+                         }
+                     } catch (IOException closed) {
+                         backendGone.countDown();
+                         throw closed;
+                     }
+                 } else {
+                     connection.respond("small");
+                 }
+             });
+             ProxyFixture proxy = ProxyFixture.start(backend.address());
+             Http2TestClient client = Http2TestClient.connect(proxy.address(), 65_535)) {
+            Http2TestClient.Stream big = client.open(Http2TestClient.get("/big"), true,
+                    Http2TestClient.Reading.bursts(256 * 1024, Duration.ofSeconds(30)));
+            while (big.bytesRead() == 0) {
+                Thread.sleep(5);
+            }
+            big.cancel();
+            assertThat(backendGone.await(10, TimeUnit.SECONDS)).as("backend connection closed").isTrue();
+            Answer small = client.request(Http2TestClient.get("/small")).answer().get(10, TimeUnit.SECONDS);
+            assertThat(small.bodyText()).isEqualTo("small");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (proxy.engine().bufferedBytes() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(proxy.engine().bufferedBytes()).isZero();
+        }
+    }
+
     // curl
 
     @Test
@@ -321,6 +427,18 @@ class Http2ProxyIT {
     }
 
     @Test
+    void connectIsAnswered501AsOnHttp11() throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.start(backend.address());
+             Http2TestClient client = Http2TestClient.connect(proxy.address(), 65_535)) {
+            Answer answer = client.request(new DefaultHttp2Headers().method("CONNECT").authority("example.test:443"))
+                    .answer().get(10, TimeUnit.SECONDS);
+            assertThat(answer.status()).isEqualTo(501);
+            assertThat(backend.requests()).isEmpty();
+        }
+    }
+
+    @Test
     void noEligibleBackendIsAnswered503() throws Exception {
         try (RawBackend backend = RawBackend.answering("ok");
              ProxyFixture proxy = ProxyFixture.builder(backend.address()).health(cluster -> List.of()).start();
@@ -408,7 +526,7 @@ class Http2ProxyIT {
 
     /**
      * curl as the client of a drain. (The JDK 17 client is not used here: it fails its open streams
-     * on any {@code GOAWAY}, graceful or not, a client bug fixed in later JDKs as JDK-8335181.)
+     * on any {@code GOAWAY}, graceful or not: JDK-8335181, fixed in later JDKs.)
      */
     @Test
     void curlsRequestInFlightAtShutdownIsAnswered() throws Exception {

@@ -145,6 +145,7 @@ public final class Http2TestClient implements AutoCloseable {
         private volatile Http2StreamChannel child;
         private Http2Headers head;
         private Http2Headers trailers;
+        private final java.util.List<Http2Headers> interim = new java.util.ArrayList<>();
         private volatile long bytes;
         private long burst;
         private long uploadLeft;
@@ -218,6 +219,11 @@ public final class Http2TestClient implements AutoCloseable {
             }
         }
 
+        /** Ends the stream with trailers. */
+        public void sendTrailers(Http2Headers trailers) throws Exception {
+            child.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true)).sync();
+        }
+
         /** Resets the stream ({@code CANCEL}), as a client that gives up on it does. */
         public void cancel() throws Exception {
             child.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL)).sync();
@@ -251,7 +257,11 @@ public final class Http2TestClient implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof Http2HeadersFrame frame) {
-                    if (head == null || head.status().charAt(0) == '1') {
+                    if (head != null && head.status().charAt(0) == '1') {
+                        interim.add(head);
+                        head = null;
+                    }
+                    if (head == null) {
                         head = frame.headers();
                     } else {
                         trailers = frame.headers();
@@ -308,13 +318,14 @@ public final class Http2TestClient implements AutoCloseable {
         }
 
         private void complete() {
-            answer.complete(new Answer(head, trailers, bytes, HexFormat.of().formatHex(sha.digest()),
-                    kept.toByteArray()));
+            answer.complete(new Answer(java.util.List.copyOf(interim), head, trailers, bytes,
+                    HexFormat.of().formatHex(sha.digest()), kept.toByteArray()));
         }
     }
 
-    /** An answer as the client read it: head, trailers, and the body's length, digest and first MiB. */
-    public record Answer(Http2Headers head, Http2Headers trailers, long bytes, String sha256, byte[] body) {
+    /** An answer as the client read it: interim heads, head, trailers, and the body's length, digest and first MiB. */
+    public record Answer(java.util.List<Http2Headers> interim, Http2Headers head, Http2Headers trailers, long bytes,
+                         String sha256, byte[] body) {
         public int status() {
             return Integer.parseInt(head.status().toString());
         }
