@@ -2,6 +2,7 @@ package dev.maitre.engine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.maitre.api.HostPort;
 import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.engine.http2.Http2Limits;
 import dev.maitre.engine.testing.BodyDigest;
@@ -145,8 +146,10 @@ class Http2BackpressureIT {
     /**
      * Many connections of many streams, each uploading 1 MiB to a slow backend: what maitre holds is
      * bounded by the windows (each connection's at most) and by one backend connection's buffers per
-     * stream. The sizes are kept small for CI (10 x 10); the full scenario (100 x 100) runs by hand with
-     * {@code -Dtest.jvm.args='-Dh2.connections=100 -Dh2.streams=100 -Dio.netty.leakDetection.level=simple'}.
+     * stream. The sizes are kept small for CI (10 x 10); the full scenario (100 x 100) runs by hand,
+     * with the backend in a process of its own ({@code python3 src/test/resources/h2/slow-sink.py}
+     * prints its port) and {@code -Dtest.jvm.args='-Dh2.connections=100 -Dh2.streams=100
+     * -Dh2.backend=127.0.0.1:PORT -Dio.netty.leakDetection.level=simple'}.
      */
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -157,8 +160,12 @@ class Http2BackpressureIT {
         byte[] block = new byte[16 * 1024];
         new SplittableRandom(3).nextBytes(block);
         ListenerHttp2 http2 = ListenerHttp2.defaults();
+        // The full run's backend is a process of its own (h2/slow-sink.py): its connections would not
+        // fit in this JVM's file descriptors with maitre's.
+        String external = System.getProperty("h2.backend");
         try (SlowSinkBackend backend = SlowSinkBackend.start(256 * 1024, Duration.ofMillis(20));
-             ProxyFixture proxy = ProxyFixture.builder(backend.address()).http2(http2).start()) {
+             ProxyFixture proxy = ProxyFixture.builder(external != null ? HostPort.parse(external) : backend.address())
+                     .http2(http2).start()) {
             long start = System.nanoTime();
             List<Http2TestClient> clients = new ArrayList<>();
             List<Http2TestClient.Stream> opened = new ArrayList<>();
@@ -177,7 +184,7 @@ class Http2BackpressureIT {
                     }
                 }
                 for (Http2TestClient.Stream stream : opened) {
-                    Answer answer = stream.answer().get(4, TimeUnit.MINUTES);
+                    Answer answer = stream.answer().get(15, TimeUnit.MINUTES);
                     assertThat(answer.status()).isEqualTo(200);
                     assertThat(answer.bodyText()).isEqualTo(Long.toString(size));
                 }
@@ -190,8 +197,10 @@ class Http2BackpressureIT {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), sampler.maxBuffered(),
                     sampler.samples(), sampler.maxAllocatorGrowth());
 
-            assertThat(backend.answered()).isEqualTo(connections * streams);
-            assertThat(backend.bodyBytes()).isEqualTo(connections * streams * size);
+            if (external == null) {
+                assertThat(backend.answered()).isEqualTo(connections * streams);
+                assertThat(backend.bodyBytes()).isEqualTo(connections * streams * size);
+            }
             long perConnection = Math.min(Http2Limits.connectionWindow(http2),
                     (long) streams * http2.initialWindowSize());
             long bound = connections * perConnection
