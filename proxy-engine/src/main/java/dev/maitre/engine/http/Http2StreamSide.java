@@ -83,7 +83,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
         } else {
             head.release();
         }
-        request.read(verdict);
+        request.read(verdict).http2(true);
         headRequest = request.headRequest();
         RequestTarget target = request.valid() ? request.parsedTarget() : null;
         Rejection rejection = RequestValidator.validate(request, target, limits.maxBodyBytes());
