@@ -3,6 +3,10 @@ package dev.maitre.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.maitre.api.config.ClientAuth;
 import dev.maitre.api.config.ClientCertHeaders;
 import dev.maitre.api.config.CertificateFiles;
@@ -49,6 +53,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP/2 clients served by an http listener, with real clients: the JDK's {@code HttpClient} over
@@ -301,6 +306,34 @@ class Http2ProxyIT {
                 Thread.sleep(10);
             }
             assertThat(proxy.engine().bufferedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void theAccessLogNamesTheProtocolTheClientSpoke() throws Exception {
+        Logger accessLogger = (Logger) LoggerFactory.getLogger("maitre.access");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Level levelBefore = accessLogger.getLevel();
+        accessLogger.setLevel(Level.INFO);
+        lines.start();
+        accessLogger.addAppender(lines);
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).accessLog(true).start();
+             Http2TestClient client = Http2TestClient.connect(proxy.address(), 65_535);
+             RawClient http11 = proxy.client()) {
+            assertThat(client.request(Http2TestClient.get("/two")).answer().get(10, TimeUnit.SECONDS).status())
+                    .isEqualTo(200);
+            assertThat(http11.get("/one").status()).isEqualTo(200);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (lines.list.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line -> assertThat(line).contains("\"GET /two HTTP/2.0\" 200"))
+                    .anySatisfy(line -> assertThat(line).contains("\"GET /one HTTP/1.1\" 200"));
+        } finally {
+            accessLogger.detachAppender(lines);
+            accessLogger.setLevel(levelBefore);
         }
     }
 

@@ -148,6 +148,7 @@ public final class Http2TestClient implements AutoCloseable {
         private final java.util.List<Http2Headers> interim = new java.util.ArrayList<>();
         private volatile long bytes;
         private long burst;
+        private boolean cancelled;
         private long uploadLeft;
         private byte[] uploadBlock;
         private CompletableFuture<Void> uploaded;
@@ -227,6 +228,11 @@ public final class Http2TestClient implements AutoCloseable {
         /** Resets the stream ({@code CANCEL}), as a client that gives up on it does. */
         public void cancel() throws Exception {
             child.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL)).sync();
+            // What came before the reset is read and let go, however the answer was being read.
+            child.eventLoop().execute(() -> {
+                cancelled = true;
+                child.read();
+            });
         }
 
         /** Sends {@code data} as one DATA frame; {@code endStream}: the last. */
@@ -293,10 +299,10 @@ public final class Http2TestClient implements AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (answer.isDone()) {
+            if (answer.isDone() && !cancelled) {
                 return;
             }
-            if (burst >= reading.burstBytes()) {
+            if (burst >= reading.burstBytes() && !cancelled) {
                 burst = 0;
                 ctx.executor().schedule(() -> {
                     ctx.read();
