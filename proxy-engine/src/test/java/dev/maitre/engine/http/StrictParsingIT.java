@@ -151,7 +151,6 @@ class StrictParsingIT {
 
                 rejected("HTTP/2.0", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", BAD_VERSION),
                 rejected("HTTP/3.0", "GET / HTTP/3.0\r\nHost: a\r\n\r\n", BAD_VERSION),
-                rejected("HTTP/2 connection preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", BAD_VERSION),
                 rejected("HTTP/2.0 with Transfer-Encoding",
                         "POST / HTTP/2.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", BAD_VERSION),
 
