@@ -28,6 +28,7 @@ import dev.maitre.testing.TestCertificates.KeyKind;
 import dev.maitre.testing.TestCertificates.PemFiles;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
@@ -397,6 +398,35 @@ class Http2ProxyIT {
             assertThat(client.response().bodyText()).isEqualTo("/two");
             assertThat(client.response().bodyText()).isEqualTo("/three");
             assertThat(client.get("/four").startLine()).isEqualTo("HTTP/1.1 200 OK");
+        }
+    }
+
+    @Test
+    void aPrefaceArrivingInPiecesStillOpensHttp2() throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.start(backend.address());
+             RawClient client = proxy.client()) {
+            client.send("PRI * HTTP/2.0\r\n");
+            Thread.sleep(100);
+            client.send("\r\nSM\r");
+            Thread.sleep(100);
+            client.send("\n\r\n");
+            // An empty SETTINGS, then GET / on stream 1 (HPACK: static :method GET, :scheme http,
+            // :path /, then :authority "a" as a literal).
+            client.send(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+            client.send(new byte[] {0, 0, 6, 1, 5, 0, 0, 0, 1, (byte) 0x82, (byte) 0x86, (byte) 0x84, 0x41, 1, 'a'});
+            DataInputStream in = new DataInputStream(client.input());
+            boolean answered = false;
+            for (int frames = 0; frames < 10 && !answered; frames++) {
+                int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
+                int type = in.readUnsignedByte();
+                in.readUnsignedByte();
+                int stream = in.readInt();
+                in.skipNBytes(length);
+                answered = type == 1 && stream == 1;
+            }
+            assertThat(answered).as("HEADERS answering stream 1").isTrue();
+            assertThat(backend.requests()).hasSize(1);
         }
     }
 

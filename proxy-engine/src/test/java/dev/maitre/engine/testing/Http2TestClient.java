@@ -17,8 +17,8 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -29,10 +29,14 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -145,14 +149,14 @@ public final class Http2TestClient implements AutoCloseable {
         private volatile Http2StreamChannel child;
         private Http2Headers head;
         private Http2Headers trailers;
-        private final java.util.List<Http2Headers> interim = new java.util.ArrayList<>();
+        private final List<Http2Headers> interim = new ArrayList<>();
         private volatile long bytes;
         private long burst;
         private boolean cancelled;
         private long uploadLeft;
         private byte[] uploadBlock;
         private CompletableFuture<Void> uploaded;
-        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
 
         Stream(Reading reading) {
             this.reading = reading;
@@ -324,13 +328,13 @@ public final class Http2TestClient implements AutoCloseable {
         }
 
         private void complete() {
-            answer.complete(new Answer(java.util.List.copyOf(interim), head, trailers, bytes,
+            answer.complete(new Answer(List.copyOf(interim), head, trailers, bytes,
                     HexFormat.of().formatHex(sha.digest()), kept.toByteArray()));
         }
     }
 
     /** An answer as the client read it: interim heads, head, trailers, and the body's length, digest and first MiB. */
-    public record Answer(java.util.List<Http2Headers> interim, Http2Headers head, Http2Headers trailers, long bytes,
+    public record Answer(List<Http2Headers> interim, Http2Headers head, Http2Headers trailers, long bytes,
                          String sha256, byte[] body) {
         public int status() {
             return Integer.parseInt(head.status().toString());
@@ -341,7 +345,7 @@ public final class Http2TestClient implements AutoCloseable {
         }
 
         public String bodyText() {
-            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
