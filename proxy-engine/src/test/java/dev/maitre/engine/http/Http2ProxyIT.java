@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +159,25 @@ class Http2ProxyIT {
             assertThat(unknownRequest.header("Transfer-Encoding")).isEqualTo("chunked");
             assertThat(unknownRequest.body()).isEqualTo(mebibyte);
             assertThat(backend.requests().get(2).method()).isEqualTo("HEAD");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
+    void jdkClientMovesBodiesLargerThanTheWindowsBothWays(TlsProvider provider) throws Exception {
+        byte[] body = new byte[4 << 20];
+        new Random(7).nextBytes(body);
+        try (RawBackend backend = RawBackend.eachRequest((request, connection) -> {
+                 connection.write("HTTP/1.1 200 OK\r\nContent-Length: " + request.body().length + "\r\n\r\n");
+                 connection.write(request.body());
+             });
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).tls(tls(provider)).start()) {
+            HttpResponse<byte[]> echoed = jdkClient().send(HttpRequest.newBuilder(https(proxy, "/echo"))
+                    .POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofByteArray());
+
+            assertThat(echoed.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(echoed.statusCode()).isEqualTo(200);
+            assertThat(Arrays.equals(echoed.body(), body)).as("the body came back intact").isTrue();
         }
     }
 
