@@ -6,6 +6,7 @@ import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.balance.Balancers;
+import dev.maitre.engine.http.HttpListenerInitializer;
 import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.pool.BackendPools;
@@ -223,12 +224,15 @@ public final class ProxyEngine implements AutoCloseable {
 
     /**
      * Bytes the proxy holds in its outbound buffers right now, over all client and backend
-     * connections: what it has read from one side and not yet handed to the other's kernel.
+     * connections: what it has read from one side and not yet handed to the other's kernel. For an
+     * HTTP/2 client connection this includes what waits outside its outbound buffer: request body
+     * held in its streams until their exchanges pass it on, and answer bytes its flow controller
+     * holds until the client's window opens.
      */
     public long bufferedBytes() {
         long total = 0;
         for (Channel channel : clientChannels) {
-            total += pending(channel);
+            total += pending(channel) + HttpListenerInitializer.http2HeldBytes(channel);
         }
         for (Channel channel : backendChannels) {
             total += pending(channel);

@@ -17,7 +17,8 @@ final class AccessLogLine {
     private final long startNanos = System.nanoTime();
 
     private AccessLogLine(ClientRequest request) {
-        this.requestLine = request.head().method() + " " + request.target() + " HTTP/1." + request.head().minorVersion();
+        this.requestLine = request.head().method() + " " + request.target()
+                + (request.http2() ? " HTTP/2.0" : " HTTP/1." + request.head().minorVersion());
     }
 
     /** The line of {@code request}, or {@code null} when the access log is off. */

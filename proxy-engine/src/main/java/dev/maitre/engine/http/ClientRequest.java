@@ -24,6 +24,7 @@ final class ClientRequest extends AbstractReferenceCounted {
     private RequestVerdict verdict;
     private boolean headRequest;
     private boolean http10;
+    private boolean http2;
     private boolean upgrade;
     private String host;
     private String target;
@@ -48,6 +49,7 @@ final class ClientRequest extends AbstractReferenceCounted {
         boolean lineRead = head.requestLineRead();
         headRequest = lineRead && head.methodIs(HEAD);
         http10 = !lineRead || head.minorVersion() == 0;
+        http2 = false;
         upgrade = false;
         host = null;
         target = null;
@@ -83,6 +85,16 @@ final class ClientRequest extends AbstractReferenceCounted {
     /** Whether the request asks for an upgrade its listener passes on: a {@code 101} may turn the connection into a tunnel. */
     boolean upgrade() {
         return upgrade;
+    }
+
+    /** Marks the request as one of an HTTP/2 stream, whose head was written as HTTP/1.1 for the core. */
+    void http2(boolean value) {
+        http2 = value;
+    }
+
+    /** Whether the client sent the request on an HTTP/2 stream. */
+    boolean http2() {
+        return http2;
     }
 
     /** An HTTP/1.0 request (or one refused before its version was read). */

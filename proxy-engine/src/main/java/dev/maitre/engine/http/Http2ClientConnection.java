@@ -5,9 +5,12 @@ import dev.maitre.engine.http2.Http2Limits;
 import dev.maitre.engine.http2.RequestHeads;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -21,6 +24,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import javax.net.ssl.SSLSession;
@@ -42,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class Http2ClientConnection extends Http2ConnectionHandler implements ConnectionDeadline.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http2ClientConnection.class);
+    private static final AttributeKey<Http2ClientConnection> HTTP2 = AttributeKey.valueOf("maitre.http2");
 
     private final HttpListenerContext listener;
     private final ClientHop hop;
@@ -51,13 +56,21 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
     private boolean goingAway;
     /** The streams maitre reset lately, whose frames may still cross the reset. */
     private final RecentStreams resetStreams = new RecentStreams();
+    /**
+     * Bytes held for this connection's streams outside its channel's outbound buffer: request body
+     * waiting in the stream sides, answers waiting in the flow controller for the client's window.
+     * Written on the event loop only; read by {@link #heldBytes} from anywhere.
+     */
+    private volatile long held;
 
     private Http2ClientConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
-                                  Http2Settings settings, HttpListenerContext listener, ClientHop hop) {
+                                  Http2Settings settings, HttpListenerContext listener, ClientHop hop,
+                                  Http2AnswerBytes answerBytes) {
         super(decoder, encoder, settings, true);
         this.listener = listener;
         this.hop = hop;
         this.sideKey = connection().newKey();
+        answerBytes.tell(this);
         decoder.frameListener(new Frames());
         connection().addListener(new Streams());
         encoder.flowController().listener(stream -> {
@@ -77,6 +90,7 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         this.deadline = new ConnectionDeadline(ctx.executor(), this);
+        ctx.channel().attr(HTTP2).set(this);
         ctx.channel().config().setAutoRead(true);
         super.handlerAdded(ctx);
         int window = Http2Limits.connectionWindow(listener.config().http2());
@@ -87,6 +101,33 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
         }
         idle();
         flush(ctx);
+    }
+
+    /**
+     * Bytes {@code ch}'s HTTP/2 streams hold beyond its outbound buffer (request body not yet passed
+     * on, answer bytes waiting for the client's window); 0 for a connection that is not HTTP/2.
+     */
+    static long heldBytes(Channel ch) {
+        if (!ch.hasAttr(HTTP2)) {
+            return 0;
+        }
+        Http2ClientConnection connection = ch.attr(HTTP2).get();
+        return connection == null ? 0 : connection.held;
+    }
+
+    /** {@code delta} more bytes are held for a stream (fewer when negative). */
+    void held(long delta) {
+        if (delta != 0) {
+            held += delta;
+        }
+    }
+
+    /** The flow controller holds {@code pending} answer bytes of {@code stream} now. */
+    void answerPending(Http2Stream stream, long pending) {
+        Http2StreamSide side = side(stream);
+        if (side != null) {
+            held(side.answerPending(pending));
+        }
     }
 
     HttpListenerContext listener() {
@@ -318,12 +359,17 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
 
         private final HttpListenerContext listener;
         private final ClientHop hop;
+        private final Http2AnswerBytes answerBytes;
 
         Builder(HttpListenerContext listener, ClientHop hop) {
             this.listener = listener;
             this.hop = hop;
             ListenerHttp2 config = listener.config().http2();
-            server(true);
+            // A server's connection, whose flow controller reports what it holds (see Http2AnswerBytes).
+            DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+            answerBytes = new Http2AnswerBytes(connection);
+            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, answerBytes));
+            connection(connection);
             initialSettings(Http2Limits.settings(config));
             validateHeaders(true);
             decoupleCloseAndGoAway(true);
@@ -342,7 +388,7 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
         @Override
         protected Http2ClientConnection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                               Http2Settings settings) {
-            return new Http2ClientConnection(decoder, encoder, settings, listener, hop);
+            return new Http2ClientConnection(decoder, encoder, settings, listener, hop, answerBytes);
         }
     }
 }

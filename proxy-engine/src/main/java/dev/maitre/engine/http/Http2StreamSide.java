@@ -59,6 +59,9 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     private boolean wantsContent;
     private boolean delivering;
 
+    /** Answer bytes the connection's flow controller holds for the stream, as it last said. */
+    private long answerPending;
+
     /** The answer's head, written with what follows it (so a body-less answer is one frame). */
     private Http2Headers pendingHead;
     /** The write that ended the answer, once written. */
@@ -92,7 +95,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
         } else {
             head.release();
         }
-        request.read(verdict);
+        request.read(verdict).http2(true);
         headRequest = request.headRequest();
         RequestTarget target = request.valid() ? request.parsedTarget() : null;
         Rejection rejection = RequestValidator.validate(request, target, limits.maxBodyBytes());
@@ -129,6 +132,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
                 held = connection.context().alloc().buffer(length);
             }
             held.writeBytes(data);
+            connection.held(length);
         }
         heldEnd = endOfStream;
         if (wantsContent && !delivering) {
@@ -163,6 +167,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
             ByteBuf piece = held != null ? held : Unpooled.EMPTY_BUFFER;
             held = null;
             int length = piece.readableBytes();
+            connection.held(-length);
             HttpContent content;
             if (heldEnd) {
                 content = heldTrailers != null ? new DefaultLastHttpContent(piece, heldTrailers)
@@ -189,6 +194,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
 
     private void releaseHeld() {
         if (held != null) {
+            connection.held(-held.readableBytes());
             held.release();
             held = null;
         }
@@ -263,6 +269,13 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     @Override
     public boolean isWritable() {
         return connection.encoder().flowController().isWritable(stream);
+    }
+
+    /** The flow controller holds {@code pending} answer bytes of the stream now; returns the change. */
+    long answerPending(long pending) {
+        long change = pending - answerPending;
+        answerPending = pending;
+        return change;
     }
 
     /** The client's window for the stream, or the connection's writability, changed. */

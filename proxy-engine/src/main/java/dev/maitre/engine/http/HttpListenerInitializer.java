@@ -21,6 +21,14 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         this.listener = listener;
     }
 
+    /**
+     * Bytes an HTTP/2 connection {@code ch} holds for its streams beyond its outbound buffer: request
+     * body not yet passed on to the backends, answer bytes waiting for the client's window.
+     */
+    public static long http2HeldBytes(Channel ch) {
+        return Http2ClientConnection.heldBytes(ch);
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         if (!listener.admit(ch)) {

@@ -65,7 +65,7 @@ public record BodyDigest(long bytes, String sha256) {
         }
     }
 
-    static MessageDigest newSha256() {
+    public static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

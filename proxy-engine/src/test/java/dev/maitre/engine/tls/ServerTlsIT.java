@@ -39,8 +39,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A listener's certificates, chosen by SNI, and its client certificates, tried with real handshakes of
  * the JDK's client on both providers: the certificate whose names match is served, a wildcard matches
  * one label, no name or an unknown one gets the first; of an RSA and an ECDSA certificate for the same
- * names each client gets the one it supports; ALPN selects h2, or http/1.1 for a client offering only
- * that; client certificates are asked for and checked as configured.
+ * names each client gets the one it supports; ALPN selects h2 when the client offers it, http/1.1
+ * otherwise; client certificates are asked for and checked as configured.
  */
 @ExtendWith(NoLeaksExtension.class)
 class ServerTlsIT {
@@ -102,26 +102,27 @@ class ServerTlsIT {
 
     @ParameterizedTest
     @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
-    void selectsH2ByAlpnAndHttp11ForClientsThatOfferOnlyThat(TlsProvider provider) throws Exception {
+    void selectsH2ByAlpnWhenOfferedAndHttp11Otherwise(TlsProvider provider) throws Exception {
         try (RawBackend backend = RawBackend.answering("ok");
              ProxyFixture proxy = ProxyFixture.builder(backend.address()).tls(names(provider)).start()) {
             SSLContext context = clientContext(null);
-            try (SSLSocket socket = socket(context, proxy, "shop.example.test")) {
-                SSLParameters parameters = socket.getSSLParameters();
-                parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"});
-                socket.setSSLParameters(parameters);
+            try (SSLSocket socket = alpn(socket(context, proxy, "shop.example.test"), "h2", "http/1.1")) {
                 socket.startHandshake();
                 assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
             }
-            try (SSLSocket socket = socket(context, proxy, "shop.example.test")) {
-                SSLParameters parameters = socket.getSSLParameters();
-                parameters.setApplicationProtocols(new String[] {"http/1.1"});
-                socket.setSSLParameters(parameters);
+            try (SSLSocket socket = alpn(socket(context, proxy, "shop.example.test"), "http/1.1")) {
                 socket.startHandshake();
                 assertThat(socket.getApplicationProtocol()).isEqualTo("http/1.1");
                 assertThat(get(socket)).isEqualTo("ok");
             }
         }
+    }
+
+    private static SSLSocket alpn(SSLSocket socket, String... protocols) {
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(protocols);
+        socket.setSSLParameters(parameters);
+        return socket;
     }
 
     @ParameterizedTest
