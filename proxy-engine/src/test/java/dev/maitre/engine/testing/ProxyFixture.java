@@ -14,6 +14,7 @@ import dev.maitre.api.config.ClusterTlsConfig;
 import dev.maitre.api.config.HashOn;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ListenerHeaders;
+import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.PoolConfig;
@@ -106,6 +107,7 @@ public final class ProxyFixture implements AutoCloseable {
         private List<IpRange> trustedProxies = List.of();
         private ListenerHeaders headers = ListenerHeaders.defaults();
         private List<String> upgrades;
+        private ListenerHttp2 http2;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -138,6 +140,12 @@ public final class ProxyFixture implements AutoCloseable {
         public Builder tunnelIdle(Duration value) {
             listenerTimeouts = new ListenerTimeouts(listenerTimeouts.requestHeader(), listenerTimeouts.idle(),
                     listenerTimeouts.client(), value);
+            return this;
+        }
+
+        /** The listener's {@code http2} settings. */
+        public Builder http2(ListenerHttp2 value) {
+            http2 = value;
             return this;
         }
 
@@ -280,6 +288,9 @@ public final class ProxyFixture implements AutoCloseable {
                     .withForwarding(trustedProxies, headers);
             if (upgrades != null) {
                 listener = listener.withUpgrades(upgrades);
+            }
+            if (http2 != null) {
+                listener = listener.withHttp2(http2);
             }
             return new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(5),
                     new AccessLogConfig(accessLog), List.of(listener), clusters);
