@@ -2,9 +2,11 @@ package dev.maitre.health.check;
 
 import dev.maitre.api.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -39,6 +41,8 @@ public final class H2Server implements AutoCloseable {
 
     private H2Server(SslContext tls) {
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                // the peer's buffers are not what a test examines; the code under test keeps its tracked ones
+                .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(true, true))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
