@@ -106,8 +106,8 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
                 }
                 HealthCheckConfig check = config.healthCheck();
                 if (check != null) {
-                    timelineList.addAll(timelines(cluster.backends(), check,
-                            checkers.create(check, CheckTls.of(config, builder.clientTls)), random));
+                    Checker checker = checkers.create(check, CheckTls.of(config, builder.clientTls), config.protocol());
+                    timelineList.addAll(timelines(cluster.backends(), check, checker, random));
                 }
             }
         } catch (RuntimeException e) {
@@ -293,9 +293,7 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
     private static void logChecks(ClusterConfig cluster) {
         HealthCheckConfig check = cluster.healthCheck();
         if (check != null) {
-            String probe = check.protocol() == HealthCheckConfig.CheckProtocol.HTTP
-                    ? "http GET " + check.path() + " expecting " + check.expectStatus()
-                    : "tcp connect";
+            String probe = Checker.describe(check, cluster.protocol());
             log.info("cluster {}: {} every {}{}, timeout {}; unhealthy after {} failures, healthy after {} successes{}",
                     cluster.name(), probe, Durations.format(check.interval()),
                     check.jitter() > 0 ? " ±" + Percentages.format(check.jitter()) : "",

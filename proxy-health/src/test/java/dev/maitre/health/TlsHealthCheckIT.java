@@ -61,7 +61,7 @@ class TlsHealthCheckIT {
     }
 
     @ParameterizedTest
-    @EnumSource(HealthCheckConfig.CheckProtocol.class)
+    @EnumSource(value = HealthCheckConfig.CheckProtocol.class, names = {"HTTP", "TCP"})
     void aBackendWhoseCertificateVerifiesIsHealthy(HealthCheckConfig.CheckProtocol protocol) throws Exception {
         try (TlsBackend backend = TlsBackend.presenting(ca.issue(KeyKind.ECDSA, NAME)).start()) {
             monitor = start(protocol, backend.address(), NAME);
@@ -76,7 +76,7 @@ class TlsHealthCheckIT {
     }
 
     @ParameterizedTest
-    @EnumSource(HealthCheckConfig.CheckProtocol.class)
+    @EnumSource(value = HealthCheckConfig.CheckProtocol.class, names = {"HTTP", "TCP"})
     void aBackendWhoseCertificateDoesNotVerifyBecomesUnhealthyAndTheReasonSaysSo(
             HealthCheckConfig.CheckProtocol protocol) throws Exception {
         TestCertificates.Authority other = TestCertificates.authority("someone else's CA");
@@ -96,7 +96,7 @@ class TlsHealthCheckIT {
     }
 
     @ParameterizedTest
-    @EnumSource(HealthCheckConfig.CheckProtocol.class)
+    @EnumSource(value = HealthCheckConfig.CheckProtocol.class, names = {"HTTP", "TCP"})
     void aCertificateForAnotherNameFailsTheCheck(HealthCheckConfig.CheckProtocol protocol) throws Exception {
         try (TlsBackend backend = TlsBackend.presenting(ca.issue(KeyKind.ECDSA, NAME)).start()) {
             monitor = start(protocol, backend.address(), "other.test");

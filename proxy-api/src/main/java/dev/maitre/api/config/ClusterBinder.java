@@ -81,11 +81,12 @@ final class ClusterBinder {
         Duration slowStart = bindSlowStart(node.get("slowStart"), balancer);
         ClusterTlsConfig tls = ClusterTlsBinder.bind(node.get("tls"), baseDir);
         BackendProtocol protocol = bindProtocol(node.get("protocol"), tls);
+        HealthCheckBinder.checkTransport(node.get("healthCheck"), healthCheck, protocol);
         if (name == null) {
             return null;
         }
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries,
-                pool, panicThreshold, hashOn, slowStart, tls, protocol);
+                pool, panicThreshold, hashOn, slowStart, tls, protocol != null ? protocol : BackendProtocol.HTTP1);
     }
 
     private static HashOn bindHashOn(ConfigNode node, BalancerKind balancer) {
@@ -189,20 +190,26 @@ final class ClusterBinder {
                 node.get("idleTimeout").positiveDuration(PoolConfig.DEFAULT_IDLE_TIMEOUT));
     }
 
-    /** {@code h2} needs the cluster's {@code tls} (ALPN chooses HTTP/2 in its handshake), {@code h2c} its absence. */
+    /**
+     * {@code h2} needs the cluster's {@code tls} (ALPN chooses HTTP/2 in its handshake), {@code h2c} its
+     * absence; {@code null} when the value was rejected.
+     */
     private static BackendProtocol bindProtocol(ConfigNode node, ClusterTlsConfig tls) {
-        BackendProtocol protocol = node.choice(BackendProtocol.HTTP1, PROTOCOLS);
-        if (protocol == null) {
+        if (!node.isPresent()) {
             return BackendProtocol.HTTP1;
+        }
+        BackendProtocol protocol = node.choice(null, PROTOCOLS);
+        if (protocol == null) {
+            return null;
         }
         boolean tlsOn = tls != null && tls.enabled();
         if (protocol == BackendProtocol.H2 && !tlsOn) {
             node.reject("h2 with tls (HTTP/2 over TLS, chosen by ALPN); h2c for HTTP/2 in clear text");
-            return BackendProtocol.HTTP1;
+            return null;
         }
         if (protocol == BackendProtocol.H2C && tlsOn) {
             node.reject("h2c without tls (HTTP/2 in clear text); h2 for HTTP/2 over TLS");
-            return BackendProtocol.HTTP1;
+            return null;
         }
         return protocol;
     }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class HealthCheckBinder {
 
     private static final List<String> KEYS = List.of("protocol", "path", "host", "expectStatus", "interval",
-            "timeout", "unhealthyThreshold", "healthyThreshold", "jitter", "initialState");
+            "timeout", "unhealthyThreshold", "healthyThreshold", "jitter", "initialState", "grpcService");
     private static final List<String> HTTP_ONLY_KEYS = List.of("path", "host", "expectStatus");
 
     private static final Map<String, CheckProtocol> PROTOCOLS = new LinkedHashMap<>();
@@ -24,12 +24,14 @@ final class HealthCheckBinder {
     static {
         PROTOCOLS.put("http", CheckProtocol.HTTP);
         PROTOCOLS.put("tcp", CheckProtocol.TCP);
+        PROTOCOLS.put("grpc", CheckProtocol.GRPC);
         INITIAL_STATES.put("healthy", HealthState.HEALTHY);
         INITIAL_STATES.put("unhealthy", HealthState.UNHEALTHY);
     }
 
     private static final StatusRanges DEFAULT_EXPECT_STATUS = StatusRanges.parse("200-399");
     private static final String HOST = "a host name such as api.example.com, with an optional :port";
+    private static final String GRPC_SERVICE = "a gRPC service name such as my.package.Service";
     private static final Pattern HOST_PATTERN =
             Pattern.compile("([A-Za-z0-9_.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
     static final double MAX_JITTER = 0.5;
@@ -46,18 +48,29 @@ final class HealthCheckBinder {
         String path = HealthCheckConfig.DEFAULT_PATH;
         String host = null;
         StatusRanges expectStatus = DEFAULT_EXPECT_STATUS;
-        if (protocol == CheckProtocol.TCP) {
-            for (String key : HTTP_ONLY_KEYS) {
-                ConfigNode httpOnly = node.get(key);
-                if (httpOnly.isPresent()) {
-                    httpOnly.reject("no " + key + " on a tcp check");
+        switch (protocol) {
+            case HTTP -> {
+                path = ListenerBinder.bindPath(node.get("path"), HealthCheckConfig.DEFAULT_PATH);
+                host = bindHost(node.get("host"));
+                expectStatus = node.get("expectStatus")
+                        .parsed(DEFAULT_EXPECT_STATUS, "status codes such as 200-399 or 200,204", StatusRanges::parse);
+            }
+            case GRPC -> {
+                rejectIfPresent(node.get("path"), "no path on a grpc check");
+                host = bindHost(node.get("host"));
+                rejectIfPresent(node.get("expectStatus"), "no expectStatus on a grpc check");
+            }
+            case TCP -> {
+                for (String key : HTTP_ONLY_KEYS) {
+                    rejectIfPresent(node.get(key), "no " + key + " on a tcp check");
                 }
             }
+        }
+        String grpcService = "";
+        if (protocol == CheckProtocol.GRPC) {
+            grpcService = bindGrpcService(node.get("grpcService"));
         } else {
-            path = ListenerBinder.bindPath(node.get("path"), HealthCheckConfig.DEFAULT_PATH);
-            host = bindHost(node.get("host"));
-            expectStatus = node.get("expectStatus")
-                    .parsed(DEFAULT_EXPECT_STATUS, "status codes such as 200-399 or 200,204", StatusRanges::parse);
+            rejectIfPresent(node.get("grpcService"), "only with protocol: grpc");
         }
         ConfigNode intervalNode = node.get("interval");
         ConfigNode timeoutNode = node.get("timeout");
@@ -80,7 +93,38 @@ final class HealthCheckBinder {
                         HealthCheckConfig.DEFAULT_UNHEALTHY_THRESHOLD, 1, Integer.MAX_VALUE),
                 node.get("healthyThreshold").integer(HealthCheckConfig.DEFAULT_HEALTHY_THRESHOLD, 1, Integer.MAX_VALUE),
                 node.get("jitter").percentage(HealthCheckConfig.DEFAULT_JITTER, MAX_JITTER),
-                node.get("initialState").choice(HealthState.HEALTHY, INITIAL_STATES));
+                node.get("initialState").choice(HealthState.HEALTHY, INITIAL_STATES),
+                grpcService);
+    }
+
+    /**
+     * Refuses a gRPC check of a cluster spoken to in HTTP/1.1: gRPC runs over HTTP/2 only, so the check
+     * could never pass. {@code protocol} is {@code null} when the cluster's was invalid (already reported).
+     */
+    static void checkTransport(ConfigNode node, HealthCheckConfig check, BackendProtocol protocol) {
+        if (check != null && check.protocol() == CheckProtocol.GRPC && protocol == BackendProtocol.HTTP1) {
+            node.get("protocol").reject("http or tcp; a gRPC service is reached over HTTP/2: "
+                    + "set the cluster's protocol to h2c or h2");
+        }
+    }
+
+    private static void rejectIfPresent(ConfigNode node, String expected) {
+        if (node.isPresent()) {
+            node.reject(expected);
+        }
+    }
+
+    /** Any name a server may register; control characters would break the lines of logs and events. */
+    private static String bindGrpcService(ConfigNode node) {
+        String service = node.text(GRPC_SERVICE);
+        if (service == null) {
+            return "";
+        }
+        if (service.chars().anyMatch(Character::isISOControl)) {
+            node.reject(GRPC_SERVICE);
+            return "";
+        }
+        return service;
     }
 
     private static String bindHost(ConfigNode node) {

@@ -2,6 +2,7 @@ package dev.maitre.api.config;
 
 import static dev.maitre.api.config.ConfigTree.map;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.maitre.api.config.HealthCheckConfig.CheckProtocol;
 import dev.maitre.api.health.HealthState;
@@ -52,9 +53,83 @@ class HealthCheckRulesTest {
     }
 
     @Test
+    void bindsAGrpcCheckOfTheWholeServerByDefault() throws ConfigException {
+        HealthCheckConfig check = grpcCluster("protocol", "grpc").bind().clusters().get(0).healthCheck();
+
+        assertThat(check.protocol()).isEqualTo(CheckProtocol.GRPC);
+        assertThat(check.grpcService()).isEmpty();
+        assertThat(check.host()).isNull();
+    }
+
+    @Test
+    void bindsAGrpcCheckOfANamedServiceWithAHost() throws ConfigException {
+        HealthCheckConfig check = grpcCluster("protocol", "grpc", "grpcService", "shop.Orders", "host", "orders.internal")
+                .bind().clusters().get(0).healthCheck();
+
+        assertThat(check.grpcService()).isEqualTo("shop.Orders");
+        assertThat(check.host()).isEqualTo("orders.internal");
+    }
+
+    @Test
+    void bindsAGrpcCheckOfAClusterSpokenToInH2() throws ConfigException {
+        ConfigTree tree = withCheck("protocol", "grpc")
+                .set("clusters[0].protocol", "h2").set("clusters[0].tls", map("enabled", true));
+
+        assertThat(tree.bind().clusters().get(0).healthCheck().protocol()).isEqualTo(CheckProtocol.GRPC);
+    }
+
+    @Test
+    void rejectsAGrpcCheckOfAClusterSpokenToInHttp1() {
+        String expected = "clusters[0].healthCheck.protocol: grpc (expected: http or tcp; a gRPC service is reached "
+                + "over HTTP/2: set the cluster's protocol to h2c or h2)";
+        assertThat(withCheck("protocol", "grpc").errors()).containsExactly(expected);
+        assertThat(withCheck("protocol", "grpc").set("clusters[0].protocol", "http1").errors())
+                .containsExactly(expected);
+    }
+
+    @Test
+    void aGrpcCheckDoesNotRepeatTheErrorOfAnInvalidClusterProtocol() {
+        assertThat(withCheck("protocol", "grpc").set("clusters[0].protocol", "h2").errors()).containsExactly(
+                "clusters[0].protocol: h2 (expected: h2 with tls (HTTP/2 over TLS, chosen by ALPN); h2c for HTTP/2 "
+                        + "in clear text)");
+    }
+
+    @Test
+    void rejectsPathAndExpectStatusOnAGrpcCheck() {
+        assertThat(grpcCluster("protocol", "grpc", "path", "/healthz", "expectStatus", "200").errors())
+                .containsExactly(
+                        "clusters[0].healthCheck.path: /healthz (expected: no path on a grpc check)",
+                        "clusters[0].healthCheck.expectStatus: 200 (expected: no expectStatus on a grpc check)");
+    }
+
+    @Test
+    void rejectsGrpcServiceOnAnHttpOrTcpCheck() {
+        assertThat(grpcCluster("grpcService", "shop.Orders").errors()).containsExactly(
+                "clusters[0].healthCheck.grpcService: shop.Orders (expected: only with protocol: grpc)");
+        assertThat(grpcCluster("protocol", "tcp", "grpcService", "shop.Orders").errors()).containsExactly(
+                "clusters[0].healthCheck.grpcService: shop.Orders (expected: only with protocol: grpc)");
+    }
+
+    @Test
+    void rejectsAGrpcServiceWithAControlCharacter() {
+        assertThat(grpcCluster("protocol", "grpc", "grpcService", "shop\nOrders").errors()).containsExactly(
+                "clusters[0].healthCheck.grpcService: shop\nOrders (expected: a gRPC service name such as "
+                        + "my.package.Service)");
+    }
+
+    @Test
+    void aGrpcServiceNeedsAGrpcCheckOutsideTheBinderToo() {
+        assertThatThrownBy(() -> new HealthCheckConfig(CheckProtocol.HTTP, "/healthz", null,
+                StatusRanges.parse("200"), Duration.ofSeconds(10), Duration.ofSeconds(2), 3, 2, 0.1,
+                HealthState.HEALTHY, "shop.Orders"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("grpcService: shop.Orders (expected: only with protocol grpc)");
+    }
+
+    @Test
     void rejectsAnUnknownProtocolOrInitialState() {
         assertThat(withCheck("protocol", "udp", "initialState", "dead").errors()).containsExactly(
-                "clusters[0].healthCheck.protocol: udp (expected: http or tcp)",
+                "clusters[0].healthCheck.protocol: udp (expected: http, tcp or grpc)",
                 "clusters[0].healthCheck.initialState: dead (expected: healthy or unhealthy)");
     }
 
@@ -62,7 +137,13 @@ class HealthCheckRulesTest {
     void rejectsAnUnknownKey() {
         assertThat(withCheck("retries", 3).errors()).containsExactly(
                 "clusters[0].healthCheck.retries: unknown key (expected one of: protocol, path, host, expectStatus, "
-                        + "interval, timeout, unhealthyThreshold, healthyThreshold, jitter, initialState)");
+                        + "interval, timeout, unhealthyThreshold, healthyThreshold, jitter, initialState, "
+                        + "grpcService)");
+    }
+
+    /** A check of a cluster spoken to in h2c, as gRPC checks need. */
+    private static ConfigTree grpcCluster(Object... keysAndValues) {
+        return withCheck(keysAndValues).set("clusters[0].protocol", "h2c");
     }
 
     @Test

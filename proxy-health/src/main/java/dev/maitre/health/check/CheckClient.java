@@ -1,5 +1,6 @@
 package dev.maitre.health.check;
 
+import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.health.time.HealthScheduler;
 import io.netty.bootstrap.Bootstrap;
@@ -80,6 +81,11 @@ public final class CheckClient implements CheckerFactory, AutoCloseable {
 
     @Override
     public Checker create(HealthCheckConfig config, CheckTls tls) {
+        return create(config, tls, BackendProtocol.HTTP1);
+    }
+
+    @Override
+    public Checker create(HealthCheckConfig config, CheckTls tls, BackendProtocol protocol) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
@@ -88,7 +94,10 @@ public final class CheckClient implements CheckerFactory, AutoCloseable {
                         (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.timeout().toMillis())))
                 .option(ChannelOption.TCP_NODELAY, true);
         return switch (config.protocol()) {
-            case HTTP -> new HttpChecker(bootstrap, loop, config, tls);
+            case HTTP -> protocol.http2()
+                    ? new Http2Checker(bootstrap, loop, config, tls)
+                    : new HttpChecker(bootstrap, loop, config, tls);
+            case GRPC -> new GrpcChecker(bootstrap, loop, config, tls);
             case TCP -> new TcpChecker(bootstrap, loop, config.timeout(), tls);
         };
     }

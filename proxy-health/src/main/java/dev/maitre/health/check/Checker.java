@@ -1,6 +1,8 @@
 package dev.maitre.health.check;
 
 import dev.maitre.api.HostPort;
+import dev.maitre.api.config.BackendProtocol;
+import dev.maitre.api.config.HealthCheckConfig;
 import java.util.concurrent.CompletableFuture;
 
 /** Probes backends the way one cluster's {@code healthCheck} says. */
@@ -13,4 +15,19 @@ public interface Checker {
      * {@code timeout after ...}); it may complete on another thread.
      */
     CompletableFuture<CheckResult> check(HostPort backend);
+
+    /**
+     * What a check of a cluster spoken to in {@code protocol} does, for the log:
+     * {@code http GET /healthz expecting 200-399}, {@code http/2 GET /healthz expecting 200-399},
+     * {@code grpc health check of the whole server}, {@code tcp connect}.
+     */
+    static String describe(HealthCheckConfig check, BackendProtocol protocol) {
+        return switch (check.protocol()) {
+            case HTTP -> (protocol.http2() ? "http/2" : "http") + " GET " + check.path() + " expecting "
+                    + check.expectStatus();
+            case GRPC -> "grpc health check of " + (check.grpcService().isEmpty()
+                    ? "the whole server" : "service " + check.grpcService());
+            case TCP -> "tcp connect";
+        };
+    }
 }

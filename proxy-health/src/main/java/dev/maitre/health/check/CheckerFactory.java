@@ -1,5 +1,6 @@
 package dev.maitre.health.check;
 
+import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.HealthCheckConfig;
 
 /** Makes the {@link Checker} for a cluster's health-check configuration. */
@@ -15,5 +16,14 @@ public interface CheckerFactory {
      */
     default Checker create(HealthCheckConfig config, CheckTls tls) {
         return create(config);
+    }
+
+    /**
+     * A checker for the backends of a cluster spoken to in {@code protocol}, over {@code tls} or in clear
+     * text when it is null: HTTP checks of a cluster spoken to in HTTP/2 are sent as HTTP/2, since its
+     * backends may speak nothing else. Factories whose checkers open no connection may leave this as it is.
+     */
+    default Checker create(HealthCheckConfig config, CheckTls tls, BackendProtocol protocol) {
+        return create(config, tls);
     }
 }

@@ -6,6 +6,7 @@ import dev.maitre.api.config.Durations;
 import dev.maitre.api.tls.TlsFailures;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http2.Http2Exception;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -25,6 +26,15 @@ final class FailureReasons {
         return "timeout after " + Durations.format(timeout);
     }
 
+    private static Http2Exception http2(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Http2Exception found) {
+                return found;
+            }
+        }
+        return null;
+    }
+
     static String describe(Throwable cause, HostPort target, Duration timeout) {
         if (cause instanceof ConnectTimeoutException) {
             return timeout(timeout);
@@ -35,6 +45,12 @@ final class FailureReasons {
         if (TlsFailures.isTls(cause)) {
             // before the decoder's case: a failed handshake reaches the pipeline as a DecoderException
             return "tls: " + TlsFailures.describe(cause);
+        }
+        Http2Exception http2 = http2(cause);
+        if (http2 != null) {
+            // what a backend that speaks only HTTP/1.1 answers to the preface of HTTP/2 in clear text
+            return String.valueOf(http2.getMessage()).startsWith("First received frame was not SETTINGS")
+                    ? "not an http/2 answer" : "http/2 " + http2.error();
         }
         if (cause instanceof DecoderException) {
             return "invalid response";

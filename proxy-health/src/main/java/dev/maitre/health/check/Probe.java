@@ -87,6 +87,19 @@ abstract class Probe {
         return target;
     }
 
+    final Duration timeout() {
+        return timeout;
+    }
+
+    final boolean overTls() {
+        return tls != null;
+    }
+
+    /** Whether the probe has its result; later events change nothing. */
+    final boolean finished() {
+        return result.isDone();
+    }
+
     final void pass(String reason) {
         finish(CheckResult.passed(reason, System.nanoTime() - startNanos));
     }

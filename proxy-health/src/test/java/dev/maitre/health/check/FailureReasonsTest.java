@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.maitre.api.HostPort;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -40,6 +42,17 @@ class FailureReasonsTest {
     void anUnresolvableNameSaysWhichName() {
         assertThat(describe(new IOException("resolve", new UnknownHostException("Failed to resolve 'x'"))))
                 .isEqualTo("cannot resolve backend.internal");
+    }
+
+    @Test
+    void http2ErrorsAreNamedByTheirCode() {
+        assertThat(describe(Http2Exception.connectionError(Http2Error.PROTOCOL_ERROR,
+                "First received frame was not SETTINGS. Hex dump for first 5 bytes: 485454502f")))
+                .isEqualTo("not an http/2 answer");
+        assertThat(describe(Http2Exception.connectionError(Http2Error.FRAME_SIZE_ERROR, "frame too large")))
+                .isEqualTo("http/2 FRAME_SIZE_ERROR");
+        assertThat(describe(new IOException("stream", Http2Exception.streamError(3, Http2Error.PROTOCOL_ERROR,
+                "bad header")))).isEqualTo("http/2 PROTOCOL_ERROR");
     }
 
     @Test
