@@ -21,9 +21,10 @@ class EnginePackageWallsTest {
     private static final String UPSTREAM = "dev.maitre.engine.upstream..";
     private static final String POOL = "dev.maitre.engine.pool..";
     private static final String HTTP1 = "dev.maitre.engine.http1..";
+    private static final String HTTP2 = "dev.maitre.engine.http2..";
     private static final String RELAY = "dev.maitre.engine.relay..";
     private static final String TLS = "dev.maitre.engine.tls..";
-    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1, RELAY, TLS,
+    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1, HTTP2, RELAY, TLS,
         "dev.maitre.engine.balance..", "dev.maitre.engine.route..", "dev.maitre.engine.transport.."};
 
     private static JavaClasses engine;
@@ -66,6 +67,11 @@ class EnginePackageWallsTest {
                 .resideInAnyPackage(LISTENER, UPSTREAM, POOL, "dev.maitre.engine.balance..", "dev.maitre.engine.route..",
                         "dev.maitre.engine.transport..")
                 .because("the HTTP/1 wire format knows bytes, not connections")
+                .check(engine);
+        noClasses().that().resideInAPackage(HTTP2).should().dependOnClassesThat()
+                .resideInAnyPackage(LISTENER, UPSTREAM, POOL, RELAY, TLS, "dev.maitre.engine.balance..",
+                        "dev.maitre.engine.route..", "dev.maitre.engine.transport..")
+                .because("HTTP/2's header lists and limits are read and written apart from the connections that carry them")
                 .check(engine);
         noClasses().that().resideInAPackage(RELAY).should().dependOnClassesThat()
                 .resideInAnyPackage(LISTENER, UPSTREAM, POOL, HTTP1, "dev.maitre.engine.balance..", "dev.maitre.engine.route..")
