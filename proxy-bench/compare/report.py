@@ -3,7 +3,7 @@
 
 Usage: report.py WORK_DIR. Reads WORK_DIR/header.md, WORK_DIR/runs.tsv (one line per measured
 run: round, workload, proxy, kind, raw file, proxy CPU ticks, clock ticks per second, seconds,
-exit status) and WORK_DIR/memory.tsv, and writes WORK_DIR/results.md. Each figure is the median
+exit status, and name=value words a kind of load adds) and WORK_DIR/memory.tsv, and writes WORK_DIR/results.md. Each figure is the median
 over the rounds; the range of requests/s (or Gbit/s) over the rounds follows it. Errors are
 never dropped: a run with wrk socket errors or non-2xx/3xx answers shows them in its row and in
 the warnings at the end. Python 3 standard library only.
@@ -32,6 +32,10 @@ TLS_PROVIDERS = ("maitre-1: tls.provider openssl (BoringSSL); maitre-1-jdk: tls.
                  "maitre-default: the default provider (auto)")
 WS_WORKLOADS = [
     ("ws-50", "WebSocket echo, 64-byte messages, 50 tunnels, each waiting for its echo before the next"),
+]
+H2_WORKLOADS = [
+    ("h2-1x100", "HTTP/2 (clear text, prior knowledge): 100-byte responses, 1 connection with 100 concurrent streams"),
+    ("h2-50x10", "HTTP/2 (clear text, prior knowledge): 100-byte responses, 50 connections with 10 concurrent streams each"),
 ]
 L4_WORKLOADS = [
     ("l4-up", "L4 relay, iperf3 client to server (one stream)"),
@@ -115,6 +119,32 @@ def parse_tlsnew(text):
     return data
 
 
+def parse_h2load(text):
+    """The figures of one h2load output (its measured seconds, after its warm-up), or None when it
+    printed no result. Failed requests and a run without any request answered count as errors."""
+    finished = re.search(r"^finished in [\d.]+\w+, ([\d.]+) req/s", text, re.M)
+    counts = re.search(r"^requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, "
+                       r"(\d+) failed, (\d+) errored, (\d+) timeout", text, re.M)
+    if not finished or not counts:
+        return None
+    _, _, _, succeeded, failed, errored, timeout = map(int, counts.groups())
+    result = {"rps": float(finished.group(1)), "requests": succeeded, "errors": 0, "error_text": []}
+    # h2load counts a request as succeeded when it was answered 2xx or 3xx, and as failed otherwise:
+    # answered otherwise, errored (its stream reset or its connection lost) or timed out.
+    if failed:
+        statuses = re.search(r"^status codes: \d+ 2xx, \d+ 3xx, (\d+) 4xx, (\d+) 5xx", text, re.M)
+        answered = f", 4xx {statuses.group(1)}, 5xx {statuses.group(2)}" if statuses else ""
+        result["errors"] += failed
+        result["error_text"].append(f"failed {failed} (errored {errored}, timeout {timeout}{answered})")
+    if not succeeded:
+        result["errors"] += 1
+        result["error_text"].append("no request answered")
+    timing = re.search(r"^time for request:\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)", text, re.M)
+    result["max_ms"] = float(timing.group(3)) * UNITS[timing.group(4)] if timing else None
+    result["mean_ms"] = float(timing.group(5)) * UNITS[timing.group(6)] if timing else None
+    return result
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -141,13 +171,22 @@ def read_runs(work):
         for line in tsv:
             if not line.strip() or line.startswith("#"):
                 continue
-            rnd, workload, proxy, kind, raw, ticks, hz, seconds, rc = line.rstrip("\n").split("\t")
+            rnd, workload, proxy, kind, raw, ticks, hz, seconds, rc, *rest = line.rstrip("\n").split("\t")
+            extra = dict(word.split("=", 1) for word in (rest[0] if rest else "").split() if "=" in word)
             with open(os.path.join(work, raw), errors="replace") as f:
                 text = f.read()
-            parsed = {"wrk": parse_wrk, "iperf3": parse_iperf, "ws": parse_ws, "tlsnew": parse_tlsnew}[kind](text)
+            parsed = {"wrk": parse_wrk, "iperf3": parse_iperf, "ws": parse_ws, "tlsnew": parse_tlsnew,
+                      "h2load": parse_h2load}[kind](text)
+            # A connection the proxy closed during h2load's timed run is not reconnected, so it
+            # lowers the figures without a failed request: it fails the run too.
+            made, still_open = extra.get("connections"), extra.get("open_near_end")
+            if kind == "h2load" and parsed and made and still_open != made:
+                parsed["errors"] += 1
+                parsed["error_text"].append(f"connections open 1 s before the end: {still_open} of {made}")
             runs.setdefault((workload, proxy), []).append({
                 "round": int(rnd), "raw": raw, "rc": int(rc), "parsed": parsed,
-                "cpu_s": int(ticks) / int(hz), "seconds": float(seconds),
+                "cpu_s": int(ticks) / int(hz), "seconds": float(seconds), "extra": extra,
+                "hz": int(hz),
             })
     return runs
 
@@ -250,6 +289,50 @@ def tls_new_table(runs, workload, warnings):
     return rows
 
 
+def client_cpu_pct(run):
+    """h2load's CPU % of its core, over its measured seconds up to 1 s before their end."""
+    try:
+        return 100 * int(run["extra"]["client_ticks"]) / run["hz"] / float(run["extra"]["client_seconds"])
+    except (KeyError, ValueError, ZeroDivisionError):
+        return None
+
+
+def h2_table(runs, workload, warnings):
+    """A run fails (its row is marked FAILED) when a request failed, was answered other than
+    2xx/3xx, or when fewer of h2load's connections than it made were open 1 s before the end (the
+    proxy closed one, and h2load does not reconnect during a timed run). CPU is over h2load's
+    measured seconds, from the start of measurement it reports to its end."""
+    rows = ["| proxy | requests/s (range) | mean ms | max ms | proxy CPU µs/request | proxy CPU % of a core | h2load CPU % of a core | errors (all rounds) |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for proxy in PROXIES:
+        results = runs.get((workload, proxy), [])
+        if not results:
+            continue
+        good = [r for r in results if r["parsed"]]
+        for r in results:
+            if not r["parsed"]:
+                warnings.append(f"{workload} / {proxy} round {r['round']}: h2load printed no result (exit {r['rc']}), see {r['raw']}")
+        if not good:
+            rows.append(f"| {proxy} | FAILED | | | | | | see warnings |")
+            continue
+        rps = [r["parsed"]["rps"] for r in good]
+        cpu_us = [r["cpu_s"] * 1e6 / r["parsed"]["requests"] if r["parsed"]["requests"] else None for r in good]
+        cpu_pct = [100 * r["cpu_s"] / r["seconds"] if r["seconds"] else None for r in good]
+        client_pct = [client_cpu_pct(r) for r in good]
+        errors = sum(r["parsed"]["errors"] for r in good)
+        failed = errors or len(good) < len(results)
+        error_cell = "0"
+        if errors:
+            details = "; ".join(f"r{r['round']}: " + ", ".join(r["parsed"]["error_text"]) for r in good if r["parsed"]["errors"])
+            error_cell = f"**{errors}** ({details})"
+            warnings.append(f"{workload} / {proxy}: {errors} errors ({details})")
+        rows.append("| {} | {}{}{} | {} | {} | {} | {} | {} | {} |".format(
+            proxy, "**FAILED** " if failed else "", fmt(median(rps)), span(rps),
+            fmt(median(r["parsed"]["mean_ms"] for r in good), 2), fmt(median(r["parsed"]["max_ms"] for r in good), 2),
+            fmt(median(cpu_us), 1), fmt(median(cpu_pct), 0), fmt(median(client_pct), 0), error_cell))
+    return rows
+
+
 def l4_table(runs, workload, warnings):
     rows = ["| proxy | Gbit/s (range) | proxy CPU % of a core | proxy CPU s per GiB | TCP retransmits |",
             "|---|---:|---:|---:|---:|"]
@@ -349,6 +432,10 @@ def targets(runs, work):
     checks.append(("ws-50: messages/s ≥ nginx's", med("ws-50", "maitre-1", msgs), med("ws-50", "nginx", msgs), 1.0, "ge"))
     checks.append(("ws-50: messages/s ≥ HAProxy's", med("ws-50", "maitre-1", msgs), med("ws-50", "haproxy", msgs), 1.0, "ge"))
     checks.append(("ws-50: CPU µs/message, against HAProxy's (reported, no target)", med("ws-50", "maitre-1", cpu), med("ws-50", "haproxy", cpu), 1.0, "info"))
+    for workload in ("h2-1x100", "h2-50x10"):
+        if any(k[0] == workload for k in runs):
+            checks.append((f"{workload}: requests/s, against HAProxy's (reported, no target)", med(workload, "maitre-1", rps), med(workload, "haproxy", rps), 1.0, "info"))
+            checks.append((f"{workload}: CPU µs/request, against HAProxy's (reported, no target)", med(workload, "maitre-1", cpu), med(workload, "haproxy", cpu), 1.0, "info"))
     for workload in ("l4-up", "l4-down"):
         checks.append((f"{workload}: Gbit/s ≥ 0.9 × HAProxy's", med(workload, "maitre-1", gbits), med(workload, "haproxy", gbits), 0.9, "ge"))
     path = os.path.join(work, "memory.tsv")
@@ -402,6 +489,9 @@ def main():
     for workload, title in WS_WORKLOADS:
         if any(k[0] == workload for k in runs):
             out += ["", f"### {title} (`{workload}`)", ""] + ws_table(runs, workload, warnings)
+    for workload, title in H2_WORKLOADS:
+        if any(k[0] == workload for k in runs):
+            out += ["", f"### {title} (`{workload}`)", ""] + h2_table(runs, workload, warnings)
     for workload, title in L4_WORKLOADS:
         if any(k[0] == workload for k in runs):
             out += ["", f"### {title} (`{workload}`)", ""] + l4_table(runs, workload, warnings)
