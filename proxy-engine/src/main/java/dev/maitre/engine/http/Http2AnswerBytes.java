@@ -3,7 +3,7 @@ package dev.maitre.engine.http;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.StreamByteDistributor;
-import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 
 /**
  * Netty's byte distributor for a client connection's answers, which also tells the connection how
@@ -17,7 +17,9 @@ final class Http2AnswerBytes implements StreamByteDistributor {
     private Http2ClientConnection connection;
 
     Http2AnswerBytes(Http2Connection connection) {
-        this.distributor = new WeightedFairQueueByteDistributor(connection);
+        // Priorities are deprecated (RFC 9113 §5.3.2) and HAProxy and nginx ignore them: the streams share
+        // the client's window in turn, which costs no dependency tree per stream.
+        this.distributor = new UniformStreamByteDistributor(connection);
     }
 
     /** The connection told of the bytes; until it is known (no stream is open yet), nobody is. */

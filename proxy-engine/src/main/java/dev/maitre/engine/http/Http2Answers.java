@@ -3,7 +3,6 @@ package dev.maitre.engine.http;
 import dev.maitre.engine.http1.ResponseHead;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -19,6 +18,14 @@ import java.util.Map;
 final class Http2Answers {
 
     private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain; charset=utf-8");
+    /** {@code :status} values, made once: every answer has one. */
+    private static final AsciiString[] STATUS = new AsciiString[1000];
+
+    static {
+        for (int code = 100; code < STATUS.length; code++) {
+            STATUS[code] = AsciiString.cached(Integer.toString(code));
+        }
+    }
 
     private Http2Answers() {
     }
@@ -27,7 +34,7 @@ final class Http2Answers {
     static Http2Headers head(ResponseHead head) {
         int code = head.status();
         Http2Headers headers = new DefaultHttp2Headers(false, head.fieldCount() + 1);
-        headers.status(HttpResponseStatus.valueOf(code).codeAsText());
+        headers.status(STATUS[code]);
         boolean connectionNames = HopByHopHeaders.namesOthers(head);
         for (int i = 0; i < head.fieldCount(); i++) {
             if (HopByHopHeaders.isHopByHop(head, i, connectionNames)

@@ -52,7 +52,10 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
     private final ClientHop hop;
     private final Http2Connection.PropertyKey sideKey;
     private ChannelHandlerContext ctx;
+    /** The connection's one timer: the idle timeout while no stream is open, the streams' exchange timers while some are. */
     private ConnectionDeadline deadline;
+    /** The earliest stream timer {@link #deadline} is set for; 0 when none is. */
+    private long streamTimerAt;
     private boolean goingAway;
     /** The streams maitre reset lately, whose frames may still cross the reset. */
     private final RecentStreams resetStreams = new RecentStreams();
@@ -233,11 +236,57 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
 
     /** No stream is open: the connection waits for one for {@code timeouts.idle}. */
     private void idle() {
+        streamTimerAt = 0;
         deadline.set(listener.config().timeouts().idle().toNanos(), ConnectionDeadline.Kind.IDLE);
+    }
+
+    /**
+     * A stream's exchange waits for at most {@code delayNanos}: the connection's timer is moved earlier
+     * when that comes first. Returns when the stream's timer expires, on the loop's ticker.
+     */
+    long armStreamTimer(long delayNanos) {
+        long at = Math.max(1, ctx.executor().ticker().nanoTime() + delayNanos);
+        if (streamTimerAt == 0 || at - streamTimerAt < 0) {
+            streamTimerAt = at;
+            deadline.set(delayNanos, ConnectionDeadline.Kind.EXCHANGE);
+        }
+        return at;
+    }
+
+    /** The connection's timer fired for the streams: each whose timer expired is told, and the timer set for the next. */
+    private void streamTimersExpired() {
+        streamTimerAt = 0;
+        long now = ctx.executor().ticker().nanoTime();
+        long[] next = {0};
+        try {
+            connection().forEachActiveStream(stream -> {
+                Http2StreamSide side = side(stream);
+                long at = side == null ? 0 : side.timerAtNanos();
+                if (at != 0 && at - now <= 0) {
+                    side.timerExpired();
+                    at = side.timerAtNanos();
+                }
+                if (at != 0 && (next[0] == 0 || at - next[0] < 0)) {
+                    next[0] = at;
+                }
+                return true;
+            });
+        } catch (Http2Exception e) {
+            onError(ctx, false, e);
+            return;
+        }
+        if (next[0] != 0 && (streamTimerAt == 0 || next[0] - streamTimerAt < 0)) {
+            streamTimerAt = next[0];
+            deadline.set(Math.max(0, next[0] - now), ConnectionDeadline.Kind.EXCHANGE);
+        }
     }
 
     @Override
     public void onDeadline(ConnectionDeadline.Kind kind) {
+        if (kind == ConnectionDeadline.Kind.EXCHANGE) {
+            streamTimersExpired();
+            return;
+        }
         if (kind == ConnectionDeadline.Kind.IDLE && connection().numActiveStreams() == 0) {
             goingAway = true;
             goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,

@@ -43,7 +43,8 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     private final Http2ClientConnection connection;
     private final Http2Stream stream;
     private ProxyExchange exchange;
-    private ConnectionDeadline deadline;
+    /** When the exchange's timer expires, on the loop's ticker; 0 when it is not armed. Watched by the connection's one timer. */
+    private long timerAtNanos;
     private boolean headRequest;
     /** A gRPC call: maitre's own answers and ends are gRPC statuses. */
     private final boolean grpc;
@@ -310,26 +311,36 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
         return connection.tlsSession();
     }
 
+    /**
+     * The exchange's timer is kept by the connection, whose one deadline watches every stream's: a
+     * stream of its own in the loop's heap of wake-ups would be added and removed with each request.
+     */
     @Override
     public void armExchangeTimer(long nanos) {
-        if (deadline == null) {
-            deadline = new ConnectionDeadline(context().executor(), this);
-        }
-        deadline.set(nanos, ConnectionDeadline.Kind.EXCHANGE);
+        timerAtNanos = connection.armStreamTimer(nanos);
     }
 
     @Override
     public void cancelExchangeTimer() {
-        if (deadline != null) {
-            deadline.clear(ConnectionDeadline.Kind.EXCHANGE);
+        timerAtNanos = 0;
+    }
+
+    /** When the exchange's timer expires; 0 when it is not armed. */
+    long timerAtNanos() {
+        return timerAtNanos;
+    }
+
+    /** The connection's timer found this stream's expired: its exchange judges what that means. */
+    void timerExpired() {
+        timerAtNanos = 0;
+        if (exchange != null) {
+            exchange.onTimer();
         }
     }
 
     @Override
     public void onDeadline(ConnectionDeadline.Kind kind) {
-        if (kind == ConnectionDeadline.Kind.EXCHANGE && exchange != null) {
-            exchange.onTimer();
-        } else if (kind == ConnectionDeadline.Kind.DEADLINE && exchange != null) {
+        if (kind == ConnectionDeadline.Kind.DEADLINE && exchange != null) {
             // The client gave up on the call by now: the backend's stream ends, the client hears why.
             ProxyExchange running = exchange;
             exchange = null;
@@ -354,9 +365,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     }
 
     private void stopTimers() {
-        if (deadline != null) {
-            deadline.stop();
-        }
+        timerAtNanos = 0;
         if (callDeadline != null) {
             callDeadline.stop();
         }
