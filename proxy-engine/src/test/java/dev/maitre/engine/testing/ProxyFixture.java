@@ -7,6 +7,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
+import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTimeouts;
@@ -97,6 +98,7 @@ public final class ProxyFixture implements AutoCloseable {
         private boolean accessLog;
         private TlsConfig tls;
         private ClusterTlsConfig clusterTls;
+        private BackendProtocol clusterProtocol = BackendProtocol.HTTP1;
         private HealthView health;
         private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
         private HashOn hashOn = HashOn.CLIENT_IP;
@@ -248,6 +250,12 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** What the cluster's backends are spoken to in ({@code protocol}); {@code h2} needs {@link #clusterTls}. */
+        public Builder clusterProtocol(BackendProtocol value) {
+            clusterProtocol = value;
+            return this;
+        }
+
         public Builder trustedProxies(String... ranges) {
             trustedProxies = List.of(ranges).stream().map(IpRange::parse).toList();
             return this;
@@ -271,7 +279,7 @@ public final class ProxyFixture implements AutoCloseable {
                 members.add(new BackendConfig(backends.get(i), weights == null ? 1 : weights[i]));
             }
             clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
-                    hashOn, Duration.ZERO, clusterTls));
+                    hashOn, Duration.ZERO, clusterTls).withProtocol(clusterProtocol));
             clusters.addAll(extraClusters);
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
