@@ -182,6 +182,7 @@ public final class Http2Backend implements AutoCloseable {
 
     /** Closes every connection at once: no GOAWAY, no RST_STREAM, the socket just ends. */
     public void dropConnections() {
+        // The first handler's context closes the socket past the HTTP/2 codec, which would send a GOAWAY.
         for (Connection connection : connections) {
             connection.drop();
         }
@@ -253,8 +254,8 @@ public final class Http2Backend implements AutoCloseable {
             });
         }
 
-        /** Ends the socket without a frame: the first handler's context closes it past the HTTP/2 codec. */
-        void drop() {
+        /** Ends the socket without a frame (no GOAWAY, no RST_STREAM): an RST, as from a crashed process. */
+        public void drop() {
             channel.eventLoop().execute(() -> {
                 channel.config().setOption(ChannelOption.SO_LINGER, 0);
                 channel.pipeline().firstContext().close();

@@ -6,17 +6,21 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/2 connection to a backend, on which exchanges open streams: how many are open, whether
@@ -45,6 +49,10 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
 
     private final boolean tls;
     private Channel channel;
+    /** Completed by the backend's first SETTINGS: until then how many streams it allows is unknown. */
+    private ChannelPromise ready;
+    /** Exchanges waiting for this connection to be ready, each for a stream of its own. */
+    private int waiting;
     private Http2FrameCodec codec;
     private Http2StreamChannelBootstrap streams;
     private int open;
@@ -96,12 +104,44 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
                 });
         idleSinceNanos = ctx.executor().ticker().nanoTime();
         lastReadNanos = idleSinceNanos;
+        ready = channel.newPromise();
     }
 
+    /** Completed once the backend's first {@code SETTINGS} arrived; failed when the connection ended before. */
+    ChannelPromise ready() {
+        return ready;
+    }
+
+    /** Closes the connection when the backend's first {@code SETTINGS} did not arrive within {@code millis}. */
+    void expectSettingsWithin(long millis) {
+        var timeout = channel.eventLoop().schedule(() -> {
+            if (ready.tryFailure(new IOException("no HTTP/2 SETTINGS from the backend within " + millis + " ms"))) {
+                channel.close();
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+        ready.addListener(done -> timeout.cancel(false));
+    }
+
+    /**
+     * Counts one more exchange waiting for this connection, when it is not ready yet and {@code room}
+     * (the streams it is expected to allow) is not taken by those waiting already.
+     */
+    boolean await(int room) {
+        if (ready.isDone() || !channel.isOpen() || waiting >= room) {
+            return false;
+        }
+        waiting++;
+        return true;
+    }
+
+    /** How many streams the backend allows at once (known once ready). */
+    int maxStreams() {
+        return Math.min(MAX_STREAMS, codec.connection().local().maxActiveStreams());
+    }
     /** Whether another stream may be opened here now. */
     boolean hasRoom() {
-        return channel.isActive() && !closeWhenIdle && !codec.connection().goAwayReceived() && !codec.connection().goAwaySent()
-                && open < Math.min(MAX_STREAMS, codec.connection().local().maxActiveStreams());
+        return channel.isActive() && ready.isSuccess() && !closeWhenIdle && !codec.connection().goAwayReceived()
+                && !codec.connection().goAwaySent() && open < maxStreams();
     }
 
     /** Opens a stream; on this connection's loop, which completes it at once. Null when it could not be. */
@@ -181,6 +221,10 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
         lastReadNanos = ctx.executor().ticker().nanoTime();
         if (msg instanceof Http2PingFrame ping && ping.ack()) {
             pingSentNanos = -1;
+        } else if (msg instanceof Http2SettingsFrame) {
+            // Netty applied them before passing them on: maxStreams() is the backend's from now on.
+            waiting = 0;
+            ready.trySuccess();
         }
         ReferenceCountUtil.release(msg);
     }
@@ -188,6 +232,12 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         lastReadNanos = ctx.executor().ticker().nanoTime();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ready.tryFailure(new IOException("connection closed before the backend's HTTP/2 SETTINGS"));
+        super.channelInactive(ctx);
     }
 
     @Override
