@@ -193,10 +193,17 @@ public final class Http2Backend implements AutoCloseable {
         script.accept(exchange);
     }
 
+    /**
+     * Stops listening and closes every connection at once, without the codec's graceful close (a
+     * GOAWAY, then a wait for open streams).
+     */
     @Override
     public void close() throws InterruptedException {
         listener.close().sync();
-        channels.close().await(5, TimeUnit.SECONDS);
+        for (Connection connection : connections) {
+            connection.closeNow(false);
+        }
+        channels.newCloseFuture().await(5, TimeUnit.SECONDS);
     }
 
     /** One connection a client opened: its streams and the GOAWAY it may be sent. */
@@ -256,9 +263,18 @@ public final class Http2Backend implements AutoCloseable {
 
         /** Ends the socket without a frame (no GOAWAY, no RST_STREAM): an RST, as from a crashed process. */
         public void drop() {
+            closeNow(true);
+        }
+
+        void closeNow(boolean reset) {
             channel.eventLoop().execute(() -> {
-                channel.config().setOption(ChannelOption.SO_LINGER, 0);
-                channel.pipeline().firstContext().close();
+                if (reset) {
+                    channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                }
+                ChannelHandlerContext first = channel.pipeline().firstContext();
+                if (first != null) {
+                    first.close();
+                }
             });
         }
 
