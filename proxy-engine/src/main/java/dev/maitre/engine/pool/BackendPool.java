@@ -112,9 +112,10 @@ public final class BackendPool {
             }
             SslHandler handshake = connection.pipeline().get(SslHandler.class);
             if (handshake != null && !ApplicationProtocolNames.HTTP_2.equals(handshake.applicationProtocol())) {
-                ready.tryFailure(new IOException("TLS handshake with " + endpoint.address()
-                        + " chose no HTTP/2 by ALPN (chose " + handshake.applicationProtocol()
-                        + "): the backend does not speak h2 over TLS"));
+                String chosen = handshake.applicationProtocol();
+                ready.tryFailure(new IOException("TLS handshake with " + endpoint.address() + " did not choose h2 by ALPN ("
+                        + (chosen == null ? "no protocol chosen" : "chose " + chosen)
+                        + "): the backend does not speak HTTP/2 over TLS"));
                 connection.close();
                 return;
             }
