@@ -26,10 +26,9 @@ import java.util.concurrent.TimeUnit;
  * One HTTP/2 connection to a backend, on which exchanges open streams: how many are open, whether
  * another may be (the backend's {@code SETTINGS_MAX_CONCURRENT_STREAMS}, at most
  * {@link #MAX_STREAMS} of maitre's own, no {@code GOAWAY} received), when it was last idle, and
- * whether it still answers: a connection with streams open that has read nothing for
- * {@link #PING_AFTER_NANOS} is sent a {@code PING}, and closed when no acknowledgement comes within
- * {@link #PING_TIMEOUT_NANOS} (its streams fail, and are retried or answered as any broken
- * connection's).
+ * whether it still answers: a connection with streams open that has read nothing for a while is
+ * sent a {@code PING}, and closed when no acknowledgement comes in time ({@link Http2Liveness}; its
+ * streams fail, and are retried or answered as any broken connection's).
  *
  * <p>Each stream is a child channel with the pipeline of an HTTP/1.1 backend connection behind a
  * bridge ({@link Http2StreamBridge} → {@link BackendCodec} → {@link BackendConnection}), so the
@@ -41,13 +40,13 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
 
     /** Streams maitre opens on one connection at most, whatever the backend allows; another connection takes more. */
     static final int MAX_STREAMS = 100;
-    static final long PING_AFTER_NANOS = 10_000_000_000L;
-    static final long PING_TIMEOUT_NANOS = 5_000_000_000L;
     /** How much of an answer a backend may send on a stream before maitre passed it on. */
     static final int STREAM_WINDOW = 256 * 1024;
     static final int CONNECTION_WINDOW = 4 * 1024 * 1024;
 
     private final boolean tls;
+    private final long pingAfterNanos;
+    private final long pingTimeoutNanos;
     private Channel channel;
     /** Completed by the backend's first SETTINGS: until then how many streams it allows is unknown. */
     private ChannelPromise ready;
@@ -61,12 +60,14 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     private long pingSentNanos = -1;
     private boolean closeWhenIdle;
 
-    private Http2Session(boolean tls) {
+    private Http2Session(boolean tls, Http2Liveness liveness) {
         this.tls = tls;
+        this.pingAfterNanos = liveness.pingAfter().toNanos();
+        this.pingTimeoutNanos = liveness.pingTimeout().toNanos();
     }
 
     /** The pipeline of a new connection to a backend spoken to in HTTP/2. */
-    static ChannelHandler initializer(boolean tls) {
+    static ChannelHandler initializer(boolean tls, Http2Liveness liveness) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -77,7 +78,7 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
                         .build();
                 ch.pipeline().addLast("h2", codec)
                         .addLast("streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
-                        .addLast("session", new Http2Session(tls));
+                        .addLast("session", new Http2Session(tls, liveness));
             }
         };
     }
@@ -189,12 +190,12 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
             return;
         }
         if (pingSentNanos >= 0) {
-            if (nowNanos - pingSentNanos > PING_TIMEOUT_NANOS) {
+            if (nowNanos - pingSentNanos > pingTimeoutNanos) {
                 channel.close();
             }
             return;
         }
-        if (nowNanos - lastReadNanos > PING_AFTER_NANOS) {
+        if (nowNanos - lastReadNanos > pingAfterNanos) {
             pingSentNanos = nowNanos;
             channel.writeAndFlush(new DefaultHttp2PingFrame(nowNanos), channel.voidPromise());
         }

@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,7 +54,18 @@ class Http2BackendIT {
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
 
+    @TempDir
+    static Path dir;
+    private static TestCertificates.Authority ca;
+    private static Path caFile;
+
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+
+    @BeforeAll
+    static void certificates() {
+        ca = TestCertificates.authority("maitre test CA");
+        caFile = ca.writeCertificate(dir, "ca.pem");
+    }
 
     @BeforeEach
     void watchLogs() {
@@ -290,6 +302,35 @@ class Http2BackendIT {
     // Dead connections
 
     @Test
+    void aConnectionThatStopsAnsweringIsClosedAfterItsPingTimeoutAndTheNextRequestGetsANewOne() throws Exception {
+        try (Http2Backend backend = Http2Backend.scripted(exchange -> {
+                 if (!exchange.request().path().equals("/hang")) {
+                     exchange.respond(Answer.ok("alive"));
+                 }
+             }).start();
+             ProxyFixture proxy = h2c(backend).workers(1).http2Liveness(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                     .start();
+             RawClient first = proxy.client();
+             RawClient hanging = proxy.client();
+             RawClient next = proxy.client()) {
+            assertThat(first.get("/").status()).isEqualTo(200);
+            backend.answerPings(false);
+            long start = System.nanoTime();
+            hanging.send("GET /hang HTTP/1.1\r\nHost: app.test\r\n\r\n");
+
+            assertThat(backend.connections().get(0).awaitClosed(8000)).as("the silent connection closed").isTrue();
+            long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(closedAfterMillis).isBetween(1500L, 6000L);
+            assertThat(backend.pings()).isPositive();
+            assertThat(hanging.response().status()).isEqualTo(502);
+            backend.answerPings(true);
+            HttpMessage after = next.get("/");
+            assertThat(after.status()).isEqualTo(200);
+            assertThat(backend.requests().get(backend.requests().size() - 1).connection()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aBackendThatDropsItsConnectionsMidAnswerCostsThatRequestOnlyAndTheNextGetsANewConnection() throws Exception {
         try (Http2Backend backend = Http2Backend.scripted(exchange -> {
                  if (exchange.request().path().equals("/drop")) {
@@ -311,9 +352,7 @@ class Http2BackendIT {
     // TLS
 
     @Test
-    void h2OverTlsWithAlpn(@TempDir Path dir) throws Exception {
-        TestCertificates.Authority ca = TestCertificates.authority("maitre test CA");
-        Path caFile = ca.writeCertificate(dir, "ca.pem");
+    void h2OverTlsWithAlpn() throws Exception {
         try (Http2Backend backend = Http2Backend.answering(request -> Answer.ok("over h2 " + request.scheme()))
                      .tls(ca.issue(KeyKind.ECDSA, "backend.test")).start();
              ProxyFixture proxy = ProxyFixture.builder(backend.address())
@@ -327,9 +366,7 @@ class Http2BackendIT {
     }
 
     @Test
-    void aTlsBackendThatDoesNotChooseH2IsA502SayingWhy(@TempDir Path dir) throws Exception {
-        TestCertificates.Authority ca = TestCertificates.authority("maitre test CA");
-        Path caFile = ca.writeCertificate(dir, "ca.pem");
+    void aTlsBackendThatDoesNotChooseH2IsA502SayingWhy() throws Exception {
         Logger exchangeLog = (Logger) LoggerFactory.getLogger(ProxyExchange.class);
         Level before = exchangeLog.getLevel();
         exchangeLog.setLevel(Level.DEBUG);

@@ -28,6 +28,7 @@ import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.ProxyEngine;
+import dev.maitre.engine.pool.Http2Liveness;
 import dev.maitre.testing.RawClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -99,6 +100,7 @@ public final class ProxyFixture implements AutoCloseable {
         private TlsConfig tls;
         private ClusterTlsConfig clusterTls;
         private BackendProtocol clusterProtocol = BackendProtocol.HTTP1;
+        private Http2Liveness liveness = Http2Liveness.DEFAULT;
         private HealthView health;
         private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
         private HashOn hashOn = HashOn.CLIENT_IP;
@@ -256,6 +258,12 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** When a silent HTTP/2 backend connection is sent a PING, and how long its acknowledgement may take. */
+        public Builder http2Liveness(Duration pingAfter, Duration pingTimeout) {
+            liveness = new Http2Liveness(pingAfter, pingTimeout);
+            return this;
+        }
+
         public Builder trustedProxies(String... ranges) {
             trustedProxies = List.of(ranges).stream().map(IpRange::parse).toList();
             return this;
@@ -303,7 +311,7 @@ public final class ProxyFixture implements AutoCloseable {
             HealthView health = this.health != null ? this.health : cluster -> eligible.getOrDefault(cluster, List.of());
             List<Outcome> outcomes = new CopyOnWriteArrayList<>();
             OutcomeListener listener = outcomes::add;
-            return new ProxyFixture(ProxyEngine.start(config, health, listener), outcomes);
+            return new ProxyFixture(ProxyEngine.start(config, health, listener, liveness), outcomes);
         }
     }
 }
