@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -226,6 +227,9 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
             // Netty applied them before passing them on: maxStreams() is the backend's from now on.
             waiting = 0;
             ready.trySuccess();
+        } else if (msg instanceof Http2GoAwayFrame && open == 0) {
+            // No stream left to finish here, and none may be opened: the connection is over now, not at its idle timeout.
+            ctx.close();
         }
         ReferenceCountUtil.release(msg);
     }

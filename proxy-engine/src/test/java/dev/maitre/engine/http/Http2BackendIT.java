@@ -266,6 +266,42 @@ class Http2BackendIT {
     }
 
     @Test
+    void aBackendThatEndsEachConnectionAfterTwoRequestsGetsEveryRequestOnAFreshOne() throws Exception {
+        try (Http2Backend backend = Http2Backend.scripted(exchange -> {
+                 exchange.respond(answerTo(exchange));
+                 if (exchange.connection().streams() == 2) {
+                     // after the answer: the GOAWAY may meet a request maitre sent meanwhile
+                     exchange.connection().goAway(exchange.streamId());
+                 }
+             }).start();
+             ProxyFixture proxy = h2c(backend).workers(1).pool(8, Duration.ofSeconds(30)).start();
+             RawClient client = proxy.client()) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(post(client, "post " + i).bodyText()).endsWith(": post " + i);
+            }
+
+            assertThat(backend.connections()).hasSizeGreaterThanOrEqualTo(3);
+            // closed once their streams ended, long before the pool's idle timeout
+            assertThat(backend.connections().get(0).awaitClosed(3000)).isTrue();
+            assertThat(backend.connections().get(1).awaitClosed(3000)).isTrue();
+            assertThat(proxy.outcomes()).extracting(Outcome::kind).containsOnly(Outcome.Kind.RESPONSE);
+        }
+    }
+
+    @Test
+    void aConnectionWithNoStreamOpenIsClosedAfterThePoolsIdleTimeout() throws Exception {
+        try (Http2Backend backend = Http2Backend.answering(request -> Answer.ok("once")).start();
+             ProxyFixture proxy = h2c(backend).pool(8, Duration.ofMillis(500)).start();
+             RawClient client = proxy.client()) {
+            assertThat(client.get("/").status()).isEqualTo(200);
+
+            assertThat(backend.connections().get(0).awaitClosed(3000)).as("closed when idle").isTrue();
+            assertThat(client.get("/").status()).isEqualTo(200);
+            assertThat(backend.connections()).hasSize(2);
+        }
+    }
+
+    @Test
     void aRefusedStreamIsSentAgainEvenAPost() throws Exception {
         AtomicInteger seen = new AtomicInteger();
         try (Http2Backend backend = Http2Backend.scripted(exchange -> {
