@@ -201,6 +201,74 @@ class Http2BackendIT {
         }
     }
 
+    @Test
+    void anHttp10RequestWithoutHostStillNamesAnAuthority() throws Exception {
+        try (Http2Backend backend = Http2Backend.answering(request -> Answer.ok("to " + request.authority())).start();
+             ProxyFixture proxy = h2c(backend).start();
+             RawClient client = proxy.client()) {
+            client.send("GET /old HTTP/1.0\r\n\r\n");
+            HttpMessage response = client.response();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(backend.requests()).singleElement().satisfies(seen -> {
+                assertThat(seen.path()).isEqualTo("/old");
+                assertThat(seen.authority()).isNotBlank();
+            });
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayResetsItsStreamAndTheConnectionServesOn() throws Exception {
+        List<Http2Exchange> slow = new CopyOnWriteArrayList<>();
+        try (Http2Backend backend = Http2Backend.scripted(exchange -> {
+                 if (exchange.request().path().equals("/slow")) {
+                     slow.add(exchange);
+                 } else {
+                     exchange.respond(Answer.ok("quick"));
+                 }
+             }).start();
+             ProxyFixture proxy = h2c(backend).workers(1).start();
+             RawClient next = proxy.client()) {
+            try (RawClient leaving = proxy.client()) {
+                leaving.send("GET /slow HTTP/1.1\r\nHost: app.test\r\n\r\n");
+                while (slow.isEmpty()) {
+                    Thread.sleep(10);
+                }
+                // a reset: a client's FIN alone is a half-close, which still gets its answer
+                leaving.socket().setSoLinger(true, 0);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!slow.get(0).wasReset() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+
+            assertThat(slow.get(0).wasReset()).as("the stream was reset").isTrue();
+            assertThat(next.get("/").bodyText()).isEqualTo("quick");
+            assertThat(backend.connections()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aBackendSlowerThanTheResponseTimeoutIsA504AndItsStreamIsReset() throws Exception {
+        List<Http2Exchange> slow = new CopyOnWriteArrayList<>();
+        try (Http2Backend backend = Http2Backend.scripted(exchange -> {
+                 if (exchange.request().path().equals("/slow")) {
+                     slow.add(exchange);
+                 } else {
+                     exchange.respond(Answer.ok("quick"));
+                 }
+             }).start();
+             ProxyFixture proxy = h2c(backend).workers(1).clusterTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))
+                     .start();
+             RawClient client = proxy.client()) {
+            assertThat(client.get("/slow").status()).isEqualTo(504);
+            assertThat(client.get("/").bodyText()).isEqualTo("quick");
+
+            assertThat(slow).singleElement().satisfies(exchange -> assertThat(exchange.wasReset()).isTrue());
+            assertThat(backend.connections()).hasSize(1);
+        }
+    }
+
     // Multiplexing
 
     @Test
