@@ -56,6 +56,8 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     private Http2FrameCodec codec;
     private Http2StreamChannelBootstrap streams;
     private int open;
+    /** Streams opened here so far. */
+    private int streamsOpened;
     private long idleSinceNanos;
     private long lastReadNanos;
     private long pingSentNanos = -1;
@@ -152,6 +154,9 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
         Http2StreamChannel stream = opened.getNow();
         if (stream == null) {
             return null;
+        }
+        if (streamsOpened++ > 0) {
+            BackendConnection.of(stream).onReusedConnection();
         }
         open++;
         stream.closeFuture().addListener(closed -> {

@@ -420,7 +420,8 @@ class Http2BackendIT {
             assertThat(first.get("/").status()).isEqualTo(200);
             backend.answerPings(false);
             long start = System.nanoTime();
-            hanging.send("GET /hang HTTP/1.1\r\nHost: app.test\r\n\r\n");
+            // a POST, which is not sent again: a GET would be, on a fresh connection as silent as this one
+            hanging.send("POST /hang HTTP/1.1\r\nHost: app.test\r\nContent-Length: 0\r\n\r\n");
 
             assertThat(backend.connections().get(0).awaitClosed(8000)).as("the silent connection closed").isTrue();
             long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -450,6 +451,25 @@ class Http2BackendIT {
             assertThat(client.get("/").status()).isEqualTo(200);
             assertThat(backend.connections()).hasSize(2);
             assertThat(proxy.outcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.RESET, Outcome.Kind.RESPONSE);
+        }
+    }
+
+    @Test
+    void aReusedConnectionDroppedUnderAGetIsRetriedOnAFreshOne() throws Exception {
+        AtomicInteger drops = new AtomicInteger();
+        try (Http2Backend backend = Http2Backend.scripted(exchange -> {
+                 if (exchange.request().path().equals("/drop") && drops.getAndIncrement() == 0) {
+                     exchange.connection().drop();
+                 } else {
+                     exchange.respond(Answer.ok("served on " + exchange.connection().index()));
+                 }
+             }).start();
+             ProxyFixture proxy = h2c(backend).workers(1).start();
+             RawClient client = proxy.client()) {
+            assertThat(client.get("/").bodyText()).isEqualTo("served on 0");
+            // as a pooled HTTP/1.1 connection closed under a request: the backend may have closed it meanwhile
+            assertThat(client.get("/drop").bodyText()).isEqualTo("served on 1");
+            assertThat(proxy.outcomes()).extracting(Outcome::kind).containsOnly(Outcome.Kind.RESPONSE);
         }
     }
 
