@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -60,9 +61,12 @@ public final class Http2Backend implements AutoCloseable {
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger pings = new AtomicInteger();
     private volatile boolean answerPings = true;
+    private final boolean readsNoBody;
+    private final AtomicLong bodyBytesRead = new AtomicLong();
 
     private Http2Backend(Builder builder) throws InterruptedException {
         this.script = builder.script;
+        this.readsNoBody = builder.readsNoBody;
         SslContext tls = builder.certificate == null ? null : serverTls(builder.certificate);
         Http2Settings settings = Http2Settings.defaultSettings();
         if (builder.maxConcurrentStreams > 0) {
@@ -129,6 +133,7 @@ public final class Http2Backend implements AutoCloseable {
         private final Script script;
         private long maxConcurrentStreams;
         private TestCertificates.Issued certificate;
+        private boolean readsNoBody;
 
         private Builder(Script script) {
             this.script = script;
@@ -143,6 +148,15 @@ public final class Http2Backend implements AutoCloseable {
         /** Speaks TLS with {@code value}, offering only {@code h2} by ALPN. */
         public Builder tls(TestCertificates.Issued value) {
             certificate = value;
+            return this;
+        }
+
+        /**
+         * Reads the head of each request and nothing after it, so that its stream's window is never
+         * opened again: a backend that does not take a request body.
+         */
+        public Builder readingNoBody() {
+            readsNoBody = true;
             return this;
         }
 
@@ -168,6 +182,19 @@ public final class Http2Backend implements AutoCloseable {
     /** The most streams any one connection had open at once. */
     public int maxConcurrentStreamsSeen() {
         return connections.stream().mapToInt(Connection::maxOpenStreams).max().orElse(0);
+    }
+
+    /** Request body bytes read so far, on all streams. */
+    public long bodyBytesRead() {
+        return bodyBytesRead.get();
+    }
+
+    boolean readsNoBody() {
+        return readsNoBody;
+    }
+
+    void bodyRead(int bytes) {
+        bodyBytesRead.addAndGet(bytes);
     }
 
     /** PINGs received that were not acknowledgements. */

@@ -191,6 +191,11 @@ public final class Http2Exchange extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = (Http2StreamChannel) ctx.channel();
+        if (backend.readsNoBody()) {
+            // Frames not read are not returned to the window: the head is read, then nothing more.
+            channel.config().setAutoRead(false);
+            channel.read();
+        }
     }
 
     @Override
@@ -222,6 +227,7 @@ public final class Http2Exchange extends ChannelInboundHandlerAdapter {
                 }
             } else if (msg instanceof Http2DataFrame frame) {
                 ByteBuf data = frame.content();
+                backend.bodyRead(data.readableBytes());
                 data.readBytes(body, data.readableBytes());
                 if (frame.isEndStream()) {
                     arrived();

@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -544,6 +545,44 @@ class Http2BackendIT {
             assertThat(stalledLater).isEqualTo(stalledAt).isLessThan(16L * MIB);
             assertThat(received).isEqualTo(size);
             assertThat(sampler.maxBuffered()).isLessThan(512 * KIB);
+        }
+    }
+
+    @Test
+    void anUploadToABackendThatDoesNotReadWaitsWithinTheStreamsWindow() throws Exception {
+        long size = 64L * MIB;
+        try (Http2Backend backend = Http2Backend.answering(request -> Answer.ok("never")).readingNoBody().start();
+             ProxyFixture proxy = h2c(backend).start();
+             RawClient client = proxy.client()) {
+            AtomicLong sent = new AtomicLong();
+            Thread uploader = new Thread(() -> {
+                byte[] piece = new byte[64 * KIB];
+                try {
+                    client.send("POST /upload HTTP/1.1\r\nHost: app.test\r\nContent-Length: " + size + "\r\n\r\n");
+                    while (sent.get() < size) {
+                        client.output().write(piece);
+                        sent.addAndGet(piece.length);
+                    }
+                } catch (Exception e) {
+                    // the socket closed at the end of the test
+                }
+            }, "uploader");
+            BufferedBytesSampler sampler = BufferedBytesSampler.start(proxy.engine());
+            long stalledAt;
+            try (sampler) {
+                uploader.start();
+                Thread.sleep(700);
+                stalledAt = sent.get();
+                Thread.sleep(300);
+                assertThat(sent.get()).as("the client is held back").isEqualTo(stalledAt);
+            }
+            System.out.printf("h2 upload to a backend that does not read: client stalled at %d bytes, backend read %d;"
+                    + " max bufferedBytes %d%n", stalledAt, backend.bodyBytesRead(), sampler.maxBuffered());
+
+            assertThat(stalledAt).isLessThan(16L * MIB);
+            assertThat(backend.bodyBytesRead()).isLessThanOrEqualTo(64 * KIB);
+            assertThat(sampler.maxBuffered()).isLessThan(512 * KIB);
+            client.socket().setSoLinger(true, 0);
         }
     }
 
