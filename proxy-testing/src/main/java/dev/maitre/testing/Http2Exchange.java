@@ -1,6 +1,7 @@
 package dev.maitre.testing;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -228,15 +229,13 @@ public final class Http2Exchange extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof Http2DataFrame frame) {
                 ByteBuf data = frame.content();
                 backend.bodyRead(data.readableBytes());
-                data.readBytes(body, data.readableBytes());
+                body.writeBytes(ByteBufUtil.getBytes(data));
                 if (frame.isEndStream()) {
                     arrived();
                 }
             } else if (msg instanceof Http2ResetFrame) {
                 reset = true;
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         } finally {
             ReferenceCountUtil.release(msg);
         }

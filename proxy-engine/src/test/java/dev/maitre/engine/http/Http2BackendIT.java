@@ -19,14 +19,12 @@ import dev.maitre.testing.RawClient;
 import dev.maitre.testing.TestCertificates;
 import dev.maitre.testing.TestCertificates.KeyKind;
 import dev.maitre.testing.TlsBackend;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,7 +136,7 @@ class Http2BackendIT {
             for (int at = 0; at < body.length; at += 100 * KIB) {
                 int length = Math.min(100 * KIB, body.length - at);
                 client.send(Integer.toHexString(length) + "\r\n");
-                client.send(java.util.Arrays.copyOfRange(body, at, at + length));
+                client.send(Arrays.copyOfRange(body, at, at + length));
                 client.send("\r\n");
             }
             client.send("0\r\n\r\n");
