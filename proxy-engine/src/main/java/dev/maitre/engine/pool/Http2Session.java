@@ -62,6 +62,8 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     private long lastReadNanos;
     private long pingSentNanos = -1;
     private boolean closeWhenIdle;
+    /** A GOAWAY came. */
+    private boolean goAway;
 
     private Http2Session(boolean tls, Http2Liveness liveness) {
         this.tls = tls;
@@ -144,7 +146,7 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     }
     /** Whether another stream may be opened here now. */
     boolean hasRoom() {
-        return channel.isActive() && ready.isSuccess() && !closeWhenIdle && !codec.connection().goAwayReceived()
+        return channel.isActive() && ready.isSuccess() && !closeWhenIdle && !goAway
                 && !codec.connection().goAwaySent() && open < maxStreams();
     }
 
@@ -163,7 +165,7 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
             open--;
             if (open == 0) {
                 idleSinceNanos = channel.eventLoop().ticker().nanoTime();
-                if (closeWhenIdle || codec.connection().goAwayReceived()) {
+                if (closeWhenIdle || goAway) {
                     channel.close();
                 }
             }
@@ -232,9 +234,13 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
             // Netty applied them before passing them on: maxStreams() is the backend's from now on.
             waiting = 0;
             ready.trySuccess();
-        } else if (msg instanceof Http2GoAwayFrame && open == 0) {
-            // No stream left to finish here, and none may be opened: the connection is over now, not at its idle timeout.
-            ctx.close();
+        } else if (msg instanceof Http2GoAwayFrame) {
+            // The backend's, or the one Netty makes up when this connection ran out of stream ids: no
+            // stream is opened here any more, and with none left to finish the connection is over now.
+            goAway = true;
+            if (open == 0) {
+                ctx.close();
+            }
         }
         ReferenceCountUtil.release(msg);
     }
