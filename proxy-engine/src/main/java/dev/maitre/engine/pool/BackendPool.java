@@ -198,7 +198,9 @@ public final class BackendPool {
                 if (session == null) {
                     continue;
                 }
-                if (session.openStreams() == 0 && now - session.idleSinceNanos() >= idleTimeoutNanos) {
+                // One still being opened is not idle: exchanges wait for it (its connect timeout bounds that).
+                if (session.openStreams() == 0 && session.ready().isDone()
+                        && now - session.idleSinceNanos() >= idleTimeoutNanos) {
                     sessions.get(i).close();
                 } else {
                     session.checkAlive(now);
