@@ -120,7 +120,7 @@ public final class BackendPool {
                 return;
             }
             // The connect timeout bounded the connection and its handshake; it bounds the SETTINGS too.
-            session.expectSettingsWithin(connectTimeoutMillis());
+            session.start(connectTimeoutMillis());
         });
         ready.addListener(settled -> {
             if (settled.isSuccess()) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -71,19 +72,16 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
         this.pingTimeoutNanos = liveness.pingTimeout().toNanos();
     }
 
-    /** The pipeline of a new connection to a backend spoken to in HTTP/2. */
+    /**
+     * The pipeline of a new connection to a backend spoken to in HTTP/2: this session alone until
+     * {@link #start} (after the TLS handshake chose {@code h2}) adds the HTTP/2 codec, so that not a
+     * byte of HTTP/2, the preface included, goes to a backend that did not agree to it.
+     */
     static ChannelHandler initializer(boolean tls, Http2Liveness liveness) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
-                        .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)
-                                .initialWindowSize(STREAM_WINDOW))
-                        .validateHeaders(true)
-                        .build();
-                ch.pipeline().addLast("h2", codec)
-                        .addLast("streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
-                        .addLast("session", new Http2Session(tls, liveness));
+                ch.pipeline().addLast("session", new Http2Session(tls, liveness));
             }
         };
     }
@@ -95,7 +93,6 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        codec = ctx.pipeline().get(Http2FrameCodec.class);
         boolean secure = tls;
         streams = new Http2StreamChannelBootstrap(channel)
                 .option(ChannelOption.AUTO_READ, false)
@@ -118,13 +115,39 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
         return ready;
     }
 
-    /** Closes the connection when the backend's first {@code SETTINGS} did not arrive within {@code millis}. */
-    void expectSettingsWithin(long millis) {
+    /**
+     * Speaks HTTP/2 on the connection, now connected (and over TLS, with {@code h2} chosen): the codec
+     * sends the preface and maitre's SETTINGS, and the connection's own window, shared by its
+     * streams, is opened to what many streams need at once (each stream's stays at
+     * {@link #STREAM_WINDOW}). Closes the connection when the backend's first {@code SETTINGS} did
+     * not arrive within {@code settingsMillis}.
+     */
+    void start(long settingsMillis) {
+        codec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(STREAM_WINDOW))
+                .validateHeaders(true)
+                .build();
+        String self = channel.pipeline().context(this).name();
+        channel.pipeline().addBefore(self, "h2", codec)
+                .addBefore(self, "streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        Http2Stream connection = codec.connection().connectionStream();
+        int more = CONNECTION_WINDOW - codec.decoder().flowController().windowSize(connection);
+        if (more > 0) {
+            try {
+                codec.decoder().flowController().incrementWindowSize(connection, more);
+            } catch (Http2Exception e) {
+                channel.close();
+                return;
+            }
+        }
+        channel.flush();
+        channel.config().setAutoRead(true);
         var timeout = channel.eventLoop().schedule(() -> {
-            if (ready.tryFailure(new IOException("no HTTP/2 SETTINGS from the backend within " + millis + " ms"))) {
+            if (ready.tryFailure(new IOException("no HTTP/2 SETTINGS from the backend within " + settingsMillis
+                    + " ms"))) {
                 channel.close();
             }
-        }, millis, TimeUnit.MILLISECONDS);
+        }, settingsMillis, TimeUnit.MILLISECONDS);
         ready.addListener(done -> timeout.cancel(false));
     }
 
@@ -207,22 +230,6 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
             pingSentNanos = nowNanos;
             channel.writeAndFlush(new DefaultHttp2PingFrame(nowNanos), channel.voidPromise());
         }
-    }
-
-    /**
-     * The connection's own window, shared by its streams, is opened to what many streams need at once;
-     * each stream's stays at {@link #STREAM_WINDOW}.
-     */
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ctx.channel().config().setAutoRead(true);
-        Http2Stream connection = codec.connection().connectionStream();
-        int more = CONNECTION_WINDOW - codec.decoder().flowController().windowSize(connection);
-        if (more > 0) {
-            codec.decoder().flowController().incrementWindowSize(connection, more);
-            ctx.flush();
-        }
-        super.channelActive(ctx);
     }
 
     @Override
