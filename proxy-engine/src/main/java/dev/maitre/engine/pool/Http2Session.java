@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One HTTP/2 connection to a backend, on which exchanges open streams: how many are open, whether
  * another may be (the backend's {@code SETTINGS_MAX_CONCURRENT_STREAMS}, at most
- * {@link #MAX_STREAMS} of maitre's own, no {@code GOAWAY} received), when it was last idle, and
- * whether it still answers: a connection with streams open that has read nothing for a while is
- * sent a {@code PING}, and closed when no acknowledgement comes in time ({@link Http2Liveness}; its
- * streams fail, and are retried or answered as any broken connection's).
+ * {@link #MAX_STREAMS} of maitre's own, its first {@code SETTINGS} came and no {@code GOAWAY}), when
+ * it was last idle, and whether it still answers: a connection with streams open that has read
+ * nothing for a while is sent a {@code PING}, and closed when no acknowledgement comes in time
+ * ({@link Http2Liveness}; its streams fail, and are retried or answered as any broken connection's).
  *
  * <p>Each stream is a child channel with the pipeline of an HTTP/1.1 backend connection behind a
  * bridge ({@link Http2StreamBridge} → {@link BackendCodec} → {@link BackendConnection}), so the
@@ -167,6 +167,7 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     int maxStreams() {
         return Math.min(MAX_STREAMS, codec.connection().local().maxActiveStreams());
     }
+
     /** Whether another stream may be opened here now. */
     boolean hasRoom() {
         return channel.isActive() && ready.isSuccess() && !closeWhenIdle && !goAway
