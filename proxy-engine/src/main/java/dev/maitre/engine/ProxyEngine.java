@@ -11,6 +11,7 @@ import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.pool.BackendPools;
 import dev.maitre.engine.pool.BackendTls;
+import dev.maitre.engine.pool.Http2Liveness;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
 import dev.maitre.engine.tls.HandshakeCounts;
 import dev.maitre.engine.tls.ServedCertificate;
@@ -61,13 +62,14 @@ public final class ProxyEngine implements AutoCloseable {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
 
-    private ProxyEngine(Transport transport, int workerThreads, HealthView health, OutcomeListener outcomes) {
+    private ProxyEngine(Transport transport, int workerThreads, HealthView health, OutcomeListener outcomes,
+                        Http2Liveness liveness) {
         this.transport = transport;
         this.workers = transport.newGroup(workerThreads, "maitre-worker");
         this.acceptors = new Acceptors(transport, workers);
         BackendConnector connector = new BackendConnector(transport, backendChannels);
         this.upstream = new Upstream(health, outcomes, new ActiveRequests(), connector,
-                new BackendPools(connector, health));
+                new BackendPools(connector, health, liveness));
         this.listeners = new Listeners(transport, acceptors, upstream, clientChannels, tunnels);
         workers.next().scheduleAtFixedRate(listeners.ticketKeys()::rotate, TICKET_KEY_ROTATION.toMinutes(),
                 TICKET_KEY_ROTATION.toMinutes(), TimeUnit.MINUTES);
@@ -80,13 +82,22 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public static ProxyEngine start(ProxyConfig config, HealthView health, OutcomeListener outcomes)
             throws EngineStartException {
+        return start(config, health, outcomes, Http2Liveness.DEFAULT);
+    }
+
+    /**
+     * As {@link #start(ProxyConfig, HealthView, OutcomeListener)}, finding HTTP/2 backend connections
+     * dead by {@code liveness} instead of {@link Http2Liveness#DEFAULT} (tests shorten it).
+     */
+    public static ProxyEngine start(ProxyConfig config, HealthView health, OutcomeListener outcomes,
+                                    Http2Liveness liveness) throws EngineStartException {
         Map<String, BackendTls> tls;
         try {
             tls = BackendTls.forClusters(config, Map.of());
         } catch (IllegalArgumentException e) {
             throw new EngineStartException(e.getMessage(), e);
         }
-        return start(config, tls, health, outcomes);
+        return start(config, tls, health, outcomes, liveness);
     }
 
     /**
@@ -97,8 +108,13 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public static ProxyEngine start(ProxyConfig config, Map<String, BackendTls> tls, HealthView health,
                                     OutcomeListener outcomes) throws EngineStartException {
+        return start(config, tls, health, outcomes, Http2Liveness.DEFAULT);
+    }
+
+    private static ProxyEngine start(ProxyConfig config, Map<String, BackendTls> tls, HealthView health,
+                                     OutcomeListener outcomes, Http2Liveness liveness) throws EngineStartException {
         Transport transport = Transport.best();
-        ProxyEngine engine = new ProxyEngine(transport, config.workers(), health, outcomes);
+        ProxyEngine engine = new ProxyEngine(transport, config.workers(), health, outcomes, liveness);
         LOG.info("transport {} ({}), {} worker event loops, {}", transport.displayName(),
                 transport == Transport.EPOLL ? "native" : "Java NIO", config.workers(), engine.acceptors.description());
         try {

@@ -19,6 +19,8 @@ final class UpstreamAttempt implements BackendConnection.Listener {
     private BackendPool pool;
     private Channel channel;
     private ChannelFuture connecting;
+    /** Whether this try already opened another connection because the one it waited for had no stream left. */
+    private boolean connectedForRoom;
 
     UpstreamAttempt(ProxyExchange exchange) {
         this.exchange = exchange;
@@ -30,6 +32,7 @@ final class UpstreamAttempt implements BackendConnection.Listener {
      */
     void start(BackendPool backendPool) {
         pool = backendPool;
+        connectedForRoom = false;
         Channel idle = pool.pollIdle();
         if (idle != null) {
             attach(idle);
@@ -63,8 +66,13 @@ final class UpstreamAttempt implements BackendConnection.Listener {
         }
         Channel backend = target.attachable(connect.channel());
         if (backend == null) {
-            exchange.onConnectFailed(new StreamNotProcessed("no HTTP/2 stream could be opened on the new connection "
-                    + "(ALPN did not choose h2, or the backend allows no stream)"));
+            if (!connectedForRoom && connect.channel().isActive()) {
+                // The backend allows fewer streams than waited for this connection: another one has room.
+                connectedForRoom = true;
+                connectFresh();
+                return;
+            }
+            exchange.onConnectFailed(new StreamNotProcessed("the backend allows no HTTP/2 stream on a new connection"));
             return;
         }
         attach(backend);

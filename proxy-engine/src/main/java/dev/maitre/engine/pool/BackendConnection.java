@@ -65,6 +65,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         return exchanges > 0;
     }
 
+    /**
+     * For a stream on an HTTP/2 connection that carried streams before: the stream is new, but the
+     * backend may have closed its connection meanwhile, as it may close a pooled HTTP/1.1 one.
+     */
+    void onReusedConnection() {
+        exchanges = Math.max(exchanges, 1);
+    }
+
     void enterIdle(BackendPool pool, long nowNanos) {
         listener = null;
         idleIn = pool;

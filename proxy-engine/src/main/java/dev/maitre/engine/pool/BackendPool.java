@@ -4,10 +4,13 @@ import dev.maitre.api.balance.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Ticker;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 
@@ -24,6 +27,9 @@ import java.util.ArrayList;
  */
 public final class BackendPool {
 
+    /** The bound on a backend's HTTP/2 SETTINGS when the bootstrap has no connect timeout. */
+    private static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2000;
+
     private final Endpoint endpoint;
     private final BackendConnector connector;
     private final Bootstrap bootstrap;
@@ -35,6 +41,11 @@ public final class BackendPool {
     /** The HTTP/2 connections, for a backend spoken to in HTTP/2; null otherwise. */
     private final ArrayList<Channel> sessions;
     private boolean draining;
+    /**
+     * How many streams a new HTTP/2 connection is expected to allow, so how many exchanges may wait for
+     * one being opened: maitre's own limit until a connection learnt the backend's.
+     */
+    private int expectedStreams = Http2Session.MAX_STREAMS;
 
     BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, BackendTls tls, int maxIdle,
                 long idleTimeoutNanos, Ticker ticker, boolean http2) {
@@ -73,32 +84,65 @@ public final class BackendPool {
 
     /**
      * Opens a new connection, over TLS when the cluster has it; the future completes on this pool's
-     * event loop, after the handshake.
+     * event loop, after the handshake. To an HTTP/2 backend it completes once the backend's
+     * {@code SETTINGS} arrived (so that how many streams it allows is known before any is opened), and
+     * it may be the future of a connection being opened already, that has room for another stream.
      */
     public ChannelFuture connect() {
-        ChannelFuture connect = connector.connect(bootstrap, endpoint, tls);
-        if (sessions != null) {
-            Channel connection = connect.channel();
-            sessions.add(connection);
-            connection.closeFuture().addListener(closed -> sessions.remove(connection));
+        if (sessions == null) {
+            return connector.connect(bootstrap, endpoint, tls);
         }
-        return connect;
+        for (int i = 0; i < sessions.size(); i++) {
+            Http2Session connecting = Http2Session.of(sessions.get(i));
+            if (connecting != null && connecting.await(expectedStreams)) {
+                return connecting.ready();
+            }
+        }
+        ChannelFuture connect = connector.connect(bootstrap, endpoint, tls);
+        Channel connection = connect.channel();
+        sessions.add(connection);
+        connection.closeFuture().addListener(closed -> sessions.remove(connection));
+        Http2Session session = Http2Session.of(connection);
+        session.await(expectedStreams);
+        ChannelPromise ready = session.ready();
+        connect.addListener(connected -> {
+            if (!connected.isSuccess()) {
+                ready.tryFailure(connected.cause());
+                return;
+            }
+            SslHandler handshake = connection.pipeline().get(SslHandler.class);
+            if (handshake != null && !ApplicationProtocolNames.HTTP_2.equals(handshake.applicationProtocol())) {
+                String chosen = handshake.applicationProtocol();
+                ready.tryFailure(new IOException("TLS handshake with " + endpoint.address() + " did not choose h2 by ALPN ("
+                        + (chosen == null ? "no protocol chosen" : "chose " + chosen)
+                        + "): the backend does not speak HTTP/2 over TLS"));
+                connection.close();
+                return;
+            }
+            // The connect timeout bounded the connection and its handshake; it bounds the SETTINGS too.
+            session.start(connectTimeoutMillis());
+        });
+        ready.addListener(settled -> {
+            if (settled.isSuccess()) {
+                expectedStreams = session.maxStreams();
+            }
+        });
+        return ready;
+    }
+
+    private long connectTimeoutMillis() {
+        Object timeout = bootstrap.config().options().get(ChannelOption.CONNECT_TIMEOUT_MILLIS);
+        return timeout instanceof Integer millis ? millis : DEFAULT_CONNECT_TIMEOUT_MILLIS;
     }
 
     /**
      * What an exchange attaches to once {@code connected}, a connection {@link #connect} opened, is
      * ready: the connection itself, or to an HTTP/2 backend a stream opened on it; {@code null} when
-     * none can be (the TLS handshake chose another protocol than {@code h2}, or the backend allows no
-     * stream).
+     * the backend allows no stream more on it (others waiting for it took them).
      */
     public Channel attachable(Channel connected) {
         if (sessions == null) {
             return connected;
-        }
-        SslHandler handshake = connected.pipeline().get(SslHandler.class);
-        if (handshake != null && !ApplicationProtocolNames.HTTP_2.equals(handshake.applicationProtocol())) {
-            connected.close();
-            return null;
         }
         Http2Session session = Http2Session.of(connected);
         return session != null && session.hasRoom() ? session.openStream() : null;
@@ -154,7 +198,9 @@ public final class BackendPool {
                 if (session == null) {
                     continue;
                 }
-                if (session.openStreams() == 0 && now - session.idleSinceNanos() >= idleTimeoutNanos) {
+                // One still being opened is not idle: exchanges wait for it (its connect timeout bounds that).
+                if (session.openStreams() == 0 && session.ready().isDone()
+                        && now - session.idleSinceNanos() >= idleTimeoutNanos) {
                     sessions.get(i).close();
                 } else {
                     session.checkAlive(now);

@@ -26,11 +26,18 @@ public final class BackendPools {
 
     private final BackendConnector connector;
     private final HealthView health;
+    private final Http2Liveness liveness;
     private final FastThreadLocal<LoopPools> perLoop = new FastThreadLocal<>();
 
     public BackendPools(BackendConnector connector, HealthView health) {
+        this(connector, health, Http2Liveness.DEFAULT);
+    }
+
+    /** Pools whose HTTP/2 connections are judged alive by {@code liveness}. */
+    public BackendPools(BackendConnector connector, HealthView health, Http2Liveness liveness) {
         this.connector = connector;
         this.health = health;
+        this.liveness = liveness;
     }
 
     /** The pool of {@code endpoint}, spoken to in clear text, on {@code loop}; must be called on that loop. */
@@ -92,7 +99,7 @@ public final class BackendPools {
 
         private Bootstrap bootstrap(ClusterConfig cluster) {
             if (cluster.protocol().http2()) {
-                return connector.bootstrap(loop, cluster, Http2Session.initializer(cluster.tlsEnabled()));
+                return connector.bootstrap(loop, cluster, Http2Session.initializer(cluster.tlsEnabled(), liveness));
             }
             return connector.bootstrap(loop, cluster, new ChannelInitializer<Channel>() {
                 @Override

@@ -7,6 +7,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
+import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTimeouts;
@@ -28,6 +29,7 @@ import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.ProxyEngine;
+import dev.maitre.engine.pool.Http2Liveness;
 import dev.maitre.testing.RawClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -98,6 +100,8 @@ public final class ProxyFixture implements AutoCloseable {
         private boolean accessLog;
         private TlsConfig tls;
         private ClusterTlsConfig clusterTls;
+        private BackendProtocol clusterProtocol = BackendProtocol.HTTP1;
+        private Http2Liveness liveness = Http2Liveness.DEFAULT;
         private HealthView health;
         private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
         private HashOn hashOn = HashOn.CLIENT_IP;
@@ -256,6 +260,18 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** What the cluster's backends are spoken to in ({@code protocol}); {@code h2} needs {@link #clusterTls}. */
+        public Builder clusterProtocol(BackendProtocol value) {
+            clusterProtocol = value;
+            return this;
+        }
+
+        /** When a silent HTTP/2 backend connection is sent a PING, and how long its acknowledgement may take. */
+        public Builder http2Liveness(Duration pingAfter, Duration pingTimeout) {
+            liveness = new Http2Liveness(pingAfter, pingTimeout);
+            return this;
+        }
+
         public Builder trustedProxies(String... ranges) {
             trustedProxies = List.of(ranges).stream().map(IpRange::parse).toList();
             return this;
@@ -279,7 +295,7 @@ public final class ProxyFixture implements AutoCloseable {
                 members.add(new BackendConfig(backends.get(i), weights == null ? 1 : weights[i]));
             }
             clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
-                    hashOn, Duration.ZERO, clusterTls));
+                    hashOn, Duration.ZERO, clusterTls).withProtocol(clusterProtocol));
             clusters.addAll(extraClusters);
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
@@ -306,7 +322,7 @@ public final class ProxyFixture implements AutoCloseable {
             HealthView health = this.health != null ? this.health : cluster -> eligible.getOrDefault(cluster, List.of());
             List<Outcome> outcomes = new CopyOnWriteArrayList<>();
             OutcomeListener listener = outcomes::add;
-            return new ProxyFixture(ProxyEngine.start(config, health, listener), outcomes);
+            return new ProxyFixture(ProxyEngine.start(config, health, listener, liveness), outcomes);
         }
     }
 }
