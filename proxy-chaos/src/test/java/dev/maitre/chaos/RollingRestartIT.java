@@ -2,41 +2,44 @@ package dev.maitre.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.maitre.chaos.load.LoadGenerator;
+import dev.maitre.chaos.load.ClientProtocol;
 import dev.maitre.chaos.load.Outcome;
 import dev.maitre.chaos.report.Check;
 import dev.maitre.chaos.report.ScenarioResult;
 import dev.maitre.chaos.scenario.ScenarioRecorder;
+import dev.maitre.chaos.scenario.SteadyLoad;
 import dev.maitre.chaos.stage.Stage;
 import dev.maitre.chaos.timing.HealthRules;
 import dev.maitre.chaos.timing.Moment;
 import dev.maitre.chaos.timing.TimedTransition;
 import dev.maitre.chaos.timing.Tolerance;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every backend restarted in turn under load, as a deployment does: stopped (WireMock down behind
  * its proxy), taken out by the checks, started again at the same address, back in rotation, then
- * the next. Clients must see nothing.
+ * the next. Clients must see nothing, whether they speak HTTP/1.1 ({@code rolling-restart}) or
+ * HTTP/2 ({@code rolling-restart-h2}).
  */
 class RollingRestartIT {
 
-    @Test
-    void rollingRestartOfEveryBackendCostsClientsNothing() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ClientProtocol.class)
+    void rollingRestartOfEveryBackendCostsClientsNothing(ClientProtocol protocol) throws Exception {
         HealthRules rules = HealthRules.quick();
-        ScenarioRecorder recorder = new ScenarioRecorder("rolling-restart", "rolling restart of every backend under load",
-                "default")
+        SteadyLoad load = new SteadyLoad(protocol, Duration.ofMillis(40));
+        String id = protocol.scenarioId("rolling-restart");
+        ScenarioRecorder recorder = new ScenarioRecorder(id, "rolling restart of every backend under load"
+                + (protocol == ClientProtocol.HTTP_1_1 ? "" : ", " + protocol.label() + " clients"), "default")
                 .setting("fault", "b1, b2, b3 in turn: WireMock stopped until out of rotation, started until back")
-                .setting("load", "3 keep-alive clients + 1 new-connection client, one GET each per 40 ms");
+                .setting(ScenarioResult.CLIENT_PROTOCOL, protocol.label())
+                .setting("load", load.describe());
         recorder.run(() -> {
-            try (Stage stage = Stage.start("rolling-restart", 3, rules, Duration.ofSeconds(2))) {
-                LoadGenerator keepAlive = stage.load("/app/ka", null, LoadGenerator.Mode.KEEP_ALIVE, 3,
-                        Duration.ofMillis(40), Duration.ofSeconds(30));
-                LoadGenerator fresh = stage.load("/app/new", null, LoadGenerator.Mode.NEW_CONNECTION, 1,
-                        Duration.ofMillis(40), Duration.ofSeconds(30));
+            try (Stage stage = Stage.start(id, 3, rules, Duration.ofSeconds(2))) {
+                SteadyLoad.Running clients = load.start(stage);
                 Thread.sleep(1500);
                 Tolerance detectionTolerance = Tolerance.forChecks(rules.unhealthyThreshold());
                 Tolerance recoveryTolerance = Tolerance.forChecks(rules.healthyThreshold());
@@ -62,9 +65,8 @@ class RollingRestartIT {
                     Thread.sleep(500);
                 }
                 recorder.check(Check.count("attempts on a stopped backend once out of rotation", 0, deadHits));
-                List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
-                outcomes.addAll(fresh.stop());
-                recorder.noClientErrors(stage, outcomes, 4);
+                List<Outcome> outcomes = clients.stop();
+                recorder.noClientErrors(stage, outcomes, load.clients());
                 ScenarioResult result = recorder.finish(stage, outcomes);
                 assertThat(result.failures()).isEmpty();
             }

@@ -24,7 +24,7 @@ import java.util.Locale;
  * connection is opened, reused and closed, and sees every failure as the kind it is (refused,
  * reset, closed early, timed out) rather than as a library's retry.
  */
-final class HttpProbe implements AutoCloseable {
+final class HttpProbe implements Probe {
 
     private final int port;
     private final boolean keepAlive;
@@ -38,8 +38,8 @@ final class HttpProbe implements AutoCloseable {
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** Sends {@code GET path} and reads the whole answer; the body is checked against {@code sha256} if given. */
-    Outcome get(String path, String sha256) {
+    @Override
+    public Outcome get(String path, String sha256) {
         long start = System.nanoTime();
         boolean reused = socket != null;
         try {

@@ -10,14 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A steady, bounded stream of GET requests to maitre: each worker thread sends one request per
- * period (or as soon as the previous answer ended, if that took longer) on its own connection,
- * kept alive or opened anew for each request. Every outcome is recorded with monotonic times.
- * The stream stops when told to, or by itself after {@code maxDuration} or {@code maxRequests}.
+ * A steady, bounded stream of GET requests to maitre: each client sends one request per period (or
+ * as soon as the previous answer ended, if that took longer), over HTTP/1.1 or HTTP/2 as its
+ * {@link Clients} say, each on a worker thread of its own that waits for the answer. Every outcome
+ * is recorded with monotonic times. The stream stops when told to, or by itself after
+ * {@code maxDuration} or {@code maxRequests}.
  */
 public final class LoadGenerator implements AutoCloseable {
 
-    /** Whether a worker reuses its connection. */
+    /** Whether a client reuses its connection. */
     public enum Mode { KEEP_ALIVE, NEW_CONNECTION }
 
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -25,24 +26,38 @@ public final class LoadGenerator implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final long deadlineNanos;
     private final int maxRequests;
+    /** The HTTP/2 clients' connections and event loop; null for HTTP/1.1 clients. */
+    private final Http2Clients http2;
     private volatile boolean stopped;
 
-    private LoadGenerator(Duration maxDuration, int maxRequests) {
+    private LoadGenerator(Duration maxDuration, int maxRequests, Http2Clients http2) {
         this.deadlineNanos = System.nanoTime() + maxDuration.toNanos();
         this.maxRequests = maxRequests;
+        this.http2 = http2;
     }
 
     /**
-     * Starts {@code workers} threads sending {@code GET path} to loopback {@code port}.
+     * Starts {@code workers} HTTP/1.1 clients sending {@code GET path} to loopback {@code port}.
      *
      * @param sha256 the expected body digest, or null to not check bodies
      * @param timeout how long a client waits for any byte before it gives up
      */
     public static LoadGenerator start(int port, String path, String sha256, Mode mode, int workers, Duration period,
                                       Duration timeout, Duration maxDuration, int maxRequests) {
-        LoadGenerator load = new LoadGenerator(maxDuration, maxRequests);
-        for (int i = 0; i < workers; i++) {
-            Thread worker = new Thread(() -> load.run(port, path, sha256, mode, period, timeout),
+        return start(port, path, sha256, Clients.http1(mode, workers), period, timeout, maxDuration, maxRequests);
+    }
+
+    /** As {@link #start(int, String, String, Mode, int, Duration, Duration, Duration, int)}, with any clients. */
+    public static LoadGenerator start(int port, String path, String sha256, Clients clients, Duration period,
+                                      Duration timeout, Duration maxDuration, int maxRequests) {
+        int timeoutMillis = (int) timeout.toMillis();
+        Http2Clients http2 = clients.protocol() == ClientProtocol.HTTP_2
+                ? new Http2Clients(port, clients, timeoutMillis) : null;
+        LoadGenerator load = new LoadGenerator(maxDuration, maxRequests, http2);
+        for (int i = 0; i < clients.count(); i++) {
+            int client = i;
+            Thread worker = new Thread(() -> load.run(http2 != null ? http2.probe(client)
+                    : new HttpProbe(port, clients.mode() == Mode.KEEP_ALIVE, timeoutMillis), path, sha256, period),
                     "chaos-load-" + port + "-" + i);
             worker.setDaemon(true);
             load.workers.add(worker);
@@ -51,8 +66,8 @@ public final class LoadGenerator implements AutoCloseable {
         return load;
     }
 
-    private void run(int port, String path, String sha256, Mode mode, Duration period, Duration timeout) {
-        try (HttpProbe probe = new HttpProbe(port, mode == Mode.KEEP_ALIVE, (int) timeout.toMillis())) {
+    private void run(Probe client, String path, String sha256, Duration period) {
+        try (Probe probe = client) {
             long next = System.nanoTime();
             while (!stopped && System.nanoTime() < deadlineNanos && sent.incrementAndGet() <= maxRequests) {
                 outcomes.add(probe.get(path, sha256));
@@ -72,6 +87,9 @@ public final class LoadGenerator implements AutoCloseable {
         stopped = true;
         for (Thread worker : workers) {
             worker.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        if (http2 != null) {
+            http2.close();
         }
         return outcomes();
     }

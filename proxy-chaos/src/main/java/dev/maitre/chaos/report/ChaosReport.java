@@ -75,6 +75,9 @@ public final class ChaosReport {
             s.put("scenario", r.id());
             s.put("title", r.title());
             s.put("profile", r.profile());
+            if (r.settings().containsKey(ScenarioResult.CLIENT_PROTOCOL)) {
+                s.put("clientProtocol", r.settings().get(ScenarioResult.CLIENT_PROTOCOL));
+            }
             s.set("settings", JSON.valueToTree(r.settings()));
             ArrayNode transitions = s.putArray("transitions");
             for (TimedTransition t : r.transitions()) {

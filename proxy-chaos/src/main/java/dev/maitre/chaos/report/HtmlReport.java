@@ -58,7 +58,7 @@ final class HtmlReport {
         StringBuilder t = new StringBuilder("<table><tr><th>scenario</th><th>settings</th><th>transition</th>"
                 + "<th>expected window</th><th>measured</th><th>client errors</th><th>verdict</th></tr>\n");
         for (ScenarioResult r : results) {
-            String settings = esc(r.settings().getOrDefault("rules", ""));
+            String settings = esc(r.summarySettings());
             if (r.transitions().isEmpty()) {
                 t.append(tr(link(r), settings, "none expected", "-", "-", ChaosReport.clientErrors(r), verdict(r.verdict())));
             }

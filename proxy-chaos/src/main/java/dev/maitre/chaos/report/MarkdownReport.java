@@ -18,7 +18,7 @@ final class MarkdownReport {
         md.append("| scenario | settings | transition | expected window | tolerance | measured | client errors | verdict |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         for (ScenarioResult r : results) {
-            String settings = r.settings().getOrDefault("rules", "");
+            String settings = r.summarySettings();
             if (r.transitions().isEmpty()) {
                 md.append(row(r.id(), settings, "none expected", "-", "-", "-", ChaosReport.clientErrors(r), r.verdict()));
             }

@@ -12,6 +12,16 @@ import java.util.Map;
 public record ScenarioResult(String id, String title, String profile, Map<String, String> settings,
                              List<TimedTransition> transitions, List<Check> checks, Timeline timeline) {
 
+    /** The setting naming what the scenario's HTTP clients spoke ("HTTP/1.1", "HTTP/2"), where it has such clients. */
+    public static final String CLIENT_PROTOCOL = "client protocol";
+
+    /** The settings in the summary tables: the health rules, and the client protocol where there is one. */
+    public String summarySettings() {
+        String rules = settings.getOrDefault("rules", "");
+        String protocol = settings.get(CLIENT_PROTOCOL);
+        return protocol == null ? rules : rules + "; " + protocol + " clients";
+    }
+
     /** Everything that did not come out as expected, one line each; empty when the scenario passed. */
     public List<String> failures() {
         List<String> failures = new ArrayList<>();

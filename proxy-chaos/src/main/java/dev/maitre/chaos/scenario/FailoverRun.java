@@ -1,6 +1,6 @@
 package dev.maitre.chaos.scenario;
 
-import dev.maitre.chaos.load.LoadGenerator;
+import dev.maitre.chaos.load.ClientProtocol;
 import dev.maitre.chaos.load.Outcome;
 import dev.maitre.chaos.report.Check;
 import dev.maitre.chaos.report.ScenarioResult;
@@ -11,13 +11,11 @@ import dev.maitre.chaos.timing.TimedTransition;
 import dev.maitre.chaos.timing.Tolerance;
 import dev.maitre.chaos.timing.Window;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * The common shape of a single-backend fault: under steady load (keep-alive and new-connection
- * clients at once), put the fault on backend b1, measure when maitre takes it out, check that no
+ * clients at once, over HTTP/1.1 or HTTP/2), put the fault on backend b1, measure when maitre takes it out, check that no
  * request reaches it afterwards, repair it, measure when it is back, and check what clients saw.
  */
 public final class FailoverRun {
@@ -29,17 +27,18 @@ public final class FailoverRun {
     private final HealthRules rules;
     private final Duration responseTimeout;
     private final int backends;
-    private final Duration period;
+    private final SteadyLoad load;
     /** {@code retries.perTryTimeout}; zero for none. */
     private final Duration perTryTimeout;
 
     FailoverRun(String id, String title, String profile, Fault fault, HealthRules rules,
                         Duration responseTimeout, int backends, Duration period) {
-        this(id, title, profile, fault, rules, responseTimeout, backends, period, Duration.ZERO);
+        this(id, title, profile, fault, rules, responseTimeout, backends, new SteadyLoad(ClientProtocol.HTTP_1_1, period),
+                Duration.ZERO);
     }
 
     private FailoverRun(String id, String title, String profile, Fault fault, HealthRules rules,
-                        Duration responseTimeout, int backends, Duration period, Duration perTryTimeout) {
+                        Duration responseTimeout, int backends, SteadyLoad load, Duration perTryTimeout) {
         this.id = id;
         this.title = title;
         this.profile = profile;
@@ -47,7 +46,7 @@ public final class FailoverRun {
         this.rules = rules;
         this.responseTimeout = responseTimeout;
         this.backends = backends;
-        this.period = period;
+        this.load = load;
         this.perTryTimeout = perTryTimeout;
     }
 
@@ -57,7 +56,17 @@ public final class FailoverRun {
      */
     public FailoverRun withPerTryTimeout(String newId, Duration perTry) {
         return new FailoverRun(newId, title + ", retries.perTryTimeout " + perTry.toMillis() + " ms", profile, fault,
-                rules, responseTimeout, backends, period, perTry);
+                rules, responseTimeout, backends, load, perTry);
+    }
+
+    /**
+     * This run with clients speaking {@code protocol}; an HTTP/2 run has an id of its own
+     * ({@link ClientProtocol#scenarioId}). The expectations are the same.
+     */
+    public FailoverRun withClients(ClientProtocol protocol) {
+        return new FailoverRun(protocol.scenarioId(id), protocol == ClientProtocol.HTTP_1_1 ? title
+                : title + ", " + protocol.label() + " clients", profile, fault, rules, responseTimeout, backends,
+                new SteadyLoad(protocol, load.period()), perTryTimeout);
     }
 
     /** The default profile's run: three backends, one-second checks, a request every 40 ms per client. */
@@ -75,17 +84,14 @@ public final class FailoverRun {
         ScenarioRecorder recorder = new ScenarioRecorder(id, title, profile)
                 .setting("rules", rules.describe())
                 .setting("fault", fault.name() + " on b1, then repaired")
-                .setting("load", "3 keep-alive clients + 1 new-connection client, one GET each per "
-                        + period.toMillis() + " ms")
+                .setting(ScenarioResult.CLIENT_PROTOCOL, load.protocol().label())
+                .setting("load", load.describe())
                 .setting("response timeout", responseTimeout.toMillis() + " ms")
                 .setting("per-try timeout", perTryTimeout.isZero() ? "none" : perTryTimeout.toMillis() + " ms");
         return recorder.run(() -> {
             try (Stage stage = Stage.start(id, backends, rules, responseTimeout, perTryTimeout)) {
                 String target = stage.address(0);
-                LoadGenerator keepAlive = stage.load("/app/ka", null, LoadGenerator.Mode.KEEP_ALIVE, 3, period,
-                        Duration.ofSeconds(30));
-                LoadGenerator fresh = stage.load("/app/new", null, LoadGenerator.Mode.NEW_CONNECTION, 1, period,
-                        Duration.ofSeconds(30));
+                SteadyLoad.Running clients = load.start(stage);
                 Thread.sleep(1500);
                 stage.awaitPassedCheck(0);
 
@@ -116,9 +122,7 @@ public final class FailoverRun {
                         stage, target);
                 Thread.sleep(1500);
 
-                List<Outcome> outcomes = new ArrayList<>(keepAlive.stop());
-                outcomes.addAll(fresh.stop());
-                outcomes.sort(Comparator.comparingLong(Outcome::startNanos));
+                List<Outcome> outcomes = clients.stop();
                 checkClients(recorder, stage, outcomes, injected, down);
                 long servedByB1AfterRecovery = outcomes.stream()
                         .filter(o -> up > 0 && stage.wallMillis(o.startNanos()) > up + 100 && "b1".equals(o.backend()))
@@ -134,7 +138,7 @@ public final class FailoverRun {
                               long down) {
         if (fault.clientImpact() == Fault.ClientImpact.NONE || !perTryTimeout.isZero()) {
             // With a per-try timeout, a request whose try the fault swallows is answered by another backend.
-            recorder.noClientErrors(stage, outcomes, 4);
+            recorder.noClientErrors(stage, outcomes, load.clients());
             return;
         }
         // Black hole: a request in flight to b1 (sent from just before the fault to detection) waits

@@ -126,19 +126,21 @@ public final class ScenarioRecorder {
      * was in flight on the backend's connection at the very instant the suite broke it (a crash, a
      * proxy disabled). DESIGN.md §3: "in-flight requests on a dead backend complete or time out".
      * Once an answer has begun, maitre streams it and cannot retry it (docs/architecture.md,
-     * Retries), so the client connection is closed; a dying backend that holds a request without a
-     * word (WireMock accepts during its stop and then says nothing) ends it at the response
-     * timeout with 504. Only a request whose life overlaps a fault's bracket
-     * (±{@value #CUT_SLACK_MILLIS} ms) and that ended closed, reset or with 504 counts so, and
-     * there can be no more of them than connections in flight at those instants.
+     * Retries), so the client connection is closed (an HTTP/2 client's stream is reset); a dying
+     * backend that holds a request without a word (WireMock accepts during its stop and then says
+     * nothing) ends it at the response timeout with 504. Only a request whose life overlaps a
+     * fault's bracket (±{@value #CUT_SLACK_MILLIS} ms) and that ended closed, reset or with 504
+     * counts so, and
+     * there can be no more of them than requests in flight at those instants: one per client (an
+     * HTTP/1.1 client's connection, an HTTP/2 client's stream).
      */
-    public ScenarioRecorder noClientErrors(Stage stage, List<Outcome> outcomes, int connections) {
+    public ScenarioRecorder noClientErrors(Stage stage, List<Outcome> outcomes, int clients) {
         List<Outcome> cut = outcomes.stream().filter(o -> cutByFault(stage, o)).toList();
         List<Outcome> others = outcomes.stream().filter(o -> !o.ok() && !cut.contains(o)).toList();
         checks.add(new Check("client errors of " + outcomes.size() + " requests", "0",
                 others.size() + (others.isEmpty() ? "" : " (" + errorKinds(others) + "; " + firstErrors(stage, others) + ")"),
                 others.isEmpty()));
-        long limit = (long) connections * stage.moments().size();
+        long limit = (long) clients * stage.moments().size();
         checks.add(new Check("requests in flight at a fault instant, cut or timed out", "≤ " + limit,
                 cut.size() + (cut.isEmpty() ? "" : " (" + firstErrors(stage, cut) + ")"), cut.size() <= limit));
         return this;

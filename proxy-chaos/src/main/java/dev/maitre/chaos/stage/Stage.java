@@ -2,6 +2,7 @@ package dev.maitre.chaos.stage;
 
 import dev.maitre.chaos.backend.Backend;
 import dev.maitre.chaos.backend.BackendServer;
+import dev.maitre.chaos.load.Clients;
 import dev.maitre.chaos.load.LoadGenerator;
 import dev.maitre.chaos.load.Outcome;
 import dev.maitre.chaos.maitre.AdminClient;
@@ -151,10 +152,15 @@ public final class Stage implements AutoCloseable {
         return maitre;
     }
 
-    /** A load generator against maitre, stopped with the stage at the latest. */
+    /** A load generator of HTTP/1.1 clients against maitre, stopped with the stage at the latest. */
     public LoadGenerator load(String path, String sha256, LoadGenerator.Mode mode, int workers, Duration period,
                               Duration clientTimeout) {
-        LoadGenerator load = LoadGenerator.start(listenPort(), path, sha256, mode, workers, period, clientTimeout,
+        return load(path, sha256, Clients.http1(mode, workers), period, clientTimeout);
+    }
+
+    /** A load generator of {@code clients} against maitre, stopped with the stage at the latest. */
+    public LoadGenerator load(String path, String sha256, Clients clients, Duration period, Duration clientTimeout) {
+        LoadGenerator load = LoadGenerator.start(listenPort(), path, sha256, clients, period, clientTimeout,
                 Duration.ofMinutes(10), 200_000);
         loads.add(load);
         return load;
