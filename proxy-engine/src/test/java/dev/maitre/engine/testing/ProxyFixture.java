@@ -7,6 +7,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
+import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTimeouts;
@@ -14,6 +15,7 @@ import dev.maitre.api.config.ClusterTlsConfig;
 import dev.maitre.api.config.HashOn;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ListenerHeaders;
+import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.PoolConfig;
@@ -106,6 +108,8 @@ public final class ProxyFixture implements AutoCloseable {
         private List<IpRange> trustedProxies = List.of();
         private ListenerHeaders headers = ListenerHeaders.defaults();
         private List<String> upgrades;
+        private ListenerHttp2 http2;
+        private BackendProtocol clusterProtocol = BackendProtocol.HTTP1;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -144,6 +148,18 @@ public final class ProxyFixture implements AutoCloseable {
         /** The listener's {@code upgrades}. */
         public Builder upgrades(String... protocols) {
             upgrades = List.of(protocols);
+            return this;
+        }
+
+        /** The listener's {@code http2} settings; by default those of any http listener. */
+        public Builder http2(ListenerHttp2 value) {
+            http2 = value;
+            return this;
+        }
+
+        /** What maitre speaks to the cluster's backends ({@code protocol: http1 | h2 | h2c}); h2 needs {@link #clusterTls}. */
+        public Builder clusterProtocol(BackendProtocol value) {
+            clusterProtocol = value;
             return this;
         }
 
@@ -271,7 +287,7 @@ public final class ProxyFixture implements AutoCloseable {
                 members.add(new BackendConfig(backends.get(i), weights == null ? 1 : weights[i]));
             }
             clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
-                    hashOn, Duration.ZERO, clusterTls));
+                    hashOn, Duration.ZERO, clusterTls).withProtocol(clusterProtocol));
             clusters.addAll(extraClusters);
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
@@ -280,6 +296,9 @@ public final class ProxyFixture implements AutoCloseable {
                     .withForwarding(trustedProxies, headers);
             if (upgrades != null) {
                 listener = listener.withUpgrades(upgrades);
+            }
+            if (http2 != null) {
+                listener = listener.withHttp2(http2);
             }
             return new ProxyConfig(AdminConfig.defaults(), workers, Duration.ofSeconds(5),
                     new AccessLogConfig(accessLog), List.of(listener), clusters);
