@@ -19,8 +19,10 @@ import java.util.ArrayList;
  *
  * <p>To a backend spoken to in HTTP/2 the pool keeps connections that carry many exchanges at once
  * ({@link Http2Session}): what it hands out is a stream opened on one of them with room for another,
- * and a new connection is opened only when none has room. A connection with no stream open for the
- * idle timeout is closed, as an idle HTTP/1.1 one is.
+ * and a new connection is opened only when none has room. While one is being opened, the exchanges
+ * that find no room wait for it (up to {@link Http2Session#MAX_STREAMS}) instead of each opening
+ * its own: a burst of calls on a cold pool makes one connection, not one per call. A connection
+ * with no stream open for the idle timeout is closed, as an idle HTTP/1.1 one is.
  */
 public final class BackendPool {
 
@@ -34,6 +36,10 @@ public final class BackendPool {
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     /** The HTTP/2 connections, for a backend spoken to in HTTP/2; null otherwise. */
     private final ArrayList<Channel> sessions;
+    /** The HTTP/2 connection being opened, which exchanges wait for; null when none is. */
+    private ChannelFuture opening;
+    /** How many exchanges wait for {@link #opening}. */
+    private int waiting;
     private boolean draining;
 
     BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, BackendTls tls, int maxIdle,
@@ -73,14 +79,29 @@ public final class BackendPool {
 
     /**
      * Opens a new connection, over TLS when the cluster has it; the future completes on this pool's
-     * event loop, after the handshake.
+     * event loop, after the handshake. To an HTTP/2 backend, the connection already being opened is
+     * shared while it can take the streams of those waiting for it.
      */
     public ChannelFuture connect() {
+        if (opening != null && waiting < Http2Session.MAX_STREAMS) {
+            waiting++;
+            return opening;
+        }
         ChannelFuture connect = connector.connect(bootstrap, endpoint, tls);
         if (sessions != null) {
             Channel connection = connect.channel();
             sessions.add(connection);
             connection.closeFuture().addListener(closed -> sessions.remove(connection));
+            if (!connect.isDone()) {
+                opening = connect;
+                waiting = 1;
+                connect.addListener(done -> {
+                    if (opening == connect) {
+                        opening = null;
+                        waiting = 0;
+                    }
+                });
+            }
         }
         return connect;
     }

@@ -17,6 +17,7 @@ import dev.maitre.testing.RawBackend;
 import dev.maitre.testing.TestCertificates;
 import dev.maitre.testing.TestCertificates.KeyKind;
 import dev.maitre.testing.TestCertificates.PemFiles;
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -277,6 +278,29 @@ class GrpcProxyIT {
                     assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "next"))
                             .isEqualTo(other.name() + ": next");
                 }
+            } finally {
+                shutdown(channel);
+            }
+        }
+    }
+
+    @Test
+    void aBurstOfCallsOnAFreshPoolSharesOneBackendConnection() throws Exception {
+        try (GrpcEchoServer backend = GrpcEchoServer.start("a");
+             ProxyFixture proxy = h2c(backend.address()).start()) {
+            ManagedChannel channel = plaintext(proxy);
+            try {
+                List<ListenableFuture<String>> calls = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcEchoServer.SAY, CallOptions.DEFAULT),
+                            "call " + i));
+                }
+                for (int i = 0; i < 50; i++) {
+                    assertThat(calls.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("a: call " + i);
+                }
+
+                // One client connection is served by one event loop, whose pool needs one HTTP/2 connection.
+                assertThat(backend.connections()).isEqualTo(1);
             } finally {
                 shutdown(channel);
             }
