@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class Http2ClientConnection extends Http2ConnectionHandler implements ConnectionDeadline.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http2ClientConnection.class);
+    /** How many of the streams maitre reset last are remembered, so that frames still on their way on them are let go. */
+    private static final int RECENT_RESETS = 128;
 
     private final HttpListenerContext listener;
     private final ClientHop hop;
@@ -49,6 +51,9 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
     private ChannelHandlerContext ctx;
     private ConnectionDeadline deadline;
     private boolean goingAway;
+    /** The ids of the streams maitre reset last, a ring made at the first reset; 0 where none was. */
+    private int[] recentResets;
+    private int nextReset;
 
     private Http2ClientConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                   Http2Settings settings, HttpListenerContext listener, ClientHop hop) {
@@ -130,8 +135,42 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
 
     /** Resets {@code stream} with {@code error}. */
     void reset(Http2Stream stream, Http2Error error) {
+        if (recentResets == null) {
+            recentResets = new int[RECENT_RESETS];
+        }
+        recentResets[nextReset] = stream.id();
+        nextReset = (nextReset + 1) % RECENT_RESETS;
         resetStream(ctx, stream.id(), error.code(), ctx.newPromise());
         flush(ctx);
+    }
+
+    /**
+     * What the client sent on a stream maitre reset, before it read the reset, is let go without a
+     * reset of its own (RFC 9113 §5.1: such frames are ignored): a client streaming a body whose call
+     * maitre ended (its answer complete, or the backend gone) has a window's worth of DATA frames in
+     * flight, and a reset for each would soon reach the limit on resets sent
+     * ({@link Http2Limits#MAX_RESETS_PER_WINDOW}), which closes the connection and every call on it.
+     */
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                 Http2Exception.StreamException error) {
+        if (!outbound && error.error() == Http2Error.STREAM_CLOSED && connection().stream(error.streamId()) == null
+                && resetLately(error.streamId())) {
+            return;
+        }
+        super.onStreamError(ctx, outbound, cause, error);
+    }
+
+    private boolean resetLately(int streamId) {
+        if (recentResets == null) {
+            return false;
+        }
+        for (int id : recentResets) {
+            if (id == streamId) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Graceful shutdown of the engine or of the listener: no new stream, close once the open ones are done. */

@@ -21,6 +21,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
@@ -29,7 +30,11 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -359,6 +364,31 @@ class GrpcProxyIT {
     }
 
     @Test
+    void aCallWhoseBackendDiesBeforeItsBodyIsUnavailableAndItsConnectionServesOn() throws Exception {
+        try (GrpcEchoServer backend = GrpcEchoServer.start("a");
+             ProxyFixture proxy = h2c(backend.address()).start();
+             PriorKnowledgeClient client = PriorKnowledgeClient.connect(proxy.address())) {
+            int port = proxy.address().getPort();
+            // The call's headers go to maitre, which opens a backend connection and a stream for them.
+            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEchoServer.SAY), false);
+            await().atMost(WAIT).until(() -> backend.connections() == 1);
+            backend.crash();
+            // Time for maitre to read the backend connection's end before the body comes.
+            Thread.sleep(200);
+
+            call.send(grpcMessage("late"), false);
+
+            assertThat(call.answer().status()).isEqualTo("200");
+            assertThat(call.trailers().get("grpc-status")).hasToString("14");
+            backend.restart();
+            PriorKnowledgeClient.Stream next = client.open(grpcCall(port, GrpcEchoServer.SAY), false);
+            next.send(grpcMessage("next"), true);
+            assertThat(next.answer().body()).endsWith("a: next");
+            assertThat(next.trailers().get("grpc-status")).hasToString("0");
+        }
+    }
+
+    @Test
     void aCallNoRouteTakesIsUnimplemented() throws Exception {
         try (GrpcEchoServer backend = GrpcEchoServer.start("a");
              ProxyFixture proxy = h2c(backend.address())
@@ -373,6 +403,27 @@ class GrpcProxyIT {
             } finally {
                 shutdown(channel);
             }
+        }
+    }
+
+    @Test
+    void aClientStillStreamingWhenMaitreEndsItsCallKeepsItsConnection() throws Exception {
+        try (GrpcEchoServer backend = GrpcEchoServer.start("a");
+             ProxyFixture proxy = h2c(backend.address())
+                     .routes(List.of(new RouteConfig(null, "/" + GrpcEchoServer.SAY.getFullMethodName(),
+                             ProxyFixture.CLUSTER))).start();
+             PriorKnowledgeClient client = PriorKnowledgeClient.connect(proxy.address())) {
+            int port = proxy.address().getPort();
+            // No route: maitre answers at once and resets the stream, while the messages already sent
+            // on it (more than the 200 resets a connection may cost in 30 s) are still on their way.
+            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEchoServer.SUM), false);
+            call.sendAtOnce(grpcMessage("1"), 300);
+
+            assertThat(call.answer().status()).isEqualTo("200");
+            assertThat(call.trailers().get("grpc-status")).hasToString("12");
+            PriorKnowledgeClient.Stream next = client.open(grpcCall(port, GrpcEchoServer.SAY), false);
+            next.send(grpcMessage("next"), true);
+            assertThat(next.answer().body()).endsWith("a: next");
         }
     }
 
@@ -431,6 +482,18 @@ class GrpcProxyIT {
             assertThat(backend.requests()).hasSize(1);
             assertThat(backend.requests().get(0).startLine()).isEqualTo("GET /plain HTTP/1.1");
         }
+    }
+
+    private static Http2Headers grpcCall(int port, MethodDescriptor<?, ?> method) {
+        return new DefaultHttp2Headers().method("POST").scheme("http").authority("127.0.0.1:" + port)
+                .path("/" + method.getFullMethodName())
+                .add("content-type", "application/grpc").add("te", "trailers");
+    }
+
+    /** A gRPC message as it goes on the wire: not compressed, its length, its bytes. */
+    private static byte[] grpcMessage(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(5 + bytes.length).put((byte) 0).putInt(bytes.length).put(bytes).array();
     }
 
     private static ProxyFixture.Builder h2c(HostPort... backends) {
