@@ -389,6 +389,66 @@ class GrpcProxyIT {
     }
 
     @Test
+    void aBackendCrashWhileTheClientStreamsEndsThatCallAloneUnavailable() throws Exception {
+        try (GrpcEchoServer backend = GrpcEchoServer.start("a");
+             GrpcEchoServer bystanderBackend = GrpcEchoServer.start("b");
+             ProxyFixture proxy = h2c(backend.address())
+                     .cluster("bystanders", bystanderBackend.address())
+                     .routes(List.of(new RouteConfig(null, "/" + GrpcEchoServer.CHAT.getFullMethodName(), "bystanders"),
+                             RouteConfig.catchAll(ProxyFixture.CLUSTER)))
+                     .start()) {
+            ManagedChannel channel = plaintext(proxy);
+            try {
+                // A call on the same client connection, to another backend, that must live through it all.
+                Collector bystander = new Collector();
+                StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
+                        channel.newCall(GrpcEchoServer.CHAT, CallOptions.DEFAULT), bystander);
+                chat.onNext("hello");
+                assertThat(bystander.next()).isEqualTo("echo hello");
+                for (int round = 0; round < 10; round++) {
+                    Collector answers = new Collector();
+                    StreamObserver<String> numbers = ClientCalls.asyncClientStreamingCall(
+                            channel.newCall(GrpcEchoServer.SUM, CallOptions.DEFAULT), answers);
+                    int sent = 0;
+                    long crashAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+                    boolean crashed = false;
+                    // The client keeps sending as the backend dies, so maitre reads its body and the
+                    // backend connection's end together.
+                    while (!answers.done.isDone() && sent < 200_000) {
+                        if (answers.call.isReady()) {
+                            numbers.onNext("1");
+                            sent++;
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                        if (!crashed && System.nanoTime() > crashAt) {
+                            crashed = true;
+                            new Thread(backend::crash).start();
+                        }
+                    }
+                    Throwable failure = answers.done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertThat(Status.fromThrowable(failure).getCode()).as("round %d: %s", round, failure)
+                            .isEqualTo(Status.Code.UNAVAILABLE);
+                    await().atMost(WAIT).until(() -> {
+                        try {
+                            backend.restart();
+                            return true;
+                        } catch (IOException stillStopping) {
+                            return false;
+                        }
+                    });
+                }
+                chat.onNext("still there");
+                assertThat(bystander.next()).isEqualTo("echo still there");
+                chat.onCompleted();
+                assertThat(bystander.done.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            } finally {
+                shutdown(channel);
+            }
+        }
+    }
+
+    @Test
     void aCallNoRouteTakesIsUnimplemented() throws Exception {
         try (GrpcEchoServer backend = GrpcEchoServer.start("a");
              ProxyFixture proxy = h2c(backend.address())

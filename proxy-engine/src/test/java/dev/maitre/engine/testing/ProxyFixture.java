@@ -157,7 +157,7 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
-        /** What maitre speaks to the cluster's backends ({@code protocol: http1 | h2 | h2c}); h2 needs {@link #clusterTls}. */
+        /** What maitre speaks to the clusters' backends ({@code protocol: http1 | h2 | h2c}); h2 needs {@link #clusterTls}. */
         public Builder clusterProtocol(BackendProtocol value) {
             clusterProtocol = value;
             return this;
@@ -288,7 +288,7 @@ public final class ProxyFixture implements AutoCloseable {
             }
             clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
                     hashOn, Duration.ZERO, clusterTls).withProtocol(clusterProtocol));
-            clusters.addAll(extraClusters);
+            extraClusters.forEach(extra -> clusters.add(extra.withProtocol(clusterProtocol)));
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
             ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
