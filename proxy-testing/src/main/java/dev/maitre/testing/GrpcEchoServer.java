@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #ECHO_BYTES} (unary): answers the bytes it was sent;</li>
  *   <li>{@link #COUNT} (server streaming): request {@code "n"} or {@code "n,delayMillis"}, answers
  *       {@code "0"} to {@code "n-1"}, one per delay;</li>
+ *   <li>{@link #FLOOD} (server streaming): request {@code "n,size"}, n messages of that many bytes,
+ *       sent only as fast as the client reads them;</li>
  *   <li>{@link #SUM} (client streaming): numbers in, {@code "count=<c> sum=<s>"} out;</li>
  *   <li>{@link #CHAT} (bidi): each message answered at once with {@code "echo <message>"};</li>
  *   <li>{@link #SLOW} (unary): request {@code "<millis>"}, answers {@code "slept <millis>"} after that long;</li>
@@ -90,6 +92,12 @@ public final class GrpcEchoServer implements AutoCloseable {
             method("Sum", MethodDescriptor.MethodType.CLIENT_STREAMING, STRINGS);
     public static final MethodDescriptor<String, String> CHAT =
             method("Chat", MethodDescriptor.MethodType.BIDI_STREAMING, STRINGS);
+    public static final MethodDescriptor<String, byte[]> FLOOD = MethodDescriptor.<String, byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Flood"))
+            .setRequestMarshaller(STRINGS)
+            .setResponseMarshaller(BYTES)
+            .build();
     public static final MethodDescriptor<String, String> SLOW = method("Slow", MethodDescriptor.MethodType.UNARY, STRINGS);
     public static final MethodDescriptor<String, String> FAIL = method("Fail", MethodDescriptor.MethodType.UNARY, STRINGS);
 
@@ -109,6 +117,7 @@ public final class GrpcEchoServer implements AutoCloseable {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<String> cancellations = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger flooded = new AtomicInteger();
     private volatile Server server;
     private int port;
 
@@ -169,6 +178,11 @@ public final class GrpcEchoServer implements AutoCloseable {
         return List.copyOf(cancellations);
     }
 
+    /** How many messages {@link #FLOOD} calls have handed to the transport so far. */
+    public int flooded() {
+        return flooded.get();
+    }
+
     /** How many connections were made to this server (each HTTP/2 connection, whatever it carried). */
     public int connections() {
         return connections.get();
@@ -224,6 +238,7 @@ public final class GrpcEchoServer implements AutoCloseable {
                     answer.onCompleted();
                 }))
                 .addMethod(COUNT, ServerCalls.asyncServerStreamingCall(this::count))
+                .addMethod(FLOOD, ServerCalls.asyncServerStreamingCall(this::flood))
                 .addMethod(SUM, ServerCalls.asyncClientStreamingCall(this::sum))
                 .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(this::chat))
                 .addMethod(SLOW, ServerCalls.asyncUnaryCall(this::slow))
@@ -273,6 +288,33 @@ public final class GrpcEchoServer implements AutoCloseable {
             }
             countLater(stream, next + 1, total, delayMillis);
         }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Request {@code "n,size"}: n messages of {@code size} bytes, the first byte of each its number
+     * (mod 256), each handed to the transport only while it is ready for more (the call's flow
+     * control), so {@link #flooded()} tells how far the client's reading let the stream go.
+     */
+    private void flood(String request, StreamObserver<byte[]> answer) {
+        record(FLOOD, answer);
+        String[] parts = request.split(",");
+        int total = Integer.parseInt(parts[0].trim());
+        int size = Integer.parseInt(parts[1].trim());
+        ServerCallStreamObserver<byte[]> stream = (ServerCallStreamObserver<byte[]>) answer;
+        int[] next = {0};
+        stream.setOnReadyHandler(() -> {
+            while (stream.isReady() && next[0] < total && !stream.isCancelled()) {
+                byte[] message = new byte[size];
+                message[0] = (byte) next[0];
+                stream.onNext(message);
+                flooded.incrementAndGet();
+                next[0]++;
+            }
+            if (next[0] == total && !stream.isCancelled()) {
+                next[0]++;
+                stream.onCompleted();
+            }
+        });
     }
 
     private StreamObserver<String> sum(StreamObserver<String> answer) {

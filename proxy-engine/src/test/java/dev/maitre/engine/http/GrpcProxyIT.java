@@ -178,6 +178,62 @@ class GrpcProxyIT {
     }
 
     @Test
+    void aClientThatStopsReadingStopsTheBackendsStreamAndResumesIt() throws Exception {
+        int total = 300;
+        try (GrpcEchoServer backend = GrpcEchoServer.start("a");
+             ProxyFixture proxy = h2c(backend.address()).start()) {
+            ManagedChannel channel = plaintext(proxy);
+            try {
+                BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+                CompletableFuture<Throwable> done = new CompletableFuture<>();
+                ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
+                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEchoServer.FLOOD, CallOptions.DEFAULT),
+                        total + ",65536", new ClientResponseObserver<String, byte[]>() {
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<String> requestStream) {
+                                call[0] = requestStream;
+                                requestStream.disableAutoRequestWithInitial(1);
+                            }
+
+                            @Override
+                            public void onNext(byte[] message) {
+                                received.add(message);
+                            }
+
+                            @Override
+                            public void onError(Throwable failure) {
+                                done.complete(failure);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                done.complete(null);
+                            }
+                        });
+                assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+
+                // The client takes nothing more for a while: every window on the way fills, and the backend stops.
+                Thread.sleep(1000);
+                int sentWhilePaused = backend.flooded();
+                Thread.sleep(300);
+                assertThat(backend.flooded()).as("the backend stopped").isEqualTo(sentWhilePaused);
+                // 4 MiB at most between the backend and the client's reading: the windows, not the whole stream.
+                assertThat(sentWhilePaused).isLessThan(64);
+
+                for (int i = 1; i < total; i++) {
+                    call[0].request(1);
+                    byte[] message = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertThat(message).as("message %d", i).isNotNull().hasSize(65536);
+                    assertThat(message[0]).isEqualTo((byte) i);
+                }
+                assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            } finally {
+                shutdown(channel);
+            }
+        }
+    }
+
+    @Test
     void theBackendsStatusAndTrailersReachTheClientUnchanged() throws Exception {
         try (GrpcEchoServer backend = GrpcEchoServer.start("a");
              ProxyFixture proxy = h2c(backend.address()).start()) {
