@@ -274,6 +274,26 @@ class GrpcProxyIT {
     }
 
     @Test
+    void aCallsOwnDeadlineIsKeptByMaitreWhenNobodyElseKeepsIt() throws Exception {
+        // A backend that reads the call and never answers, until maitre closes the connection.
+        try (RawBackend backend = RawBackend.eachRequest((request, connection) -> { });
+             ProxyFixture proxy = ProxyFixture.start(backend.address());
+             PriorKnowledgeClient client = PriorKnowledgeClient.connect(proxy.address())) {
+            int port = proxy.address().getPort();
+            // A client that does not keep its deadline itself, and a backend that does not either.
+            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEchoServer.SAY).add("grpc-timeout", "300m"),
+                    false);
+            call.send(grpcMessage("anyone?"), true);
+
+            assertThat(call.answer().status()).isEqualTo("200");
+            assertThat(call.trailers().get("grpc-status")).hasToString("4");
+            assertThat(backend.requests()).hasSize(1);
+            assertThat(backend.requests().get(0).header("grpc-timeout")).isEqualTo("300m");
+            await().atMost(WAIT).until(() -> backend.connectionsClosedByPeer() == 1);
+        }
+    }
+
+    @Test
     void aStreamingCallTheClientCancelsIsCancelledOnTheBackend() throws Exception {
         try (GrpcEchoServer backend = GrpcEchoServer.start("a");
              ProxyFixture proxy = h2c(backend.address()).start()) {
