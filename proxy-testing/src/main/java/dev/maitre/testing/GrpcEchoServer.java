@@ -109,6 +109,7 @@ public final class GrpcEchoServer implements AutoCloseable {
 
     private final String name;
     private final ServerCredentials credentials;
+    private final int maxCallsPerConnection;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon -> {
         Thread thread = new Thread(daemon, "grpc-echo-timer");
         thread.setDaemon(true);
@@ -121,14 +122,23 @@ public final class GrpcEchoServer implements AutoCloseable {
     private volatile Server server;
     private int port;
 
-    private GrpcEchoServer(String name, ServerCredentials credentials) {
+    private GrpcEchoServer(String name, ServerCredentials credentials, int maxCallsPerConnection) {
         this.name = name;
         this.credentials = credentials;
+        this.maxCallsPerConnection = maxCallsPerConnection;
     }
 
     /** A clear-text ({@code h2c}) server on a free loopback port, answering as {@code name}. */
     public static GrpcEchoServer start(String name) throws IOException {
-        GrpcEchoServer echo = new GrpcEchoServer(name, null);
+        return start(name, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A clear-text server that takes at most {@code maxCallsPerConnection} calls at once on a connection
+     * ({@code SETTINGS_MAX_CONCURRENT_STREAMS}; a stream beyond them is refused).
+     */
+    public static GrpcEchoServer start(String name, int maxCallsPerConnection) throws IOException {
+        GrpcEchoServer echo = new GrpcEchoServer(name, null, maxCallsPerConnection);
         echo.bind(0);
         return echo;
     }
@@ -137,7 +147,7 @@ public final class GrpcEchoServer implements AutoCloseable {
     public static GrpcEchoServer startTls(String name, TestCertificates.PemFiles certificate) throws IOException {
         ServerCredentials tls = TlsServerCredentials.create(certificate.certFile().toFile(),
                 certificate.keyFile().toFile());
-        GrpcEchoServer echo = new GrpcEchoServer(name, tls);
+        GrpcEchoServer echo = new GrpcEchoServer(name, tls, Integer.MAX_VALUE);
         echo.bind(0);
         return echo;
     }
@@ -155,6 +165,7 @@ public final class GrpcEchoServer implements AutoCloseable {
                     }
                 })
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxConcurrentCallsPerConnection(maxCallsPerConnection)
                 .build()
                 .start();
         port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();

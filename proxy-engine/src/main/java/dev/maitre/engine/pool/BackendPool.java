@@ -20,8 +20,10 @@ import java.util.ArrayList;
  * <p>To a backend spoken to in HTTP/2 the pool keeps connections that carry many exchanges at once
  * ({@link Http2Session}): what it hands out is a stream opened on one of them with room for another,
  * and a new connection is opened only when none has room. While one is being opened, the exchanges
- * that find no room wait for it (up to {@link Http2Session#MAX_STREAMS}) instead of each opening
- * its own: a burst of calls on a cold pool makes one connection, not one per call. A connection
+ * that find no room wait for it, as many as the backend takes on a connection (its settings on the
+ * connections open tell), instead of each opening its own: a burst beyond what the open
+ * connections take makes as few new ones as it needs. With no connection open, a burst makes one
+ * per call, since what a new one takes is known only once streams went out on it. A connection
  * with no stream open for the idle timeout is closed, as an idle HTTP/1.1 one is.
  */
 public final class BackendPool {
@@ -83,7 +85,7 @@ public final class BackendPool {
      * shared while it can take the streams of those waiting for it.
      */
     public ChannelFuture connect() {
-        if (opening != null && waiting < Http2Session.MAX_STREAMS) {
+        if (opening != null && waiting < streamLimit()) {
             waiting++;
             return opening;
         }
@@ -123,6 +125,23 @@ public final class BackendPool {
         }
         Http2Session session = Http2Session.of(connected);
         return session != null && session.hasRoom() ? session.openStream() : null;
+    }
+
+    /**
+     * How many exchanges may wait for a connection being opened: as many streams as the backend's
+     * connections take, as its settings on an open one tell; none while no connection told, since
+     * a backend may close a connection on which more streams are opened than it allows (grpc-java
+     * does), and a new connection's own settings come only after the streams waiting for it went out.
+     */
+    private int streamLimit() {
+        int limit = -1;
+        for (int i = 0; i < sessions.size(); i++) {
+            Http2Session session = Http2Session.of(sessions.get(i));
+            if (session != null && session.settingsKnown()) {
+                limit = limit < 0 ? session.streamLimit() : Math.min(limit, session.streamLimit());
+            }
+        }
+        return Math.max(limit, 1);
     }
 
     private Channel openStream() {

@@ -101,7 +101,7 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     /** Whether another stream may be opened here now. */
     boolean hasRoom() {
         return channel.isActive() && !closeWhenIdle && !codec.connection().goAwayReceived() && !codec.connection().goAwaySent()
-                && open < Math.min(MAX_STREAMS, codec.connection().local().maxActiveStreams());
+                && open < streamLimit();
     }
 
     /** Opens a stream; on this connection's loop, which completes it at once. Null when it could not be. */
@@ -132,6 +132,19 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
         if (open == 0) {
             channel.close();
         }
+    }
+
+    /**
+     * How many streams this connection takes at once: the backend's {@code SETTINGS_MAX_CONCURRENT_STREAMS}
+     * once its settings came, {@link #MAX_STREAMS} at most.
+     */
+    int streamLimit() {
+        return Math.min(MAX_STREAMS, codec.connection().local().maxActiveStreams());
+    }
+
+    /** Whether the backend's settings came, so that {@link #streamLimit()} is the backend's own. */
+    boolean settingsKnown() {
+        return codec.decoder().prefaceReceived();
     }
 
     int openStreams() {

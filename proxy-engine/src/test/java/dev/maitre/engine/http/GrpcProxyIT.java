@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.ClusterTlsConfig;
+import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.RouteConfig;
 import dev.maitre.api.config.TlsConfig;
 import dev.maitre.engine.testing.ProxyFixture;
@@ -366,22 +367,52 @@ class GrpcProxyIT {
     }
 
     @Test
-    void aBurstOfCallsOnAFreshPoolSharesOneBackendConnection() throws Exception {
+    void callsBeyondWhatTheOpenConnectionTakesShareOneNewConnection() throws Exception {
         try (GrpcEchoServer backend = GrpcEchoServer.start("a");
+             ProxyFixture proxy = h2c(backend.address())
+                     .http2(new ListenerHttp2(true, 200, ListenerHttp2.DEFAULT_INITIAL_WINDOW_SIZE,
+                             ListenerHttp2.MIN_FRAME_SIZE, ListenerHttp2.DEFAULT_MAX_HEADER_LIST_SIZE))
+                     .start()) {
+            ManagedChannel channel = plaintext(proxy);
+            try {
+                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "first"))
+                        .isEqualTo("a: first");
+                List<ListenableFuture<String>> calls = new ArrayList<>();
+                for (int i = 0; i < 150; i++) {
+                    calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcEchoServer.SLOW, CallOptions.DEFAULT),
+                            "500"));
+                }
+                for (int i = 0; i < 150; i++) {
+                    assertThat(calls.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("slept 500");
+                }
+
+                // 100 streams on the open connection (maitre's most on one), the other 50 on one new
+                // connection they all waited for, not one each.
+                assertThat(backend.connections()).isEqualTo(2);
+            } finally {
+                shutdown(channel);
+            }
+        }
+    }
+
+    @Test
+    void aBurstBeyondWhatABackendConnectionTakesIsSpreadOverMoreConnections() throws Exception {
+        try (GrpcEchoServer backend = GrpcEchoServer.start("a", 5);
              ProxyFixture proxy = h2c(backend.address()).start()) {
             ManagedChannel channel = plaintext(proxy);
             try {
                 List<ListenableFuture<String>> calls = new ArrayList<>();
-                for (int i = 0; i < 50; i++) {
-                    calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcEchoServer.SAY, CallOptions.DEFAULT),
-                            "call " + i));
-                }
-                for (int i = 0; i < 50; i++) {
-                    assertThat(calls.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("a: call " + i);
+                for (int i = 0; i < 30; i++) {
+                    calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcEchoServer.SLOW, CallOptions.DEFAULT),
+                            "300"));
                 }
 
-                // One client connection is served by one event loop, whose pool needs one HTTP/2 connection.
-                assertThat(backend.connections()).isEqualTo(1);
+                // The backend refuses the streams beyond its 5 a connection; they go out again on new
+                // connections, as many as its limit needs, and every call is served.
+                for (int i = 0; i < 30; i++) {
+                    assertThat(calls.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("slept 300");
+                }
+                assertThat(backend.connections()).isBetween(6, 30);
             } finally {
                 shutdown(channel);
             }
