@@ -182,21 +182,26 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
     }
 
     /**
-     * A frame on a stream that is closed, or that the client never opened below the last it did, is a
-     * connection error (RFC 9113 §5.1, §5.1.1), where Netty answers with a stream error lest a frame
-     * that crossed maitre's own reset cost the connection: so it stays a stream error for the streams
-     * maitre reset lately.
+     * A frame on a stream maitre reset, sent before the client read the reset, is let go (RFC 9113
+     * §5.1: such frames are ignored): a client streaming a body whose call maitre ended has a window's
+     * worth of DATA frames in flight, and a reset for each would soon reach the limit on resets sent
+     * ({@link Http2Limits#MAX_RESETS_PER_WINDOW}), which closes the connection and every call on it.
+     * Any other frame on a stream that is closed, or that the client never opened below the last it
+     * did, is a connection error (RFC 9113 §5.1, §5.1.1), where Netty answers with a stream error.
      */
     @Override
     protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
                                  Http2Exception.StreamException error) {
         int id = error.streamId();
-        if (!outbound && error.error() == Http2Error.STREAM_CLOSED && connection().stream(id) == null
-                && connection().remote().isValidStreamId(id) && id <= connection().remote().lastStreamCreated()
-                && !resetStreams.contains(id)) {
-            onConnectionError(ctx, false, cause, Http2Exception.connectionError(Http2Error.STREAM_CLOSED,
-                    "frame on closed stream %d", id));
-            return;
+        if (!outbound && error.error() == Http2Error.STREAM_CLOSED && connection().stream(id) == null) {
+            if (resetStreams.contains(id)) {
+                return;
+            }
+            if (connection().remote().isValidStreamId(id) && id <= connection().remote().lastStreamCreated()) {
+                onConnectionError(ctx, false, cause, Http2Exception.connectionError(Http2Error.STREAM_CLOSED,
+                        "frame on closed stream %d", id));
+                return;
+            }
         }
         Http2Stream stream = connection().stream(id);
         if (stream != null) {

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -379,7 +380,22 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
         exchange = null;
         over();
         if (finished != null) {
-            RequestPool.current().recycle(finished);
+            recycleLater(finished);
+        }
+    }
+
+    /**
+     * The exchange goes back to the loop's pool once every call under way has returned: it can end
+     * inside one of its own calls (a piece of body written to a backend stream that closed a moment
+     * ago fails at once, and the exchange answers UNAVAILABLE from within that write), and a call that
+     * goes on after its exchange was emptied for another would fail, taking the client's whole
+     * connection with it.
+     */
+    private void recycleLater(ProxyExchange finished) {
+        try {
+            eventLoop().execute(() -> RequestPool.current().recycle(finished));
+        } catch (RejectedExecutionException stopping) {
+            // The loop is shutting down: its pool goes with it.
         }
     }
 

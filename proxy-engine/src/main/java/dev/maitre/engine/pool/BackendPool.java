@@ -22,8 +22,11 @@ import java.util.ArrayList;
  *
  * <p>To a backend spoken to in HTTP/2 the pool keeps connections that carry many exchanges at once
  * ({@link Http2Session}): what it hands out is a stream opened on one of them with room for another,
- * and a new connection is opened only when none has room. A connection with no stream open for the
- * idle timeout is closed, as an idle HTTP/1.1 one is.
+ * and a new connection is opened only when none has room. While one is being opened, the exchanges
+ * that find no room wait for it (as many as the backend's connections are known to take, 100 at
+ * most) instead of each opening its own, and streams go out on it only once the backend's SETTINGS
+ * said how many it takes. A connection with no stream open for the idle timeout is closed, as an
+ * idle HTTP/1.1 one is.
  */
 public final class BackendPool {
 

@@ -159,6 +159,12 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** What maitre speaks to the clusters' backends ({@code protocol: http1 | h2 | h2c}); h2 needs {@link #clusterTls}. */
+        public Builder clusterProtocol(BackendProtocol value) {
+            clusterProtocol = value;
+            return this;
+        }
+
         public Builder pipelinedRequests(int value) {
             limits = new ListenerLimits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(), limits.maxBodyBytes(),
                     limits.maxConnections(), value);
@@ -260,12 +266,6 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
-        /** What the cluster's backends are spoken to in ({@code protocol}); {@code h2} needs {@link #clusterTls}. */
-        public Builder clusterProtocol(BackendProtocol value) {
-            clusterProtocol = value;
-            return this;
-        }
-
         /** When a silent HTTP/2 backend connection is sent a PING, and how long its acknowledgement may take. */
         public Builder http2Liveness(Duration pingAfter, Duration pingTimeout) {
             liveness = new Http2Liveness(pingAfter, pingTimeout);
@@ -296,7 +296,7 @@ public final class ProxyFixture implements AutoCloseable {
             }
             clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
                     hashOn, Duration.ZERO, clusterTls).withProtocol(clusterProtocol));
-            clusters.addAll(extraClusters);
+            extraClusters.forEach(extra -> clusters.add(extra.withProtocol(clusterProtocol)));
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
             ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
