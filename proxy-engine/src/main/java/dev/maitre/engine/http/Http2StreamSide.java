@@ -6,15 +6,11 @@ import dev.maitre.engine.http1.RequestVerdict;
 import dev.maitre.engine.http1.ResponseHead;
 import dev.maitre.engine.relay.PairRelay;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Error;
@@ -28,10 +24,10 @@ import javax.net.ssl.SSLSession;
  * exchange core runs the request exactly as it runs an HTTP/1.1 one, and this side carries what it
  * asks for and writes over the stream.
  *
- * <p>Flow control is the backpressure: the body a client sends is held here, in one buffer, until the
- * exchange asks for more (which it does only while its backend connection takes it), and only then
- * is the stream's window (and the connection's) opened again by as much. What waits here is therefore
- * at most the stream's window, and what waits on a connection at most its window. The other way,
+ * <p>Flow control is the backpressure: the body a client sends waits in its {@link Http2RequestBody}
+ * until the exchange asks for more (which it does only while its backend connection takes it), and
+ * only then is the stream's window (and the connection's) opened again by as much. What waits for a
+ * stream is therefore at most its window, and for a connection at most its window. The other way,
  * the answer is read from the backend only while the stream may send ({@link #isWritable()}: the
  * client's window for the stream is open and the connection takes more).
  *
@@ -54,12 +50,8 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     /** Something of the answer went to the client (a head, interim or final). */
     private boolean headWritten;
 
-    /** Body the exchange has not asked for yet; the client's window stays closed by as much. */
-    private ByteBuf held;
-    private boolean heldEnd;
-    private HttpHeaders heldTrailers;
-    private boolean wantsContent;
-    private boolean delivering;
+    /** The request body on its way to the exchange, held within the stream's window until asked for. */
+    private final Http2RequestBody body;
 
     /** Answer bytes the connection's flow controller holds for the stream, as it last said. */
     private long answerPending;
@@ -72,6 +64,7 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     Http2StreamSide(Http2ClientConnection connection, Http2Stream stream, Http2Headers headers) {
         this.connection = connection;
         this.stream = stream;
+        this.body = new Http2RequestBody(this, connection, stream);
         this.grpc = GrpcStatus.isGrpc(headers);
         long timeout = grpc ? GrpcStatus.timeoutNanos(headers) : -1;
         if (timeout >= 0) {
@@ -121,88 +114,26 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
 
     /** A {@code DATA} frame's payload; returns how much of it is let go at once (passed on, or wanted by nobody). */
     int onData(ByteBuf data, boolean endOfStream) {
-        int length = data.readableBytes();
-        if (exchange == null) {
-            return length;
-        }
-        if (wantsContent && held == null && !delivering) {
-            deliver(endOfStream ? new DefaultLastHttpContent(data.retain()) : new DefaultHttpContent(data.retain()));
-            return length;
-        }
-        if (length > 0) {
-            if (held == null) {
-                held = connection.context().alloc().buffer(length);
-            }
-            held.writeBytes(data);
-            connection.held(length);
-        }
-        heldEnd = endOfStream;
-        if (wantsContent && !delivering) {
-            deliverHeld();
-        }
-        return 0;
+        return body.onData(data, endOfStream);
     }
 
     /** The request's trailers, which end it. */
     void onTrailers(HttpHeaders trailers) {
-        if (exchange == null) {
-            return;
-        }
-        heldEnd = true;
-        heldTrailers = trailers;
-        if (wantsContent && !delivering) {
-            deliverHeld();
-        }
+        body.onTrailers(trailers);
     }
 
     @Override
     public void requestRead() {
-        wantsContent = true;
-        if (!delivering) {
-            deliverHeld();
-        }
+        body.requestRead();
     }
 
-    /** Hands what is held to the exchange while it asks, one piece a request, without recursion. */
-    private void deliverHeld() {
-        while (wantsContent && exchange != null && (held != null || heldEnd)) {
-            ByteBuf piece = held != null ? held : Unpooled.EMPTY_BUFFER;
-            held = null;
-            int length = piece.readableBytes();
-            connection.held(-length);
-            HttpContent content;
-            if (heldEnd) {
-                content = heldTrailers != null ? new DefaultLastHttpContent(piece, heldTrailers)
-                        : new DefaultLastHttpContent(piece);
-                heldEnd = false;
-                heldTrailers = null;
-            } else {
-                content = new DefaultHttpContent(piece);
-            }
-            deliver(content);
-            connection.consumed(stream, length);
-        }
-    }
-
-    private void deliver(HttpContent content) {
-        wantsContent = false;
-        delivering = true;
-        try {
-            exchange.onRequestContent(content);
-        } finally {
-            delivering = false;
-        }
+    /** The exchange the stream's request runs as; null once it ended. */
+    ProxyExchange exchange() {
+        return exchange;
     }
 
     private void releaseHeld() {
-        if (held != null) {
-            connection.held(-held.readableBytes());
-            held.release();
-            held = null;
-        }
-        heldEnd = false;
-        heldTrailers = null;
-        wantsContent = false;
+        body.release();
     }
 
     // The answer
