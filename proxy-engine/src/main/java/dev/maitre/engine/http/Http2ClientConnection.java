@@ -1,6 +1,5 @@
 package dev.maitre.engine.http;
 
-import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.engine.http2.Http2Limits;
 import dev.maitre.engine.http2.RequestHeads;
 import io.netty.buffer.ByteBuf;
@@ -8,9 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.DefaultHttp2Connection;
-import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -54,8 +50,8 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
     private ChannelHandlerContext ctx;
     /** The connection's one timer: the idle timeout while no stream is open, the streams' exchange timers while some are. */
     private ConnectionDeadline deadline;
-    /** The earliest stream timer {@link #deadline} is set for; 0 when none is. */
-    private long streamTimerAt;
+    /** The streams' exchange timers, on {@link #deadline}. */
+    private Http2StreamTimers streamTimers;
     private boolean goingAway;
     /** The streams maitre reset lately, whose frames may still cross the reset. */
     private final RecentStreams resetStreams = new RecentStreams();
@@ -66,7 +62,7 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
      */
     private volatile long held;
 
-    private Http2ClientConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+    Http2ClientConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                   Http2Settings settings, HttpListenerContext listener, ClientHop hop,
                                   Http2AnswerBytes answerBytes) {
         super(decoder, encoder, settings, true);
@@ -86,13 +82,14 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
 
     /** The handler for a connection of {@code listener} from {@code hop}, with the listener's HTTP/2 settings. */
     static Http2ClientConnection create(HttpListenerContext listener, ClientHop hop) {
-        return new Builder(listener, hop).build();
+        return new Http2ClientConnectionBuilder(listener, hop).build();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         this.deadline = new ConnectionDeadline(ctx.executor(), this);
+        this.streamTimers = new Http2StreamTimers(deadline);
         ctx.channel().attr(HTTP2).set(this);
         ctx.channel().config().setAutoRead(true);
         super.handlerAdded(ctx);
@@ -241,55 +238,23 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
 
     /** No stream is open: the connection waits for one for {@code timeouts.idle}. */
     private void idle() {
-        streamTimerAt = 0;
+        streamTimers.forget();
         deadline.set(listener.config().timeouts().idle().toNanos(), ConnectionDeadline.Kind.IDLE);
     }
 
-    /**
-     * A stream's exchange waits for at most {@code delayNanos}: the connection's timer is moved earlier
-     * when that comes first. Returns when the stream's timer expires, on the loop's ticker.
-     */
+    /** A stream's exchange waits for at most {@code delayNanos}; returns when its timer expires, on the loop's ticker. */
     long armStreamTimer(long delayNanos) {
-        long at = Math.max(1, ctx.executor().ticker().nanoTime() + delayNanos);
-        if (streamTimerAt == 0 || at - streamTimerAt < 0) {
-            streamTimerAt = at;
-            deadline.set(delayNanos, ConnectionDeadline.Kind.EXCHANGE);
-        }
-        return at;
-    }
-
-    /** The connection's timer fired for the streams: each whose timer expired is told, and the timer set for the next. */
-    private void streamTimersExpired() {
-        streamTimerAt = 0;
-        long now = ctx.executor().ticker().nanoTime();
-        long[] next = {0};
-        try {
-            connection().forEachActiveStream(stream -> {
-                Http2StreamSide side = side(stream);
-                long at = side == null ? 0 : side.timerAtNanos();
-                if (at != 0 && at - now <= 0) {
-                    side.timerExpired();
-                    at = side.timerAtNanos();
-                }
-                if (at != 0 && (next[0] == 0 || at - next[0] < 0)) {
-                    next[0] = at;
-                }
-                return true;
-            });
-        } catch (Http2Exception e) {
-            onError(ctx, false, e);
-            return;
-        }
-        if (next[0] != 0 && (streamTimerAt == 0 || next[0] - streamTimerAt < 0)) {
-            streamTimerAt = next[0];
-            deadline.set(Math.max(0, next[0] - now), ConnectionDeadline.Kind.EXCHANGE);
-        }
+        return streamTimers.arm(delayNanos, ctx.executor().ticker().nanoTime());
     }
 
     @Override
     public void onDeadline(ConnectionDeadline.Kind kind) {
         if (kind == ConnectionDeadline.Kind.EXCHANGE) {
-            streamTimersExpired();
+            try {
+                streamTimers.expired(connection(), this::side, ctx.executor().ticker().nanoTime());
+            } catch (Http2Exception e) {
+                onError(ctx, false, e);
+            }
             return;
         }
         if (kind == ConnectionDeadline.Kind.IDLE && connection().numActiveStreams() == 0) {
@@ -405,44 +370,6 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Conn
                     idle();
                 }
             }
-        }
-    }
-
-    private static final class Builder
-            extends AbstractHttp2ConnectionHandlerBuilder<Http2ClientConnection, Builder> {
-
-        private final HttpListenerContext listener;
-        private final ClientHop hop;
-        private final Http2AnswerBytes answerBytes;
-
-        Builder(HttpListenerContext listener, ClientHop hop) {
-            this.listener = listener;
-            this.hop = hop;
-            ListenerHttp2 config = listener.config().http2();
-            // A server's connection, whose flow controller reports what it holds (see Http2AnswerBytes).
-            DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
-            answerBytes = new Http2AnswerBytes(connection);
-            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, answerBytes));
-            connection(connection);
-            initialSettings(Http2Limits.settings(config));
-            validateHeaders(true);
-            decoupleCloseAndGoAway(true);
-            decoderEnforceMaxRstFramesPerWindow(Http2Limits.MAX_RESETS_PER_WINDOW, Http2Limits.RESET_WINDOW_SECONDS);
-            encoderEnforceMaxRstFramesPerWindow(Http2Limits.MAX_RESETS_PER_WINDOW, Http2Limits.RESET_WINDOW_SECONDS);
-            decoderEnforceMaxSmallContinuationFrames(Http2Limits.MAX_SMALL_CONTINUATIONS);
-            decoderEnforceMaxConsecutiveEmptyDataFrames(Http2Limits.MAX_EMPTY_DATA_FRAMES);
-            encoderEnforceMaxQueuedControlFrames(Http2Limits.MAX_QUEUED_CONTROL_FRAMES);
-        }
-
-        @Override
-        public Http2ClientConnection build() {
-            return super.build();
-        }
-
-        @Override
-        protected Http2ClientConnection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
-                                              Http2Settings settings) {
-            return new Http2ClientConnection(decoder, encoder, settings, listener, hop, answerBytes);
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.api.config.ListenerLimits;
-import dev.maitre.engine.http1.RequestHeadParser;
-import dev.maitre.engine.http1.RequestVerdict;
 import dev.maitre.engine.http1.ResponseHead;
 import dev.maitre.engine.relay.PairRelay;
 import io.netty.buffer.ByteBuf;
@@ -77,20 +75,8 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     void start(ByteBuf head, boolean endStream) {
         HttpListenerContext listener = connection.listener();
         ListenerLimits limits = listener.config().limits();
-        RequestPool pool = RequestPool.current();
-        ClientRequest request = pool.request();
-        RequestHeadParser parser = pool.parser(limits.maxRequestLineBytes(), limits.maxHeaderBytes());
-        RequestVerdict verdict = parser.parse(head, request.head());
-        pool.recycle(parser);
-        if (verdict == RequestVerdict.NEED_MORE) {
-            verdict = RequestVerdict.MALFORMED;
-        }
-        if (verdict == RequestVerdict.COMPLETE) {
-            request.head().moveTo(head, 0);
-        } else {
-            head.release();
-        }
-        request.read(verdict).http2(true);
+        ClientRequest request = RequestPool.current().read(head, limits);
+        request.http2(true);
         headRequest = request.headRequest();
         RequestTarget target = request.valid() ? request.parsedTarget() : null;
         Rejection rejection = RequestValidator.validate(request, target, limits.maxBodyBytes());

@@ -1,7 +1,10 @@
 package dev.maitre.engine.http;
 
+import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.engine.http1.RequestHead;
 import dev.maitre.engine.http1.RequestHeadParser;
+import dev.maitre.engine.http1.RequestVerdict;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +63,27 @@ final class RequestPool {
         }
         request.reuse();
         return request;
+    }
+
+    /**
+     * A request read from {@code head}, a whole HTTP/1.1 head written by maitre (an HTTP/2 stream's),
+     * which the request owns when valid and which is released otherwise; judged within {@code limits}
+     * as a client's head read from the wire is.
+     */
+    ClientRequest read(ByteBuf head, ListenerLimits limits) {
+        ClientRequest request = request();
+        RequestHeadParser parser = parser(limits.maxRequestLineBytes(), limits.maxHeaderBytes());
+        RequestVerdict verdict = parser.parse(head, request.head());
+        recycle(parser);
+        if (verdict == RequestVerdict.NEED_MORE) {
+            verdict = RequestVerdict.MALFORMED;
+        }
+        if (verdict == RequestVerdict.COMPLETE) {
+            request.head().moveTo(head, 0);
+        } else {
+            head.release();
+        }
+        return request.read(verdict);
     }
 
     /** A request released, kept to be filled again. */
