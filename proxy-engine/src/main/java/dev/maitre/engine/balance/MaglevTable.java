@@ -1,6 +1,8 @@
 package dev.maitre.engine.balance;
 
 import dev.maitre.api.balance.Endpoint;
+import java.util.Comparator;
+import java.util.stream.IntStream;
 
 /**
  * A Maglev lookup table (Eisenbud et al., NSDI 2016) over one eligible snapshot: M slots, M prime, each
@@ -56,16 +58,24 @@ final class MaglevTable {
         long[] next = new long[size];
         long[] taken = new long[size];
         long maxWeight = 0;
+        String[] names = new String[size];
         for (int i = 0; i < size; i++) {
-            String name = roster.endpoint(i).address().toString();
-            long hash = Hash64.of(name);
+            names[i] = roster.endpoint(i).address().toString();
+            long hash = Hash64.of(names[i]);
             offset[i] = Long.remainderUnsigned(hash, m);
             skip[i] = Long.remainderUnsigned(Hash64.mix(hash ^ 0x9e3779b97f4a7c15L), m - 1) + 1;
             maxWeight = Math.max(maxWeight, roster.fullWeight(i));
         }
+        // Turns are taken in the order of the endpoints' addresses, not of the roster: two instances
+        // whose configurations or DNS answers list the same backends in another order build the same
+        // table, and so send a key to the same backend.
+        int[] turns = IntStream.range(0, size).boxed()
+                .sorted(Comparator.comparing((Integer i) -> names[i]).thenComparingInt(i -> i))
+                .mapToInt(Integer::intValue).toArray();
         int filled = 0;
         for (long round = 1; filled < m; round++) {
-            for (int i = 0; i < size && filled < m; i++) {
+            for (int turn = 0; turn < size && filled < m; turn++) {
+                int i = turns[turn];
                 // a lighter endpoint sits out rounds, so that its slots are in proportion to its weight
                 if (taken[i] * maxWeight >= round * roster.fullWeight(i)) {
                     continue;

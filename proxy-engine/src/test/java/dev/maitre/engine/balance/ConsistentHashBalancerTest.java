@@ -72,6 +72,19 @@ class ConsistentHashBalancerTest {
     }
 
     @Test
+    void mapsKeysTheSameWhateverTheOrderOfTheEndpoints() {
+        // two instances whose configurations (or DNS answers) list the same backends in another order
+        List<Endpoint> endpoints = Picks.weighted(1, 1, 2, 4, 1);
+        List<Endpoint> reversed = new ArrayList<>(endpoints);
+        java.util.Collections.reverse(reversed);
+        List<Endpoint> rotated = new ArrayList<>(endpoints);
+        java.util.Collections.rotate(rotated, 2);
+        Endpoint[] first = assign(Picks.balancer(BalancerKind.CONSISTENT_HASH), endpoints);
+        assertThat(moved(first, assign(Picks.balancer(BalancerKind.CONSISTENT_HASH), List.copyOf(reversed)))).isZero();
+        assertThat(moved(first, assign(Picks.balancer(BalancerKind.CONSISTENT_HASH), List.copyOf(rotated)))).isZero();
+    }
+
+    @Test
     void sharesKeysEvenlyAndInProportionToWeights() {
         LoadBalancer balancer = Picks.balancer(BalancerKind.CONSISTENT_HASH);
         List<Endpoint> endpoints = Picks.weighted(1, 1, 2, 4);
