@@ -308,7 +308,7 @@ func (c *checker) termination(d *deployment) {
 	}
 	for _, hook := range []*corev1.LifecycleHandler{lifecycle(d.container).PreStop} {
 		if hook != nil && hook.Exec != nil {
-			c.fail("%s: a preStop exec hook (expected: none; shutdownDelay keeps serving, and the image has no shell)", d.where)
+			c.fail("%s: a preStop exec hook (expected: none; shutdownDelay keeps serving, and /ready says 503 meanwhile)", d.where)
 		}
 	}
 }
