@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"path"
 	"regexp"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -20,9 +18,6 @@ import (
 const (
 	containerName = "maitre"
 	configKey     = "maitre.yaml"
-	// What the JVM needs beside its heap and direct memory: classes, compiled code, thread stacks,
-	// the collector's own structures.
-	jvmOverhead = 128 << 20
 )
 
 // checker collects every broken rule, so one run shows them all.
@@ -338,192 +333,6 @@ func (c *checker) adminToken(d *deployment) {
 	if volume, _ := mountedKey(d, a.TokenFile); volume == nil || volume.Secret == nil {
 		c.fail("maitre.yaml admin.tokenFile: %s is not in a mounted Secret (expected: a secret volume mounted at %s)",
 			a.TokenFile, path.Dir(a.TokenFile))
-	}
-}
-
-func (c *checker) security(d *deployment) {
-	pod := d.value.Spec.Template.Spec.SecurityContext
-	sc := d.container.SecurityContext
-	if sc == nil {
-		sc = &corev1.SecurityContext{}
-	}
-	nonRoot := sc.RunAsNonRoot
-	if nonRoot == nil && pod != nil {
-		nonRoot = pod.RunAsNonRoot
-	}
-	if nonRoot == nil || !*nonRoot {
-		c.fail("%s: runAsNonRoot is not true", d.where)
-	}
-	if sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem {
-		c.fail("%s: container %s: readOnlyRootFilesystem is not true", d.where, containerName)
-	}
-	if sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation {
-		c.fail("%s: container %s: allowPrivilegeEscalation is not false", d.where, containerName)
-	}
-	if sc.Privileged != nil && *sc.Privileged {
-		c.fail("%s: container %s: privileged (expected: false)", d.where, containerName)
-	}
-	if sc.Capabilities == nil || !containsCapability(sc.Capabilities.Drop, "ALL") || len(sc.Capabilities.Add) > 0 {
-		c.fail("%s: container %s: capabilities (expected: drop ALL, add none: maitre's ports are above 1024)", d.where, containerName)
-	}
-	writableTmp := false
-	for _, mount := range d.container.VolumeMounts {
-		if mount.MountPath == "/tmp" && !mount.ReadOnly {
-			writableTmp = true
-		}
-	}
-	if !writableTmp {
-		c.fail("%s: container %s: no writable /tmp (expected: an emptyDir; the JVM and Netty's native library need it)", d.where, containerName)
-	}
-}
-
-var (
-	ramPercentage = regexp.MustCompile(`(?:^|\s)-XX:MaxRAMPercentage=([0-9.]+)(?:\s|$)`)
-	directMemory  = regexp.MustCompile(`(?:^|\s)-XX:MaxDirectMemorySize=([0-9]+)([kKmMgG]?)(?:\s|$)`)
-	fixedHeap     = regexp.MustCompile(`(?:^|\s)-Xmx`)
-)
-
-// memory: the JVM's heap is a share of the limit, and heap + direct memory + the JVM's own needs
-// fit under it.
-func (c *checker) memory(d *deployment) {
-	limits, requests := d.container.Resources.Limits, d.container.Resources.Requests
-	limit, ok := limits[corev1.ResourceMemory]
-	if !ok {
-		c.fail("%s: container %s: no memory limit", d.where, containerName)
-		return
-	}
-	if _, ok := requests[corev1.ResourceMemory]; !ok {
-		c.fail("%s: container %s: no memory request", d.where, containerName)
-	}
-	if _, ok := requests[corev1.ResourceCPU]; !ok {
-		c.fail("%s: container %s: no cpu request", d.where, containerName)
-	}
-	if cpu, ok := limits[corev1.ResourceCPU]; ok && d.config.Workers > 0 &&
-		float64(d.config.Workers) > math.Ceil(cpu.AsApproximateFloat64()) {
-		c.fail("maitre.yaml workers: %d (expected: at most the container's cpu limit, %s)", d.config.Workers, cpu.String())
-	}
-	opts := env(d.container, "MAITRE_JAVA_OPTS")
-	share := ramPercentage.FindStringSubmatch(opts)
-	if share == nil || fixedHeap.MatchString(opts) {
-		c.fail("%s: MAITRE_JAVA_OPTS %q (expected: -XX:MaxRAMPercentage=<n> and no -Xmx, so the heap follows the memory limit)", d.where, opts)
-		return
-	}
-	percent, _ := strconv.ParseFloat(share[1], 64)
-	heap := float64(limit.Value()) * percent / 100
-	direct := heap // the JVM's default: as much as the heap
-	if m := directMemory.FindStringSubmatch(opts); m != nil {
-		q := resource.MustParse(m[1] + map[string]string{"": "", "k": "Ki", "K": "Ki", "m": "Mi", "M": "Mi", "g": "Gi", "G": "Gi"}[m[2]])
-		direct = float64(q.Value())
-	}
-	if total := heap + direct + jvmOverhead; total > float64(limit.Value()) {
-		c.fail("%s: heap %s (MaxRAMPercentage %s of %s) + direct memory %s + %s for the JVM = %s (expected: at most the memory limit %s)",
-			d.where, mib(heap), share[1], limit.String(), mib(direct), mib(jvmOverhead), mib(total), limit.String())
-	}
-}
-
-// services: each Service that selects maitre's pods sends its ports to listeners, never to the admin API.
-func (c *checker) services(m *manifests, d *deployment, ports map[int32]corev1.ContainerPort) {
-	_, admin, _ := bindAddress("admin.bind", d.config.Admin.Bind)
-	found := false
-	for _, s := range m.services {
-		spec := s.value.Spec
-		if len(spec.Selector) == 0 || !labels.SelectorFromSet(spec.Selector).Matches(labels.Set(d.value.Spec.Template.Labels)) {
-			continue
-		}
-		found = true
-		for _, p := range spec.Ports {
-			target := p.TargetPort
-			if target.Type == intstr.Int && target.IntVal == 0 {
-				target = intstr.FromInt32(p.Port)
-			}
-			n, ok := resolve(target, ports)
-			switch {
-			case !ok:
-				c.fail("%s: Service %s port %s: targetPort %s is not a port of container %s", s.file, s.value.Name, p.Name, target.String(), containerName)
-			case n == int32(admin):
-				c.fail("%s: Service %s port %s: targetPort %s is the admin API (expected: a listener's port)", s.file, s.value.Name, p.Name, target.String())
-			}
-		}
-	}
-	if !found {
-		c.fail("no Service selects the pod template's labels %v (expected: maitre's Service)", d.value.Spec.Template.Labels)
-	}
-}
-
-func (c *checker) budgets(m *manifests, d *deployment) {
-	found := false
-	for _, b := range m.budgets {
-		if !selects(b.value.Spec.Selector, d.value.Spec.Template.Labels) {
-			c.fail("%s: PodDisruptionBudget %s selector %s does not select maitre's pods %v", b.file, b.value.Name,
-				metav1.FormatLabelSelector(b.value.Spec.Selector), d.value.Spec.Template.Labels)
-			continue
-		}
-		found = true
-		spec := b.value.Spec
-		replicas := int32(1)
-		if d.value.Spec.Replicas != nil {
-			replicas = *d.value.Spec.Replicas
-		}
-		switch {
-		case (spec.MinAvailable == nil) == (spec.MaxUnavailable == nil):
-			c.fail("%s: PodDisruptionBudget %s (expected: one of minAvailable or maxUnavailable)", b.file, b.value.Name)
-		case spec.MaxUnavailable != nil && spec.MaxUnavailable.Type == intstr.Int && spec.MaxUnavailable.IntVal < 1:
-			c.fail("%s: maxUnavailable %d (expected: at least 1, or no node could ever be drained)", b.file, spec.MaxUnavailable.IntVal)
-		case spec.MinAvailable != nil && spec.MinAvailable.Type == intstr.Int && spec.MinAvailable.IntVal >= replicas:
-			c.fail("%s: minAvailable %d (expected: fewer than the %d replicas, or no node could ever be drained)", b.file, spec.MinAvailable.IntVal, replicas)
-		}
-	}
-	if !found {
-		c.fail("no PodDisruptionBudget selects maitre's pods %v", d.value.Spec.Template.Labels)
-	}
-}
-
-// discovery: a cluster found by DNS names a headless Service of the manifests, on a port it has,
-// whose pods are not maitre's own.
-func (c *checker) discovery(m *manifests, d *deployment) {
-	namespace := m.namespace
-	if namespace == "" {
-		namespace = "default"
-	}
-	for i, cl := range d.config.Clusters {
-		if cl.Discovery == nil || cl.Discovery.DNS == nil {
-			continue
-		}
-		dns := cl.Discovery.DNS
-		key := fmt.Sprintf("maitre.yaml clusters[%d].discovery.dns", i)
-		name, ok := strings.CutSuffix(dns.Name, "."+namespace+".svc.cluster.local")
-		if !ok || strings.Contains(name, ".") {
-			c.fail("%s.name: %s (expected: <service>.%s.svc.cluster.local)", key, dns.Name, namespace)
-			continue
-		}
-		var service *object[corev1.Service]
-		for j := range m.services {
-			if m.services[j].value.Name == name {
-				service = &m.services[j]
-			}
-		}
-		if service == nil {
-			c.fail("%s.name: %s: no Service %s among the manifests", key, dns.Name, name)
-			continue
-		}
-		spec := service.value.Spec
-		if spec.ClusterIP != corev1.ClusterIPNone {
-			c.fail("%s: Service %s is not headless (expected: clusterIP: None, so its name resolves to every pod and maitre balances)", service.file, name)
-		}
-		if len(spec.Selector) > 0 && labels.SelectorFromSet(spec.Selector).Matches(labels.Set(d.value.Spec.Template.Labels)) {
-			c.fail("%s: Service %s selects maitre's own pods (expected: the backends')", service.file, name)
-		}
-		served := false
-		for _, p := range spec.Ports {
-			target := p.Port
-			if p.TargetPort.Type == intstr.Int && p.TargetPort.IntVal != 0 {
-				target = p.TargetPort.IntVal
-			}
-			served = served || int(target) == dns.Port
-		}
-		if !served {
-			c.fail("%s.port: %d (expected: a port of Service %s; a headless Service's name gives the pods' addresses, so the pods' port)", key, dns.Port, name)
-		}
 	}
 }
 
