@@ -41,6 +41,28 @@ class LauncherIT {
     }
 
     @Test
+    void aHeapShareInMaitreJavaOptsTakesThePlaceOfTheFixedHeap() throws Exception {
+        assertThat(maxHeapSize("-XX:+PrintFlagsFinal")).as("the default").contains("536870912").contains("{command line}");
+        assertThat(maxHeapSize("-XX:MaxRAMPercentage=40 -XX:+PrintFlagsFinal")).as("a share of the memory, as in a pod")
+                .contains("{ergonomic}");
+        assertThat(maxHeapSize("-Xmx256m -XX:+PrintFlagsFinal")).as("a fixed heap of the user's")
+                .contains("268435456").contains("{command line}");
+    }
+
+    /** The JVM's MaxHeapSize line when bin/maitre runs with {@code MAITRE_JAVA_OPTS=javaOpts}. */
+    private static String maxHeapSize(String javaOpts) throws Exception {
+        ProcessBuilder launcher = new ProcessBuilder(launcher().toString(), "--version");
+        launcher.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        launcher.environment().put("MAITRE_JAR", MaitreProcess.jar().toString());
+        launcher.environment().put("MAITRE_JAVA_OPTS", javaOpts);
+        try (MaitreProcess maitre = MaitreProcess.start(launcher)) {
+            assertThat(maitre.awaitExit(EXIT)).as(maitre.output()).isZero();
+            return maitre.stdout().lines().filter(line -> line.matches("\\s*size_t MaxHeapSize\\s.*"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no MaxHeapSize in " + maitre.output()));
+        }
+    }
+
+    @Test
     void aMissingJarIsSaidInOneLine() throws Exception {
         ProcessBuilder launcher = new ProcessBuilder(launcher().toString(), "--version");
         launcher.environment().put("MAITRE_JAR", "/nonexistent/maitre.jar");
