@@ -114,6 +114,22 @@ final class ChromiumPage implements AutoCloseable {
     }
 
     /**
+     * Saves the whole page, {@code width} CSS pixels wide and as tall as its content, as a PNG to
+     * {@code file}.
+     */
+    void screenshot(Path file, int width) throws Exception {
+        int height = evaluate("Math.ceil(document.documentElement.scrollHeight)").asInt();
+        call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width)
+                .put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
+        height = evaluate("Math.ceil(document.documentElement.scrollHeight)").asInt();
+        call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width)
+                .put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
+        JsonNode shot = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, java.util.Base64.getDecoder().decode(shot.path("data").asText()));
+    }
+
+    /**
      * Waits until the JavaScript {@code condition} is true in the page (one that throws, as on a page
      * still loading, is not); fails after 20 s, showing the page.
      */

@@ -71,7 +71,9 @@ class DashboardIT {
             String dom = render(chromium, maitre.adminUrl("/"));
 
             assertThat(dom).contains("<th>tunnels</th>").contains("<th>open tunnels</th>")
-                    .contains("<tr data-listener=\"web\"><td>web</td><td class=\"num\">1</td></tr>");
+                    // name, bind, address, protocol, TLS, connections (the WebSocket's), open tunnels
+                    .containsPattern("<tr data-listener=\"web\"><td>web</td><td>127\\.0\\.0\\.1:0</td><td>[^<]+</td>"
+                            + "<td>http</td><td>no</td><td class=\"num\">1</td><td class=\"num\">1</td></tr>");
             // address, state, weight, active requests (the tunnel is one), open tunnels
             assertThat(row(dom, echo.address().toString()))
                     .containsPattern("<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td>");
