@@ -53,7 +53,7 @@ class DashboardChartsIT {
              TestBackend two = TestBackend.start("two");
              TestBackend three = TestBackend.start("three");
              RunningMaitre maitre = RunningMaitre.start(config(check, one, two, three));
-             ChromiumPage page = ChromiumPage.open(chromium)) {
+             ChromiumPage page = ChromiumPage.open(chromium, 1440, 1000)) {
             two.answerWith(500);
             traffic.execute(() -> {
                 for (int i = 0; sending.get() && i < 100_000; i++) {
@@ -101,7 +101,7 @@ class DashboardChartsIT {
             assertThat(page.evaluate("[...document.querySelectorAll('#routes tr')].map(r => r.textContent)").toString())
                     .isEqualTo("[\"webdashboard.example.com/→api\",\"webany/api→api\",\"webanyany→app\"]");
 
-            page.screenshot(SCREENSHOT, 1440);
+            page.screenshot(SCREENSHOT);
             assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
         } finally {
             sending.set(false);

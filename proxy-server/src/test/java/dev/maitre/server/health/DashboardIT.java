@@ -174,7 +174,7 @@ class DashboardIT {
         Path out = Files.createTempFile("maitre-dashboard-", ".html");
         try {
             Process browser = new ProcessBuilder(List.of(chromium.toString(), "--headless", "--no-sandbox",
-                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-gpu", "--in-process-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
                     "--virtual-time-budget=3000", "--dump-dom", url))
                     .redirectOutput(out.toFile())
