@@ -237,6 +237,11 @@ final class Listeners {
         return context(name) instanceof HttpListenerContext http ? http.clientTimeouts() : 0;
     }
 
+    /** Client connections of listener {@code name} open now. */
+    int connections(String name) {
+        return context(name).connections();
+    }
+
     /** The TLS handshakes of listener {@code name}'s clients. */
     HandshakeCounts handshakes(String name) {
         return context(name).handshakes();

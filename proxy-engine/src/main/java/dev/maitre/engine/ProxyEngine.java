@@ -209,6 +209,15 @@ public final class ProxyEngine implements AutoCloseable {
     }
 
     /**
+     * Client connections of listener {@code listenerName} open now.
+     *
+     * @throws IllegalArgumentException when no listener has that name
+     */
+    public int connections(String listenerName) {
+        return listeners.connections(listenerName);
+    }
+
+    /**
      * The TLS handshakes of listener {@code listenerName}'s clients, completed and failed, counted
      * since the listener was bound (a reload that replaces its TLS keeps them); all zero for clear text.
      *

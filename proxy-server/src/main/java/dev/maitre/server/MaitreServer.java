@@ -19,6 +19,7 @@ import dev.maitre.server.check.DurationText;
 import dev.maitre.server.check.HealthCheckAdvice;
 import dev.maitre.server.config.YamlConfigLoader;
 import dev.maitre.server.metrics.ProxyMetrics;
+import dev.maitre.server.metrics.RequestTotals;
 import dev.maitre.server.reload.ConfigChanges;
 import dev.maitre.server.reload.CurrentHealth;
 import dev.maitre.server.reload.ReloadResult;
@@ -348,6 +349,21 @@ public final class MaitreServer {
         @Override
         public long openTunnels(BackendId backend) {
             return engine.tunnels().ofBackend(backend).open();
+        }
+
+        @Override
+        public InetSocketAddress listenerAddress(String name) {
+            return engine.address(name);
+        }
+
+        @Override
+        public int listenerConnections(String name) {
+            return engine.connections(name);
+        }
+
+        @Override
+        public RequestTotals.Source requestTotals() {
+            return metrics;
         }
 
         @Override

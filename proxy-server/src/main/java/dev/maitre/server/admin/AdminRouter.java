@@ -22,6 +22,6 @@ final class AdminRouter {
         }
         return AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no admin resource at " + path.text()
                 + " (expected: /api/clusters, /api/events, /api/clusters/{cluster}/backends/{address}/drain or "
-                + "/enable, /api/reload, /healthz, /ready, /metrics, / for the dashboard)");
+                + "/enable, /api/history, /api/listeners, /api/reload, /healthz, /ready, /metrics, / for the dashboard)");
     }
 }

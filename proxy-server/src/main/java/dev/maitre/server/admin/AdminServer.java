@@ -3,6 +3,7 @@ package dev.maitre.server.admin;
 import dev.maitre.api.Causes;
 import dev.maitre.api.HostPort;
 import dev.maitre.engine.transport.Transport;
+import dev.maitre.server.history.TrafficHistory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * The admin API (DESIGN.md §4) on its own small HTTP server: one event loop thread
  * ({@code maitre-admin}) apart from the data plane, so that neither slows the other. Requests are
  * small and answered from the health monitor's snapshots, without blocking; reloads run on a thread
- * of their own ({@code maitre-reload}). Every request is first checked by {@link AdminGuard}.
+ * of their own ({@code maitre-reload}), and the dashboard's history is sampled on another
+ * ({@code maitre-history}, see {@link TrafficHistory}). Every request is first checked by {@link AdminGuard}.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -33,11 +35,13 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final ExecutorService reloads;
+    private final TrafficHistory history;
 
-    private AdminServer(EventLoopGroup group, Channel channel, ExecutorService reloads) {
+    private AdminServer(EventLoopGroup group, Channel channel, ExecutorService reloads, TrafficHistory history) {
         this.group = group;
         this.channel = channel;
         this.reloads = reloads;
+        this.history = history;
     }
 
     /**
@@ -52,10 +56,14 @@ public final class AdminServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        TrafficHistory history = new TrafficHistory(() -> target.health().snapshot(), target.requestTotals(),
+                System::currentTimeMillis);
         AdminRouter router = new AdminRouter(List.of(
                 new ClustersResource(target::health, views),
                 new BackendCommandResource(target::health, views),
                 new EventsResource(target::health, views),
+                new HistoryResource(history),
+                new ListenersResource(target::config, target::listenerAddress, target::listenerConnections),
                 new ReloadResource(target::reload, reloads),
                 new LivenessResource(),
                 new ReadinessResource(target::ready),
@@ -63,15 +71,17 @@ public final class AdminServer implements AutoCloseable {
                 new DashboardResource()));
         AdminGuard guard = new AdminGuard(new AdminHosts(bind), () -> target.config().admin().token());
         try {
-            return start(bind, guard, router, reloads);
+            AdminServer server = start(bind, guard, router, reloads, history);
+            history.start();
+            return server;
         } catch (AdminStartException | RuntimeException e) {
             reloads.shutdownNow();
             throw e;
         }
     }
 
-    private static AdminServer start(HostPort bind, AdminGuard guard, AdminRouter router, ExecutorService reloads)
-            throws AdminStartException {
+    private static AdminServer start(HostPort bind, AdminGuard guard, AdminRouter router, ExecutorService reloads,
+                                     TrafficHistory history) throws AdminStartException {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, "maitre-admin");
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -91,7 +101,7 @@ public final class AdminServer implements AutoCloseable {
                 });
         try {
             Channel channel = bootstrap.bind(new InetSocketAddress(bind.host(), bind.port())).syncUninterruptibly().channel();
-            return new AdminServer(group, channel, reloads);
+            return new AdminServer(group, channel, reloads, history);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
             throw new AdminStartException("admin API: cannot bind " + bind + ": " + Causes.rootMessage(e)
@@ -107,6 +117,7 @@ public final class AdminServer implements AutoCloseable {
     /** Stops listening and closes the admin connections; a reload still running is left to end. */
     @Override
     public void close() {
+        history.close();
         reloads.shutdown();
         channel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

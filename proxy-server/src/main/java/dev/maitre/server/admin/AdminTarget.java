@@ -3,7 +3,9 @@ package dev.maitre.server.admin;
 import dev.maitre.api.BackendId;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.health.HealthMonitor;
+import dev.maitre.server.metrics.RequestTotals;
 import dev.maitre.server.reload.ReloadResult;
+import java.net.InetSocketAddress;
 
 /**
  * The running proxy as the admin API sees it. Read anew for every request, so that after a reload
@@ -22,6 +24,15 @@ public interface AdminTarget {
 
     /** The tunnels (upgraded connections) to {@code backend} open now; each is one of its active requests too. */
     long openTunnels(BackendId backend);
+
+    /** Where listener {@code name} is bound. */
+    InetSocketAddress listenerAddress(String name);
+
+    /** Client connections of listener {@code name} open now. */
+    int listenerConnections(String name);
+
+    /** The request totals of each backend, from which the dashboard's history is sampled. */
+    RequestTotals.Source requestTotals();
 
     /** The metrics in the Prometheus text format. */
     String metrics();

@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /}: the dashboard, one self-contained page that reads {@code /api/clusters},
- * {@code /api/events} and {@code /metrics} every two seconds and shows backends, their states and
- * request rates, and recent events; its buttons drain and enable backends.
+ * {@code /api/events}, {@code /api/history}, {@code /api/listeners} and {@code /metrics} every two
+ * seconds and shows each cluster's charts of the last 15 minutes (requests per second, error rate,
+ * latency percentiles, its backends' health states as bands, drawn as SVG by the page's own script),
+ * its backends with their states and rates, the listeners and routes, and recent events; its buttons
+ * drain and enable backends.
  *
  * <p>The page is served under a Content Security Policy that allows its own inline script and
  * style by their hashes, computed here from the page itself, and nothing else: no other script,

@@ -25,12 +25,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,12 +55,15 @@ import java.util.function.ToLongFunction;
  * a map lookup and an increment, with no allocation and no lock; a reload adds the meters of new
  * backends and clusters and removes those of the ones gone, and publishes the new maps at once.
  */
-public final class ProxyMetrics implements OutcomeListener, HealthEventListener {
+public final class ProxyMetrics implements OutcomeListener, HealthEventListener, RequestTotals.Source {
 
     /** The outcome label of a request: its status class, or what went wrong. */
     private static final String[] OUTCOMES = {
         "1xx", "2xx", "3xx", "4xx", "5xx", "connect_failure", "reset", "timeout", "invalid_response",
     };
+
+    /** The lower end of the latency histogram: a backend on the same host answers within a millisecond. */
+    private static final Duration SHORTEST_LATENCY = Duration.ofNanos(100_000);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> transitions = new HashMap<>();
@@ -256,6 +262,18 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
         counter.increment();
     }
 
+    @Override
+    public RequestTotals backend(BackendId backend) {
+        BackendMeters meters = backends.get(backend);
+        return meters == null ? null : meters.totals();
+    }
+
+    @Override
+    public long noBackend(String cluster) {
+        Counter counter = noBackend.get(cluster);
+        return counter == null ? 0 : (long) counter.count();
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
         refreshTls();
@@ -313,8 +331,10 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
                         .tags(tags).tag("outcome", OUTCOMES[i]).register(registry);
                 meters.add(outcomes[i]);
             }
+            // buckets, so that percentiles can be had for any span from their differences
             latency = Timer.builder("maitre.backend.request")
                     .description("time from sending a request to the backend to the end of its answer or failure")
+                    .publishPercentileHistogram().minimumExpectedValue(SHORTEST_LATENCY)
                     .tags(tags).register(registry);
             meters.add(latency);
         }
@@ -336,6 +356,26 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
             if (status >= 0 && status < grpc.length) {
                 grpcCounter(status).increment();
             }
+        }
+
+        /** Outcomes from 5xx on (index 4) are errors: the backend's or maitre's own failures. */
+        RequestTotals totals() {
+            long requests = 0;
+            long errors = 0;
+            for (int i = 0; i < outcomes.length; i++) {
+                long count = (long) outcomes[i].count();
+                requests += count;
+                errors += i >= 4 ? count : 0;
+            }
+            HistogramSnapshot snapshot = latency.takeSnapshot();
+            CountAtBucket[] buckets = snapshot.histogramCounts();
+            long[] bounds = new long[buckets.length];
+            long[] counts = new long[buckets.length];
+            for (int i = 0; i < buckets.length; i++) {
+                bounds[i] = (long) buckets[i].bucket(TimeUnit.NANOSECONDS);
+                counts[i] = (long) buckets[i].count();
+            }
+            return new RequestTotals(requests, errors, snapshot.count(), bounds, counts);
         }
 
         private Counter grpcCounter(int status) {

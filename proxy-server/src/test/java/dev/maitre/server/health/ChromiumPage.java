@@ -46,11 +46,16 @@ final class ChromiumPage implements AutoCloseable {
 
     /** Starts {@code chromium} with one blank tab and connects to it. */
     static ChromiumPage open(Path chromium) throws Exception {
+        return open(chromium, 800, 600);
+    }
+
+    /** Starts {@code chromium} with one blank tab in a window of {@code width} by {@code height} and connects to it. */
+    static ChromiumPage open(Path chromium, int width, int height) throws Exception {
         Path profile = Files.createTempDirectory("maitre-chromium-");
         Process browser = new ProcessBuilder(List.of(chromium.toString(), "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-gpu", "--in-process-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
-                "--remote-debugging-port=0", "about:blank"))
+                "--window-size=" + width + "," + height, "--remote-debugging-port=0", "about:blank"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -111,6 +116,19 @@ final class ChromiumPage implements AutoCloseable {
             throw new AssertionError("the page threw on " + expression + ": " + result.get("exceptionDetails"));
         }
         return result.path("result").path("value");
+    }
+
+    /** Saves the whole page, as wide as the window and as tall as its content, as a PNG to {@code file}. */
+    void screenshot(Path file) throws Exception {
+        JsonNode size = evaluate("({width: document.documentElement.clientWidth, "
+                + "height: Math.ceil(document.documentElement.scrollHeight)})");
+        ObjectNode clip = JSON.createObjectNode().put("x", 0).put("y", 0).put("scale", 1)
+                .put("width", size.path("width").asInt()).put("height", size.path("height").asInt());
+        ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+        params.set("clip", clip);
+        JsonNode shot = call("Page.captureScreenshot", params);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, java.util.Base64.getDecoder().decode(shot.path("data").asText()));
     }
 
     /**

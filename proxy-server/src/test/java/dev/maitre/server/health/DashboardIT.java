@@ -71,7 +71,9 @@ class DashboardIT {
             String dom = render(chromium, maitre.adminUrl("/"));
 
             assertThat(dom).contains("<th>tunnels</th>").contains("<th>open tunnels</th>")
-                    .contains("<tr data-listener=\"web\"><td>web</td><td class=\"num\">1</td></tr>");
+                    // name, bind, address, protocol, TLS, connections (the WebSocket's), open tunnels
+                    .containsPattern("<tr data-listener=\"web\"><td>web</td><td>127\\.0\\.0\\.1:0</td><td>[^<]+</td>"
+                            + "<td>http</td><td>no</td><td class=\"num\">1</td><td class=\"num\">1</td></tr>");
             // address, state, weight, active requests (the tunnel is one), open tunnels
             assertThat(row(dom, echo.address().toString()))
                     .containsPattern("<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td>");
@@ -172,7 +174,7 @@ class DashboardIT {
         Path out = Files.createTempFile("maitre-dashboard-", ".html");
         try {
             Process browser = new ProcessBuilder(List.of(chromium.toString(), "--headless", "--no-sandbox",
-                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-gpu", "--in-process-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
                     "--virtual-time-budget=3000", "--dump-dom", url))
                     .redirectOutput(out.toFile())

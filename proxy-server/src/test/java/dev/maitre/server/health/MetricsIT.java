@@ -57,6 +57,8 @@ class MetricsIT {
                 .contains("maitre_backend_requests_total{" + twoTags + ",outcome=\"2xx\"} 3")
                 .contains("maitre_backend_requests_total{" + twoTags + ",outcome=\"5xx\"} 1")
                 .contains("maitre_backend_request_seconds_count{" + oneTags + "} 4")
+                .contains("maitre_backend_request_seconds_bucket{" + oneTags + ",le=\"+Inf\"} 4")
+                .contains("maitre_backend_request_seconds_bucket{" + oneTags + ",le=\"1.0E-4\"} ")
                 .contains("maitre_backend_state{" + oneTags + ",state=\"healthy\"} 1")
                 .contains("maitre_backend_eligible{" + oneTags + "} 1")
                 .contains("maitre_backend_active_requests{" + oneTags + "} 0")

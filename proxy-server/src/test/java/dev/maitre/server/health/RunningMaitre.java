@@ -61,6 +61,11 @@ final class RunningMaitre implements AutoCloseable {
         return new RunningMaitre(MaitreServer.start(config), admin.token());
     }
 
+    /** With {@code config} as it is: its listeners, clusters and admin API. */
+    static RunningMaitre start(ProxyConfig config) throws Exception {
+        return new RunningMaitre(MaitreServer.start(config), config.admin().token());
+    }
+
     /** Cluster {@code app}, round robin over {@code backends}. */
     static ClusterConfig cluster(HealthCheckConfig check, OutlierDetectionConfig outliers, TestBackend... backends) {
         return Configs.cluster(CLUSTER, check, outliers, 0, Arrays.stream(backends).map(TestBackend::address).toList());

@@ -121,4 +121,26 @@ class ProxyMetricsTest {
 
         assertThat(metrics.scrape()).contains(series("2xx") + "0").doesNotContain("cluster=\"other\"");
     }
+
+    @Test
+    void theTotalsOfABackendCountItsRequestsErrorsAndLatencyBuckets() {
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.RESPONSE, 200, 500_000));
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.RESPONSE, 404, 3_000_000));
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.RESPONSE, 503, 3_000_000));
+        metrics.onOutcome(new Outcome("api", ENDPOINT, Outcome.Kind.CONNECT_FAILURE, 0, 3_000_000));
+        metrics.onOutcome(new Outcome("api", null, Outcome.Kind.NO_BACKEND, 503, 1_000));
+
+        RequestTotals totals = metrics.backend(ENDPOINT.id());
+
+        assertThat(totals.requests()).isEqualTo(4);
+        assertThat(totals.errors()).as("the 503 and the connect failure").isEqualTo(2);
+        assertThat(totals.latencyCount()).isEqualTo(4);
+        assertThat(totals.bucketBoundsNanos()).startsWith(100_000L).isSorted();
+        int underOneMs = java.util.Arrays.binarySearch(totals.bucketBoundsNanos(), 1_048_576L);
+        int underFourMs = java.util.Arrays.binarySearch(totals.bucketBoundsNanos(), 4_194_304L);
+        assertThat(totals.cumulativeBuckets()[underOneMs]).isEqualTo(1);
+        assertThat(totals.cumulativeBuckets()[underFourMs]).isEqualTo(4);
+        assertThat(metrics.noBackend("api")).isEqualTo(1);
+        assertThat(metrics.backend(new BackendId("api", new HostPort("10.0.0.9", 80)))).isNull();
+    }
 }
