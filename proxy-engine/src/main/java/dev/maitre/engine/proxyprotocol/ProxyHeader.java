@@ -1,6 +1,8 @@
 package dev.maitre.engine.proxyprotocol;
 
 import dev.maitre.api.config.ProxyProtocolVersion;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
@@ -27,16 +29,23 @@ public record ProxyHeader(ProxyProtocolVersion version, ClientAddresses client) 
         }
     }
 
-    /** The header as the message Netty's encoder writes; the caller owns it. */
-    HAProxyMessage message() {
-        HAProxyProtocolVersion wire = version == ProxyProtocolVersion.V1 ? HAProxyProtocolVersion.V1
-                : HAProxyProtocolVersion.V2;
+    /**
+     * The header as the message Netty's encoder writes, or as bytes for the v1 line naming nobody (which
+     * that encoder does not write); the caller owns it.
+     */
+    Object message(ByteBufAllocator alloc) {
         InetSocketAddress source = client == null ? null : client.source();
         InetSocketAddress destination = client == null ? null : client.destination();
-        if (source == null || destination == null || source.isUnresolved() || destination.isUnresolved()) {
-            return new HAProxyMessage(wire, wire == HAProxyProtocolVersion.V1 ? HAProxyCommand.PROXY : HAProxyCommand.LOCAL,
-                    HAProxyProxiedProtocol.UNKNOWN, null, null, 0, 0);
+        boolean named = source != null && destination != null && !source.isUnresolved() && !destination.isUnresolved();
+        if (!named && version == ProxyProtocolVersion.V1) {
+            return ByteBufUtil.writeAscii(alloc, "PROXY UNKNOWN\r\n");
         }
+        if (!named) {
+            return new HAProxyMessage(HAProxyProtocolVersion.V2, HAProxyCommand.LOCAL, HAProxyProxiedProtocol.UNKNOWN,
+                    null, null, 0, 0);
+        }
+        HAProxyProtocolVersion wire = version == ProxyProtocolVersion.V1 ? HAProxyProtocolVersion.V1
+                : HAProxyProtocolVersion.V2;
         boolean ipv4 = source.getAddress() instanceof Inet4Address && destination.getAddress() instanceof Inet4Address;
         return new HAProxyMessage(wire, HAProxyCommand.PROXY,
                 ipv4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,

@@ -68,7 +68,7 @@ public final class ProxyHeaderWriter extends ChannelInboundHandlerAdapter {
             return;
         }
         sent = true;
-        ctx.writeAndFlush(header.message(), ctx.voidPromise());
+        ctx.writeAndFlush(header.message(ctx.alloc()), ctx.voidPromise());
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(ENCODER);
         pipeline.remove(this);
