@@ -104,8 +104,8 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HAProxyMessage header) || read) {
-            // Nothing but the header can come before this handler leaves.
+        if (!(msg instanceof HAProxyMessage header) || read || refused) {
+            // Nothing but the header can come before this handler leaves; nothing counts once refused.
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -130,7 +130,7 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!read && ctx.channel().isActive()) {
+        if (!read && !refused && ctx.channel().isActive()) {
             ctx.read();
         }
     }

@@ -200,6 +200,31 @@ class ProxyHeaderListenerIT {
     }
 
     @Test
+    void aReloadThatTurnsTheHeaderOnAppliesToNewConnections() throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             ProxyFixture proxy = ProxyFixture.builder(backend.address()).trustedProxies("127.0.0.1/32").start();
+             RawClient before = proxy.client()) {
+            before.send(REQUEST);
+            assertThat(before.response().status()).isEqualTo(200);
+
+            proxy.engine().reload(proxy(backend).config());
+
+            before.send(REQUEST);
+            assertThat(before.response().status()).as("an open connection keeps going").isEqualTo(200);
+            try (RawClient withoutHeader = proxy.client()) {
+                withoutHeader.send(REQUEST);
+                assertThat(withoutHeader.isClosedByPeer(10_000)).isTrue();
+            }
+            try (RawClient withHeader = proxy.client()) {
+                withHeader.send("PROXY TCP4 192.0.2.10 198.51.100.1 5555 443\r\n" + REQUEST);
+                assertThat(withHeader.response().status()).isEqualTo(200);
+            }
+            assertThat(backend.requests()).extracting(r -> r.header("X-Forwarded-For"))
+                    .containsExactly("127.0.0.1", "127.0.0.1", "192.0.2.10");
+        }
+    }
+
+    @Test
     void anHttp2ClientBehindAHeaderIsKnownByTheHeadersAddress() throws Exception {
         try (RawBackend backend = RawBackend.answering("ok");
              ProxyFixture proxy = proxy(backend).start();
