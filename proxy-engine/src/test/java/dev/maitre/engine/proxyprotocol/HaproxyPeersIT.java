@@ -7,15 +7,19 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.maitre.api.HostPort;
 import dev.maitre.api.config.BalancerKind;
+import dev.maitre.api.config.ClusterTlsConfig;
 import dev.maitre.api.config.ProxyProtocolVersion;
 import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.testing.HaproxyProcess;
 import dev.maitre.testing.HttpMessage;
 import dev.maitre.testing.RawBackend;
 import dev.maitre.testing.RawClient;
+import dev.maitre.testing.TestCertificates;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -102,10 +106,10 @@ class HaproxyPeersIT {
                     connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + id)));
         }
         try (ProxyFixture behindHaproxy = ProxyFixture.builder(backends.stream().map(RawBackend::address)
-                     .toArray(dev.maitre.api.HostPort[]::new)).balancer(BalancerKind.CONSISTENT_HASH)
+                     .toArray(HostPort[]::new)).balancer(BalancerKind.CONSISTENT_HASH)
                      .trustedProxies("127.0.0.1/32").proxyProtocol(true).start();
              ProxyFixture direct = ProxyFixture.builder(backends.stream().map(RawBackend::address)
-                     .toArray(dev.maitre.api.HostPort[]::new)).balancer(BalancerKind.CONSISTENT_HASH).start();
+                     .toArray(HostPort[]::new)).balancer(BalancerKind.CONSISTENT_HASH).start();
              HaproxyProcess haproxy = inFront(behindHaproxy.address(), "send-proxy-v2")) {
             List<String> throughHaproxy = new ArrayList<>();
             List<String> directly = new ArrayList<>();
@@ -137,7 +141,7 @@ class HaproxyPeersIT {
             throws Exception {
         try (RawBackend backend = RawBackend.answering("ok");
              HaproxyProcess haproxy = behind(backend);
-             ProxyFixture proxy = ProxyFixture.builder(new dev.maitre.api.HostPort("127.0.0.1", haproxy.port(0)))
+             ProxyFixture proxy = ProxyFixture.builder(new HostPort("127.0.0.1", haproxy.port(0)))
                      .clusterProxyProtocol(ProxyProtocolVersion.valueOf(version)).workers(1).start()) {
             for (int round = 0; round < 2; round++) {
                 for (int last = 5; last < 8; last++) {
@@ -156,10 +160,33 @@ class HaproxyPeersIT {
     }
 
     @Test
+    void toATlsClusterTheHeaderGoesFirstInClearText() throws Exception {
+        TestCertificates.Authority ca = TestCertificates.authority("proxy protocol CA");
+        TestCertificates.PemFiles pem = ca.issue(TestCertificates.KeyKind.ECDSA, "backend.test").write(dir, "backend");
+        Path combined = Files.writeString(dir.resolve("backend-combined.pem"),
+                Files.readString(pem.certFile()) + Files.readString(pem.keyFile()));
+        try (RawBackend backend = RawBackend.answering("ok");
+             HaproxyProcess haproxy = HaproxyProcess.start(dir, 1, ports -> defaults("http")
+                     + "frontend in\n  bind 127.0.0.1:" + ports[0] + " accept-proxy ssl crt " + combined + "\n"
+                     + "  http-request set-header X-Src %[src]\n  default_backend app\n"
+                     + "backend app\n  server b 127.0.0.1:" + backend.address().port() + "\n");
+             ProxyFixture proxy = ProxyFixture.builder(new HostPort("127.0.0.1", haproxy.port(0)))
+                     .clusterTls(ClusterTlsConfig.defaults().withCaFile(ca.writeCertificate(dir, "ca.pem"))
+                             .withServerName("backend.test"))
+                     .clusterProxyProtocol(ProxyProtocolVersion.V2).start();
+             RawClient client = new RawClient(proxy.address(), loopback(10))) {
+            client.send(REQUEST);
+            assertThat(client.response().status()).isEqualTo(200);
+
+            assertThat(backend.requests().get(0).header("X-Src")).isEqualTo("127.0.0.10");
+        }
+    }
+
+    @Test
     void aTcpListenerTellsHaproxyBehindItTheClient() throws Exception {
         try (RawBackend backend = RawBackend.answering("ok");
              HaproxyProcess haproxy = behind(backend);
-             ProxyFixture proxy = ProxyFixture.builder(new dev.maitre.api.HostPort("127.0.0.1", haproxy.port(0)))
+             ProxyFixture proxy = ProxyFixture.builder(new HostPort("127.0.0.1", haproxy.port(0)))
                      .tcp().clusterProxyProtocol(ProxyProtocolVersion.V2).start();
              RawClient client = new RawClient(proxy.address(), loopback(9))) {
             client.send(REQUEST);

@@ -3,15 +3,16 @@ package dev.maitre.engine.proxyprotocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.maitre.api.config.ProxyProtocolVersion;
+import dev.maitre.api.config.TlsConfig;
 import dev.maitre.engine.proxyprotocol.ProxyHeaderCounts.Refusal;
 import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.testing.Http2FrameClient;
 import dev.maitre.testing.HttpMessage;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import dev.maitre.testing.RawBackend;
 import dev.maitre.testing.RawClient;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
-import dev.maitre.api.config.TlsConfig;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -245,7 +246,7 @@ class ProxyHeaderListenerIT {
                  connection.write(new String(line, 0, n, StandardCharsets.ISO_8859_1));
              });
              ProxyFixture proxy = ProxyFixture.builder(backend.address()).tcp().trustedProxies("127.0.0.1/32")
-                     .proxyProtocol(true).clusterProxyProtocol(dev.maitre.api.config.ProxyProtocolVersion.V1)
+                     .proxyProtocol(true).clusterProxyProtocol(ProxyProtocolVersion.V1)
                      .start();
              RawClient client = new RawClient(proxy.address(), InetAddress.getByName("127.0.0.1"))) {
             client.send(v2Header());
