@@ -7,9 +7,9 @@ import dev.maitre.engine.tls.HandshakeCounts;
 import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
-import java.util.function.Consumer;
 import io.netty.channel.group.ChannelGroup;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * What every connection of one listener shares, whatever its protocol: the listener's configuration

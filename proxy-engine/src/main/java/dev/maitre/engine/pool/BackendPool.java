@@ -102,19 +102,40 @@ public final class BackendPool {
         if (sessions != null) {
             return draining ? null : openStream(client);
         }
-        for (Iterator<Channel> it = idle.iterator(); it.hasNext(); ) {
-            Channel channel = it.next();
-            if (!serves(channel, client)) {
-                continue;
-            }
-            it.remove();
-            if (channel.isActive() && BackendCodec.of(channel).atResponseBoundary()) {
-                BackendConnection.of(channel).leaveIdle();
+        if (proxyProtocol.sends()) {
+            return pollIdleOf(client);
+        }
+        Channel channel;
+        while ((channel = idle.pollFirst()) != null) {
+            if (takeIdle(channel)) {
                 return channel;
             }
-            channel.close();
         }
         return null;
+    }
+
+    /** An idle connection whose PROXY header named {@code client}; the others stay for their clients. */
+    private Channel pollIdleOf(ClientAddresses client) {
+        for (Iterator<Channel> it = idle.iterator(); it.hasNext(); ) {
+            Channel channel = it.next();
+            if (serves(channel, client)) {
+                it.remove();
+                if (takeIdle(channel)) {
+                    return channel;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Takes {@code channel} out of idleness if it can serve, closes it otherwise. */
+    private static boolean takeIdle(Channel channel) {
+        if (channel.isActive() && BackendCodec.of(channel).atResponseBoundary()) {
+            BackendConnection.of(channel).leaveIdle();
+            return true;
+        }
+        channel.close();
+        return false;
     }
 
     /** Whether {@code connection} may carry a request of {@code client}. */

@@ -2,8 +2,8 @@ package dev.maitre.engine.tcp;
 
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ListenerConfig;
-import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.config.ProxyProtocolVersion;
+import dev.maitre.api.config.RelayMode;
 import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.pool.BackendConnector;
 import dev.maitre.engine.proxyprotocol.ClientAddresses;
@@ -103,17 +103,17 @@ public final class TcpListenerContext extends ListenerContext {
     /**
      * Opens the backend side of a pair to {@code endpoint} on {@code loop}, with {@code handler} as its
      * pipeline, over TLS when the cluster has it (the future completes after the handshake), opening
-     * with a PROXY header naming {@code client} when the cluster sends one.
+     * with a PROXY header naming the client of connection {@code client} when the cluster sends one.
      */
     ChannelFuture connect(EventLoop loop, ClusterRuntime cluster, Endpoint endpoint, ChannelHandler handler,
-                          boolean splice, ClientAddresses client) {
+                          boolean splice, Channel client) {
         BackendConnector connector = upstream().connector();
         Bootstrap bootstrap = connector.bootstrap(loop, cluster.config(), handler)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(splice));
         ProxyProtocolVersion proxyProtocol = cluster.config().proxyProtocol();
         return connector.connect(bootstrap, endpoint, cluster.tls(),
-                proxyProtocol.sends() ? new ProxyHeader(proxyProtocol, client) : null);
+                proxyProtocol.sends() ? new ProxyHeader(proxyProtocol, ClientAddresses.of(client)) : null);
     }
 
     @Override

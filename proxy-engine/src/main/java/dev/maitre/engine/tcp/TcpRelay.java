@@ -74,7 +74,7 @@ final class TcpRelay implements UpstreamSelection.Subject, RelayHandler.Events, 
             return;
         }
         ChannelFuture connect = listener.connect(client.eventLoop(), upstream.cluster(), next, new RelayHandler(this),
-                splice, ClientAddresses.of(client));
+                splice, client);
         connect.addListener(f -> onConnected(connect));
     }
 

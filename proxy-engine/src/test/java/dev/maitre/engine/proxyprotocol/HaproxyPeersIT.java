@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.maitre.api.HostPort;
+import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterTlsConfig;
 import dev.maitre.api.config.ProxyProtocolVersion;
@@ -156,6 +157,27 @@ class HaproxyPeersIT {
             assertThat(backend.requests()).extracting(r -> r.header("X-Src")).containsExactly(
                     "127.0.0.5", "127.0.0.5", "127.0.0.6", "127.0.0.6", "127.0.0.7", "127.0.0.7",
                     "127.0.0.5", "127.0.0.5", "127.0.0.6", "127.0.0.6", "127.0.0.7", "127.0.0.7");
+        }
+    }
+
+    @Test
+    void toAnH2cClusterEachClientHasItsOwnConnection() throws Exception {
+        try (RawBackend backend = RawBackend.answering("ok");
+             HaproxyProcess haproxy = HaproxyProcess.start(dir, 1, ports -> defaults("http")
+                     + "frontend in\n  bind 127.0.0.1:" + ports[0] + " accept-proxy proto h2\n"
+                     + "  http-request set-header X-Src %[src]\n  default_backend app\n"
+                     + "backend app\n  server b 127.0.0.1:" + backend.address().port() + "\n");
+             ProxyFixture proxy = ProxyFixture.builder(new HostPort("127.0.0.1", haproxy.port(0)))
+                     .clusterProtocol(BackendProtocol.H2C).clusterProxyProtocol(ProxyProtocolVersion.V2)
+                     .workers(1).start()) {
+            for (int last = 11; last < 14; last++) {
+                try (RawClient client = new RawClient(proxy.address(), loopback(last))) {
+                    client.send(REQUEST);
+                    assertThat(client.response().status()).isEqualTo(200);
+                }
+            }
+            assertThat(backend.requests()).extracting(r -> r.header("X-Src"))
+                    .containsExactly("127.0.0.11", "127.0.0.12", "127.0.0.13");
         }
     }
 
