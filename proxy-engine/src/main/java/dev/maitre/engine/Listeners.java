@@ -11,6 +11,7 @@ import dev.maitre.engine.http.HttpListenerInitializer;
 import dev.maitre.engine.http.RoutingTable;
 import dev.maitre.engine.http.Tunnels;
 import dev.maitre.engine.listener.ListenerContext;
+import dev.maitre.engine.proxyprotocol.ProxyHeaderCounts;
 import dev.maitre.engine.tcp.TcpListenerContext;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
 import dev.maitre.engine.tls.HandshakeCounts;
@@ -245,6 +246,11 @@ final class Listeners {
     /** The TLS handshakes of listener {@code name}'s clients. */
     HandshakeCounts handshakes(String name) {
         return context(name).handshakes();
+    }
+
+    /** The PROXY headers of listener {@code name}'s connections. */
+    ProxyHeaderCounts proxyHeaders(String name) {
+        return context(name).proxyHeaders();
     }
 
     /** The certificates listener {@code name} serves new connections now; none for clear text. */

@@ -13,6 +13,7 @@ import dev.maitre.engine.pool.BackendPools;
 import dev.maitre.engine.pool.BackendTls;
 import dev.maitre.engine.pool.Http2Liveness;
 import dev.maitre.engine.tcp.TcpListenerInitializer;
+import dev.maitre.engine.proxyprotocol.ProxyHeaderCounts;
 import dev.maitre.engine.tls.HandshakeCounts;
 import dev.maitre.engine.tls.ServedCertificate;
 import dev.maitre.engine.tls.TicketKeys;
@@ -225,6 +226,16 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public HandshakeCounts tlsHandshakes(String listenerName) {
         return listeners.handshakes(listenerName);
+    }
+
+    /**
+     * The PROXY protocol headers of listener {@code listenerName}'s connections: read, and refused by
+     * reason, since the listener was bound; all zero without {@code proxyProtocol}.
+     *
+     * @throws IllegalArgumentException when no listener has that name
+     */
+    public ProxyHeaderCounts proxyHeaders(String listenerName) {
+        return listeners.proxyHeaders(listenerName);
     }
 
     /**

@@ -106,7 +106,8 @@ public final class HealthMonitor implements HealthView, OutcomeListener, AutoClo
                 }
                 HealthCheckConfig check = config.healthCheck();
                 if (check != null) {
-                    Checker checker = checkers.create(check, CheckTls.of(config, builder.clientTls), config.protocol());
+                    Checker checker = checkers.create(check, CheckTls.of(config, builder.clientTls), config.protocol(),
+                            config.proxyProtocol());
                     timelineList.addAll(timelines(cluster.backends(), check, checker, random));
                 }
             }

@@ -157,6 +157,7 @@ public final class MaitreServer {
             metrics.bindClientTimeouts(config, engine::clientTimeouts);
             metrics.bindTunnels(config, engine.tunnels());
             metrics.bindTls(config, engine::tlsHandshakes, engine::tlsCertificates);
+            metrics.bindProxyProtocol(config, engine::proxyHeaders);
             server.admin = AdminServer.start(config.admin().bind(), server.new Admin());
         } catch (AdminStartException | RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();

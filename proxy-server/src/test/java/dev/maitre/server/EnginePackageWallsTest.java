@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The walls between the engine's packages. {@code engine.http} (the HTTP exchange) and
  * {@code engine.tcp} (the L4 relay) are features that never use each other; what both need lives in
- * shared packages (listener, upstream, pool, http1, relay, balance, route, transport), which never reach back into
+ * shared packages (listener, upstream, pool, http1, relay, proxyprotocol, balance, route, transport), which never reach back into
  * either, and which are layered: listener above upstream above pool and balance above transport.
  */
 class EnginePackageWallsTest {
@@ -24,7 +24,8 @@ class EnginePackageWallsTest {
     private static final String HTTP2 = "dev.maitre.engine.http2..";
     private static final String RELAY = "dev.maitre.engine.relay..";
     private static final String TLS = "dev.maitre.engine.tls..";
-    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1, HTTP2, RELAY, TLS,
+    private static final String PROXY_PROTOCOL = "dev.maitre.engine.proxyprotocol..";
+    private static final String[] SHARED = {LISTENER, UPSTREAM, POOL, HTTP1, HTTP2, RELAY, TLS, PROXY_PROTOCOL,
         "dev.maitre.engine.balance..", "dev.maitre.engine.route..", "dev.maitre.engine.transport.."};
 
     private static JavaClasses engine;
@@ -81,6 +82,11 @@ class EnginePackageWallsTest {
                 .resideInAnyPackage(LISTENER, UPSTREAM, POOL, HTTP1, RELAY, "dev.maitre.engine.balance..",
                         "dev.maitre.engine.route..", "dev.maitre.engine.transport..")
                 .because("TLS is made of files and settings; the listeners and pools that use it know connections")
+                .check(engine);
+        noClasses().that().resideInAPackage(PROXY_PROTOCOL).should().dependOnClassesThat()
+                .resideInAnyPackage(LISTENER, UPSTREAM, POOL, HTTP1, HTTP2, RELAY, TLS, "dev.maitre.engine.balance..",
+                        "dev.maitre.engine.route..", "dev.maitre.engine.transport..")
+                .because("a PROXY header is read and written by handlers that know nothing of what the connection carries")
                 .check(engine);
         noClasses().that().resideInAnyPackage("dev.maitre.engine.balance..", "dev.maitre.engine.route..",
                         "dev.maitre.engine.transport..")

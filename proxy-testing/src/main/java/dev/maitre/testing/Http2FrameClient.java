@@ -87,6 +87,7 @@ public final class Http2FrameClient implements AutoCloseable {
         private boolean acknowledgeSettings = true;
         private int receiveBuffer;
         private int sendBuffer;
+        private byte[] preamble = new byte[0];
 
         Builder(InetSocketAddress address) {
             this.address = address;
@@ -119,6 +120,12 @@ public final class Http2FrameClient implements AutoCloseable {
         /** The socket's send buffer (SO_SNDBUF), set before connecting: a small one keeps what a flood has in flight small. */
         public Builder sendBuffer(int bytes) {
             sendBuffer = bytes;
+            return this;
+        }
+
+        /** Bytes sent before the preface, such as a PROXY protocol header. */
+        public Builder preamble(byte[] bytes) {
+            preamble = bytes.clone();
             return this;
         }
 
@@ -158,6 +165,9 @@ public final class Http2FrameClient implements AutoCloseable {
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
         acknowledgeSettings = builder.acknowledgeSettings;
+        if (builder.preamble.length > 0) {
+            writeBytes(builder.preamble);
+        }
         writeBytes(Http2CodecUtil.connectionPrefaceBuf());
         settings(builder.settings);
         if (builder.reading) {

@@ -17,7 +17,15 @@ public final class RawClient implements AutoCloseable {
     private final OutputStream out;
 
     public RawClient(InetSocketAddress address) throws IOException {
+        this(address, null);
+    }
+
+    /** A client connecting from {@code local} (any loopback address such as 127.0.0.5 works on Linux); any when null. */
+    public RawClient(InetSocketAddress address, java.net.InetAddress local) throws IOException {
         socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(address, 5000);
         socket.setSoTimeout(10_000);
         in = new BufferedInputStream(socket.getInputStream());

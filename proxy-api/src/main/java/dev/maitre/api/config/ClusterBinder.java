@@ -11,13 +11,13 @@ import java.util.Map;
 
 /**
  * Binds {@code clusters[]}: backends, balancer, health checks, outlier detection, timeouts, retries, pool
- * and TLS to the backends.
+ * TLS to the backends and the PROXY protocol header sent to them.
  */
 final class ClusterBinder {
 
     private static final List<String> KEYS = List.of("name", "balancer", "backends", "healthCheck",
             "outlierDetection", "timeouts", "retries", "pool", "panicThreshold", "hashOn", "slowStart", "tls",
-            "protocol");
+            "protocol", "proxyProtocol");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> OUTLIER_KEYS =
             List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
@@ -27,6 +27,7 @@ final class ClusterBinder {
 
     private static final Map<String, BalancerKind> BALANCERS = new LinkedHashMap<>();
     private static final Map<String, BackendProtocol> PROTOCOLS = new LinkedHashMap<>();
+    private static final Map<String, ProxyProtocolVersion> PROXY_PROTOCOLS = new LinkedHashMap<>();
 
     static {
         for (BalancerKind kind : BalancerKind.values()) {
@@ -34,6 +35,9 @@ final class ClusterBinder {
         }
         for (BackendProtocol protocol : BackendProtocol.values()) {
             PROTOCOLS.put(protocol.configName(), protocol);
+        }
+        for (ProxyProtocolVersion version : ProxyProtocolVersion.values()) {
+            PROXY_PROTOCOLS.put(version.configName(), version);
         }
     }
 
@@ -82,11 +86,21 @@ final class ClusterBinder {
         ClusterTlsConfig tls = ClusterTlsBinder.bind(node.get("tls"), baseDir);
         BackendProtocol protocol = bindProtocol(node.get("protocol"), tls);
         HealthCheckBinder.checkTransport(node.get("healthCheck"), healthCheck, protocol);
+        ProxyProtocolVersion proxyProtocol = bindProxyProtocol(node.get("proxyProtocol"));
         if (name == null) {
             return null;
         }
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries,
-                pool, panicThreshold, hashOn, slowStart, tls, protocol != null ? protocol : BackendProtocol.HTTP1);
+                pool, panicThreshold, hashOn, slowStart, tls, protocol != null ? protocol : BackendProtocol.HTTP1,
+                proxyProtocol);
+    }
+
+    /** YAML 1.1 reads a bare {@code off} as {@code false}, so that means off too. */
+    private static ProxyProtocolVersion bindProxyProtocol(ConfigNode node) {
+        if (node.isFalse()) {
+            return ProxyProtocolVersion.OFF;
+        }
+        return node.choice(ProxyProtocolVersion.OFF, PROXY_PROTOCOLS);
     }
 
     private static HashOn bindHashOn(ConfigNode node, BalancerKind balancer) {

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param tls how the backends are spoken to over TLS; {@code null} (the default) for clear text
  * @param protocol what HTTP requests are sent to the backends as: HTTP/1.1 (the default), or HTTP/2
  *     over TLS ({@code h2}) or in clear text ({@code h2c})
+ * @param proxyProtocol whether each new backend connection starts with a PROXY protocol header naming
+ *     the client; {@link ProxyProtocolVersion#OFF} by default
  */
 public record ClusterConfig(
         String name,
@@ -31,7 +33,8 @@ public record ClusterConfig(
         HashOn hashOn,
         Duration slowStart,
         ClusterTlsConfig tls,
-        BackendProtocol protocol) {
+        BackendProtocol protocol,
+        ProxyProtocolVersion proxyProtocol) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -51,6 +54,16 @@ public record ClusterConfig(
         if (protocol == BackendProtocol.H2C && tls != null && tls.enabled()) {
             throw new IllegalArgumentException("protocol: h2c (expected: without tls; h2 speaks HTTP/2 over TLS)");
         }
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
+    }
+
+    /** A cluster whose backend connections start with no PROXY protocol header. */
+    public ClusterConfig(String name, BalancerKind balancer, List<BackendConfig> backends,
+                         HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection,
+                         ClusterTimeouts timeouts, RetryConfig retries, PoolConfig pool, double panicThreshold,
+                         HashOn hashOn, Duration slowStart, ClusterTlsConfig tls, BackendProtocol protocol) {
+        this(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool, panicThreshold,
+                hashOn, slowStart, tls, protocol, ProxyProtocolVersion.OFF);
     }
 
     /** A cluster spoken to in HTTP/1.1. */
@@ -88,7 +101,7 @@ public record ClusterConfig(
     /** This cluster with another balancer, hashing on {@code hashOn}, with {@code slowStart}. */
     public ClusterConfig withBalancing(BalancerKind kind, HashOn hashOn, Duration slowStart) {
         return new ClusterConfig(name, kind, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls, protocol);
+                panicThreshold, hashOn, slowStart, tls, protocol, proxyProtocol);
     }
 
     /** This cluster spoken to in {@code value} (with TLS already set as {@code h2} needs it). */
@@ -99,13 +112,19 @@ public record ClusterConfig(
     /** This cluster spoken to in {@code value} over {@code tlsValue} (which must fit each other). */
     public ClusterConfig withTransport(ClusterTlsConfig tlsValue, BackendProtocol value) {
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tlsValue, value);
+                panicThreshold, hashOn, slowStart, tlsValue, value, proxyProtocol);
     }
 
     /** This cluster spoken to over TLS as {@code tls} says, or in clear text when {@code tls} is null. */
     public ClusterConfig withTls(ClusterTlsConfig tls) {
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls, protocol);
+                panicThreshold, hashOn, slowStart, tls, protocol, proxyProtocol);
+    }
+
+    /** This cluster opening each backend connection with a PROXY protocol header of {@code version}. */
+    public ClusterConfig withProxyProtocol(ProxyProtocolVersion version) {
+        return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
+                panicThreshold, hashOn, slowStart, tls, protocol, version);
     }
 
     /** Whether the backends are spoken to over TLS. */

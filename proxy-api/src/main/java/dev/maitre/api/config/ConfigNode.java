@@ -41,6 +41,11 @@ final class ConfigNode {
         return value != ABSENT;
     }
 
+    /** Whether the value is the boolean {@code false} (as YAML 1.1 reads {@code off} and {@code no}). */
+    boolean isFalse() {
+        return Boolean.FALSE.equals(value);
+    }
+
     /** The value of {@code key} of this mapping; absent when this is not a mapping or lacks the key. */
     ConfigNode get(String key) {
         String childPath = path.isEmpty() ? key : path + "." + key;

@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
 
 /**
  * Binds {@code listeners[]}: addresses, protocols, routes, TLS, timeouts, limits, forwarding rules,
- * upgrades and HTTP/2 settings.
+ * upgrades, HTTP/2 settings and the PROXY protocol.
  */
 final class ListenerBinder {
 
     private static final List<String> KEYS =
             List.of("name", "bind", "protocol", "routes", "cluster", "relay", "tls", "timeouts", "limits",
-                    "trustedProxies", "headers", "upgrades", "http2");
+                    "trustedProxies", "headers", "upgrades", "http2", "proxyProtocol");
     private static final List<String> ROUTE_KEYS = List.of("host", "pathPrefix", "cluster");
     private static final List<String> TIMEOUT_KEYS = List.of("requestHeader", "idle", "client", "tunnelIdle");
     private static final List<String> HEADER_KEYS = List.of("allowUnderscores");
@@ -91,22 +91,32 @@ final class ListenerBinder {
         RelayMode relay = bindRelay(node.get("relay"), protocol, node.get("tls").isPresent());
         ListenerTimeouts timeouts = bindTimeouts(node.get("timeouts"));
         ListenerLimits limits = bindLimits(node.get("limits"));
-        List<IpRange> trustedProxies = bindTrustedProxies(node.get("trustedProxies"), protocol);
+        boolean proxyProtocol = node.get("proxyProtocol").bool(false);
+        List<IpRange> trustedProxies = bindTrustedProxies(node.get("trustedProxies"), protocol, proxyProtocol);
+        if (proxyProtocol && trustedProxies.isEmpty() && !node.get("trustedProxies").isPresent()) {
+            node.get("proxyProtocol").reject("false, or true with trustedProxies: the peers that may send the "
+                    + "header (every other peer is refused)");
+            proxyProtocol = false;
+        }
         ListenerHeaders headers = bindHeaders(node.get("headers"), protocol);
         List<String> upgrades = bindUpgrades(node.get("upgrades"), protocol);
         ListenerHttp2 http2 = bindHttp2(node.get("http2"), protocol);
-        if (name == null || bind == null || protocol == null) {
+        if (name == null || bind == null || protocol == null || proxyProtocol && trustedProxies.isEmpty()) {
             return null;
         }
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
-                headers, upgrades, http2);
+                headers, upgrades, http2, proxyProtocol);
     }
 
-    /** Each element is reported with its index: {@code listeners[0].trustedProxies[2]: 10.0.0.1/8 (expected: ...)}. */
-    private static List<IpRange> bindTrustedProxies(ConfigNode node, Protocol protocol) {
-        if (protocol == Protocol.TCP) {
+    /**
+     * Each element is reported with its index: {@code listeners[0].trustedProxies[2]: 10.0.0.1/8 (expected: ...)}.
+     * A tcp listener reads no forwarding headers, so there they only name who may send a PROXY header.
+     */
+    private static List<IpRange> bindTrustedProxies(ConfigNode node, Protocol protocol, boolean proxyProtocol) {
+        if (protocol == Protocol.TCP && !proxyProtocol) {
             if (node.isPresent()) {
-                node.reject("no trustedProxies on a tcp listener; it relays bytes and reads no forwarding headers");
+                node.reject("no trustedProxies on a tcp listener without proxyProtocol: true; it relays bytes and "
+                        + "reads no forwarding headers");
             }
             return List.of();
         }

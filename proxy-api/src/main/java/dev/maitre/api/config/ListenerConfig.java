@@ -19,6 +19,8 @@ import java.util.Objects;
  *     through the proxy (RFC 9110 §7.8), lower-cased, each once; empty passes no upgrade. Never
  *     {@code h2c}. Empty for {@code tcp}
  * @param http2 for {@code http} listeners: whether and how clients speak HTTP/2; disabled for {@code tcp}
+ * @param proxyProtocol whether every connection must come from one of {@code trustedProxies} and start
+ *     with a PROXY protocol header (v1 or v2), whose address then stands for the client's; off by default
  */
 public record ListenerConfig(
         String name,
@@ -33,7 +35,8 @@ public record ListenerConfig(
         List<IpRange> trustedProxies,
         ListenerHeaders headers,
         List<String> upgrades,
-        ListenerHttp2 http2) {
+        ListenerHttp2 http2,
+        boolean proxyProtocol) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -47,6 +50,19 @@ public record ListenerConfig(
         Objects.requireNonNull(headers, "headers");
         upgrades = UpgradeProtocols.normalize(upgrades);
         Objects.requireNonNull(http2, "http2");
+        if (proxyProtocol && trustedProxies.isEmpty()) {
+            throw new IllegalArgumentException("proxyProtocol: true (expected: with trustedProxies, the peers that "
+                    + "send the header)");
+        }
+    }
+
+    /** A listener that reads no PROXY protocol header. */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<RouteConfig> routes, String cluster,
+                          TlsConfig tls, ListenerTimeouts timeouts, ListenerLimits limits, RelayMode relay,
+                          List<IpRange> trustedProxies, ListenerHeaders headers, List<String> upgrades,
+                          ListenerHttp2 http2) {
+        this(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies, headers, upgrades,
+                http2, false);
     }
 
     /** A listener with the default HTTP/2 settings: on for {@code http}, off for {@code tcp}. */
@@ -80,25 +96,34 @@ public record ListenerConfig(
     /** This listener with {@code mode} as its relay mode. */
     public ListenerConfig withRelay(RelayMode mode) {
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, mode, trustedProxies,
-                headers, upgrades, http2);
+                headers, upgrades, http2, proxyProtocol);
     }
 
     /** This listener trusting the forwarding headers of {@code proxies}, with {@code value} as its header rules. */
     public ListenerConfig withForwarding(List<IpRange> proxies, ListenerHeaders value) {
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, proxies, value,
-                upgrades, http2);
+                upgrades, http2, proxyProtocol);
     }
 
     /** This listener letting clients upgrade to {@code protocols}. */
     public ListenerConfig withUpgrades(List<String> protocols) {
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
-                headers, protocols, http2);
+                headers, protocols, http2, proxyProtocol);
     }
 
     /** This listener with {@code value} as its HTTP/2 settings. */
     public ListenerConfig withHttp2(ListenerHttp2 value) {
         return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, trustedProxies,
-                headers, upgrades, value);
+                headers, upgrades, value, proxyProtocol);
+    }
+
+    /**
+     * This listener reading a PROXY protocol header from every connection ({@code true}), which then
+     * must come from one of {@code proxies}; {@code proxies} also keeps its forwarding headers.
+     */
+    public ListenerConfig withProxyProtocol(List<IpRange> proxies, boolean value) {
+        return new ListenerConfig(name, bind, protocol, routes, cluster, tls, timeouts, limits, relay, proxies,
+                headers, upgrades, http2, value);
     }
 
     /**

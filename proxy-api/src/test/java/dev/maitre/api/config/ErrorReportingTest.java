@@ -26,7 +26,7 @@ class ErrorReportingTest {
                 "listeners[0].protocol: htp (expected: http or tcp)",
                 "listeners[0].routes[1].cluster: apii (expected: the name of a cluster: api, web, pg)",
                 "listeners[1].bogus: unknown key (expected one of: name, bind, protocol, routes, cluster, relay, "
-                        + "tls, timeouts, limits, trustedProxies, headers, upgrades, http2)",
+                        + "tls, timeouts, limits, trustedProxies, headers, upgrades, http2, proxyProtocol)",
                 "clusters[0].healthCheck.timeout: 15s (expected: < interval 10s)",
                 "clusters[1].backends[0].weight: 0 (expected: 1-1000)",
                 "clusters[2].backends: missing (expected: at least one backend)");

@@ -68,8 +68,8 @@ class ForwardingRulesTest {
                         "trustedProxies", list("10.0.0.0/8"), "headers", map("allowUnderscores", true)))
                 .errors())
                 .containsExactly(
-                        "listeners[0].trustedProxies: a list (expected: no trustedProxies on a tcp listener; "
-                                + "it relays bytes and reads no forwarding headers)",
+                        "listeners[0].trustedProxies: a list (expected: no trustedProxies on a tcp listener "
+                                + "without proxyProtocol: true; it relays bytes and reads no forwarding headers)",
                         "listeners[0].headers: a mapping (expected: no headers on a tcp listener; it relays bytes)");
     }
 }

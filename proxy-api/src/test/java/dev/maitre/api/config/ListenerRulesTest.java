@@ -47,7 +47,7 @@ class ListenerRulesTest {
     void rejectsAnUnknownListenerKey() {
         assertThat(ConfigTree.minimal().set("listeners[0].bogus", 1).errors()).containsExactly(
                 "listeners[0].bogus: unknown key (expected one of: name, bind, protocol, routes, cluster, relay, "
-                        + "tls, timeouts, limits, trustedProxies, headers, upgrades, http2)");
+                        + "tls, timeouts, limits, trustedProxies, headers, upgrades, http2, proxyProtocol)");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.maitre.engine.http;
 
 import dev.maitre.engine.http1.RequestHead;
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.proxyprotocol.ClientAddresses;
 import dev.maitre.engine.relay.PairRelay;
 import dev.maitre.engine.transport.Transport;
 import io.netty.buffer.ByteBuf;
@@ -310,6 +311,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public String remoteAddress() {
         return hop.text();
+    }
+
+    @Override
+    public ClientAddresses addresses() {
+        return ClientAddresses.of(ctx.channel());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.maitre.engine.http;
 
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.proxyprotocol.ClientAddresses;
 import dev.maitre.engine.relay.PairRelay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -49,6 +50,14 @@ interface ClientSide {
 
     /** The client's address, as the access log and consistent hashing see it. */
     String remoteAddress();
+
+    /**
+     * The client's connection as a PROXY header to a backend names it (its PROXY header's addresses,
+     * if it came with one); {@code null} when unknown.
+     */
+    default ClientAddresses addresses() {
+        return null;
+    }
 
     /**
      * Whether the request is a gRPC call, whose answer's {@code grpc-status} is reported. gRPC needs

@@ -2,6 +2,7 @@ package dev.maitre.engine.http;
 
 import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.engine.http1.ResponseHead;
+import dev.maitre.engine.proxyprotocol.ClientAddresses;
 import dev.maitre.engine.relay.PairRelay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -217,6 +218,11 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
     @Override
     public String remoteAddress() {
         return connection.hop().text();
+    }
+
+    @Override
+    public ClientAddresses addresses() {
+        return ClientAddresses.of(context().channel());
     }
 
     @Override

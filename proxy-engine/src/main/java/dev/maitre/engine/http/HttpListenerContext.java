@@ -4,6 +4,7 @@ import dev.maitre.api.BackendId;
 import dev.maitre.api.IpRange;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.engine.listener.ListenerContext;
+import dev.maitre.engine.proxyprotocol.ClientAddresses;
 import dev.maitre.engine.relay.RelayHandler;
 import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.upstream.Upstream;
@@ -72,9 +73,13 @@ public final class HttpListenerContext extends ListenerContext {
         return forwarding.upgrades();
     }
 
-    /** The peer of a newly accepted connection: its address, and whether it is trusted. */
+    /**
+     * The peer of a newly accepted connection: its address (the one its PROXY header named, if it came
+     * with one), and whether it is trusted.
+     */
     ClientHop hopOf(Channel channel) {
-        if (!(channel.remoteAddress() instanceof InetSocketAddress remote)) {
+        InetSocketAddress remote = ClientAddresses.sourceOf(channel);
+        if (remote == null) {
             return ClientHop.UNKNOWN;
         }
         IpRange[] trustedProxies = forwarding.trustedProxies();

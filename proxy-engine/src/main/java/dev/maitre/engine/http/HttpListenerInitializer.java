@@ -7,11 +7,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 
 /**
- * Builds the pipeline of each accepted connection of an HTTP listener:
- * [TLS → handshake counter] → strict decoder → connection handler, which writes its answers as bytes. The connection handler counts the
- * connection out when it closes. A connection that turns out to speak HTTP/2 (ALPN {@code h2}, or the
- * preface on clear text) has the decoder and the connection handler replaced by an
- * {@link Http2ClientConnection}. Connections beyond {@code limits.maxConnections} are closed at once.
+ * Builds the pipeline of each accepted connection of an HTTP listener: [PROXY header, read first and
+ * gone once read] → [TLS → handshake counter] → strict decoder → connection handler, which writes its
+ * answers as bytes. The connection handler counts the connection out when it closes. A connection
+ * that turns out to speak HTTP/2 (ALPN {@code h2}, or the preface on clear text) has the decoder and
+ * the connection handler replaced by an {@link Http2ClientConnection}. Connections beyond
+ * {@code limits.maxConnections} are closed at once.
  */
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
 
@@ -34,6 +35,10 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         if (!listener.admit(ch)) {
             return;
         }
+        listener.buildPipeline(ch, this::addHandlers, listener::connectionClosed);
+    }
+
+    private void addHandlers(Channel ch) {
         ListenerLimits limits = listener.config().limits();
         ServerTls tls = listener.tls();
 

@@ -148,7 +148,8 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
             }
             return;
         }
-        attempt.start(listener.upstream().pools().pool(client.eventLoop(), next, cluster.config(), cluster.tls()));
+        attempt.start(listener.upstream().pools().pool(client.eventLoop(), next, cluster.config(), cluster.tls()),
+                client);
     }
 
     void onConnectFailed(Throwable cause) {

@@ -4,6 +4,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.engine.pool.BackendConnection;
 import dev.maitre.engine.pool.BackendPool;
 import dev.maitre.engine.pool.StreamNotProcessed;
+import dev.maitre.engine.proxyprotocol.ClientAddresses;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
@@ -19,6 +20,8 @@ final class UpstreamAttempt implements BackendConnection.Listener {
     private BackendPool pool;
     private Channel channel;
     private ChannelFuture connecting;
+    /** The client the try's connection is for, when the pool opens each with its PROXY header; else null. */
+    private ClientAddresses proxied;
     /** Whether this try already opened another connection because the one it waited for had no stream left. */
     private boolean connectedForRoom;
 
@@ -28,12 +31,14 @@ final class UpstreamAttempt implements BackendConnection.Listener {
 
     /**
      * Starts a try on {@code pool}'s backend: attaches an idle pooled connection at once, or opens a
-     * new one (the exchange hears {@code onConnected} or {@code onConnectFailed}).
+     * new one (the exchange hears {@code onConnected} or {@code onConnectFailed}). To a pool that sends
+     * a PROXY header, the connection is one of {@code client}'s.
      */
-    void start(BackendPool backendPool) {
+    void start(BackendPool backendPool, ClientSide client) {
         pool = backendPool;
+        proxied = pool.sendsProxyHeader() ? client.addresses() : null;
         connectedForRoom = false;
-        Channel idle = pool.pollIdle();
+        Channel idle = pool.pollIdle(proxied);
         if (idle != null) {
             attach(idle);
             exchange.onAttached();
@@ -45,7 +50,7 @@ final class UpstreamAttempt implements BackendConnection.Listener {
     /** Opens a new connection to the current backend (a pooled one failed before answering). */
     void connectFresh() {
         BackendPool target = pool;
-        ChannelFuture connect = target.connect();
+        ChannelFuture connect = target.connect(proxied);
         connecting = connect;
         connect.addListener(f -> onConnect(connect, target));
     }

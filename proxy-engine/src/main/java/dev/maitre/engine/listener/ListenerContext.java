@@ -1,18 +1,21 @@
 package dev.maitre.engine.listener;
 
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.engine.proxyprotocol.ProxyHeaderCounts;
+import dev.maitre.engine.proxyprotocol.ProxyHeaderReader;
 import dev.maitre.engine.tls.HandshakeCounts;
 import dev.maitre.engine.tls.ServerTls;
 import dev.maitre.engine.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * What every connection of one listener shares, whatever its protocol: the listener's configuration
  * and TLS context (both replaced whole by a reload), the engine's upstream side, the connection count
- * that enforces {@code limits.maxConnections}, the count of its clients' TLS handshakes (kept across
- * reloads), and the draining flag of a shutdown.
+ * that enforces {@code limits.maxConnections}, the counts of its clients' TLS handshakes and PROXY
+ * headers (kept across reloads), and the draining flag of a shutdown.
  *
  * <p>A reload gives new connections the new configuration and TLS context. Open connections keep the
  * pipeline they were built with (decoder limits, TLS session); timeouts are read when they are armed,
@@ -26,6 +29,7 @@ public abstract class ListenerContext {
     private final ChannelGroup clientChannels;
     private final AtomicInteger connections = new AtomicInteger();
     private final HandshakeCounts handshakes = new HandshakeCounts();
+    private final ProxyHeaderCounts proxyHeaders = new ProxyHeaderCounts();
     private volatile boolean draining;
 
     protected ListenerContext(ListenerConfig config, ServerTls tls, Upstream upstream, ChannelGroup clientChannels) {
@@ -51,6 +55,26 @@ public abstract class ListenerContext {
     /** The TLS handshakes of this listener's clients, over its whole life. */
     public final HandshakeCounts handshakes() {
         return handshakes;
+    }
+
+    /** The PROXY headers of this listener's connections, over its whole life. */
+    public final ProxyHeaderCounts proxyHeaders() {
+        return proxyHeaders;
+    }
+
+    /**
+     * Builds the pipeline of {@code ch}, a connection just admitted, with {@code pipeline}: at once, or
+     * with {@code proxyProtocol} once its PROXY header is read ({@link ProxyHeaderReader}).
+     * {@code countOut} runs when the connection closes before that.
+     */
+    public final void buildPipeline(Channel ch, Consumer<Channel> pipeline, Runnable countOut) {
+        ListenerConfig current = config;
+        if (current.proxyProtocol()) {
+            ProxyHeaderReader.expect(ch, current.trustedProxies(), current.timeouts().requestHeader(), proxyHeaders,
+                    pipeline, countOut);
+        } else {
+            pipeline.accept(ch);
+        }
     }
 
     public final Upstream upstream() {

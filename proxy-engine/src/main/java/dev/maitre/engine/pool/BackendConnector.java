@@ -3,6 +3,8 @@ package dev.maitre.engine.pool;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.engine.proxyprotocol.ProxyHeader;
+import dev.maitre.engine.proxyprotocol.ProxyHeaderWriter;
 import dev.maitre.engine.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -18,7 +20,8 @@ import io.netty.handler.ssl.SslHandler;
 /**
  * Opens every backend connection of an engine, for HTTP exchanges (through the pools) and L4 relays
  * alike: on the caller's event loop, with reads off, no Nagle delay, the cluster's connect timeout and
- * a fixed kernel receive buffer, and over TLS to a cluster that has it. Each connection joins the
+ * a fixed kernel receive buffer, over TLS to a cluster that has it, and opening with a PROXY header to a
+ * cluster that sends one. Each connection joins the
  * engine's group of backend connections, so that shutdown and the buffered-bytes gauge see it.
  */
 public final class BackendConnector {
@@ -74,8 +77,16 @@ public final class BackendConnector {
      * like one. The cluster's connect timeout bounds the handshake too.
      */
     public ChannelFuture connect(Bootstrap bootstrap, Endpoint endpoint, BackendTls tls) {
+        return connect(bootstrap, endpoint, tls, null);
+    }
+
+    /**
+     * Opens a connection as {@link #connect(Bootstrap, Endpoint, BackendTls)} does, whose first bytes are
+     * {@code header} when it is not null (before the TLS handshake, as a PROXY header goes in clear text).
+     */
+    public ChannelFuture connect(Bootstrap bootstrap, Endpoint endpoint, BackendTls tls, ProxyHeader header) {
         HostPort address = endpoint.address();
-        if (tls == null) {
+        if (tls == null && header == null) {
             ChannelFuture connect = bootstrap.connect(address.host(), address.port());
             backendChannels.add(connect.channel());
             return connect;
@@ -85,9 +96,14 @@ public final class BackendConnector {
         ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                // first in the pipeline: everything after it reads and writes clear text
-                ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch.alloc(), address,
-                        timeout instanceof Integer millis ? millis : DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
+                if (header != null) {
+                    ProxyHeaderWriter.addTo(ch, header);
+                }
+                // before the rest of the pipeline: everything after it reads and writes clear text
+                if (tls != null) {
+                    ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch.alloc(), address,
+                            timeout instanceof Integer millis ? millis : DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
+                }
                 ch.pipeline().addLast(pipeline);
             }
         }).connect(address.host(), address.port());
@@ -97,6 +113,13 @@ public final class BackendConnector {
         connect.addListener(connected -> {
             if (!connected.isSuccess()) {
                 ready.tryFailure(connected.cause());
+                return;
+            }
+            if (header != null) {
+                ProxyHeaderWriter.sendNow(channel);
+            }
+            if (tls == null) {
+                ready.trySuccess();
                 return;
             }
             // With reads off the handler reads for itself until the handshake is over.

@@ -1,6 +1,10 @@
 package dev.maitre.engine.pool;
 
 import dev.maitre.api.balance.Endpoint;
+import dev.maitre.api.config.ProxyProtocolVersion;
+import dev.maitre.engine.proxyprotocol.ClientAddresses;
+import dev.maitre.engine.proxyprotocol.ProxyHeader;
+import dev.maitre.engine.proxyprotocol.ProxyHeaderWriter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,6 +17,8 @@ import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.Objects;
 
 /**
  * The idle keep-alive connections to one backend, owned by one event loop. Every method runs on
@@ -27,6 +33,11 @@ import java.util.ArrayList;
  * most) instead of each opening its own, and streams go out on it only once the backend's SETTINGS
  * said how many it takes. A connection with no stream open for the idle timeout is closed, as an
  * idle HTTP/1.1 one is.
+ *
+ * <p>To a cluster with {@code proxyProtocol}, each connection opens with a PROXY header naming the
+ * client connection whose request opened it, and serves requests of that client connection only (as
+ * HAProxy keeps a connection that sent a PROXY header private to its client): every method that hands
+ * out a connection or a stream is told which client it is for.
  */
 public final class BackendPool {
 
@@ -40,6 +51,7 @@ public final class BackendPool {
     private final int maxIdle;
     private final long idleTimeoutNanos;
     private final Ticker ticker;
+    private final ProxyProtocolVersion proxyProtocol;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     /** The HTTP/2 connections, for a backend spoken to in HTTP/2; null otherwise. */
     private final ArrayList<Channel> sessions;
@@ -52,6 +64,11 @@ public final class BackendPool {
 
     BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, BackendTls tls, int maxIdle,
                 long idleTimeoutNanos, Ticker ticker, boolean http2) {
+        this(endpoint, connector, bootstrap, tls, maxIdle, idleTimeoutNanos, ticker, http2, ProxyProtocolVersion.OFF);
+    }
+
+    BackendPool(Endpoint endpoint, BackendConnector connector, Bootstrap bootstrap, BackendTls tls, int maxIdle,
+                long idleTimeoutNanos, Ticker ticker, boolean http2, ProxyProtocolVersion proxyProtocol) {
         this.endpoint = endpoint;
         this.connector = connector;
         this.bootstrap = bootstrap;
@@ -60,6 +77,12 @@ public final class BackendPool {
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.ticker = ticker;
         this.sessions = http2 ? new ArrayList<>(2) : null;
+        this.proxyProtocol = proxyProtocol;
+    }
+
+    /** Whether this pool's connections open with a PROXY header, so are each for one client connection. */
+    public boolean sendsProxyHeader() {
+        return proxyProtocol.sends();
     }
 
     public Endpoint endpoint() {
@@ -71,18 +94,53 @@ public final class BackendPool {
      * to an HTTP/2 backend, a new stream on a connection with room for it.
      */
     public Channel pollIdle() {
+        return pollIdle(null);
+    }
+
+    /** {@link #pollIdle()} for a request of {@code client} (which matters when {@link #sendsProxyHeader()}). */
+    public Channel pollIdle(ClientAddresses client) {
         if (sessions != null) {
-            return draining ? null : openStream();
+            return draining ? null : openStream(client);
+        }
+        if (proxyProtocol.sends()) {
+            return pollIdleOf(client);
         }
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            if (channel.isActive() && BackendCodec.of(channel).atResponseBoundary()) {
-                BackendConnection.of(channel).leaveIdle();
+            if (takeIdle(channel)) {
                 return channel;
             }
-            channel.close();
         }
         return null;
+    }
+
+    /** An idle connection whose PROXY header named {@code client}; the others stay for their clients. */
+    private Channel pollIdleOf(ClientAddresses client) {
+        for (Iterator<Channel> it = idle.iterator(); it.hasNext(); ) {
+            Channel channel = it.next();
+            if (serves(channel, client)) {
+                it.remove();
+                if (takeIdle(channel)) {
+                    return channel;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Takes {@code channel} out of idleness if it can serve, closes it otherwise. */
+    private static boolean takeIdle(Channel channel) {
+        if (channel.isActive() && BackendCodec.of(channel).atResponseBoundary()) {
+            BackendConnection.of(channel).leaveIdle();
+            return true;
+        }
+        channel.close();
+        return false;
+    }
+
+    /** Whether {@code connection} may carry a request of {@code client}. */
+    private boolean serves(Channel connection, ClientAddresses client) {
+        return !proxyProtocol.sends() || Objects.equals(ProxyHeaderWriter.carried(connection), client);
     }
 
     /**
@@ -92,16 +150,22 @@ public final class BackendPool {
      * it may be the future of a connection being opened already, that has room for another stream.
      */
     public ChannelFuture connect() {
+        return connect(null);
+    }
+
+    /** {@link #connect()} for a request of {@code client}, whom its PROXY header names when the pool sends one. */
+    public ChannelFuture connect(ClientAddresses client) {
+        ProxyHeader header = proxyProtocol.sends() ? new ProxyHeader(proxyProtocol, client) : null;
         if (sessions == null) {
-            return connector.connect(bootstrap, endpoint, tls);
+            return connector.connect(bootstrap, endpoint, tls, header);
         }
         for (int i = 0; i < sessions.size(); i++) {
             Http2Session connecting = Http2Session.of(sessions.get(i));
-            if (connecting != null && connecting.await(expectedStreams)) {
+            if (connecting != null && serves(sessions.get(i), client) && connecting.await(expectedStreams)) {
                 return connecting.ready();
             }
         }
-        ChannelFuture connect = connector.connect(bootstrap, endpoint, tls);
+        ChannelFuture connect = connector.connect(bootstrap, endpoint, tls, header);
         Channel connection = connect.channel();
         sessions.add(connection);
         connection.closeFuture().addListener(closed -> sessions.remove(connection));
@@ -151,10 +215,10 @@ public final class BackendPool {
         return session != null && session.hasRoom() ? session.openStream() : null;
     }
 
-    private Channel openStream() {
+    private Channel openStream(ClientAddresses client) {
         for (int i = 0; i < sessions.size(); i++) {
             Http2Session session = Http2Session.of(sessions.get(i));
-            if (session != null && session.hasRoom()) {
+            if (session != null && serves(sessions.get(i), client) && session.hasRoom()) {
                 Channel stream = session.openStream();
                 if (stream != null) {
                     return stream;

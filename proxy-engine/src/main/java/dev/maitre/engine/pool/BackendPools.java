@@ -5,6 +5,7 @@ import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.PoolConfig;
+import dev.maitre.api.config.ProxyProtocolVersion;
 import dev.maitre.api.health.HealthView;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -89,10 +90,12 @@ public final class BackendPools {
             }
             if (pool == null) {
                 pool = new BackendPool(endpoint, connector, bootstrap(cluster), tls, cluster.pool().maxIdle(),
-                        cluster.pool().idleTimeout().toNanos(), loop.ticker(), cluster.protocol().http2());
+                        cluster.pool().idleTimeout().toNanos(), loop.ticker(), cluster.protocol().http2(),
+                        cluster.proxyProtocol());
                 pools.put(endpoint.id(), pool);
                 settings.put(endpoint.id(),
-                        new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect(), tls, cluster.protocol()));
+                        new PoolSettings(endpoint, cluster.pool(), cluster.timeouts().connect(), tls, cluster.protocol(),
+                                cluster.proxyProtocol()));
             }
             return pool;
         }
@@ -127,13 +130,13 @@ public final class BackendPools {
 
     /** What a pool is made with; a pool serves only requests that want the same. */
     private record PoolSettings(Endpoint endpoint, PoolConfig pool, Duration connectTimeout, BackendTls tls,
-                                BackendProtocol protocol) {
+                                BackendProtocol protocol, ProxyProtocolVersion proxyProtocol) {
 
         /** Compares without making a record per request; a reload makes a new {@link BackendTls} only for a change. */
         boolean match(Endpoint wantedEndpoint, ClusterConfig cluster, BackendTls wantedTls) {
             return endpoint.equals(wantedEndpoint) && pool.equals(cluster.pool())
                     && connectTimeout.equals(cluster.timeouts().connect()) && tls == wantedTls
-                    && protocol == cluster.protocol();
+                    && protocol == cluster.protocol() && proxyProtocol == cluster.proxyProtocol();
         }
     }
 }

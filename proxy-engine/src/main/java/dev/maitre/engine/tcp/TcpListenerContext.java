@@ -2,9 +2,12 @@ package dev.maitre.engine.tcp;
 
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.config.ListenerConfig;
+import dev.maitre.api.config.ProxyProtocolVersion;
 import dev.maitre.api.config.RelayMode;
 import dev.maitre.engine.listener.ListenerContext;
 import dev.maitre.engine.pool.BackendConnector;
+import dev.maitre.engine.proxyprotocol.ClientAddresses;
+import dev.maitre.engine.proxyprotocol.ProxyHeader;
 import dev.maitre.engine.relay.CountingReadAllocator;
 import dev.maitre.engine.relay.SpliceFlow;
 import dev.maitre.engine.tls.ServerTls;
@@ -99,15 +102,18 @@ public final class TcpListenerContext extends ListenerContext {
 
     /**
      * Opens the backend side of a pair to {@code endpoint} on {@code loop}, with {@code handler} as its
-     * pipeline, over TLS when the cluster has it (the future completes after the handshake).
+     * pipeline, over TLS when the cluster has it (the future completes after the handshake), opening
+     * with a PROXY header naming the client of connection {@code client} when the cluster sends one.
      */
     ChannelFuture connect(EventLoop loop, ClusterRuntime cluster, Endpoint endpoint, ChannelHandler handler,
-                          boolean splice) {
+                          boolean splice, Channel client) {
         BackendConnector connector = upstream().connector();
         Bootstrap bootstrap = connector.bootstrap(loop, cluster.config(), handler)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, readAllocator(splice));
-        return connector.connect(bootstrap, endpoint, cluster.tls());
+        ProxyProtocolVersion proxyProtocol = cluster.config().proxyProtocol();
+        return connector.connect(bootstrap, endpoint, cluster.tls(),
+                proxyProtocol.sends() ? new ProxyHeader(proxyProtocol, ClientAddresses.of(client)) : null);
     }
 
     @Override

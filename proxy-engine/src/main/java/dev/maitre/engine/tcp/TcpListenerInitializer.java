@@ -13,8 +13,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the pipeline of each accepted connection of a tcp listener, idle watch → [TLS → handshake
- * counter] → relay, and starts pairing it with a backend. Connections beyond
+ * Builds the pipeline of each accepted connection of a tcp listener, [PROXY header, read first and gone
+ * once read] → idle watch → [TLS → handshake counter] → relay, and starts pairing it with a backend. Connections beyond
  * {@code limits.maxConnections} are closed at once.
  */
 public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
@@ -31,6 +31,10 @@ public final class TcpListenerInitializer extends ChannelInitializer<Channel> {
             return;
         }
         ch.closeFuture().addListener(f -> listener.connectionClosed());
+        listener.buildPipeline(ch, this::addHandlers, () -> { });
+    }
+
+    private void addHandlers(Channel ch) {
         // one read of the cluster: a reload in between cannot make a pair splice to a TLS cluster
         ClusterRuntime cluster = listener.cluster();
         boolean splice = listener.splices(cluster);

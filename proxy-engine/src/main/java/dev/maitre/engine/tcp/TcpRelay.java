@@ -3,6 +3,7 @@ package dev.maitre.engine.tcp;
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.engine.balance.Hash64;
+import dev.maitre.engine.proxyprotocol.ClientAddresses;
 import dev.maitre.engine.relay.PairRelay;
 import dev.maitre.engine.relay.RelayHandler;
 import dev.maitre.engine.upstream.ClusterRuntime;
@@ -58,8 +59,8 @@ final class TcpRelay implements UpstreamSelection.Subject, RelayHandler.Events, 
     /** A byte stream has no header, cookie or path: connections are keyed by their client's IP. */
     @Override
     public long hashKey() {
-        return client.remoteAddress() instanceof InetSocketAddress address
-                ? Hash64.of(address.getAddress().getHostAddress()) : 0;
+        InetSocketAddress address = ClientAddresses.sourceOf(client);
+        return address != null ? Hash64.of(address.getAddress().getHostAddress()) : 0;
     }
 
     private void pickAndConnect() {
@@ -73,7 +74,7 @@ final class TcpRelay implements UpstreamSelection.Subject, RelayHandler.Events, 
             return;
         }
         ChannelFuture connect = listener.connect(client.eventLoop(), upstream.cluster(), next, new RelayHandler(this),
-                splice);
+                splice, client);
         connect.addListener(f -> onConnected(connect));
     }
 
@@ -166,7 +167,7 @@ final class TcpRelay implements UpstreamSelection.Subject, RelayHandler.Events, 
         if (pair != null) {
             pair.idle();
         } else {
-            LOG.debug("closing idle connection from {}", client.remoteAddress());
+            LOG.debug("closing idle connection from {}", ClientAddresses.sourceOf(client));
             client.close();
         }
     }

@@ -19,6 +19,7 @@ import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.PoolConfig;
+import dev.maitre.api.config.ProxyProtocolVersion;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RelayMode;
@@ -112,6 +113,8 @@ public final class ProxyFixture implements AutoCloseable {
         private ListenerHeaders headers = ListenerHeaders.defaults();
         private List<String> upgrades;
         private ListenerHttp2 http2;
+        private boolean proxyProtocol;
+        private ProxyProtocolVersion clusterProxyProtocol = ProxyProtocolVersion.OFF;
 
         Builder(List<HostPort> backends) {
             this.backends = backends;
@@ -283,6 +286,18 @@ public final class ProxyFixture implements AutoCloseable {
             return this;
         }
 
+        /** The listener reads a PROXY header from every connection; {@link #trustedProxies} names who may send it. */
+        public Builder proxyProtocol(boolean value) {
+            proxyProtocol = value;
+            return this;
+        }
+
+        /** The cluster's backend connections open with a PROXY header of {@code value}. */
+        public Builder clusterProxyProtocol(ProxyProtocolVersion value) {
+            clusterProxyProtocol = value;
+            return this;
+        }
+
         public Builder accessLog(boolean value) {
             accessLog = value;
             return this;
@@ -295,13 +310,15 @@ public final class ProxyFixture implements AutoCloseable {
                 members.add(new BackendConfig(backends.get(i), weights == null ? 1 : weights[i]));
             }
             clusters.add(new ClusterConfig(CLUSTER, balancer, members, null, null, clusterTimeouts, retries, pool, 0,
-                    hashOn, Duration.ZERO, clusterTls).withProtocol(clusterProtocol));
+                    hashOn, Duration.ZERO, clusterTls).withProtocol(clusterProtocol)
+                    .withProxyProtocol(clusterProxyProtocol));
             extraClusters.forEach(extra -> clusters.add(extra.withProtocol(clusterProtocol)));
             List<RouteConfig> listenerRoutes = protocol == Protocol.TCP ? List.of()
                     : routes != null ? routes : List.of(RouteConfig.catchAll(CLUSTER));
             ListenerConfig listener = new ListenerConfig(LISTENER, new HostPort("127.0.0.1", 0), protocol,
                     listenerRoutes, protocol == Protocol.TCP ? CLUSTER : null, tls, listenerTimeouts, limits, relay)
-                    .withForwarding(trustedProxies, headers);
+                    .withForwarding(trustedProxies, headers)
+                    .withProxyProtocol(trustedProxies, proxyProtocol);
             if (upgrades != null) {
                 listener = listener.withUpgrades(upgrades);
             }

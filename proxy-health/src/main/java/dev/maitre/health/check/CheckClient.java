@@ -2,6 +2,7 @@ package dev.maitre.health.check;
 
 import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.HealthCheckConfig;
+import dev.maitre.api.config.ProxyProtocolVersion;
 import dev.maitre.health.time.HealthScheduler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -86,6 +87,12 @@ public final class CheckClient implements CheckerFactory, AutoCloseable {
 
     @Override
     public Checker create(HealthCheckConfig config, CheckTls tls, BackendProtocol protocol) {
+        return create(config, tls, protocol, ProxyProtocolVersion.OFF);
+    }
+
+    @Override
+    public Checker create(HealthCheckConfig config, CheckTls tls, BackendProtocol protocol,
+                          ProxyProtocolVersion proxyProtocol) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
@@ -93,6 +100,9 @@ public final class CheckClient implements CheckerFactory, AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.timeout().toMillis())))
                 .option(ChannelOption.TCP_NODELAY, true);
+        if (proxyProtocol.sends()) {
+            bootstrap.handler(ProxyHeaderFirst.of(proxyProtocol));
+        }
         return switch (config.protocol()) {
             case HTTP -> protocol.http2()
                     ? new Http2Checker(bootstrap, loop, config, tls)

@@ -2,6 +2,7 @@ package dev.maitre.health.check;
 
 import dev.maitre.api.config.BackendProtocol;
 import dev.maitre.api.config.HealthCheckConfig;
+import dev.maitre.api.config.ProxyProtocolVersion;
 
 /** Makes the {@link Checker} for a cluster's health-check configuration. */
 @FunctionalInterface
@@ -25,5 +26,16 @@ public interface CheckerFactory {
      */
     default Checker create(HealthCheckConfig config, CheckTls tls, BackendProtocol protocol) {
         return create(config, tls);
+    }
+
+    /**
+     * A checker as {@link #create(HealthCheckConfig, CheckTls, BackendProtocol)} makes, whose connections
+     * open with a PROXY header of {@code proxyProtocol} (one that names no client: v2 {@code LOCAL}, v1
+     * {@code PROXY UNKNOWN}) when the cluster sends one, since its backends may require it. Factories
+     * whose checkers open no connection may leave this as it is.
+     */
+    default Checker create(HealthCheckConfig config, CheckTls tls, BackendProtocol protocol,
+                           ProxyProtocolVersion proxyProtocol) {
+        return create(config, tls, protocol);
     }
 }

@@ -47,7 +47,8 @@ abstract class Probe {
 
     final CompletableFuture<CheckResult> start(Bootstrap bootstrap, EventLoop loop) {
         deadline = loop.schedule(() -> fail(FailureReasons.timeout(timeout)), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        ChannelFuture connect = bootstrap.clone().handler(pipeline()).connect(socketAddress(target));
+        ChannelFuture connect = bootstrap.clone().handler(pipeline(bootstrap.config().handler()))
+                .connect(socketAddress(target));
         channel = connect.channel();
         connect.addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
@@ -69,15 +70,23 @@ abstract class Probe {
         return result;
     }
 
-    /** The probe's handlers, behind TLS when the cluster has it: nothing is sent before the handshake verified. */
-    private ChannelHandler pipeline() {
-        if (tls == null) {
+    /**
+     * The probe's handlers, behind TLS when the cluster has it: nothing is sent before the handshake
+     * verified; {@code first}, the bootstrap's own handler (a PROXY header's), if any, goes before all.
+     */
+    private ChannelHandler pipeline(ChannelHandler first) {
+        if (tls == null && first == null) {
             return handler();
         }
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), target));
+                if (first != null) {
+                    ch.pipeline().addLast(first);
+                }
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), target));
+                }
                 ch.pipeline().addLast(handler());
             }
         };

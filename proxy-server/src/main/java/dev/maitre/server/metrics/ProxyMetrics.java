@@ -11,6 +11,7 @@ import dev.maitre.api.health.HealthState;
 import dev.maitre.api.health.Outcome;
 import dev.maitre.api.health.OutcomeListener;
 import dev.maitre.engine.http.Tunnels;
+import dev.maitre.engine.proxyprotocol.ProxyHeaderCounts;
 import dev.maitre.engine.tls.HandshakeCounts;
 import dev.maitre.engine.tls.ServedCertificate;
 import dev.maitre.health.BackendHealth;
@@ -73,6 +74,7 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener,
     private ToIntFunction<BackendId> activeRequests;
     private TunnelMetrics tunnels;
     private TlsMetrics tls;
+    private ProxyProtocolMetrics proxyProtocol;
     /** Held here: Micrometer keeps a function counter's object only weakly. */
     private ToLongFunction<String> clientTimeouts;
     private final Map<String, FunctionCounter> clientTimeoutCounters = new HashMap<>();
@@ -171,6 +173,17 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener,
     }
 
     /**
+     * Adds the PROXY protocol meters of each listener with {@code proxyProtocol: true}, read from the
+     * engine's counts; from now on they follow the configuration like the other per-listener meters.
+     *
+     * @param counts the engine's PROXY header counts of a listener, by its name
+     */
+    public synchronized void bindProxyProtocol(ProxyConfig config, Function<String, ProxyHeaderCounts> counts) {
+        proxyProtocol = new ProxyProtocolMetrics(registry, counts);
+        proxyProtocol.follow(config);
+    }
+
+    /**
      * Keeps the per-cluster and per-backend meters in step with {@code config}: those of backends and
      * clusters still there go on counting, new ones start at zero, those gone are removed.
      */
@@ -211,6 +224,9 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener,
         }
         if (tls != null) {
             tls.follow(config);
+        }
+        if (proxyProtocol != null) {
+            proxyProtocol.follow(config);
         }
         followClientTimeouts(config);
     }

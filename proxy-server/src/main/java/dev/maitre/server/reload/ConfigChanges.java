@@ -83,6 +83,7 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
             changedKey(changed, "headers", old.headers(), listener.headers());
             changedKey(changed, "upgrades", old.upgrades(), listener.upgrades());
             changedKey(changed, "http2", old.http2(), listener.http2());
+            changedKey(changed, "proxyProtocol", old.proxyProtocol(), listener.proxyProtocol());
             if (!changed.isEmpty()) {
                 applied.add(name + ": " + String.join(", ", changed) + " changed (for new connections)");
             }
@@ -115,7 +116,12 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
                     applied.add("cluster " + cluster.name() + ": protocol changed to " + cluster.protocol().configName()
                             + " (for new connections)");
                 }
-                if (!old.withTransport(cluster.tls(), cluster.protocol()).equals(cluster)) {
+                if (old.proxyProtocol() != cluster.proxyProtocol()) {
+                    applied.add("cluster " + cluster.name() + ": proxyProtocol changed to "
+                            + cluster.proxyProtocol().configName() + " (for new connections)");
+                }
+                if (!old.withTransport(cluster.tls(), cluster.protocol()).withProxyProtocol(cluster.proxyProtocol())
+                        .equals(cluster)) {
                     applied.add("cluster " + cluster.name() + " changed");
                 }
             }

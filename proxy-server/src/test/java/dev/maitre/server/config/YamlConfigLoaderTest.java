@@ -9,6 +9,7 @@ import dev.maitre.api.config.ConfigError;
 import dev.maitre.api.config.ConfigException;
 import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.ProxyProtocolVersion;
 import dev.maitre.api.config.RouteConfig;
 import dev.maitre.api.config.TlsConfig;
 import java.nio.file.Files;
@@ -99,6 +100,19 @@ class YamlConfigLoaderTest {
     }
 
     @Test
+    void readsProxyProtocolOnBothSidesWithABareOff() throws ConfigException {
+        String yaml = MINIMAL
+                .replace("    protocol: http\n", "    protocol: http\n    proxyProtocol: true\n    trustedProxies: [ 10.0.0.0/8 ]\n")
+                .replace("  - name: web\n    backends:", "  - name: web\n    proxyProtocol: v2\n    backends:");
+        ProxyConfig config = YamlConfigLoader.parse(yaml, "proxy.yaml");
+        ProxyConfig off = YamlConfigLoader.parse(yaml.replace("proxyProtocol: v2", "proxyProtocol: off"), "off.yaml");
+
+        assertThat(config.listeners().get(0).proxyProtocol()).isTrue();
+        assertThat(config.clusters().get(0).proxyProtocol()).isEqualTo(ProxyProtocolVersion.V2);
+        assertThat(off.clusters().get(0).proxyProtocol()).isEqualTo(ProxyProtocolVersion.OFF);
+    }
+
+    @Test
     void loadsAFile(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("maitre.yaml"), MINIMAL);
 
@@ -140,7 +154,7 @@ class YamlConfigLoaderTest {
                 "workers: many (expected: an integer) (line 1)",
                 "listeners[0].routes[0].cluster: apii (expected: the name of a cluster: api) (line 7)",
                 "listeners[0].bogus: unknown key (expected one of: name, bind, protocol, routes, cluster, relay, "
-                        + "tls, timeouts, limits, trustedProxies, headers, upgrades, http2) (line 8)",
+                        + "tls, timeouts, limits, trustedProxies, headers, upgrades, http2, proxyProtocol) (line 8)",
                 "clusters[0].backends: empty (expected: at least one backend) (line 11)",
                 "clusters[0].healthCheck.jitter: 60% (expected: 0%-50%) (line 13)");
     }

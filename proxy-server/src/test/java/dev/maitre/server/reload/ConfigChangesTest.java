@@ -17,6 +17,7 @@ import dev.maitre.api.config.ListenerLimits;
 import dev.maitre.api.config.ListenerTimeouts;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.api.config.ProxyProtocolVersion;
 import dev.maitre.api.config.RelayMode;
 import dev.maitre.api.config.RetryConfig;
 import dev.maitre.api.config.RouteConfig;
@@ -200,6 +201,23 @@ class ConfigChangesTest {
         assertThat(tunnels.applied()).containsExactly("listener web: timeouts changed (for new connections)");
         assertThat(ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2,
                 List.of(WEB.withUpgrades(List.of("WebSocket"))), List.of(API))).applied()).isEmpty();
+    }
+
+    @Test
+    void proxyProtocolOnAListenerOrAClusterAppliesToNewConnections() {
+        ListenerConfig reading = WEB.withProxyProtocol(List.of(IpRange.parse("10.0.0.0/8")), true);
+        ClusterConfig sending = API.withProxyProtocol(ProxyProtocolVersion.V2);
+
+        ConfigChanges listener = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(reading), List.of(API)));
+        ConfigChanges cluster = ConfigChanges.between(RUNNING,
+                config(AdminConfig.defaults(), 2, List.of(WEB), List.of(sending)));
+
+        assertThat(listener.appliesLive()).isTrue();
+        assertThat(listener.applied()).containsExactly(
+                "listener web: trustedProxies, proxyProtocol changed (for new connections)");
+        assertThat(cluster.appliesLive()).isTrue();
+        assertThat(cluster.applied()).containsExactly("cluster api: proxyProtocol changed to v2 (for new connections)");
     }
 
     @Test
