@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by packaging/container/build-local and .ci/container: finds how podman runs containers on
 # this machine. Inside another container (a CI machine is often one), podman's defaults may fail:
 #   - crun refuses a cgroup v1 host with a cgroup v2 hierarchy mounted beside it ("cgroups in hybrid
@@ -27,6 +28,7 @@ podman_probe() {
     fi
     read -r -a RUN_OPTS <<< "${candidate#*:}"
     # A container that failed to start stays behind, created, in spite of --rm.
+    # shellcheck disable=SC2034 # read by the caller
     if PODMAN_ERROR="$("${PODMAN[@]}" run --rm --name "maitre-probe-$$" ${RUN_OPTS[@]+"${RUN_OPTS[@]}"} \
         --entrypoint true "$image" 2>&1)"; then
       return 0
