@@ -164,6 +164,12 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener 
         tls.follow(config);
     }
 
+    /** Adds {@code maitre_access_log_dropped_total}: access-log lines dropped because the writer fell behind. */
+    public synchronized void bindAccessLog(LongSupplier dropped) {
+        FunctionCounter.builder("maitre.access.log.dropped", dropped, LongSupplier::getAsLong)
+                .description("access log lines dropped because its writer could not keep up").register(registry);
+    }
+
     /**
      * Keeps the per-cluster and per-backend meters in step with {@code config}: those of backends and
      * clusters still there go on counting, new ones start at zero, those gone are removed.
