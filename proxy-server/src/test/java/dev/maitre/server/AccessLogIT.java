@@ -14,9 +14,12 @@ import dev.maitre.testing.HttpMessage;
 import dev.maitre.testing.Ports;
 import dev.maitre.testing.RawBackend;
 import dev.maitre.testing.RawClient;
+import dev.maitre.testing.TestCertificates;
+import dev.maitre.testing.TestCertificates.PemFiles;
 import dev.maitre.testing.WebSocketEchoServer;
 import dev.maitre.testing.WebSocketTestClient;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,6 +206,31 @@ class AccessLogIT {
         } catch (IOException e) {
             throw new AssertionError(line, e);
         }
+    }
+
+    @Test
+    void aRequestOverTlsNamesTheProtocolItsConnectionNegotiated() throws Exception {
+        TestCertificates.Authority authority = TestCertificates.authority("maitre test CA");
+        PemFiles site = authority.issue(TestCertificates.KeyKind.ECDSA, "shop.test").write(dir, "shop");
+        Path file = ConfigFiles.write(dir, "maitre.yaml", config("{ enabled: true, format: json, path: " + log + " }",
+                backend.address()).replace("    protocol: http\n",
+                "    protocol: http\n    tls: { certFile: " + site.certFile() + ", keyFile: " + site.keyFile() + " }\n"));
+        server = MaitreServer.start(YamlConfigLoader.load(file), file);
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(null, authority.trustManagerFactory().getTrustManagers(), null);
+        InetSocketAddress address = server.address("web");
+
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(),
+                address.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /secure HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).endsWith("hello");
+        }
+
+        JsonNode line = JSON.readTree(awaitLines(log, 1).get(0));
+        assertThat(line.get("target").asText()).isEqualTo("/secure");
+        assertThat(line.get("tls").asText()).isEqualTo("TLSv1.3");
     }
 
     @Test

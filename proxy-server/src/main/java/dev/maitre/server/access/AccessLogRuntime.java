@@ -49,7 +49,18 @@ public final class AccessLogRuntime implements AutoCloseable {
     }
 
     /** A change of the access log a reload prepared: applied once everything else of the reload worked. */
-    public record Change(AccessLogConfig next, AccessLogOutput output, boolean opened) {
+    public static final class Change {
+
+        private final AccessLogConfig next;
+        private final AccessLogOutput output;
+        /** Whether {@link #output} was opened for this change, and so is closed if it is let go. */
+        private final boolean opened;
+
+        private Change(AccessLogConfig next, AccessLogOutput output, boolean opened) {
+            this.next = next;
+            this.output = output;
+            this.opened = opened;
+        }
     }
 
     /**
@@ -69,15 +80,15 @@ public final class AccessLogRuntime implements AutoCloseable {
 
     /** Writes by the prepared configuration from now on. */
     public void apply(Change change) {
-        config = change.next();
-        output = change.output();
+        config = change.next;
+        output = change.output;
         writer.use(AccessLineFormat.of(config.format()), output);
     }
 
     /** Lets a prepared change ({@code null}: none) go: the reload failed elsewhere. */
     public void discard(Change change) {
-        if (change != null && change.opened()) {
-            change.output().close();
+        if (change != null && change.opened) {
+            change.output.close();
         }
     }
 

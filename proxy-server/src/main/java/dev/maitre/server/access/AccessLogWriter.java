@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -32,13 +32,14 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** The format and output lines are written with; swapped whole by {@link #use}. */
+    /** The format and output lines are written with; replaced whole by {@link #use}. */
     private record Settings(AccessLineFormat format, AccessLogOutput output) {
     }
 
     private final Queue<AccessRecord> queue;
     private final LongAdder dropped = new LongAdder();
-    private final AtomicReference<Settings> next = new AtomicReference<>();
+    /** Settings handed over by reloads, applied in order by the writer's thread. */
+    private final Queue<Settings> changes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean reopen = new AtomicBoolean();
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     private final StringBuilder line = new StringBuilder(256);
@@ -91,7 +92,7 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
      * is the same.
      */
     void use(AccessLineFormat format, AccessLogOutput output) {
-        next.set(new Settings(format, output));
+        changes.add(new Settings(format, output));
         LockSupport.unpark(thread);
     }
 
@@ -115,8 +116,7 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
 
     private void run() {
         while (true) {
-            Settings changed = next.getAndSet(null);
-            if (changed != null) {
+            for (Settings changed = changes.poll(); changed != null; changed = changes.poll()) {
                 flush();
                 if (settings.output() != null && settings.output() != changed.output()) {
                     settings.output().close();
@@ -136,7 +136,7 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
                 break;
             }
             sleeping = true;
-            if (queue.isEmpty() && next.get() == null && !reopen.get() && !stopping) {
+            if (queue.isEmpty() && changes.isEmpty() && !reopen.get() && !stopping) {
                 LockSupport.parkNanos(this, FLUSH_NANOS);
             }
             sleeping = false;
