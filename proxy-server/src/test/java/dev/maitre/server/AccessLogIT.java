@@ -244,10 +244,73 @@ class AccessLogIT {
                         backend.address().toString()));
     }
 
+    @Test
+    void aRefusedRequestWithAHostileTargetHasOneLineThatReadsBackExactly() throws Exception {
+        String target = "/a\"b\\c\"}{\"status\":999\u00e9\u00ff";
+        String request = "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        start("{ enabled: true, format: json, path: " + log + " }");
+
+        HttpMessage answer = send(request);
+
+        assertThat(answer.status()).isEqualTo(400);
+        JsonNode json = JSON.readTree(awaitLines(log, 1).get(0));
+        assertThat(json.get("target").asText()).isEqualTo(target);
+        assertThat(json.get("status").asInt()).isEqualTo(400);
+        assertThat(json.get("bytes").asLong()).isEqualTo(answer.body().length);
+        assertThat(json.has("cluster")).as("not routed").isFalse();
+        assertThat(json.has("upstream")).isFalse();
+        assertThat(json.size()).as("no field forged").isEqualTo(9);
+        server.stop("next format");
+
+        Path combinedLog = dir.resolve("combined.log");
+        start("{ enabled: true, format: combined, path: " + combinedLog + " }");
+        send(request);
+
+        String combined = awaitLines(combinedLog, 1).get(0);
+        Matcher line = COMBINED.matcher(combined);
+        assertThat(line.matches()).as(combined).isTrue();
+        assertThat(line.group(3)).isEqualTo("GET /a\\x22b\\x5Cc\\x22}{\\x22status\\x22:999\\xE9\\xFF HTTP/1.1");
+        assertThat(line.group(4)).isEqualTo("400");
+        assertThat(line.group(9)).isEqualTo("-");
+        assertThat(line.group(10)).isEqualTo("-");
+    }
+
+    @Test
+    void aHeadTheParserRefusedHasALineThatSaysNoMoreThanItsStatus() throws Exception {
+        start("{ enabled: true, format: combined, path: " + log + " }");
+
+        HttpMessage tooLong = send("GET /" + "x".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        HttpMessage badFraming = send("POST /orders HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n"
+                + "User-Agent: curl/8.5.0\r\n\r\nabc");
+
+        assertThat(tooLong.status()).isEqualTo(414);
+        assertThat(badFraming.status()).isEqualTo(400);
+        List<String> lines = awaitLines(log, 2);
+        for (int i = 0; i < 2; i++) {
+            Matcher line = COMBINED.matcher(lines.get(i));
+            assertThat(line.matches()).as(lines.get(i)).isTrue();
+            assertThat(line.group(3)).isEqualTo("- - -");
+            assertThat(line.group(4)).isEqualTo(i == 0 ? "414" : "400");
+            assertThat(line.group(7)).isEqualTo("-");
+        }
+    }
+
+    @Test
+    void aRequestWithoutARouteHasALineWithoutClusterOrBackend() throws Exception {
+        Path file = ConfigFiles.write(dir, "maitre.yaml", config("{ enabled: true, path: " + log + " }",
+                backend.address()).replace("      - cluster: app\n", "      - cluster: app\n        host: shop.test\n"));
+        server = MaitreServer.start(YamlConfigLoader.load(file), file);
+
+        HttpMessage answer = send("GET /nowhere HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(awaitLines(log, 1).get(0)).matches(
+                "127\\.0\\.0\\.1 \"GET /nowhere HTTP/1\\.1\" 404 " + answer.body().length + " \\d+ms - -");
+    }
+
     /**
-     * maitre refuses a target with a quote, a backslash or a byte outside ASCII (400, before any
-     * exchange), so what a client can slip into a line comes in its fields: quotes, backslashes, tabs
-     * and bytes beyond ASCII.
+     * A request maitre routes has a target of URI characters alone (one with a quote, a backslash or a
+     * byte beyond ASCII is refused, as above): what a client can slip into its line comes in its fields.
      */
     @Test
     void aHostileUserAgentOrRefererCannotBreakTheLineOrForgeAField() throws Exception {

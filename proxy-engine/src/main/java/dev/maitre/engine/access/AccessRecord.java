@@ -10,6 +10,7 @@ package dev.maitre.engine.access;
  * @param status the answer's status (maitre's own answer's when it gave one)
  * @param bodyBytes the bytes of the answer's body (for a tunnel: those the backend sent through it)
  * @param durationNanos from the request's head to the exchange's end
+ * @param cluster the cluster the request was routed to; {@code null} when maitre refused it unrouted
  * @param upstream the address of the backend of the last try; {@code null} when none was picked
  * @param upstreamNanos from the start of the last try (its connection) to the exchange's end; -1 without one
  * @param retries the tries after the first

@@ -7,8 +7,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * One JSON object per line, all of it ASCII: {@code time} (UTC, ISO-8601 with milliseconds),
  * {@code client}, {@code method}, {@code target}, {@code protocol}, {@code status}, {@code bytes},
- * {@code durationMs}, {@code cluster}, {@code upstream} and {@code upstreamMs} (when a backend was
- * picked), {@code retries}, {@code tls} (its protocol, over TLS), {@code userAgent} and {@code referer}
+ * {@code durationMs}, {@code cluster} (when the request was routed), {@code upstream} and
+ * {@code upstreamMs} (when a backend was picked), {@code retries}, {@code tls} (its protocol, over TLS), {@code userAgent} and {@code referer}
  * (when sent), and for a tunnel {@code tunnel}: {@code durationMs}, {@code bytesUp}, {@code bytesDown},
  * {@code end}. Durations are milliseconds with three decimals.
  */
@@ -35,8 +35,7 @@ final class JsonLine implements AccessLineFormat {
         line.append(",\"status\":").append(record.status()).append(",\"bytes\":").append(record.bodyBytes())
                 .append(",\"durationMs\":");
         Decimals.millis(record.durationNanos(), line);
-        line.append(",\"cluster\":");
-        string(record.cluster(), line);
+        optional("cluster", record.cluster(), line);
         if (record.upstream() != null) {
             line.append(",\"upstream\":");
             string(record.upstream(), line);

@@ -14,7 +14,7 @@ final class MaitreLine implements AccessLineFormat {
         LineEscapes.requestLine(record, line);
         line.append("\" ").append(record.status()).append(' ').append(record.bodyBytes()).append(' ')
                 .append(TimeUnit.NANOSECONDS.toMillis(record.durationNanos())).append("ms ")
-                .append(record.cluster()).append(' ').append(record.upstream() == null ? "-" : record.upstream());
+                .append(record.cluster() == null ? "-" : record.cluster()).append(' ').append(record.upstream() == null ? "-" : record.upstream());
         appendTunnel(record.tunnel(), line);
     }
 
