@@ -6,6 +6,7 @@ import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RelayMode;
+import dev.maitre.engine.access.AccessLog;
 import dev.maitre.engine.http.HttpListenerContext;
 import dev.maitre.engine.http.HttpListenerInitializer;
 import dev.maitre.engine.http.RoutingTable;
@@ -51,6 +52,7 @@ final class Listeners {
     private final Upstream upstream;
     private final ChannelGroup clientChannels;
     private final Tunnels tunnels;
+    private final AccessLog accessLog;
     /** Changed by one thread at a time (start, reload, shutdown), read by the admin and metrics threads too. */
     private final Map<String, Bound> bound = new ConcurrentHashMap<>();
     private final TicketKeys ticketKeys = new TicketKeys();
@@ -64,12 +66,13 @@ final class Listeners {
     }
 
     Listeners(Transport transport, Acceptors acceptors, Upstream upstream, ChannelGroup clientChannels,
-              Tunnels tunnels) {
+              Tunnels tunnels, AccessLog accessLog) {
         this.transport = transport;
         this.acceptors = acceptors;
         this.upstream = upstream;
         this.clientChannels = clientChannels;
         this.tunnels = tunnels;
+        this.accessLog = accessLog;
     }
 
     /** Binds every listener of {@code config}; on a failure the ones bound so far stay for the caller to close. */
@@ -141,7 +144,7 @@ final class Listeners {
     private Runnable reconfiguration(ListenerContext context, ListenerConfig next, ServerTls tls,
                                      Map<String, ClusterRuntime> clusters, ProxyConfig config) {
         if (context instanceof HttpListenerContext http) {
-            RoutingTable table = RoutingTable.of(next, clusters, config.accessLog().enabled());
+            RoutingTable table = RoutingTable.of(next, clusters, accessLog(config));
             return () -> {
                 logTlsChange(context, tls);
                 http.reconfigure(next, tls, table);
@@ -166,8 +169,13 @@ final class Listeners {
             return new TcpListenerContext(listener, ssl, cluster(listener, clusters), upstream, transport,
                     clientChannels);
         }
-        return new HttpListenerContext(listener, ssl, RoutingTable.of(listener, clusters, config.accessLog().enabled()),
+        return new HttpListenerContext(listener, ssl, RoutingTable.of(listener, clusters, accessLog(config)),
                 upstream, clientChannels, tunnels);
+    }
+
+    /** Where {@code config}'s requests are recorded: nowhere when its access log is off. */
+    private AccessLog accessLog(ProxyConfig config) {
+        return config.accessLog().enabled() ? accessLog : null;
     }
 
     private static ClusterRuntime cluster(ListenerConfig listener, Map<String, ClusterRuntime> clusters) {

@@ -5,6 +5,7 @@ import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.health.HealthView;
 import dev.maitre.api.health.OutcomeListener;
+import dev.maitre.engine.access.AccessLog;
 import dev.maitre.engine.balance.Balancers;
 import dev.maitre.engine.http.HttpListenerInitializer;
 import dev.maitre.engine.http.Tunnels;
@@ -64,14 +65,14 @@ public final class ProxyEngine implements AutoCloseable {
     private volatile boolean shuttingDown;
 
     private ProxyEngine(Transport transport, int workerThreads, HealthView health, OutcomeListener outcomes,
-                        Http2Liveness liveness) {
+                        Http2Liveness liveness, AccessLog accessLog) {
         this.transport = transport;
         this.workers = transport.newGroup(workerThreads, "maitre-worker");
         this.acceptors = new Acceptors(transport, workers);
         BackendConnector connector = new BackendConnector(transport, backendChannels);
         this.upstream = new Upstream(health, outcomes, new ActiveRequests(), connector,
                 new BackendPools(connector, health, liveness));
-        this.listeners = new Listeners(transport, acceptors, upstream, clientChannels, tunnels);
+        this.listeners = new Listeners(transport, acceptors, upstream, clientChannels, tunnels, accessLog);
         workers.next().scheduleAtFixedRate(listeners.ticketKeys()::rotate, TICKET_KEY_ROTATION.toMinutes(),
                 TICKET_KEY_ROTATION.toMinutes(), TimeUnit.MINUTES);
     }
@@ -98,7 +99,7 @@ public final class ProxyEngine implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new EngineStartException(e.getMessage(), e);
         }
-        return start(config, tls, health, outcomes, liveness);
+        return start(config, tls, health, outcomes, liveness, AccessLog.toLogger());
     }
 
     /**
@@ -109,13 +110,24 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public static ProxyEngine start(ProxyConfig config, Map<String, BackendTls> tls, HealthView health,
                                     OutcomeListener outcomes) throws EngineStartException {
-        return start(config, tls, health, outcomes, Http2Liveness.DEFAULT);
+        return start(config, tls, health, outcomes, Http2Liveness.DEFAULT, AccessLog.toLogger());
+    }
+
+    /**
+     * As {@link #start(ProxyConfig, Map, HealthView, OutcomeListener)}, handing each request's record to
+     * {@code accessLog} while the configuration's access log is on (the others write maitre's lines to
+     * the {@code maitre.access} logger).
+     */
+    public static ProxyEngine start(ProxyConfig config, Map<String, BackendTls> tls, HealthView health,
+                                    OutcomeListener outcomes, AccessLog accessLog) throws EngineStartException {
+        return start(config, tls, health, outcomes, Http2Liveness.DEFAULT, accessLog);
     }
 
     private static ProxyEngine start(ProxyConfig config, Map<String, BackendTls> tls, HealthView health,
-                                     OutcomeListener outcomes, Http2Liveness liveness) throws EngineStartException {
+                                     OutcomeListener outcomes, Http2Liveness liveness, AccessLog accessLog)
+            throws EngineStartException {
         Transport transport = Transport.best();
-        ProxyEngine engine = new ProxyEngine(transport, config.workers(), health, outcomes, liveness);
+        ProxyEngine engine = new ProxyEngine(transport, config.workers(), health, outcomes, liveness, accessLog);
         LOG.info("transport {} ({}), {} worker event loops, {}", transport.displayName(),
                 transport == Transport.EPOLL ? "native" : "Java NIO", config.workers(), engine.acceptors.description());
         try {

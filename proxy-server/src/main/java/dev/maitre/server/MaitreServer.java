@@ -1,6 +1,5 @@
 package dev.maitre.server;
 
-import ch.qos.logback.classic.Level;
 import dev.maitre.api.BackendId;
 import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.ClusterConfig;
@@ -15,6 +14,7 @@ import dev.maitre.health.HealthMonitor;
 import dev.maitre.server.admin.AdminServer;
 import dev.maitre.server.admin.AdminStartException;
 import dev.maitre.server.admin.AdminTarget;
+import dev.maitre.server.access.AccessLogRuntime;
 import dev.maitre.server.check.DurationText;
 import dev.maitre.server.check.HealthCheckAdvice;
 import dev.maitre.server.config.YamlConfigLoader;
@@ -52,9 +52,6 @@ public final class MaitreServer {
 
     private static final Logger log = LoggerFactory.getLogger(MaitreServer.class);
 
-    /** The logger the engine writes access lines to. */
-    static final String ACCESS_LOGGER = "maitre.access";
-
     /** How much longer than the grace period stopping may take before maitre exits regardless. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
@@ -62,6 +59,7 @@ public final class MaitreServer {
     private final ProxyMetrics metrics;
     private final CurrentHealth health;
     private final ProxyEngine engine;
+    private final AccessLogRuntime accessLog;
     private AdminServer admin;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile ProxyConfig config;
@@ -69,18 +67,19 @@ public final class MaitreServer {
     private Map<String, BackendTls> backendTls;
 
     private MaitreServer(ProxyConfig config, Map<String, BackendTls> backendTls, Path configFile,
-                         ProxyMetrics metrics, CurrentHealth health, ProxyEngine engine) {
+                         ProxyMetrics metrics, CurrentHealth health, ProxyEngine engine, AccessLogRuntime accessLog) {
         this.config = config;
         this.backendTls = backendTls;
         this.configFile = configFile;
         this.metrics = metrics;
         this.health = health;
         this.engine = engine;
+        this.accessLog = accessLog;
     }
 
     /**
      * Serves {@code config} until SIGTERM or SIGINT, then stops gracefully and returns. SIGHUP
-     * reloads {@code configFile}.
+     * reloads {@code configFile}; SIGUSR1 reopens the access log's file.
      *
      * @param configFile the file {@code config} was read from; {@code null} when there is none to reload
      * @param onStarted called once every listener is bound, for instance to print what to try
@@ -90,6 +89,7 @@ public final class MaitreServer {
     public static void run(ProxyConfig config, Path configFile, Consumer<MaitreServer> onStarted)
             throws EngineStartException, AdminStartException, InterruptedException {
         ReloadSignal reloadSignal = ReloadSignal.install();
+        ReopenSignal reopenSignal = ReopenSignal.install();
         AtomicReference<MaitreServer> started = new AtomicReference<>();
         StopSignal stop = StopSignal.install(() -> stopTime(started.get() != null ? started.get().config : config));
         try {
@@ -98,10 +98,12 @@ public final class MaitreServer {
             String reason = "stop requested";
             try {
                 reloadSignal.reloadWith(() -> server.reload("SIGHUP"));
+                reopenSignal.reopenWith(server.accessLog::reopen);
                 onStarted.accept(server);
                 reason = stop.await();
             } finally {
                 reloadSignal.reloadWith(null);
+                reopenSignal.reopenWith(null);
                 server.stop(reason);
             }
         } finally {
@@ -130,14 +132,13 @@ public final class MaitreServer {
             throws EngineStartException, AdminStartException {
         long startNanos = System.nanoTime();
         log.info("maitre {} on {}", Version.maitre(), Version.jvm());
-        if (config.accessLog().enabled()) {
-            enableAccessLog();
-        }
         // checks run before the first request, so a backend down at start leaves rotation soon
         ProxyMetrics metrics = new ProxyMetrics(config);
         Map<String, BackendTls> tls;
+        AccessLogRuntime accessLog;
         try {
             tls = BackendTls.forClusters(config, Map.of());
+            accessLog = AccessLogRuntime.start(config.accessLog());
         } catch (IllegalArgumentException e) {
             throw new EngineStartException(e.getMessage(), e);
         }
@@ -146,22 +147,25 @@ public final class MaitreServer {
         CurrentHealth health = new CurrentHealth(monitor, metrics);
         ProxyEngine engine;
         try {
-            engine = ProxyEngine.start(config, tls, health, health);
+            engine = ProxyEngine.start(config, tls, health, health, accessLog.records());
         } catch (EngineStartException | RuntimeException e) {
             monitor.close();
+            accessLog.close();
             throw e;
         }
-        MaitreServer server = new MaitreServer(config, tls, configFile, metrics, health, engine);
+        MaitreServer server = new MaitreServer(config, tls, configFile, metrics, health, engine, accessLog);
         try {
             metrics.bind(health::monitor, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
             metrics.bindClientTimeouts(config, engine::clientTimeouts);
             metrics.bindTunnels(config, engine.tunnels());
             metrics.bindTls(config, engine::tlsHandshakes, engine::tlsCertificates);
             metrics.bindProxyProtocol(config, engine::proxyHeaders);
+            metrics.bindAccessLog(accessLog::dropped);
             server.admin = AdminServer.start(config.admin().bind(), server.new Admin());
         } catch (AdminStartException | RuntimeException e) {
             engine.shutdown(Duration.ZERO).join();
             monitor.close();
+            accessLog.close();
             throw e;
         }
         server.logServing();
@@ -214,6 +218,7 @@ public final class MaitreServer {
             log.warn("interrupted while stopping; exiting without waiting further");
         } finally {
             admin.close();
+            accessLog.close();
             synchronized (this) {
                 health.monitor().close();
             }
@@ -260,12 +265,15 @@ public final class MaitreServer {
         HealthMonitor previous = health.monitor();
         HealthMonitor monitor;
         Map<String, BackendTls> nextTls;
+        AccessLogRuntime.Change accessLogChange = null;
         try {
             // a CA bundle or client certificate renewed under the same name gets a new context
             nextTls = BackendTls.forClusters(next, backendTls);
+            accessLogChange = accessLog.prepare(next.accessLog());
             monitor = HealthMonitor.builder(next).listener(metrics).clientTls(contexts(nextTls)).inheritFrom(previous)
                     .build();
         } catch (IllegalArgumentException e) {
+            accessLog.discard(accessLogChange);
             return ReloadResult.rejected(List.of(e.getMessage()));
         }
         // meters and health first: a request routed by the new tables finds its backends known to both
@@ -279,12 +287,11 @@ public final class MaitreServer {
             health.swap(previous);
             monitor.close();
             metrics.follow(config);
+            accessLog.discard(accessLogChange);
             return ReloadResult.rejected(List.of(e.getMessage()));
         }
         previous.close();
-        if (next.accessLog().enabled()) {
-            enableAccessLog();
-        }
+        accessLog.apply(accessLogChange);
         config = next;
         List<String> applied = new ArrayList<>(changes.applied());
         applied.addAll(engineChanges);
@@ -325,7 +332,7 @@ public final class MaitreServer {
         }
         log.info("admin API on http://{}/api/clusters", address(admin.address()));
         if (config.accessLog().enabled()) {
-            log.info("access log on (logger {})", ACCESS_LOGGER);
+            log.info("access log {}", AccessLogRuntime.describe(config.accessLog()));
         }
     }
 
@@ -396,13 +403,5 @@ public final class MaitreServer {
     private static String address(InetSocketAddress address) {
         String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
-    }
-
-    /** The packaged logback.xml keeps the access logger off so that nothing is written unless asked for. */
-    private static void enableAccessLog() {
-        if (LoggerFactory.getLogger(ACCESS_LOGGER) instanceof ch.qos.logback.classic.Logger access
-                && !access.isInfoEnabled()) {
-            access.setLevel(Level.INFO);
-        }
     }
 }

@@ -193,6 +193,13 @@ public final class MaitreProcess implements AutoCloseable {
         assertThat(kill.exitValue()).isZero();
     }
 
+    /** Sends SIGUSR1, as logrotate's {@code postrotate} script does with {@code kill -USR1 pid}. */
+    public void reopenLogs() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
     /** Sends SIGHUP, as {@code kill -HUP pid} does. */
     public void hangUp() throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();

@@ -1,7 +1,9 @@
 package dev.maitre.api.config;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +24,13 @@ public final class ConfigBinder {
     private static final List<String> KEYS =
             List.of("admin", "workers", "shutdownDelay", "shutdownGracePeriod", "accessLog", "listeners", "clusters");
     private static final String DOCUMENT = "a mapping with listeners and clusters";
+    private static final Map<String, AccessLogFormat> ACCESS_LOG_FORMATS = new LinkedHashMap<>();
+
+    static {
+        ACCESS_LOG_FORMATS.put("maitre", AccessLogFormat.MAITRE);
+        ACCESS_LOG_FORMATS.put("combined", AccessLogFormat.COMBINED);
+        ACCESS_LOG_FORMATS.put("json", AccessLogFormat.JSON);
+    }
 
     private ConfigBinder() {
     }
@@ -60,7 +69,7 @@ public final class ConfigBinder {
         Duration shutdownDelay = document.get("shutdownDelay").duration(ProxyConfig.DEFAULT_SHUTDOWN_DELAY);
         Duration shutdownGracePeriod =
                 document.get("shutdownGracePeriod").duration(ProxyConfig.DEFAULT_SHUTDOWN_GRACE_PERIOD);
-        AccessLogConfig accessLog = bindAccessLog(document.get("accessLog"));
+        AccessLogConfig accessLog = bindAccessLog(document.get("accessLog"), baseDir);
         ClusterBinder clusterBinder = new ClusterBinder(baseDir);
         List<ClusterConfig> clusters = clusterBinder.bindAll(document.get("clusters"));
         List<ListenerConfig> listeners = new ListenerBinder(clusterBinder.names(), admin.bind(), baseDir)
@@ -91,10 +100,31 @@ public final class ConfigBinder {
         }
     }
 
-    private static AccessLogConfig bindAccessLog(ConfigNode node) {
-        if (!node.isMapping(List.of("enabled"))) {
+    private static AccessLogConfig bindAccessLog(ConfigNode node, Path baseDir) {
+        if (!node.isMapping(List.of("enabled", "format", "path"))) {
             return AccessLogConfig.defaults();
         }
-        return new AccessLogConfig(node.get("enabled").bool(false));
+        boolean enabled = node.get("enabled").bool(false);
+        AccessLogFormat format = node.get("format").choice(AccessLogFormat.MAITRE, ACCESS_LOG_FORMATS);
+        return new AccessLogConfig(enabled, format, accessLogPath(node.get("path"), baseDir));
+    }
+
+    /** {@code stdout} or a file's path, resolved against {@code baseDir}; whether it opens is known at start. */
+    private static String accessLogPath(ConfigNode node, Path baseDir) {
+        String expected = AccessLogConfig.STDOUT + " or a file's path";
+        String path = node.text(expected);
+        if (path == null || path.equals(AccessLogConfig.STDOUT)) {
+            return AccessLogConfig.STDOUT;
+        }
+        if (path.isBlank() || path.indexOf('\0') >= 0) {
+            node.reject(expected);
+            return AccessLogConfig.STDOUT;
+        }
+        try {
+            return baseDir.resolve(path).normalize().toString();
+        } catch (InvalidPathException e) {
+            node.reject(expected);
+            return AccessLogConfig.STDOUT;
+        }
     }
 }

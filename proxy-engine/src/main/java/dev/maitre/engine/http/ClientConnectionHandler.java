@@ -156,18 +156,16 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter
         writer.startAnswer(request.headRequest(), http10);
         RequestTarget target = request.valid() ? request.parsedTarget() : null;
         Rejection rejection = RequestValidator.validate(request, target, listener.config().limits().maxBodyBytes());
-        if (rejection != null) {
-            request.release();
-            respondWithError(rejection, false, http10);
-            return;
-        }
         RoutingTable table = listener.table();
-        String cluster = table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
+        String cluster = rejection != null ? null
+                : table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
         if (cluster == null) {
-            boolean bodiless = request.bodiless();
+            // Nothing of a valid request is left unread when it has no body: the connection can go on.
+            boolean keepAlive = rejection == null && request.bodiless() && !clientSaidClose;
+            Rejection refused = rejection != null ? rejection : Rejection.NO_ROUTE;
+            AccessLogLine.refused(table.accessLog(), this, request, refused);
             request.release();
-            // Nothing of the request is left unread when it has no body: the connection can go on.
-            respondWithError(Rejection.NO_ROUTE, bodiless && !clientSaidClose, http10);
+            respondWithError(refused, keepAlive, http10);
             return;
         }
         exchange = request.pool().exchange();

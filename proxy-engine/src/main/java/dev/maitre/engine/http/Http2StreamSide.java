@@ -81,16 +81,14 @@ final class Http2StreamSide implements ClientSide, ConnectionDeadline.Owner {
         headRequest = request.headRequest();
         RequestTarget target = request.valid() ? request.parsedTarget() : null;
         Rejection rejection = RequestValidator.validate(request, target, limits.maxBodyBytes());
-        if (rejection != null) {
-            request.release();
-            respondWithError(rejection, false, false);
-            return;
-        }
         RoutingTable table = listener.table();
-        String cluster = table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
+        String cluster = rejection != null ? null
+                : table.router().route(RequestTarget.routingHost(target.host(request)), target.path());
         if (cluster == null) {
+            Rejection refused = rejection != null ? rejection : Rejection.NO_ROUTE;
+            AccessLogLine.refused(table.accessLog(), this, request, refused);
             request.release();
-            respondWithError(Rejection.NO_ROUTE, false, false);
+            respondWithError(refused, false, false);
             return;
         }
         exchange = request.pool().exchange();

@@ -2,6 +2,7 @@ package dev.maitre.engine.http;
 
 import dev.maitre.api.balance.Endpoint;
 import dev.maitre.api.health.Outcome;
+import dev.maitre.engine.access.AccessLog;
 import dev.maitre.engine.http1.ResponseHead;
 import dev.maitre.engine.pool.StreamNotProcessed;
 import dev.maitre.engine.relay.PairRelay;
@@ -69,7 +70,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
      * exchange, or one that {@link #reusable() ended cleanly} and was kept by its event loop's
      * {@link RequestPool}, every part of it started over.
      */
-    void start(ClientSide client, HttpListenerContext listener, ClusterRuntime cluster, boolean accessLog,
+    void start(ClientSide client, HttpListenerContext listener, ClusterRuntime cluster, AccessLog accessLog,
                ClientRequest request, RequestTarget target, ClientHop hop) {
         if (state != State.DONE || !attempt.idle()) {
             throw new IllegalStateException("exchange in use: " + state);
@@ -468,8 +469,7 @@ final class ProxyExchange implements UpstreamSelection.Subject, PairRelay.Owner 
 
     private void logAccess() {
         if (accessLogLine != null) {
-            accessLogLine.write(client.remoteAddress(), cluster.name(), upstream.endpoint(), tunnel,
-                    ownStatus != 0 ? ownStatus : response.status(), response.bodyBytes());
+            accessLogLine.write(client, cluster.name(), upstream, tunnel, ownStatus, response);
         }
     }
 }

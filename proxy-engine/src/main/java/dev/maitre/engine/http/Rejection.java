@@ -46,6 +46,11 @@ enum Rejection {
         return body;
     }
 
+    /** The length of the body, as the access log counts it. */
+    int bodyLength() {
+        return bodyBytes.length;
+    }
+
     /** The body alone, for a protocol that frames it itself (HTTP/2). */
     ByteBuf bodyBytes() {
         return Unpooled.wrappedBuffer(bodyBytes);

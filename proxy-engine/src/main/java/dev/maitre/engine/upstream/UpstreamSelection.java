@@ -33,6 +33,7 @@ public final class UpstreamSelection implements PickContext {
     private boolean hashKeyKnown;
     private Endpoint endpoint;
     private long attemptStartNanos;
+    private int tries;
     private boolean counted;
 
     public UpstreamSelection(Upstream upstream, ClusterRuntime cluster, Subject subject) {
@@ -59,6 +60,7 @@ public final class UpstreamSelection implements PickContext {
         tried.reset(cluster.config().retries().attempts());
         hashKeyKnown = false;
         endpoint = null;
+        tries = 0;
     }
 
     /** Whether the current try counts as an active request of its backend. */
@@ -85,6 +87,7 @@ public final class UpstreamSelection implements PickContext {
             tried.add(next);
             endpoint = next;
             attemptStartNanos = System.nanoTime();
+            tries++;
         }
         return next;
     }
@@ -102,6 +105,17 @@ public final class UpstreamSelection implements PickContext {
     /** The current try starts over on a new connection to the same backend; its latency counts from now. */
     public void restartAttempt() {
         attemptStartNanos = System.nanoTime();
+        tries++;
+    }
+
+    /** The tries after the first, a fresh connection to the same backend included. */
+    public int retries() {
+        return Math.max(0, tries - 1);
+    }
+
+    /** How long the current try has lasted at {@code nowNanos} ({@link System#nanoTime}); -1 before the first pick. */
+    public long tryNanos(long nowNanos) {
+        return endpoint == null ? -1 : nowNanos - attemptStartNanos;
     }
 
     /** The current try holds a backend connection: it counts as one of the backend's active requests. */

@@ -689,7 +689,7 @@ class ProxyExchangeTransitionsTest {
 
         ClientRequest again = DecodedRequests.head(DecodedRequests.text(get()));
         try {
-            assertThatThrownBy(() -> exchange.start(client, listener, listener.table().cluster(CLUSTER), false, again,
+            assertThatThrownBy(() -> exchange.start(client, listener, listener.table().cluster(CLUSTER), null, again,
                     RequestTarget.parse(again.target(), again.options()), ClientHop.UNKNOWN))
                     .isInstanceOf(IllegalStateException.class);
         } finally {
@@ -739,12 +739,12 @@ class ProxyExchangeTransitionsTest {
                         ListenerLimits.DEFAULT_MAX_HEADER_BYTES, maxBodyBytes, ListenerLimits.DEFAULT_MAX_CONNECTIONS));
         ClusterConfig cluster = clusterConfig();
         ClusterRuntime runtime = new ClusterRuntime(cluster, Balancers.create(cluster));
-        listener = new HttpListenerContext(config, null, RoutingTable.of(config, Map.of(CLUSTER, runtime), false),
+        listener = new HttpListenerContext(config, null, RoutingTable.of(config, Map.of(CLUSTER, runtime), null),
                 upstream, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), tunnels);
         ClientRequest read = DecodedRequests.head(DecodedRequests.text(request));
         read.upgrade(upgrade);
         exchange = reused;
-        exchange.start(client, listener, runtime, false, read,
+        exchange.start(client, listener, runtime, null, read,
                 RequestTarget.parse(read.target(), read.options()), ClientHop.UNKNOWN);
     }
 

@@ -7,6 +7,7 @@ import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.Protocol;
 import dev.maitre.api.config.ProxyConfig;
 import dev.maitre.api.config.RouteConfig;
+import dev.maitre.server.access.AccessLogRuntime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,7 @@ public final class CheckReport {
         out.append(", shutdown grace period ").append(DurationText.of(config.shutdownGracePeriod()))
                 .append(", admin on ").append(config.admin().bind())
                 .append(config.admin().hasToken() ? " with a token" : "")
-                .append(", access log ").append(config.accessLog().enabled() ? "on" : "off").append('\n');
+                .append(", access log ").append(AccessLogRuntime.describe(config.accessLog())).append('\n');
 
         out.append("listeners:\n");
         for (ListenerConfig listener : config.listeners()) {

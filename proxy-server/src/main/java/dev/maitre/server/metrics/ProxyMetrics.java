@@ -172,6 +172,12 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener,
         tls.follow(config);
     }
 
+    /** Adds {@code maitre_access_log_dropped_total}: access-log lines dropped because the writer fell behind. */
+    public synchronized void bindAccessLog(LongSupplier dropped) {
+        FunctionCounter.builder("maitre.access.log.dropped", dropped, LongSupplier::getAsLong)
+                .description("access log lines dropped because its writer could not keep up").register(registry);
+    }
+
     /**
      * Adds the PROXY protocol meters of each listener with {@code proxyProtocol: true}, read from the
      * engine's counts; from now on they follow the configuration like the other per-listener meters.

@@ -4,6 +4,7 @@ import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.Durations;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ProxyConfig;
+import dev.maitre.server.access.AccessLogRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.function.Function;
 /**
  * What differs between the running configuration and a new one: the changes a reload can apply live
  * (listeners added, removed, moved or reconfigured, routes, clusters and their TLS to backends, the
- * access log, the admin token, the shutdown delay and grace period) and those that need a restart ({@code admin.bind},
+ * access log (on, off, its format, its file), the admin token, the shutdown delay and grace period) and those that need a restart ({@code admin.bind},
  * {@code workers}).
  *
  * @param restartNeeded one sentence per change a reload cannot apply, naming the key
@@ -37,8 +38,9 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
         compare(restart, "workers", running.workers(), next.workers());
         compareListeners(applied, running.listeners(), next.listeners());
         compareClusters(applied, running.clusters(), next.clusters());
-        if (running.accessLog().enabled() != next.accessLog().enabled()) {
-            applied.add("access log " + (next.accessLog().enabled() ? "on" : "off"));
+        if (!running.accessLog().equals(next.accessLog())
+                && (running.accessLog().enabled() || next.accessLog().enabled())) {
+            applied.add("access log " + AccessLogRuntime.describe(next.accessLog()));
         }
         if (!Objects.equals(running.admin().token(), next.admin().token())) {
             applied.add(!running.admin().hasToken() ? "admin token set"

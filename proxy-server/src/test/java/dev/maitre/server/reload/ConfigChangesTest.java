@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.maitre.api.HostPort;
 import dev.maitre.api.IpRange;
 import dev.maitre.api.config.AccessLogConfig;
+import dev.maitre.api.config.AccessLogFormat;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.BalancerKind;
@@ -270,7 +271,29 @@ class ConfigChangesTest {
         ConfigChanges changes = ConfigChanges.between(RUNNING, after);
 
         assertThat(changes.appliesLive()).isTrue();
-        assertThat(changes.applied()).containsExactly("access log on", "shutdownGracePeriod 5s");
+        assertThat(changes.applied()).containsExactly("access log on (maitre, standard output)",
+                "shutdownGracePeriod 5s");
+    }
+
+    @Test
+    void anAccessLogsFormatAndFileApplyLive() {
+        ProxyConfig before = new ProxyConfig(AdminConfig.defaults(), 2, Duration.ofSeconds(30),
+                new AccessLogConfig(true), List.of(WEB), List.of(API));
+        ProxyConfig after = new ProxyConfig(AdminConfig.defaults(), 2, Duration.ofSeconds(30),
+                new AccessLogConfig(true, AccessLogFormat.JSON, "/var/log/maitre/access.log"), List.of(WEB), List.of(API));
+
+        ConfigChanges changes = ConfigChanges.between(before, after);
+
+        assertThat(changes.appliesLive()).isTrue();
+        assertThat(changes.applied()).containsExactly("access log on (json, /var/log/maitre/access.log)");
+    }
+
+    @Test
+    void anAccessLogThatStaysOffIsNoChange() {
+        ProxyConfig after = new ProxyConfig(AdminConfig.defaults(), 2, Duration.ofSeconds(30),
+                new AccessLogConfig(false, AccessLogFormat.JSON, "/var/log/maitre/access.log"), List.of(WEB), List.of(API));
+
+        assertThat(ConfigChanges.between(RUNNING, after).applied()).isEmpty();
     }
 
     @Test
