@@ -17,7 +17,7 @@ final class ClusterBinder {
 
     private static final List<String> KEYS = List.of("name", "balancer", "backends", "healthCheck",
             "outlierDetection", "timeouts", "retries", "pool", "panicThreshold", "hashOn", "slowStart", "tls",
-            "protocol");
+            "protocol", "discovery");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> OUTLIER_KEYS =
             List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
@@ -70,7 +70,8 @@ final class ClusterBinder {
         }
         String name = names.bind(node.get("name"));
         BalancerKind balancer = node.get("balancer").choice(BalancerKind.ROUND_ROBIN, BALANCERS);
-        List<BackendConfig> backends = bindBackends(node.get("backends"));
+        DiscoveryConfig discovery = DiscoveryBinder.bind(node.get("discovery"));
+        List<BackendConfig> backends = bindBackends(node.get("backends"), node.get("discovery").isPresent());
         HealthCheckConfig healthCheck = HealthCheckBinder.bind(node.get("healthCheck"));
         OutlierDetectionConfig outlierDetection = bindOutlierDetection(node.get("outlierDetection"));
         ClusterTimeouts timeouts = bindTimeouts(node.get("timeouts"));
@@ -86,7 +87,7 @@ final class ClusterBinder {
             return null;
         }
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries,
-                pool, panicThreshold, hashOn, slowStart, tls, protocol != null ? protocol : BackendProtocol.HTTP1);
+                pool, panicThreshold, hashOn, slowStart, tls, protocol != null ? protocol : BackendProtocol.HTTP1, discovery);
     }
 
     private static HashOn bindHashOn(ConfigNode node, BalancerKind balancer) {
@@ -108,10 +109,13 @@ final class ClusterBinder {
         return slowStart;
     }
 
-    private static List<BackendConfig> bindBackends(ConfigNode node) {
+    /** The backends listed; with {@code discovery} there may be none, since discovery finds them. */
+    private static List<BackendConfig> bindBackends(ConfigNode node, boolean discovery) {
         List<BackendConfig> backends = new ArrayList<>();
         Map<HostPort, String> backendByAddress = new HashMap<>();
-        for (ConfigNode backend : node.nonEmptyElements("at least one backend")) {
+        List<ConfigNode> listed = discovery ? node.elements()
+                : node.nonEmptyElements("at least one backend");
+        for (ConfigNode backend : listed) {
             if (!backend.isMapping(BACKEND_KEYS)) {
                 continue;
             }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param tls how the backends are spoken to over TLS; {@code null} (the default) for clear text
  * @param protocol what HTTP requests are sent to the backends as: HTTP/1.1 (the default), or HTTP/2
  *     over TLS ({@code h2}) or in clear text ({@code h2c})
+ * @param discovery where backends besides {@code backends} are found while maitre runs; {@code null}
+ *     (the default) when the cluster has only the backends it lists
  */
 public record ClusterConfig(
         String name,
@@ -31,7 +33,8 @@ public record ClusterConfig(
         HashOn hashOn,
         Duration slowStart,
         ClusterTlsConfig tls,
-        BackendProtocol protocol) {
+        BackendProtocol protocol,
+        DiscoveryConfig discovery) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -51,6 +54,15 @@ public record ClusterConfig(
         if (protocol == BackendProtocol.H2C && tls != null && tls.enabled()) {
             throw new IllegalArgumentException("protocol: h2c (expected: without tls; h2 speaks HTTP/2 over TLS)");
         }
+    }
+
+    /** A cluster with only the backends it lists. */
+    public ClusterConfig(String name, BalancerKind balancer, List<BackendConfig> backends,
+                         HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection,
+                         ClusterTimeouts timeouts, RetryConfig retries, PoolConfig pool, double panicThreshold,
+                         HashOn hashOn, Duration slowStart, ClusterTlsConfig tls, BackendProtocol protocol) {
+        this(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool, panicThreshold,
+                hashOn, slowStart, tls, protocol, null);
     }
 
     /** A cluster spoken to in HTTP/1.1. */
@@ -88,7 +100,7 @@ public record ClusterConfig(
     /** This cluster with another balancer, hashing on {@code hashOn}, with {@code slowStart}. */
     public ClusterConfig withBalancing(BalancerKind kind, HashOn hashOn, Duration slowStart) {
         return new ClusterConfig(name, kind, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls, protocol);
+                panicThreshold, hashOn, slowStart, tls, protocol, discovery);
     }
 
     /** This cluster spoken to in {@code value} (with TLS already set as {@code h2} needs it). */
@@ -99,13 +111,25 @@ public record ClusterConfig(
     /** This cluster spoken to in {@code value} over {@code tlsValue} (which must fit each other). */
     public ClusterConfig withTransport(ClusterTlsConfig tlsValue, BackendProtocol value) {
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tlsValue, value);
+                panicThreshold, hashOn, slowStart, tlsValue, value, discovery);
     }
 
     /** This cluster spoken to over TLS as {@code tls} says, or in clear text when {@code tls} is null. */
     public ClusterConfig withTls(ClusterTlsConfig tls) {
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls, protocol);
+                panicThreshold, hashOn, slowStart, tls, protocol, discovery);
+    }
+
+    /** This cluster finding backends as {@code value} says, or only listing them when {@code value} is null. */
+    public ClusterConfig withDiscovery(DiscoveryConfig value) {
+        return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
+                panicThreshold, hashOn, slowStart, tls, protocol, value);
+    }
+
+    /** This cluster with {@code value} as its backends. */
+    public ClusterConfig withBackends(List<BackendConfig> value) {
+        return new ClusterConfig(name, balancer, value, healthCheck, outlierDetection, timeouts, retries, pool,
+                panicThreshold, hashOn, slowStart, tls, protocol, discovery);
     }
 
     /** Whether the backends are spoken to over TLS. */

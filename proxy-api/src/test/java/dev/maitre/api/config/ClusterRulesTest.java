@@ -30,7 +30,7 @@ class ClusterRulesTest {
     void rejectsAnUnknownClusterKey() {
         assertThat(ConfigTree.minimal().set("clusters[0].healthcheck", map()).errors()).containsExactly(
                 "clusters[0].healthcheck: unknown key (expected one of: name, balancer, backends, healthCheck, "
-                        + "outlierDetection, timeouts, retries, pool, panicThreshold, hashOn, slowStart, tls, protocol)");
+                        + "outlierDetection, timeouts, retries, pool, panicThreshold, hashOn, slowStart, tls, protocol, discovery)");
     }
 
     @Test
