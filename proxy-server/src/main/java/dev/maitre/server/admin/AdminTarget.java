@@ -23,6 +23,14 @@ public interface AdminTarget {
     /** The tunnels (upgraded connections) to {@code backend} open now; each is one of its active requests too. */
     long openTunnels(BackendId backend);
 
+    /**
+     * Where {@code backend} of the configuration in use came from: {@code static} when the file lists
+     * it, {@code dns} when DNS discovery found it.
+     */
+    default String origin(BackendId backend) {
+        return "static";
+    }
+
     /** The metrics in the Prometheus text format. */
     String metrics();
 
