@@ -136,7 +136,7 @@ final class DnsDiscovery {
         Duration wait;
         if (answer.result() == DnsAnswer.Result.OK) {
             if (condition != null && condition != DnsAnswer.Result.OK) {
-                log.info("cluster {}: DNS {} answers again", cluster, config.describe());
+                log.info("cluster {}: DNS {} names backends again", cluster, config.describe());
             }
             retry = null;
             wait = config.refreshAfter(answer.ttl());
