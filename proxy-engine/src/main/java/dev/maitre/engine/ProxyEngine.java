@@ -163,8 +163,8 @@ public final class ProxyEngine implements AutoCloseable {
      * client TLS are unchanged (a cluster whose TLS files alone changed keeps its balancer, and so does one
      * whose backends alone changed).
      */
-    private static Map<String, ClusterRuntime> clusterRuntimes(ProxyConfig config, Map<String, BackendTls> tls,
-                                                               Map<String, ClusterRuntime> current) {
+    static Map<String, ClusterRuntime> clusterRuntimes(ProxyConfig config, Map<String, BackendTls> tls,
+                                                       Map<String, ClusterRuntime> current) {
         Map<String, ClusterRuntime> clusters = new HashMap<>();
         for (ClusterConfig cluster : config.clusters()) {
             ClusterRuntime before = current.get(cluster.name());
