@@ -16,11 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,20 +45,26 @@ public final class Discovery implements AutoCloseable {
         void discovered(String cluster, DiscoveryConfig from, List<BackendConfig> backends);
     }
 
-    private final EventLoopGroup group;
-    private final EventLoop loop;
-    private final ExecutorService applier;
     private final DiscoveryMetrics metrics;
+    /** Made with the first discovering cluster: a configuration without one costs no thread. */
+    private EventLoopGroup group;
+    private EventLoop loop;
+    private ExecutorService applier;
     private final Map<String, DnsDiscovery> clusters = new HashMap<>();
     private volatile Sink sink;
     private boolean closed;
 
     private Discovery(DiscoveryMetrics metrics) {
         this.metrics = metrics;
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("maitre-discovery", true),
-                NioIoHandler.newFactory());
-        this.loop = group.next();
-        this.applier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("maitre-discovery-apply", true));
+    }
+
+    private void startThreads() {
+        if (group == null) {
+            group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("maitre-discovery", true),
+                    NioIoHandler.newFactory());
+            loop = group.next();
+            applier = Executors.newSingleThreadExecutor(new DefaultThreadFactory("maitre-discovery-apply", true));
+        }
     }
 
     /** Starts following the clusters of {@code config} that have {@code discovery}. */
@@ -89,6 +96,7 @@ public final class Discovery implements AutoCloseable {
             if (running != null) {
                 running.close();
             }
+            startThreads();
             DnsDiscovery started = new DnsDiscovery(cluster.name(), cluster.discovery(), loop, metrics, this::changed);
             clusters.put(cluster.name(), started);
             started.start();
@@ -142,20 +150,26 @@ public final class Discovery implements AutoCloseable {
     }
 
     private void changed(DnsDiscovery discovery) {
-        // the apply task reads the backends when it runs, so that changes applied late are applied in order
-        applier.execute(() -> {
-            Sink to = sink;
-            List<BackendConfig> backends = discovery.backends();
-            if (to == null || backends == null || !isCurrent(discovery)) {
-                return;
-            }
-            try {
-                to.discovered(discovery.cluster(), discovery.discovery(), backends);
-            } catch (RuntimeException e) {
-                log.warn("cluster {}: the backends found by DNS could not be applied: {}", discovery.cluster(),
-                        e.toString());
-            }
-        });
+        try {
+            // the task reads the backends when it runs, so that changes applied late are applied in order
+            applier.execute(() -> apply(discovery));
+        } catch (RejectedExecutionException e) {
+            // closed: nothing more is applied
+        }
+    }
+
+    private void apply(DnsDiscovery discovery) {
+        Sink to = sink;
+        List<BackendConfig> backends = discovery.backends();
+        if (to == null || backends == null || !isCurrent(discovery)) {
+            return;
+        }
+        try {
+            to.discovered(discovery.cluster(), discovery.discovery(), backends);
+        } catch (RuntimeException e) {
+            log.warn("cluster {}: the backends found by DNS could not be applied: {}", discovery.cluster(),
+                    e.toString());
+        }
     }
 
     private synchronized boolean isCurrent(DnsDiscovery discovery) {
@@ -172,6 +186,9 @@ public final class Discovery implements AutoCloseable {
             closed = true;
             clusters.values().forEach(DnsDiscovery::close);
             clusters.clear();
+            if (group == null) {
+                return;
+            }
         }
         applier.shutdown();
         try {

@@ -244,4 +244,27 @@ class DnsDiscoveryIT {
         assertThat(reloaded.get("reloaded").asBoolean()).as(reloaded.toString()).isTrue();
         assertThat(maitre.backends("app")).containsOnlyKeys(at("127.0.0.4"), at("127.0.0.2"), at("127.0.0.3"));
     }
+
+    @Test
+    void aReloadThatAddsOrRemovesDiscoveryStartsOrStopsIt() throws Exception {
+        String staticOnly = """
+                - name: app
+                  backends:
+                    - address: %s
+                """.formatted(at("127.0.0.4"));
+        maitre = DiscoveringMaitre.start(dir, staticOnly);
+
+        JsonNode added = maitre.reload(cluster("app", "minRefresh: 100ms, maxRefresh: 1s") + """
+                  backends:
+                    - address: %s
+                """.formatted(at("127.0.0.4")));
+        assertThat(added.get("changes").toString()).contains("cluster app: discovery added");
+        await().atMost(WITHIN).until(() -> addresses("app").size() == 3);
+
+        JsonNode removed = maitre.reload(staticOnly);
+        assertThat(removed.get("changes").toString()).contains("cluster app: discovery removed");
+        assertThat(addresses("app")).containsExactly(at("127.0.0.4"));
+        Thread.sleep(1_500);
+        assertThat(addresses("app")).as("after the lookups it would have made").containsExactly(at("127.0.0.4"));
+    }
 }
