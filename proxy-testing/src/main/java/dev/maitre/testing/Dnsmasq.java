@@ -156,11 +156,16 @@ public final class Dnsmasq implements AutoCloseable {
         try {
             Files.writeString(conf(), confText(), StandardCharsets.UTF_8);
             Files.deleteIfExists(log());
-            Process started = new ProcessBuilder(binary(), "-k", "--conf-file=" + conf(),
+            List<String> command = new ArrayList<>(List.of(binary(), "-k", "--conf-file=" + conf(),
                     "--port=" + candidate, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
                     "--no-hosts", "--addn-hosts=" + hostsFile(), "--local-ttl=" + ttlSeconds,
-                    "--local=/" + DOMAIN + "/", "--pid-file=" + dir.resolve("dnsmasq.pid"), "--user=root",
-                    "--log-facility=-", "--log-queries")
+                    "--local=/" + DOMAIN + "/", "--pid-file=" + dir.resolve("dnsmasq.pid"),
+                    "--log-facility=-", "--log-queries"));
+            if ("root".equals(System.getProperty("user.name"))) {
+                // started as root, dnsmasq becomes nobody, who could not re-read the test's hosts file
+                command.add("--user=root");
+            }
+            Process started = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(log().toFile()).start();
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {

@@ -84,10 +84,7 @@ final class DnsDiscovery {
     }
 
     void start() {
-        loop.execute(() -> {
-            resolver = newResolver();
-            lookup();
-        });
+        loop.execute(this::lookup);
     }
 
     void close() {
@@ -124,6 +121,15 @@ final class DnsDiscovery {
     private void lookup() {
         if (closed) {
             return;
+        }
+        if (resolver == null) {
+            try {
+                resolver = newResolver();
+            } catch (RuntimeException e) {
+                // such as a system DNS setup that cannot be read: tried again at the next lookup
+                answered(DnsAnswer.failed("no resolver: " + e));
+                return;
+            }
         }
         new DnsLookup(resolver, config).run().whenComplete((answer, e) -> loop.execute(() -> answered(answer)));
     }

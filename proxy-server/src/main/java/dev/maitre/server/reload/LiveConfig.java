@@ -31,7 +31,8 @@ public final class LiveConfig {
     private final CurrentHealth health;
     private final ProxyEngine engine;
     private final Runnable onAccessLog;
-    private ProxyConfig file;
+    /** Volatile so that the admin API reads it without waiting for a change being applied. */
+    private volatile ProxyConfig file;
     private DiscoveredBackends discovered;
     private volatile ProxyConfig inUse;
     /** The client TLS of the clusters that have it, shared by the engine and the health checks. */
@@ -62,17 +63,13 @@ public final class LiveConfig {
     }
 
     /** The configuration as the file says it. */
-    public synchronized ProxyConfig file() {
+    public ProxyConfig file() {
         return file;
     }
 
     /** Where {@code backend} came from: {@code static} (listed in the file) or {@code dns}. */
     public String origin(BackendId backend) {
-        ProxyConfig current;
-        synchronized (this) {
-            current = file;
-        }
-        return DiscoveredBackends.origin(current, backend);
+        return DiscoveredBackends.origin(file, backend);
     }
 
     /**

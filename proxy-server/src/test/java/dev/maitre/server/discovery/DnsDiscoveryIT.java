@@ -139,7 +139,7 @@ class DnsDiscoveryIT {
 
         // the TTL: about one lookup a second; minRefresh: one every 3 s at most; maxRefresh: four a second
         assertThat(maitre.resolutions("app", "ok") - start.get("app")).isBetween(4.0, 7.0);
-        assertThat(maitre.resolutions("slow", "ok") - start.get("slow")).isBetween(1.0, 2.0);
+        assertThat(maitre.resolutions("slow", "ok") - start.get("slow")).isBetween(1.0, 3.0);
         assertThat(maitre.resolutions("fast", "ok") - start.get("fast")).isBetween(15.0, 25.0);
     }
 
