@@ -267,4 +267,28 @@ class DnsDiscoveryIT {
         Thread.sleep(1_500);
         assertThat(addresses("app")).as("after the lookups it would have made").containsExactly(at("127.0.0.4"));
     }
+
+    @Test
+    void aBackendThatJoinsRampsUpInSlowStartWhileTheOthersKeepTheirWeight() throws Exception {
+        maitre = DiscoveringMaitre.start(dir, """
+                - name: app
+                  balancer: weighted_round_robin
+                  slowStart: 30s
+                  discovery:
+                    dns: { name: %s, port: %d, minRefresh: 100ms, maxRefresh: 1s, resolvers: [ %s ] }
+                """.formatted(WEB, backends.port(), dns.resolver()));
+        for (int i = 0; i < 20; i++) {
+            assertThat(maitre.get("/").statusCode()).isEqualTo(200);
+        }
+
+        dns.hosts(WEB, "127.0.0.2", "127.0.0.3", "127.0.0.4");
+        await().atMost(WITHIN).until(() -> addresses("app").size() == 3);
+        for (int i = 0; i < 200; i++) {
+            assertThat(maitre.get("/").statusCode()).isEqualTo(200);
+        }
+
+        // at full weight it would get a third (about 67); from 10% of its weight, about a twentieth
+        assertThat(backends.requests("127.0.0.4")).isBetween(1, 30);
+        assertThat(backends.requests("127.0.0.2") + backends.requests("127.0.0.3")).isGreaterThan(190);
+    }
 }
