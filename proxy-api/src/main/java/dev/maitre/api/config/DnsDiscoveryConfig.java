@@ -58,11 +58,6 @@ public record DnsDiscoveryConfig(String name, int port, String srv, Duration min
         return new DnsDiscoveryConfig(name, port, srv, min, max, resolvers);
     }
 
-    /** This discovery asking {@code servers}. */
-    public DnsDiscoveryConfig withResolvers(List<HostPort> servers) {
-        return new DnsDiscoveryConfig(name, port, srv, minRefresh, maxRefresh, servers);
-    }
-
     /** The name looked up, for logs: {@code name:port} or {@code SRV srv}. */
     public String describe() {
         return srv != null ? "SRV " + srv : name + ":" + port;

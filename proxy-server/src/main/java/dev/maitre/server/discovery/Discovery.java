@@ -143,12 +143,6 @@ public final class Discovery implements AutoCloseable {
         clusters.values().forEach(this::changed);
     }
 
-    /** The DNS discovery of {@code cluster}, for tests and logs: its backends, or none. */
-    public synchronized List<BackendConfig> backends(String cluster) {
-        DnsDiscovery discovery = clusters.get(cluster);
-        return discovery != null && discovery.backends() != null ? discovery.backends() : List.of();
-    }
-
     private void changed(DnsDiscovery discovery) {
         try {
             // the task reads the backends when it runs, so that changes applied late are applied in order

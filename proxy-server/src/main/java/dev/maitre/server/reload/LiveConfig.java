@@ -62,11 +62,6 @@ public final class LiveConfig {
         return inUse;
     }
 
-    /** The configuration as the file says it. */
-    public ProxyConfig file() {
-        return file;
-    }
-
     /** Where {@code backend} came from: {@code static} (listed in the file) or {@code dns}. */
     public String origin(BackendId backend) {
         return DiscoveredBackends.origin(file, backend);

@@ -291,4 +291,17 @@ class DnsDiscoveryIT {
         assertThat(backends.requests("127.0.0.4")).isBetween(1, 30);
         assertThat(backends.requests("127.0.0.2") + backends.requests("127.0.0.3")).isGreaterThan(190);
     }
+
+    @Test
+    void aClusterWhoseRecordsAreNotThereYetAnswers503UntilTheyAre() throws Exception {
+        dns.hosts(WEB);
+        maitre = DiscoveringMaitre.start(dir, cluster("app", "minRefresh: 100ms, maxRefresh: 500ms"));
+
+        assertThat(addresses("app")).isEmpty();
+        assertThat(maitre.get("/").statusCode()).isEqualTo(503);
+
+        dns.hosts(WEB, "127.0.0.3");
+        await().atMost(WITHIN).until(() -> addresses("app").equals(List.of(at("127.0.0.3"))));
+        assertThat(maitre.get("/").body()).isEqualTo("127.0.0.3\n");
+    }
 }
