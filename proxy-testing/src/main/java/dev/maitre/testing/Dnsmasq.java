@@ -201,7 +201,8 @@ public final class Dnsmasq implements AutoCloseable {
 
     private void writeHosts() {
         StringBuilder text = new StringBuilder();
-        hosts.forEach((name, addresses) -> addresses.forEach(a -> text.append(a).append(' ').append(name).append('\n')));
+        hosts.forEach((name, addresses) -> addresses.forEach(
+                address -> text.append(address).append(' ').append(name).append('\n')));
         try {
             Path temp = dir.resolve("hosts.tmp");
             Files.writeString(temp, text.toString(), StandardCharsets.UTF_8);

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 final class DiscoveryBinder {
 
     private static final List<String> KEYS = List.of("dns");
-    private static final List<String> DNS_KEYS = List.of("name", "port", "srv", "minRefresh", "maxRefresh", "resolvers");
+    private static final List<String> DNS_KEYS =
+            List.of("name", "port", "srv", "minRefresh", "maxRefresh", "resolvers");
     private static final Pattern HOST_NAME = Pattern.compile(
             "[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\\.?", Pattern.CASE_INSENSITIVE);
     private static final String NAME = "a DNS name such as grpc.default.svc.cluster.local";

@@ -74,7 +74,8 @@ final class DnsLookup {
             List<CompletableFuture<Found<InetAddress>>> targets = used.stream().map(record -> addresses(record.target))
                     .toList();
             return CompletableFuture.allOf(targets.toArray(CompletableFuture[]::new))
-                    .thenApply(done -> srvAnswer(used, targets.stream().map(CompletableFuture::join).toList(), srv.ttl));
+                    .thenApply(done -> srvAnswer(used, targets.stream().map(CompletableFuture::join).toList(),
+                            srv.ttl));
         });
     }
 
@@ -202,7 +203,8 @@ final class DnsLookup {
 
     private static List<BackendConfig> sorted(List<BackendConfig> backends) {
         List<BackendConfig> list = new ArrayList<>(backends);
-        list.sort(Comparator.comparing((BackendConfig b) -> b.address().host()).thenComparingInt(b -> b.address().port()));
+        list.sort(Comparator.comparing((BackendConfig b) -> b.address().host())
+                .thenComparingInt(b -> b.address().port()));
         return list;
     }
 
