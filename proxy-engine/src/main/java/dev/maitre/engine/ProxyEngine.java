@@ -173,10 +173,11 @@ public final class ProxyEngine implements AutoCloseable {
 
     /**
      * A runtime per cluster of {@code config}, reusing those of {@code current} whose configuration and
-     * client TLS are unchanged (a cluster whose TLS files alone changed keeps its balancer).
+     * client TLS are unchanged (a cluster whose TLS files alone changed keeps its balancer, and so does one
+     * whose backends alone changed).
      */
-    private static Map<String, ClusterRuntime> clusterRuntimes(ProxyConfig config, Map<String, BackendTls> tls,
-                                                               Map<String, ClusterRuntime> current) {
+    static Map<String, ClusterRuntime> clusterRuntimes(ProxyConfig config, Map<String, BackendTls> tls,
+                                                       Map<String, ClusterRuntime> current) {
         Map<String, ClusterRuntime> clusters = new HashMap<>();
         for (ClusterConfig cluster : config.clusters()) {
             ClusterRuntime before = current.get(cluster.name());
@@ -187,6 +188,12 @@ public final class ProxyEngine implements AutoCloseable {
             if (before != null && before.config().equals(cluster)) {
                 clusters.put(cluster.name(), before.tls() == clusterTls ? before
                         : new ClusterRuntime(cluster, before.balancer(), clusterTls));
+                continue;
+            }
+            if (before != null && before.config().withBackends(cluster.backends()).equals(cluster)) {
+                // only the backends changed (as DNS discovery changes them): the balancer keeps its state,
+                // and with slow start the backends that join ramp up while the others keep their weight
+                clusters.put(cluster.name(), new ClusterRuntime(cluster, before.balancer(), clusterTls));
                 continue;
             }
             try {

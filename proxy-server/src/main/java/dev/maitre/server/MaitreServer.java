@@ -18,16 +18,16 @@ import dev.maitre.server.access.AccessLogRuntime;
 import dev.maitre.server.check.DurationText;
 import dev.maitre.server.check.HealthCheckAdvice;
 import dev.maitre.server.config.YamlConfigLoader;
+import dev.maitre.server.discovery.Discovery;
 import dev.maitre.server.metrics.ProxyMetrics;
 import dev.maitre.server.metrics.RequestTotals;
-import dev.maitre.server.reload.ConfigChanges;
 import dev.maitre.server.reload.CurrentHealth;
+import dev.maitre.server.reload.DiscoveredBackends;
+import dev.maitre.server.reload.LiveConfig;
 import dev.maitre.server.reload.ReloadResult;
-import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +37,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,21 +54,23 @@ public final class MaitreServer {
     /** How much longer than the grace period stopping may take before maitre exits regardless. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
+    /** How long start waits for the first DNS answers of the clusters that discover their backends. */
+    private static final Duration FIRST_DISCOVERY = Duration.ofSeconds(5);
+
     private final Path configFile;
     private final ProxyMetrics metrics;
     private final CurrentHealth health;
     private final ProxyEngine engine;
     private final AccessLogRuntime accessLog;
+    private final LiveConfig live;
+    private final Discovery discovery;
     private AdminServer admin;
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private volatile ProxyConfig config;
-    /** The client TLS of the clusters that have it, shared by the engine and the health checks. */
-    private Map<String, BackendTls> backendTls;
 
-    private MaitreServer(ProxyConfig config, Map<String, BackendTls> backendTls, Path configFile,
-                         ProxyMetrics metrics, CurrentHealth health, ProxyEngine engine, AccessLogRuntime accessLog) {
-        this.config = config;
-        this.backendTls = backendTls;
+    private MaitreServer(LiveConfig live, Discovery discovery, Path configFile, ProxyMetrics metrics,
+                         CurrentHealth health, ProxyEngine engine, AccessLogRuntime accessLog) {
+        this.live = live;
+        this.discovery = discovery;
         this.configFile = configFile;
         this.metrics = metrics;
         this.health = health;
@@ -91,7 +92,7 @@ public final class MaitreServer {
         ReloadSignal reloadSignal = ReloadSignal.install();
         ReopenSignal reopenSignal = ReopenSignal.install();
         AtomicReference<MaitreServer> started = new AtomicReference<>();
-        StopSignal stop = StopSignal.install(() -> stopTime(started.get() != null ? started.get().config : config));
+        StopSignal stop = StopSignal.install(() -> stopTime(started.get() != null ? started.get().live.inUse() : config));
         try {
             MaitreServer server = start(config, configFile);
             started.set(server);
@@ -128,21 +129,34 @@ public final class MaitreServer {
      * @throws EngineStartException when a listener cannot be bound
      * @throws AdminStartException when the admin API cannot be bound
      */
-    public static MaitreServer start(ProxyConfig config, Path configFile)
+    public static MaitreServer start(ProxyConfig file, Path configFile)
             throws EngineStartException, AdminStartException {
         long startNanos = System.nanoTime();
         log.info("maitre {} on {}", Version.maitre(), Version.jvm());
+        ProxyMetrics metrics = new ProxyMetrics(file);
+        Discovery discovery = Discovery.start(file, metrics.discovery());
+        DiscoveredBackends found;
+        try {
+            found = DiscoveredBackends.of(file, discovery.awaitFirst(FIRST_DISCOVERY));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            discovery.close();
+            throw new EngineStartException("interrupted while waiting for the first DNS answers", e);
+        }
+        ProxyConfig config = found.applyTo(file);
+        metrics.follow(config);
         // checks run before the first request, so a backend down at start leaves rotation soon
-        ProxyMetrics metrics = new ProxyMetrics(config);
         Map<String, BackendTls> tls;
         AccessLogRuntime accessLog;
         try {
             tls = BackendTls.forClusters(config, Map.of());
             accessLog = AccessLogRuntime.start(config.accessLog());
         } catch (IllegalArgumentException e) {
+            discovery.close();
             throw new EngineStartException(e.getMessage(), e);
         }
-        HealthMonitor monitor = HealthMonitor.builder(config).listener(metrics).clientTls(contexts(tls)).build();
+        HealthMonitor monitor = HealthMonitor.builder(config).listener(metrics).clientTls(LiveConfig.contexts(tls))
+                .build();
         monitor.start();
         CurrentHealth health = new CurrentHealth(monitor, metrics);
         ProxyEngine engine;
@@ -151,9 +165,11 @@ public final class MaitreServer {
         } catch (EngineStartException | RuntimeException e) {
             monitor.close();
             accessLog.close();
+            discovery.close();
             throw e;
         }
-        MaitreServer server = new MaitreServer(config, tls, configFile, metrics, health, engine, accessLog);
+        LiveConfig live = new LiveConfig(file, found, config, tls, metrics, health, engine, accessLog);
+        MaitreServer server = new MaitreServer(live, discovery, configFile, metrics, health, engine, accessLog);
         try {
             metrics.bind(health::monitor, engine::activeRequests, engine::openConnections, engine::bufferedBytes);
             metrics.bindClientTimeouts(config, engine::clientTimeouts);
@@ -163,11 +179,13 @@ public final class MaitreServer {
             metrics.bindAccessLog(accessLog::dropped);
             server.admin = AdminServer.start(config.admin().bind(), server.new Admin());
         } catch (AdminStartException | RuntimeException e) {
+            discovery.close();
             engine.shutdown(Duration.ZERO).join();
             monitor.close();
             accessLog.close();
             throw e;
         }
+        discovery.deliverTo(live::discovered);
         server.logServing();
         log.info("started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return server;
@@ -194,6 +212,7 @@ public final class MaitreServer {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        ProxyConfig config = live.inUse();
         Duration delay = config.shutdownDelay();
         if (!delay.isZero()) {
             log.info("{}: not ready; listeners go on serving for {} (shutdownDelay)", reason, DurationText.of(delay));
@@ -206,6 +225,8 @@ public final class MaitreServer {
         Duration grace = config.shutdownGracePeriod();
         log.info("{}: shutting down, in-flight requests have {} to finish", reason, DurationText.of(grace));
         long startNanos = System.nanoTime();
+        // the backends in use stay as they are while requests finish
+        discovery.close();
         try {
             engine.shutdown(grace).get(grace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
             log.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
@@ -218,10 +239,8 @@ public final class MaitreServer {
             log.warn("interrupted while stopping; exiting without waiting further");
         } finally {
             admin.close();
+            live.close();
             accessLog.close();
-            synchronized (this) {
-                health.monitor().close();
-            }
         }
     }
 
@@ -258,72 +277,24 @@ public final class MaitreServer {
         } catch (ConfigException e) {
             return ReloadResult.rejected(e.errors().stream().map(ConfigError::toString).toList());
         }
-        ConfigChanges changes = ConfigChanges.between(config, next);
-        if (!changes.appliesLive()) {
-            return ReloadResult.rejected(changes.restartNeeded());
+        ReloadResult result = live.reload(next);
+        if (result.outcome() == ReloadResult.Outcome.RELOADED) {
+            discovery.follow(next);
         }
-        HealthMonitor previous = health.monitor();
-        HealthMonitor monitor;
-        Map<String, BackendTls> nextTls;
-        AccessLogRuntime.Change accessLogChange = null;
-        try {
-            // a CA bundle or client certificate renewed under the same name gets a new context
-            nextTls = BackendTls.forClusters(next, backendTls);
-            accessLogChange = accessLog.prepare(next.accessLog());
-            monitor = HealthMonitor.builder(next).listener(metrics).clientTls(contexts(nextTls)).inheritFrom(previous)
-                    .build();
-        } catch (IllegalArgumentException e) {
-            accessLog.discard(accessLogChange);
-            return ReloadResult.rejected(List.of(e.getMessage()));
-        }
-        // meters and health first: a request routed by the new tables finds its backends known to both
-        metrics.follow(next);
-        monitor.start();
-        health.swap(monitor);
-        List<String> engineChanges;
-        try {
-            engineChanges = engine.reload(next, nextTls);
-        } catch (IllegalArgumentException e) {
-            health.swap(previous);
-            monitor.close();
-            metrics.follow(config);
-            accessLog.discard(accessLogChange);
-            return ReloadResult.rejected(List.of(e.getMessage()));
-        }
-        previous.close();
-        accessLog.apply(accessLogChange);
-        config = next;
-        List<String> applied = new ArrayList<>(changes.applied());
-        applied.addAll(engineChanges);
-        renewedTls(nextTls).forEach(cluster -> applied.add("cluster " + cluster + ": tls files renewed"));
-        backendTls = nextTls;
-        return ReloadResult.reloaded(applied);
-    }
-
-    /** The health checks' view of the clusters' client contexts. */
-    private static Function<String, SslContext> contexts(Map<String, BackendTls> tls) {
-        return cluster -> {
-            BackendTls clusterTls = tls.get(cluster);
-            return clusterTls != null ? clusterTls.context() : null;
-        };
-    }
-
-    /** Clusters whose TLS settings stayed while their files' contents changed: the reload noted nothing else. */
-    private List<String> renewedTls(Map<String, BackendTls> next) {
-        return next.entrySet().stream()
-                .filter(e -> backendTls.containsKey(e.getKey()) && backendTls.get(e.getKey()) != e.getValue()
-                        && backendTls.get(e.getKey()).config().equals(e.getValue().config()))
-                .map(Map.Entry::getKey).sorted().toList();
+        return result;
     }
 
     private void logServing() {
+        ProxyConfig config = live.inUse();
         for (ListenerConfig listener : config.listeners()) {
             log.info("listener {} ({}{}) on {}", listener.name(), listener.protocol().name().toLowerCase(Locale.ROOT),
                     listener.tls() != null ? ", tls" : "", address(engine.address(listener.name())));
         }
         for (ClusterConfig cluster : config.clusters()) {
             log.info("cluster {} ({}): {}", cluster.name(), cluster.balancer().configName(),
-                    cluster.backends().stream().map(MaitreServer::backend).collect(Collectors.joining(", ")));
+                    cluster.backends().stream().map(MaitreServer::backend).collect(Collectors.joining(", "))
+                            + (cluster.discovery() != null ? (cluster.backends().isEmpty() ? "" : ", ")
+                            + "DNS " + cluster.discovery().dns().describe() : ""));
             if (cluster.healthCheck() != null) {
                 for (String advice : HealthCheckAdvice.of(cluster.healthCheck())) {
                     log.warn("cluster {}: {}", cluster.name(), advice);
@@ -341,7 +312,12 @@ public final class MaitreServer {
 
         @Override
         public ProxyConfig config() {
-            return config;
+            return live.inUse();
+        }
+
+        @Override
+        public String origin(BackendId backend) {
+            return live.origin(backend);
         }
 
         @Override

@@ -17,7 +17,7 @@ final class ClusterBinder {
 
     private static final List<String> KEYS = List.of("name", "balancer", "backends", "healthCheck",
             "outlierDetection", "timeouts", "retries", "pool", "panicThreshold", "hashOn", "slowStart", "tls",
-            "protocol", "proxyProtocol");
+            "protocol", "proxyProtocol", "discovery");
     private static final List<String> BACKEND_KEYS = List.of("address", "weight");
     private static final List<String> OUTLIER_KEYS =
             List.of("consecutiveFailures", "ejectionTime", "maxEjectionPercent");
@@ -74,7 +74,8 @@ final class ClusterBinder {
         }
         String name = names.bind(node.get("name"));
         BalancerKind balancer = node.get("balancer").choice(BalancerKind.ROUND_ROBIN, BALANCERS);
-        List<BackendConfig> backends = bindBackends(node.get("backends"));
+        DiscoveryConfig discovery = DiscoveryBinder.bind(node.get("discovery"));
+        List<BackendConfig> backends = bindBackends(node.get("backends"), node.get("discovery").isPresent());
         HealthCheckConfig healthCheck = HealthCheckBinder.bind(node.get("healthCheck"));
         OutlierDetectionConfig outlierDetection = bindOutlierDetection(node.get("outlierDetection"));
         ClusterTimeouts timeouts = bindTimeouts(node.get("timeouts"));
@@ -92,7 +93,7 @@ final class ClusterBinder {
         }
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries,
                 pool, panicThreshold, hashOn, slowStart, tls, protocol != null ? protocol : BackendProtocol.HTTP1,
-                proxyProtocol);
+                proxyProtocol, discovery);
     }
 
     /** YAML 1.1 reads a bare {@code off} as {@code false}, so that means off too. */
@@ -122,10 +123,13 @@ final class ClusterBinder {
         return slowStart;
     }
 
-    private static List<BackendConfig> bindBackends(ConfigNode node) {
+    /** The backends listed; with {@code discovery} there may be none, since discovery finds them. */
+    private static List<BackendConfig> bindBackends(ConfigNode node, boolean discovery) {
         List<BackendConfig> backends = new ArrayList<>();
         Map<HostPort, String> backendByAddress = new HashMap<>();
-        for (ConfigNode backend : node.nonEmptyElements("at least one backend")) {
+        List<ConfigNode> listed = discovery ? node.elements()
+                : node.nonEmptyElements("at least one backend");
+        for (ConfigNode backend : listed) {
             if (!backend.isMapping(BACKEND_KEYS)) {
                 continue;
             }

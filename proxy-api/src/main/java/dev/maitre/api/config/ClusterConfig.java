@@ -19,6 +19,8 @@ import java.util.Objects;
  *     over TLS ({@code h2}) or in clear text ({@code h2c})
  * @param proxyProtocol whether each new backend connection starts with a PROXY protocol header naming
  *     the client; {@link ProxyProtocolVersion#OFF} by default
+ * @param discovery where backends besides {@code backends} are found while maitre runs; {@code null}
+ *     (the default) when the cluster has only the backends it lists
  */
 public record ClusterConfig(
         String name,
@@ -34,7 +36,8 @@ public record ClusterConfig(
         Duration slowStart,
         ClusterTlsConfig tls,
         BackendProtocol protocol,
-        ProxyProtocolVersion proxyProtocol) {
+        ProxyProtocolVersion proxyProtocol,
+        DiscoveryConfig discovery) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -57,7 +60,17 @@ public record ClusterConfig(
         Objects.requireNonNull(proxyProtocol, "proxyProtocol");
     }
 
-    /** A cluster whose backend connections start with no PROXY protocol header. */
+    /** A cluster with only the backends it lists. */
+    public ClusterConfig(String name, BalancerKind balancer, List<BackendConfig> backends,
+                         HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection,
+                         ClusterTimeouts timeouts, RetryConfig retries, PoolConfig pool, double panicThreshold,
+                         HashOn hashOn, Duration slowStart, ClusterTlsConfig tls, BackendProtocol protocol,
+                         ProxyProtocolVersion proxyProtocol) {
+        this(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool, panicThreshold,
+                hashOn, slowStart, tls, protocol, proxyProtocol, null);
+    }
+
+    /** A cluster with only the backends it lists, whose backend connections start with no PROXY header. */
     public ClusterConfig(String name, BalancerKind balancer, List<BackendConfig> backends,
                          HealthCheckConfig healthCheck, OutlierDetectionConfig outlierDetection,
                          ClusterTimeouts timeouts, RetryConfig retries, PoolConfig pool, double panicThreshold,
@@ -101,7 +114,7 @@ public record ClusterConfig(
     /** This cluster with another balancer, hashing on {@code hashOn}, with {@code slowStart}. */
     public ClusterConfig withBalancing(BalancerKind kind, HashOn hashOn, Duration slowStart) {
         return new ClusterConfig(name, kind, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls, protocol, proxyProtocol);
+                panicThreshold, hashOn, slowStart, tls, protocol, proxyProtocol, discovery);
     }
 
     /** This cluster spoken to in {@code value} (with TLS already set as {@code h2} needs it). */
@@ -112,19 +125,31 @@ public record ClusterConfig(
     /** This cluster spoken to in {@code value} over {@code tlsValue} (which must fit each other). */
     public ClusterConfig withTransport(ClusterTlsConfig tlsValue, BackendProtocol value) {
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tlsValue, value, proxyProtocol);
+                panicThreshold, hashOn, slowStart, tlsValue, value, proxyProtocol, discovery);
     }
 
     /** This cluster spoken to over TLS as {@code tls} says, or in clear text when {@code tls} is null. */
     public ClusterConfig withTls(ClusterTlsConfig tls) {
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls, protocol, proxyProtocol);
+                panicThreshold, hashOn, slowStart, tls, protocol, proxyProtocol, discovery);
     }
 
     /** This cluster opening each backend connection with a PROXY protocol header of {@code version}. */
     public ClusterConfig withProxyProtocol(ProxyProtocolVersion version) {
         return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
-                panicThreshold, hashOn, slowStart, tls, protocol, version);
+                panicThreshold, hashOn, slowStart, tls, protocol, version, discovery);
+    }
+
+    /** This cluster finding backends as {@code value} says, or only listing them when {@code value} is null. */
+    public ClusterConfig withDiscovery(DiscoveryConfig value) {
+        return new ClusterConfig(name, balancer, backends, healthCheck, outlierDetection, timeouts, retries, pool,
+                panicThreshold, hashOn, slowStart, tls, protocol, proxyProtocol, value);
+    }
+
+    /** This cluster with {@code value} as its backends. */
+    public ClusterConfig withBackends(List<BackendConfig> value) {
+        return new ClusterConfig(name, balancer, value, healthCheck, outlierDetection, timeouts, retries, pool,
+                panicThreshold, hashOn, slowStart, tls, protocol, proxyProtocol, discovery);
     }
 
     /** Whether the backends are spoken to over TLS. */

@@ -31,7 +31,7 @@ class ClusterRulesTest {
         assertThat(ConfigTree.minimal().set("clusters[0].healthcheck", map()).errors()).containsExactly(
                 "clusters[0].healthcheck: unknown key (expected one of: name, balancer, backends, healthCheck, "
                         + "outlierDetection, timeouts, retries, pool, panicThreshold, hashOn, slowStart, tls, protocol, "
-                        + "proxyProtocol)");
+                        + "proxyProtocol, discovery)");
     }
 
     @Test

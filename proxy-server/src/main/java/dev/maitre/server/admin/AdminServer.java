@@ -50,7 +50,8 @@ public final class AdminServer implements AutoCloseable {
      * @throws AdminStartException when the address cannot be bound (the message names it)
      */
     public static AdminServer start(HostPort bind, AdminTarget target) throws AdminStartException {
-        HealthViews views = new HealthViews(target::config, target::activeRequests, target::openTunnels);
+        HealthViews views = new HealthViews(target::config, target::activeRequests, target::openTunnels,
+                target::origin);
         ExecutorService reloads = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "maitre-reload");
             thread.setDaemon(true);

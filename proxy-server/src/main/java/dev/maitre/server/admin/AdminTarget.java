@@ -34,6 +34,14 @@ public interface AdminTarget {
     /** The request totals of each backend, from which the dashboard's history is sampled. */
     RequestTotals.Source requestTotals();
 
+    /**
+     * Where {@code backend} of the configuration in use came from: {@code static} when the file lists
+     * it, {@code dns} when DNS discovery found it.
+     */
+    default String origin(BackendId backend) {
+        return "static";
+    }
+
     /** The metrics in the Prometheus text format. */
     String metrics();
 

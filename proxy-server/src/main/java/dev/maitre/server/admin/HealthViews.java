@@ -8,6 +8,7 @@ import dev.maitre.health.HealthEvent;
 import dev.maitre.health.LastCheck;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
@@ -26,11 +27,12 @@ final class HealthViews {
     /**
      * A backend as the admin API shows it.
      *
+     * @param origin {@code static} when the configuration file lists it, {@code dns} when DNS discovery found it
      * @param eligible whether it may get new requests now
      * @param ejectedUntil when its ejection by outlier detection ends; {@code null} when not ejected
      * @param openTunnels its tunnels (upgraded connections) open now, counted in {@code activeRequests} too
      */
-    record BackendView(String address, int weight, String state, int activeRequests, LastCheckView lastCheck,
+    record BackendView(String address, int weight, String origin, String state, int activeRequests, LastCheckView lastCheck,
                        int consecutiveFailures, int consecutiveSuccesses, boolean eligible, boolean ejected,
                        String ejectedUntil, long openTunnels) {
     }
@@ -52,17 +54,20 @@ final class HealthViews {
     private final Supplier<ProxyConfig> config;
     private final ToIntFunction<BackendId> activeRequests;
     private final ToLongFunction<BackendId> openTunnels;
+    private final Function<BackendId, String> origin;
 
     /**
      * @param config the configuration in use, read anew for each answer (a reload replaces it)
      * @param activeRequests the requests a backend is serving now, as the data plane counts them
      * @param openTunnels the tunnels to a backend open now, as the data plane counts them
+     * @param origin where a backend came from: {@code static} or {@code dns}
      */
     HealthViews(Supplier<ProxyConfig> config, ToIntFunction<BackendId> activeRequests,
-                ToLongFunction<BackendId> openTunnels) {
+                ToLongFunction<BackendId> openTunnels, Function<BackendId, String> origin) {
         this.config = config;
         this.activeRequests = activeRequests;
         this.openTunnels = openTunnels;
+        this.origin = origin;
     }
 
     ClusterView cluster(ClusterHealth cluster) {
@@ -73,7 +78,7 @@ final class HealthViews {
 
     BackendView backend(String cluster, BackendHealth backend) {
         BackendId id = new BackendId(cluster, backend.address());
-        return new BackendView(backend.address().toString(), backend.weight(), backend.state().name(),
+        return new BackendView(backend.address().toString(), backend.weight(), origin.apply(id), backend.state().name(),
                 activeRequests.applyAsInt(id), lastCheck(backend.lastCheck()),
                 backend.consecutiveFailures(), backend.consecutiveSuccesses(), backend.eligible(), backend.ejected(),
                 backend.ejected() ? time(backend.ejectedUntilMillis()) : null, openTunnels.applyAsLong(id));

@@ -62,7 +62,12 @@ public final class CheckReport {
         out.append("clusters:\n");
         for (ClusterConfig cluster : config.clusters()) {
             out.append("  ").append(cluster.name()).append(" (").append(cluster.balancer().configName())
-                    .append("): ").append(backends(cluster.backends())).append('\n');
+                    .append("): ").append(backends(cluster.backends()));
+            if (cluster.discovery() != null) {
+                out.append(cluster.backends().isEmpty() ? "those DNS " : ", and those DNS ")
+                        .append(cluster.discovery().dns().describe()).append(" names");
+            }
+            out.append('\n');
         }
 
         out.append("health timing (from a backend's failure or recovery until maitre acts on it):\n");

@@ -79,12 +79,19 @@ public final class ProxyMetrics implements OutcomeListener, HealthEventListener,
     private ToLongFunction<String> clientTimeouts;
     private final Map<String, FunctionCounter> clientTimeoutCounters = new HashMap<>();
 
+    private final DiscoveryMetrics discovery = new DiscoveryMetrics(registry);
+
     public ProxyMetrics(ProxyConfig config) {
         follow(config);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The meters of DNS discovery, in the same registry. */
+    public DiscoveryMetrics discovery() {
+        return discovery;
     }
 
     /**

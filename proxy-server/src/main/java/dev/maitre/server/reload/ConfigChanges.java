@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * What differs between the running configuration and a new one: the changes a reload can apply live
  * (listeners added, removed, moved or reconfigured, routes, clusters and their TLS to backends, the
- * access log (on, off, its format, its file), the admin token, the shutdown delay and grace period) and those that need a restart ({@code admin.bind},
+ * access log (on, off, its format, its file), the admin token, the shutdown delay and grace period, a cluster's discovery) and those that need a restart ({@code admin.bind},
  * {@code workers}).
  *
  * @param restartNeeded one sentence per change a reload cannot apply, naming the key
@@ -122,13 +122,24 @@ public record ConfigChanges(List<String> restartNeeded, List<String> applied) {
                     applied.add("cluster " + cluster.name() + ": proxyProtocol changed to "
                             + cluster.proxyProtocol().configName() + " (for new connections)");
                 }
+                if (!Objects.equals(old.discovery(), cluster.discovery())) {
+                    applied.add("cluster " + cluster.name() + ": discovery " + (old.discovery() == null ? "added"
+                            : cluster.discovery() == null ? "removed" : "changed") + discovered(cluster));
+                }
                 if (!old.withTransport(cluster.tls(), cluster.protocol()).withProxyProtocol(cluster.proxyProtocol())
+                        .withDiscovery(cluster.discovery())
                         .equals(cluster)) {
                     applied.add("cluster " + cluster.name() + " changed");
                 }
             }
         }
         before.keySet().forEach(name -> applied.add("cluster " + name + " removed"));
+    }
+
+    /** What a cluster's discovery looks up now, and that it starts afresh. */
+    private static String discovered(ClusterConfig cluster) {
+        return cluster.discovery() == null ? " (its backends found by DNS are dropped)"
+                : " (DNS " + cluster.discovery().dns().describe() + ", looked up afresh)";
     }
 
     private static void compare(List<String> restart, String key, Object running, Object next) {

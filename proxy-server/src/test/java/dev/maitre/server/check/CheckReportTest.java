@@ -11,6 +11,8 @@ import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
 import dev.maitre.api.config.ClusterConfig;
+import dev.maitre.api.config.DiscoveryConfig;
+import dev.maitre.api.config.DnsDiscoveryConfig;
 import dev.maitre.api.config.HealthCheckConfig;
 import dev.maitre.api.config.ListenerConfig;
 import dev.maitre.api.config.ListenerLimits;
@@ -36,6 +38,19 @@ class CheckReportTest {
                 + "    refused or reset  18-33 s\n"
                 + "    black hole        20-35 s\n"
                 + "    recovery          9-22 s (plus one check's round trip)\n");
+    }
+
+    @Test
+    void namesWhatDnsDiscoveryLooksUp() {
+        ClusterConfig grpc = ClusterConfig.of("grpc", List.of())
+                .withDiscovery(DiscoveryConfig.dns(DnsDiscoveryConfig.ofName("grpc.default.svc.cluster.local", 50051)));
+        ClusterConfig web = cluster("web", "10.0.0.21:80")
+                .withDiscovery(DiscoveryConfig.dns(DnsDiscoveryConfig.ofSrv("_http._tcp.web.internal")));
+
+        String report = CheckReport.of("maitre.yaml", withClusters(grpc, web));
+
+        assertThat(report).contains("  grpc (round_robin): those DNS grpc.default.svc.cluster.local:50051 names\n",
+                "  web (round_robin): 10.0.0.21:80, and those DNS SRV _http._tcp.web.internal names\n");
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.maitre.api.config.AccessLogConfig;
 import dev.maitre.api.config.AccessLogFormat;
 import dev.maitre.api.config.AdminConfig;
 import dev.maitre.api.config.BackendConfig;
+import dev.maitre.api.config.DiscoveryConfig;
+import dev.maitre.api.config.DnsDiscoveryConfig;
 import dev.maitre.api.config.BalancerKind;
 import dev.maitre.api.config.ClusterConfig;
 import dev.maitre.api.config.ClusterTlsConfig;
@@ -84,6 +86,28 @@ class ConfigChangesTest {
         assertThat(renamed.applied()).containsExactly("cluster api: tls changed (for new connections)");
         assertThat(alsoBalancer.applied()).containsExactly("cluster api: tls changed (for new connections)",
                 "cluster api changed");
+    }
+
+    @Test
+    void aClustersDiscoveryAppliesLiveAndIsNamedAlone() {
+        DiscoveryConfig dns = DiscoveryConfig.dns(DnsDiscoveryConfig.ofName("api.internal", 8080));
+        ClusterConfig discovering = API.withDiscovery(dns);
+        ClusterConfig moved = API.withDiscovery(DiscoveryConfig.dns(DnsDiscoveryConfig.ofSrv("_http._tcp.api.internal")));
+
+        ConfigChanges added = ConfigChanges.between(RUNNING, config(AdminConfig.defaults(), 2, List.of(WEB),
+                List.of(discovering)));
+        ConfigChanges changed = ConfigChanges.between(config(AdminConfig.defaults(), 2, List.of(WEB),
+                List.of(discovering)), config(AdminConfig.defaults(), 2, List.of(WEB), List.of(moved)));
+        ConfigChanges removed = ConfigChanges.between(config(AdminConfig.defaults(), 2, List.of(WEB),
+                List.of(discovering)), RUNNING);
+
+        assertThat(added.appliesLive()).isTrue();
+        assertThat(added.applied()).containsExactly(
+                "cluster api: discovery added (DNS api.internal:8080, looked up afresh)");
+        assertThat(changed.applied()).containsExactly(
+                "cluster api: discovery changed (DNS SRV _http._tcp.api.internal, looked up afresh)");
+        assertThat(removed.applied()).containsExactly(
+                "cluster api: discovery removed (its backends found by DNS are dropped)");
     }
 
     @Test
