@@ -89,8 +89,8 @@ public final class MaitreServer {
      */
     public static void run(ProxyConfig config, Path configFile, Consumer<MaitreServer> onStarted)
             throws EngineStartException, AdminStartException, InterruptedException {
-        ReloadSignal reloadSignal = ReloadSignal.install();
-        ReopenSignal reopenSignal = ReopenSignal.install();
+        ActionSignal reloadSignal = ActionSignal.reload();
+        ActionSignal reopenSignal = ActionSignal.reopen();
         AtomicReference<MaitreServer> started = new AtomicReference<>();
         StopSignal stop = StopSignal.install(() -> stopTime(started.get() != null ? started.get().live.inUse() : config));
         try {
@@ -98,13 +98,13 @@ public final class MaitreServer {
             started.set(server);
             String reason = "stop requested";
             try {
-                reloadSignal.reloadWith(() -> server.reload("SIGHUP"));
-                reopenSignal.reopenWith(server.accessLog::reopen);
+                reloadSignal.doWith(() -> server.reload("SIGHUP"));
+                reopenSignal.doWith(server.accessLog::reopen);
                 onStarted.accept(server);
                 reason = stop.await();
             } finally {
-                reloadSignal.reloadWith(null);
-                reopenSignal.reopenWith(null);
+                reloadSignal.doWith(null);
+                reopenSignal.doWith(null);
                 server.stop(reason);
             }
         } finally {
