@@ -1,5 +1,8 @@
 package dev.maitre.server.discovery;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Clusters whose backends DNS names (a real dnsmasq on a loopback port), with real backends on
@@ -166,23 +170,40 @@ class DnsDiscoveryIT {
     }
 
     @Test
-    void aFailedOrEmptyAnswerKeepsTheLastBackendsAndIsCounted() throws Exception {
-        maitre = DiscoveringMaitre.start(dir, cluster("app", "minRefresh: 100ms, maxRefresh: 500ms"));
+    void aFailedOrEmptyAnswerKeepsTheLastBackendsAndIsCountedAndLoggedOncePerChange() throws Exception {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(DnsDiscovery.class);
+        logger.addAppender(lines);
+        try {
+            maitre = DiscoveringMaitre.start(dir, cluster("app", "minRefresh: 100ms, maxRefresh: 500ms"));
 
-        dns.stop();
-        await().atMost(WITHIN).until(() -> maitre.resolutions("app", "failed") >= 2);
-        assertThat(addresses("app")).containsExactly(at("127.0.0.2"), at("127.0.0.3"));
-        assertThat(maitre.get("/").statusCode()).isEqualTo(200);
+            dns.stop();
+            await().atMost(WITHIN).until(() -> maitre.resolutions("app", "failed") >= 3);
+            assertThat(addresses("app")).containsExactly(at("127.0.0.2"), at("127.0.0.3"));
+            assertThat(maitre.get("/").statusCode()).isEqualTo(200);
 
-        dns.restart(List.of());
-        dns.hosts(WEB);
-        await().atMost(WITHIN).until(() -> maitre.resolutions("app", "empty") >= 2);
-        assertThat(addresses("app")).containsExactly(at("127.0.0.2"), at("127.0.0.3"));
-        assertThat(maitre.discoveredBackends("app")).isEqualTo(2);
+            dns.restart(List.of());
+            dns.hosts(WEB);
+            await().atMost(WITHIN).until(() -> maitre.resolutions("app", "empty") >= 3);
+            assertThat(addresses("app")).containsExactly(at("127.0.0.2"), at("127.0.0.3"));
+            assertThat(maitre.discoveredBackends("app")).isEqualTo(2);
 
-        dns.hosts(WEB, "127.0.0.4");
-        await().atMost(WITHIN).until(() -> addresses("app").equals(List.of(at("127.0.0.4"))));
-        assertThat(maitre.get("/").body()).isEqualTo("127.0.0.4\n");
+            dns.hosts(WEB, "127.0.0.4");
+            await().atMost(WITHIN).until(() -> addresses("app").equals(List.of(at("127.0.0.4"))));
+            assertThat(maitre.get("/").body()).isEqualTo("127.0.0.4\n");
+
+            // one line per change of condition, however many lookups failed or came back empty
+            assertThat(logged(lines, "lookup failed")).isEqualTo(1);
+            assertThat(logged(lines, "names no backend")).isEqualTo(1);
+            assertThat(logged(lines, "names backends again")).isEqualTo(1);
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
+    private static long logged(ListAppender<ILoggingEvent> lines, String text) {
+        return List.copyOf(lines.list).stream().filter(line -> line.getFormattedMessage().contains(text)).count();
     }
 
     @Test
