@@ -116,12 +116,15 @@ public final class SpliceFlow {
 
     /**
      * Reads the source again. Within the source's read Netty would drop the request (it clears the
-     * read interest when a read with a splice pending ends), so it is asked for after that read.
+     * read interest when a read with a splice pending ends), so it is asked for after that read. A
+     * request that comes due after the end of input is dropped: the tail is read directly, and asking
+     * Netty 4.2.18 to read a connection it took out of epoll fails the connection
+     * ({@code epoll_ctl(MOD): ENOENT}), which would reset its peer.
      */
     private void readMore() {
         if (inRead) {
             source.eventLoop().execute(this::readMore);
-        } else if (!done && source.isActive()) {
+        } else if (!done && !inputEnded && source.isActive()) {
             source.read();
         }
     }
