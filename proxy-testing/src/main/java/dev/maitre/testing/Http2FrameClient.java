@@ -23,7 +23,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,7 @@ import java.util.function.Predicate;
 /**
  * A blocking HTTP/2 client over a plain socket (clear text, prior knowledge) whose test controls every
  * byte sent: frames written one by one with Netty's frame writer, frames a writer refuses to produce
- * built by hand ({@link HeaderBlock}, {@link #frame}), or raw bytes. A reader thread records every
+ * built by hand ({@link Http2HeaderBlock}, {@link #frame}), or raw bytes. A reader thread records every
  * frame the server sends; the waits time out with an {@link AssertionError} that lists what came.
  *
  * <p>Header lists are encoded without ever indexing a field, so blocks built by hand may add to the
@@ -575,67 +574,6 @@ public final class Http2FrameClient implements AutoCloseable {
         }
         synchronized (writeLock) {
             writeChannel.finishAndReleaseAll();
-        }
-    }
-
-    /**
-     * A header block built field by field (RFC 7541), for what an encoder would not write: uppercase
-     * names, CR LF in values, fields that add to the dynamic table and are referenced again.
-     */
-    public static final class HeaderBlock {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        /** {@code :method}, {@code :scheme http}, {@code :path}, {@code :authority}, none indexed. */
-        public static HeaderBlock request(String method, String path, String authority) {
-            return new HeaderBlock().literal(":method", method).literal(":scheme", "http").literal(":path", path)
-                    .literal(":authority", authority);
-        }
-
-        /** An indexed field: the static table's entry, or the dynamic table's from 62 on. */
-        public HeaderBlock indexed(int index) {
-            integer(0x80, 7, index);
-            return this;
-        }
-
-        /** A literal field without indexing, with a new name. */
-        public HeaderBlock literal(String name, String value) {
-            out.write(0x00);
-            string(name);
-            string(value);
-            return this;
-        }
-
-        /** A literal field with incremental indexing, with a new name: it enters the dynamic table. */
-        public HeaderBlock literalIndexed(String name, String value) {
-            out.write(0x40);
-            string(name);
-            string(value);
-            return this;
-        }
-
-        public byte[] bytes() {
-            return out.toByteArray();
-        }
-
-        private void string(String text) {
-            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-            integer(0x00, 7, bytes.length);
-            out.writeBytes(bytes);
-        }
-
-        private void integer(int firstByteBits, int prefixBits, int value) {
-            int max = (1 << prefixBits) - 1;
-            if (value < max) {
-                out.write(firstByteBits | value);
-                return;
-            }
-            out.write(firstByteBits | max);
-            value -= max;
-            while (value >= 0x80) {
-                out.write(value & 0x7f | 0x80);
-                value >>>= 7;
-            }
-            out.write(value);
         }
     }
 }

@@ -9,7 +9,7 @@ import dev.maitre.engine.testing.BufferedBytesSampler;
 import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.testing.Http2FrameClient;
 import dev.maitre.testing.Http2FrameClient.Frame;
-import dev.maitre.testing.Http2FrameClient.HeaderBlock;
+import dev.maitre.testing.Http2HeaderBlock;
 import dev.maitre.testing.RawBackend;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
@@ -66,7 +66,7 @@ class Http2AttacksIT {
              ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
              Http2FrameClient client = Http2FrameClient.connect(proxy.address())) {
             // Each is malformed (an uppercase name): maitre resets the stream itself.
-            byte[] malformed = HeaderBlock.request("GET", "/", "test.local").literal("X-Upper", "1").bytes();
+            byte[] malformed = Http2HeaderBlock.request("GET", "/", "test.local").literal("X-Upper", "1").bytes();
             int sent = 0;
             try {
                 for (int i = 0; i < 1000; i++) {
@@ -93,10 +93,10 @@ class Http2AttacksIT {
         try (RawBackend backend = RawBackend.answering("ok");
              ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
              Http2FrameClient client = Http2FrameClient.builder(proxy.address()).sendBuffer(16 * 1024).connect()) {
-            client.headerBlock(1, HeaderBlock.request("GET", "/", "test.local").bytes(), true, false);
+            client.headerBlock(1, Http2HeaderBlock.request("GET", "/", "test.local").bytes(), true, false);
             // Not "small" for the codec (8 KiB or more each): only the header list's size can stop them.
             byte[] continuation = Http2FrameClient.frameBytes(Http2FrameTypes.CONTINUATION, 0, 1,
-                    new HeaderBlock().literal("x-filler", "a".repeat(8200)).bytes());
+                    new Http2HeaderBlock().literal("x-filler", "a".repeat(8200)).bytes());
             int total = 2000;
 
             int written = client.flood(continuation, total, WAIT);
@@ -116,7 +116,7 @@ class Http2AttacksIT {
         try (RawBackend backend = RawBackend.answering("ok");
              ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
              Http2FrameClient client = Http2FrameClient.builder(proxy.address()).sendBuffer(16 * 1024).connect()) {
-            client.headerBlock(1, HeaderBlock.request("GET", "/", "test.local").bytes(), true, false);
+            client.headerBlock(1, Http2HeaderBlock.request("GET", "/", "test.local").bytes(), true, false);
             byte[] empty = Http2FrameClient.frameBytes(Http2FrameTypes.CONTINUATION, 0, 1, new byte[0]);
             int total = 200_000;
 
@@ -137,7 +137,7 @@ class Http2AttacksIT {
              ProxyFixture proxy = ProxyFixture.builder(backend.address()).workers(1).start();
              Http2FrameClient client = Http2FrameClient.connect(proxy.address())) {
             // About 4.4 KiB on the wire that decode to 300 copies of a 4 KiB field: 1.2 MB.
-            HeaderBlock bomb = HeaderBlock.request("GET", "/", "test.local").literalIndexed("x-bomb", "b".repeat(4000));
+            Http2HeaderBlock bomb = Http2HeaderBlock.request("GET", "/", "test.local").literalIndexed("x-bomb", "b".repeat(4000));
             for (int i = 0; i < 300; i++) {
                 bomb.indexed(62);
             }

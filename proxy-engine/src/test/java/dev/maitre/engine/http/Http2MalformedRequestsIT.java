@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.testing.Http2FrameClient;
 import dev.maitre.testing.Http2FrameClient.Frame;
-import dev.maitre.testing.Http2FrameClient.HeaderBlock;
+import dev.maitre.testing.Http2HeaderBlock;
 import dev.maitre.testing.HttpMessage;
 import dev.maitre.testing.RawBackend;
 import io.netty.handler.codec.http2.Http2Error;
@@ -46,9 +46,9 @@ class Http2MalformedRequestsIT {
                 headersOnly("an uppercase field name", request().literal("X-Upper", "1")),
                 headersOnly("connection: keep-alive", request().literal("connection", "keep-alive")),
                 headersOnly("te: gzip", request().literal("te", "gzip")),
-                headersOnly("no :path", new HeaderBlock().literal(":method", "GET").literal(":scheme", "http")
+                headersOnly("no :path", new Http2HeaderBlock().literal(":method", "GET").literal(":scheme", "http")
                         .literal(":authority", "test.local")),
-                headersOnly("an empty :path", HeaderBlock.request("GET", "", "test.local")),
+                headersOnly("an empty :path", Http2HeaderBlock.request("GET", "", "test.local")),
                 headersOnly(":status in a request", request().literal(":status", "200")),
                 headersOnly("CR LF inside a value", request().literal("x-note", "a\r\nx-injected: evil")),
                 headersOnly("a value with a leading space", request().literal("x-note", " a")),
@@ -57,12 +57,12 @@ class Http2MalformedRequestsIT {
                     client.headerBlock(1, post().bytes(), false, true);
                     client.data(1, "abc".getBytes(), false);
                     headArrived.run();
-                    client.headerBlock(1, new HeaderBlock().literal(":path", "/other").bytes(), true, true);
+                    client.headerBlock(1, new Http2HeaderBlock().literal(":path", "/other").bytes(), true, true);
                 }),
                 Arguments.of("a second HEADERS that does not end the stream", (Sending) (client, headArrived) -> {
                     client.headerBlock(1, post().bytes(), false, true);
                     headArrived.run();
-                    client.headerBlock(1, new HeaderBlock().literal("x-more", "1").bytes(), false, true);
+                    client.headerBlock(1, new Http2HeaderBlock().literal("x-more", "1").bytes(), false, true);
                 }));
     }
 
@@ -116,15 +116,15 @@ class Http2MalformedRequestsIT {
         }
     }
 
-    private static Arguments headersOnly(String what, HeaderBlock block) {
+    private static Arguments headersOnly(String what, Http2HeaderBlock block) {
         return Arguments.of(what, (Sending) (client, headArrived) -> client.headerBlock(1, block.bytes(), true, true));
     }
 
-    private static HeaderBlock request() {
-        return HeaderBlock.request("GET", "/", "test.local");
+    private static Http2HeaderBlock request() {
+        return Http2HeaderBlock.request("GET", "/", "test.local");
     }
 
-    private static HeaderBlock post() {
-        return HeaderBlock.request("POST", "/upload", "test.local");
+    private static Http2HeaderBlock post() {
+        return Http2HeaderBlock.request("POST", "/upload", "test.local");
     }
 }

@@ -7,7 +7,7 @@ import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.engine.testing.ProxyFixture;
 import dev.maitre.testing.Http2FrameClient;
 import dev.maitre.testing.Http2FrameClient.Frame;
-import dev.maitre.testing.Http2FrameClient.HeaderBlock;
+import dev.maitre.testing.Http2HeaderBlock;
 import dev.maitre.testing.HttpMessage;
 import dev.maitre.testing.RawBackend;
 import io.netty.handler.codec.http2.Http2Error;
@@ -119,7 +119,7 @@ class Http2StreamLimitsIT {
                      .start();
              Http2FrameClient client = Http2FrameClient.connect(proxy.address())) {
             // Over the limit once decoded (each field counts 32 bytes more), within a quarter more on the wire.
-            byte[] block = HeaderBlock.request("GET", "/", "test.local").literal("x-big", "b".repeat(limit)).bytes();
+            byte[] block = Http2HeaderBlock.request("GET", "/", "test.local").literal("x-big", "b".repeat(limit)).bytes();
             assertThat(block.length).isBetween(limit, limit + limit / 4);
             client.headerBlock(1, block, true, true);
 
