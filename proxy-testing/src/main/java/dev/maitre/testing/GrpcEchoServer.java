@@ -1,5 +1,17 @@
 package dev.maitre.testing;
 
+import static dev.maitre.testing.GrpcEcho.CHAT;
+import static dev.maitre.testing.GrpcEcho.COUNT;
+import static dev.maitre.testing.GrpcEcho.DETAIL_BIN_KEY;
+import static dev.maitre.testing.GrpcEcho.DETAIL_KEY;
+import static dev.maitre.testing.GrpcEcho.ECHO_BYTES;
+import static dev.maitre.testing.GrpcEcho.FAIL;
+import static dev.maitre.testing.GrpcEcho.FLOOD;
+import static dev.maitre.testing.GrpcEcho.SAY;
+import static dev.maitre.testing.GrpcEcho.SERVICE;
+import static dev.maitre.testing.GrpcEcho.SLOW;
+import static dev.maitre.testing.GrpcEcho.SUM;
+
 import dev.maitre.api.HostPort;
 import io.grpc.Attributes;
 import io.grpc.Metadata;
@@ -14,12 +26,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -30,79 +38,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real gRPC server (grpc-java, its own shaded Netty) on loopback, for tests of gRPC through maitre.
  * Its service is built by hand, without generated code: messages are UTF-8 strings or raw bytes
- * ({@link #STRINGS}, {@link #BYTES}). It speaks clear-text HTTP/2 ({@code h2c}) or, given a
+ * ({@link GrpcEcho#STRINGS}, {@link GrpcEcho#BYTES}). It speaks clear-text HTTP/2 ({@code h2c}) or, given a
  * certificate, TLS with ALPN {@code h2}. It records the calls it received and those it saw
  * cancelled and counts its connections; it can go out of service gracefully
  * ({@link #shutDownGracefully()}), end like a crashed process ({@link #crash()}) and come back on
  * the same port ({@link #restart()}).
  *
- * <p>Methods of {@value #SERVICE}:
+ * <p>Methods of {@value GrpcEcho#SERVICE}:
  * <ul>
- *   <li>{@link #SAY} (unary): answers {@code "<name>: <request>"}, so a test sees which server answered;</li>
- *   <li>{@link #ECHO_BYTES} (unary): answers the bytes it was sent;</li>
- *   <li>{@link #COUNT} (server streaming): request {@code "n"} or {@code "n,delayMillis"}, answers
+ *   <li>{@link GrpcEcho#SAY} (unary): answers {@code "<name>: <request>"}, so a test sees which server answered;</li>
+ *   <li>{@link GrpcEcho#ECHO_BYTES} (unary): answers the bytes it was sent;</li>
+ *   <li>{@link GrpcEcho#COUNT} (server streaming): request {@code "n"} or {@code "n,delayMillis"}, answers
  *       {@code "0"} to {@code "n-1"}, one per delay;</li>
- *   <li>{@link #FLOOD} (server streaming): request {@code "n,size"}, n messages of that many bytes,
+ *   <li>{@link GrpcEcho#FLOOD} (server streaming): request {@code "n,size"}, n messages of that many bytes,
  *       sent only as fast as the client reads them;</li>
- *   <li>{@link #SUM} (client streaming): numbers in, {@code "count=<c> sum=<s>"} out;</li>
- *   <li>{@link #CHAT} (bidi): each message answered at once with {@code "echo <message>"};</li>
- *   <li>{@link #SLOW} (unary): request {@code "<millis>"}, answers {@code "slept <millis>"} after that long;</li>
- *   <li>{@link #FAIL} (unary): request {@code "<CODE>:<message>"}, fails with that status and the
- *       trailers {@link #DETAIL_KEY} {@code = "detail of <message>"} and {@link #DETAIL_BIN_KEY} (3 bytes 0, 1, 255).</li>
+ *   <li>{@link GrpcEcho#SUM} (client streaming): numbers in, {@code "count=<c> sum=<s>"} out;</li>
+ *   <li>{@link GrpcEcho#CHAT} (bidi): each message answered at once with {@code "echo <message>"};</li>
+ *   <li>{@link GrpcEcho#SLOW} (unary): request {@code "<millis>"}, answers {@code "slept <millis>"} after that long;</li>
+ *   <li>{@link GrpcEcho#FAIL} (unary): request {@code "<CODE>:<message>"}, fails with that status and the
+ *       trailers {@link GrpcEcho#DETAIL_KEY} {@code = "detail of <message>"} and {@link GrpcEcho#DETAIL_BIN_KEY} (3 bytes 0, 1, 255).</li>
  * </ul>
  */
 public final class GrpcEchoServer implements AutoCloseable {
-
-    public static final String SERVICE = "maitre.test.Echo";
-
-    public static final MethodDescriptor.Marshaller<String> STRINGS = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(String value) {
-            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String parse(InputStream stream) {
-            return new String(readAll(stream), StandardCharsets.UTF_8);
-        }
-    };
-
-    public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            return readAll(stream);
-        }
-    };
-
-    public static final MethodDescriptor<String, String> SAY = method("Say", MethodDescriptor.MethodType.UNARY, STRINGS);
-    public static final MethodDescriptor<byte[], byte[]> ECHO_BYTES = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "EchoBytes"))
-            .setRequestMarshaller(BYTES)
-            .setResponseMarshaller(BYTES)
-            .build();
-    public static final MethodDescriptor<String, String> COUNT =
-            method("Count", MethodDescriptor.MethodType.SERVER_STREAMING, STRINGS);
-    public static final MethodDescriptor<String, String> SUM =
-            method("Sum", MethodDescriptor.MethodType.CLIENT_STREAMING, STRINGS);
-    public static final MethodDescriptor<String, String> CHAT =
-            method("Chat", MethodDescriptor.MethodType.BIDI_STREAMING, STRINGS);
-    public static final MethodDescriptor<String, byte[]> FLOOD = MethodDescriptor.<String, byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
-            .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Flood"))
-            .setRequestMarshaller(STRINGS)
-            .setResponseMarshaller(BYTES)
-            .build();
-    public static final MethodDescriptor<String, String> SLOW = method("Slow", MethodDescriptor.MethodType.UNARY, STRINGS);
-    public static final MethodDescriptor<String, String> FAIL = method("Fail", MethodDescriptor.MethodType.UNARY, STRINGS);
-
-    public static final Metadata.Key<String> DETAIL_KEY = Metadata.Key.of("x-echo-detail", Metadata.ASCII_STRING_MARSHALLER);
-    public static final Metadata.Key<byte[]> DETAIL_BIN_KEY = Metadata.Key.of("x-echo-detail-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
     /** Big enough for the largest messages the tests send (4 MiB and a little framing). */
     private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -189,7 +146,7 @@ public final class GrpcEchoServer implements AutoCloseable {
         return List.copyOf(cancellations);
     }
 
-    /** How many messages {@link #FLOOD} calls have handed to the transport so far. */
+    /** How many messages {@link GrpcEcho#FLOOD} calls have handed to the transport so far. */
     public int flooded() {
         return flooded.get();
     }
@@ -392,23 +349,5 @@ public final class GrpcEchoServer implements AutoCloseable {
         trailers.put(DETAIL_KEY, "detail of " + message);
         trailers.put(DETAIL_BIN_KEY, new byte[] {0, 1, (byte) 255});
         answer.onError(code.toStatus().withDescription(message).asRuntimeException(trailers));
-    }
-
-    private static MethodDescriptor<String, String> method(String name, MethodDescriptor.MethodType type,
-                                                            MethodDescriptor.Marshaller<String> marshaller) {
-        return MethodDescriptor.<String, String>newBuilder()
-                .setType(type)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
-                .setRequestMarshaller(marshaller)
-                .setResponseMarshaller(marshaller)
-                .build();
-    }
-
-    private static byte[] readAll(InputStream stream) {
-        try {
-            return stream.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -11,6 +11,7 @@ import dev.maitre.api.config.ListenerHttp2;
 import dev.maitre.api.config.RouteConfig;
 import dev.maitre.api.config.TlsConfig;
 import dev.maitre.engine.testing.ProxyFixture;
+import dev.maitre.testing.GrpcEcho;
 import dev.maitre.testing.GrpcEchoServer;
 import dev.maitre.testing.NoLeaksExtension;
 import dev.maitre.testing.Ports;
@@ -84,9 +85,9 @@ class GrpcProxyIT {
              ProxyFixture proxy = h2c(backend.address()).start()) {
             ManagedChannel channel = plaintext(proxy);
             try {
-                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "hello"))
+                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "hello"))
                         .isEqualTo("a: hello");
-                assertThat(backend.calls()).containsExactly(GrpcEchoServer.SAY.getFullMethodName());
+                assertThat(backend.calls()).containsExactly(GrpcEcho.SAY.getFullMethodName());
             } finally {
                 shutdown(channel);
             }
@@ -99,7 +100,7 @@ class GrpcProxyIT {
              ProxyFixture proxy = h2c(backend.address()).start()) {
             ManagedChannel channel = plaintext(proxy);
             try {
-                Iterator<String> answers = ClientCalls.blockingServerStreamingCall(channel, GrpcEchoServer.COUNT,
+                Iterator<String> answers = ClientCalls.blockingServerStreamingCall(channel, GrpcEcho.COUNT,
                         CallOptions.DEFAULT, "1000");
                 List<String> received = new ArrayList<>();
                 answers.forEachRemaining(received::add);
@@ -122,7 +123,7 @@ class GrpcProxyIT {
             try {
                 Collector answers = new Collector();
                 StreamObserver<String> numbers = ClientCalls.asyncClientStreamingCall(
-                        channel.newCall(GrpcEchoServer.SUM, CallOptions.DEFAULT), answers);
+                        channel.newCall(GrpcEcho.SUM, CallOptions.DEFAULT), answers);
                 for (int i = 1; i <= 500; i++) {
                     numbers.onNext(Integer.toString(i));
                 }
@@ -144,7 +145,7 @@ class GrpcProxyIT {
             try {
                 Collector answers = new Collector();
                 StreamObserver<String> requests = ClientCalls.asyncBidiStreamingCall(
-                        channel.newCall(GrpcEchoServer.CHAT, CallOptions.DEFAULT), answers);
+                        channel.newCall(GrpcEcho.CHAT, CallOptions.DEFAULT), answers);
                 for (int i = 0; i < 200; i++) {
                     requests.onNext("m" + i);
                     // The answer comes back while the request stream is still open: nothing waits for its end.
@@ -168,7 +169,7 @@ class GrpcProxyIT {
             ManagedChannel channel = plaintext(proxy);
             try {
                 for (int round = 0; round < 2; round++) {
-                    byte[] echoed = ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.ECHO_BYTES,
+                    byte[] echoed = ClientCalls.blockingUnaryCall(channel, GrpcEcho.ECHO_BYTES,
                             CallOptions.DEFAULT, message);
                     assertThat(echoed).isEqualTo(message);
                 }
@@ -188,7 +189,7 @@ class GrpcProxyIT {
                 BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
                 CompletableFuture<Throwable> done = new CompletableFuture<>();
                 ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
-                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEchoServer.FLOOD, CallOptions.DEFAULT),
+                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEcho.FLOOD, CallOptions.DEFAULT),
                         total + ",65536", new ClientResponseObserver<String, byte[]>() {
                             @Override
                             public void beforeStart(ClientCallStreamObserver<String> requestStream) {
@@ -241,14 +242,14 @@ class GrpcProxyIT {
             ManagedChannel channel = plaintext(proxy);
             try {
                 StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.FAIL, CallOptions.DEFAULT,
+                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEcho.FAIL, CallOptions.DEFAULT,
                                 "INVALID_ARGUMENT:name must not be empty"));
 
                 assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                 assertThat(failure.getStatus().getDescription()).isEqualTo("name must not be empty");
                 Metadata trailers = failure.getTrailers();
-                assertThat(trailers.get(GrpcEchoServer.DETAIL_KEY)).isEqualTo("detail of name must not be empty");
-                assertThat(trailers.get(GrpcEchoServer.DETAIL_BIN_KEY)).containsExactly(0, 1, 255);
+                assertThat(trailers.get(GrpcEcho.DETAIL_KEY)).isEqualTo("detail of name must not be empty");
+                assertThat(trailers.get(GrpcEcho.DETAIL_BIN_KEY)).containsExactly(0, 1, 255);
             } finally {
                 shutdown(channel);
             }
@@ -262,12 +263,12 @@ class GrpcProxyIT {
             ManagedChannel channel = plaintext(proxy);
             try {
                 StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SLOW,
+                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEcho.SLOW,
                                 CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS), "20000"));
 
                 assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
                 await().atMost(WAIT).until(() -> backend.cancellations().contains(
-                        GrpcEchoServer.SLOW.getFullMethodName()));
+                        GrpcEcho.SLOW.getFullMethodName()));
             } finally {
                 shutdown(channel);
             }
@@ -282,7 +283,7 @@ class GrpcProxyIT {
              PriorKnowledgeClient client = PriorKnowledgeClient.connect(proxy.address())) {
             int port = proxy.address().getPort();
             // A client that does not keep its deadline itself, and a backend that does not either.
-            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEchoServer.SAY).add("grpc-timeout", "300m"),
+            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEcho.SAY).add("grpc-timeout", "300m"),
                     false);
             call.send(grpcMessage("anyone?"), true);
 
@@ -301,7 +302,7 @@ class GrpcProxyIT {
             ManagedChannel channel = plaintext(proxy);
             try {
                 Collector answers = new Collector();
-                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEchoServer.COUNT, CallOptions.DEFAULT),
+                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEcho.COUNT, CallOptions.DEFAULT),
                         "100000,20", answers);
                 assertThat(answers.next()).isEqualTo("0");
                 assertThat(answers.next()).isEqualTo("1");
@@ -309,7 +310,7 @@ class GrpcProxyIT {
                 answers.call.cancel("the client is done", null);
 
                 await().atMost(WAIT).until(() -> backend.cancellations().contains(
-                        GrpcEchoServer.COUNT.getFullMethodName()));
+                        GrpcEcho.COUNT.getFullMethodName()));
             } finally {
                 shutdown(channel);
             }
@@ -325,7 +326,7 @@ class GrpcProxyIT {
             try {
                 List<String> answers = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
-                    answers.add(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "x"));
+                    answers.add(ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "x"));
                 }
 
                 assertThat(answers).containsOnly("a: x", "b: x");
@@ -345,7 +346,7 @@ class GrpcProxyIT {
             ManagedChannel channel = plaintext(proxy);
             try {
                 Collector answers = new Collector();
-                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEchoServer.COUNT, CallOptions.DEFAULT),
+                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEcho.COUNT, CallOptions.DEFAULT),
                         "100000,20", answers);
                 assertThat(answers.next()).isEqualTo("0");
                 GrpcEchoServer serving = a.calls().isEmpty() ? b : a;
@@ -357,7 +358,7 @@ class GrpcProxyIT {
                 assertThat(failure).isInstanceOf(StatusRuntimeException.class);
                 assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 for (int i = 0; i < 4; i++) {
-                    assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "next"))
+                    assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "next"))
                             .isEqualTo(other.name() + ": next");
                 }
             } finally {
@@ -375,11 +376,11 @@ class GrpcProxyIT {
                      .start()) {
             ManagedChannel channel = plaintext(proxy);
             try {
-                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "first"))
+                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "first"))
                         .isEqualTo("a: first");
                 List<ListenableFuture<String>> calls = new ArrayList<>();
                 for (int i = 0; i < 150; i++) {
-                    calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcEchoServer.SLOW, CallOptions.DEFAULT),
+                    calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcEcho.SLOW, CallOptions.DEFAULT),
                             "500"));
                 }
                 for (int i = 0; i < 150; i++) {
@@ -403,7 +404,7 @@ class GrpcProxyIT {
             try {
                 List<ListenableFuture<String>> calls = new ArrayList<>();
                 for (int i = 0; i < 30; i++) {
-                    calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcEchoServer.SLOW, CallOptions.DEFAULT),
+                    calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcEcho.SLOW, CallOptions.DEFAULT),
                             "300"));
                 }
 
@@ -427,7 +428,7 @@ class GrpcProxyIT {
             ManagedChannel channel = plaintext(proxy);
             try {
                 Collector answers = new Collector();
-                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEchoServer.COUNT, CallOptions.DEFAULT),
+                ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcEcho.COUNT, CallOptions.DEFAULT),
                         "20,30", answers);
                 assertThat(answers.next()).isEqualTo("0");
                 GrpcEchoServer serving = a.calls().isEmpty() ? b : a;
@@ -436,7 +437,7 @@ class GrpcProxyIT {
                 serving.shutDownGracefully();
 
                 for (int i = 0; i < 4; i++) {
-                    assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "next"))
+                    assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "next"))
                             .isEqualTo(other.name() + ": next");
                 }
                 assertThat(answers.done.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNull();
@@ -453,16 +454,16 @@ class GrpcProxyIT {
              ProxyFixture proxy = h2c(backend.address()).start()) {
             ManagedChannel channel = plaintext(proxy);
             try {
-                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "before"))
+                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "before"))
                         .isEqualTo("a: before");
                 backend.crash();
                 StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "down"));
+                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "down"));
                 assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
 
                 backend.restart();
 
-                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "after"))
+                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "after"))
                         .isEqualTo("a: after");
             } finally {
                 shutdown(channel);
@@ -477,7 +478,7 @@ class GrpcProxyIT {
              PriorKnowledgeClient client = PriorKnowledgeClient.connect(proxy.address())) {
             int port = proxy.address().getPort();
             // The call's headers go to maitre, which opens a backend connection and a stream for them.
-            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEchoServer.SAY), false);
+            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEcho.SAY), false);
             await().atMost(WAIT).until(() -> backend.connections() == 1);
             backend.crash();
             // Time for maitre to read the backend connection's end before the body comes.
@@ -488,7 +489,7 @@ class GrpcProxyIT {
             assertThat(call.answer().status()).isEqualTo("200");
             assertThat(call.trailers().get("grpc-status")).hasToString("14");
             backend.restart();
-            PriorKnowledgeClient.Stream next = client.open(grpcCall(port, GrpcEchoServer.SAY), false);
+            PriorKnowledgeClient.Stream next = client.open(grpcCall(port, GrpcEcho.SAY), false);
             next.send(grpcMessage("next"), true);
             assertThat(next.answer().body()).endsWith("a: next");
             assertThat(next.trailers().get("grpc-status")).hasToString("0");
@@ -501,7 +502,7 @@ class GrpcProxyIT {
              GrpcEchoServer bystanderBackend = GrpcEchoServer.start("b");
              ProxyFixture proxy = h2c(backend.address())
                      .cluster("bystanders", bystanderBackend.address())
-                     .routes(List.of(new RouteConfig(null, "/" + GrpcEchoServer.CHAT.getFullMethodName(), "bystanders"),
+                     .routes(List.of(new RouteConfig(null, "/" + GrpcEcho.CHAT.getFullMethodName(), "bystanders"),
                              RouteConfig.catchAll(ProxyFixture.CLUSTER)))
                      .start()) {
             ManagedChannel channel = plaintext(proxy);
@@ -509,13 +510,13 @@ class GrpcProxyIT {
                 // A call on the same client connection, to another backend, that must live through it all.
                 Collector bystander = new Collector();
                 StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
-                        channel.newCall(GrpcEchoServer.CHAT, CallOptions.DEFAULT), bystander);
+                        channel.newCall(GrpcEcho.CHAT, CallOptions.DEFAULT), bystander);
                 chat.onNext("hello");
                 assertThat(bystander.next()).isEqualTo("echo hello");
                 for (int round = 0; round < 10; round++) {
                     Collector answers = new Collector();
                     StreamObserver<String> numbers = ClientCalls.asyncClientStreamingCall(
-                            channel.newCall(GrpcEchoServer.SUM, CallOptions.DEFAULT), answers);
+                            channel.newCall(GrpcEcho.SUM, CallOptions.DEFAULT), answers);
                     int sent = 0;
                     long crashAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
                     boolean crashed = false;
@@ -563,7 +564,7 @@ class GrpcProxyIT {
             ManagedChannel channel = plaintext(proxy);
             try {
                 StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "x"));
+                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "x"));
 
                 assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
                 assertThat(backend.calls()).isEmpty();
@@ -577,18 +578,18 @@ class GrpcProxyIT {
     void aClientStillStreamingWhenMaitreEndsItsCallKeepsItsConnection() throws Exception {
         try (GrpcEchoServer backend = GrpcEchoServer.start("a");
              ProxyFixture proxy = h2c(backend.address())
-                     .routes(List.of(new RouteConfig(null, "/" + GrpcEchoServer.SAY.getFullMethodName(),
+                     .routes(List.of(new RouteConfig(null, "/" + GrpcEcho.SAY.getFullMethodName(),
                              ProxyFixture.CLUSTER))).start();
              PriorKnowledgeClient client = PriorKnowledgeClient.connect(proxy.address())) {
             int port = proxy.address().getPort();
             // No route: maitre answers at once and resets the stream, while the messages already sent
             // on it (more than the 200 resets a connection may cost in 30 s) are still on their way.
-            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEchoServer.SUM), false);
+            PriorKnowledgeClient.Stream call = client.open(grpcCall(port, GrpcEcho.SUM), false);
             call.sendAtOnce(grpcMessage("1"), 300);
 
             assertThat(call.answer().status()).isEqualTo("200");
             assertThat(call.trailers().get("grpc-status")).hasToString("12");
-            PriorKnowledgeClient.Stream next = client.open(grpcCall(port, GrpcEchoServer.SAY), false);
+            PriorKnowledgeClient.Stream next = client.open(grpcCall(port, GrpcEcho.SAY), false);
             next.send(grpcMessage("next"), true);
             assertThat(next.answer().body()).endsWith("a: next");
         }
@@ -600,7 +601,7 @@ class GrpcProxyIT {
             ManagedChannel channel = plaintext(proxy);
             try {
                 StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "x"));
+                        () -> ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "x"));
 
                 assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             } finally {
@@ -625,10 +626,10 @@ class GrpcProxyIT {
                     .maxInboundMessageSize(MAX_MESSAGE)
                     .build();
             try {
-                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEchoServer.SAY, CallOptions.DEFAULT, "tls"))
+                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcEcho.SAY, CallOptions.DEFAULT, "tls"))
                         .isEqualTo("secure: tls");
                 List<String> received = new ArrayList<>();
-                ClientCalls.blockingServerStreamingCall(channel, GrpcEchoServer.COUNT, CallOptions.DEFAULT, "100")
+                ClientCalls.blockingServerStreamingCall(channel, GrpcEcho.COUNT, CallOptions.DEFAULT, "100")
                         .forEachRemaining(received::add);
                 assertThat(received).hasSize(100).startsWith("0", "1").endsWith("99");
             } finally {
